@@ -1,0 +1,64 @@
+// Options of each contract command (docs/contract.md), parsed in main.cc, run by cmd_*.cc.
+// Each run_* returns the process exit status: 0 ok, 1 bad usage/input, 2 could not run,
+// 3 findings at or above --fail-on.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace anshin::cli {
+
+struct ScanOptions {
+  std::vector<std::string> targets;
+  std::vector<std::string> excludes;
+  std::string import_nmap;
+  std::string ports;            // empty = the default camera port set
+  std::string json_out;         // "" = none, "-" = stdout
+  std::string db = "anshin.db";
+  bool no_db = false;
+  int concurrency = 512;
+  double rate = 0;              // new connections per second, 0 = unlimited
+  int timeout_ms = 1000;
+  int retries = 1;
+  std::string lang;             // "" = from LANG
+  std::string kb_dir;           // "" = the built-in knowledge base
+  std::string policy = "all";
+  std::string fail_on;
+  bool allow_public = false;
+  bool dry_run = false;
+  bool check_default_creds = false;
+  bool check_cves_active = false;
+  bool resume = false;
+  std::string credentials;
+  bool quiet = false;
+  uint64_t seed = 0;            // 0 = random permutation seed
+};
+
+struct LabOptions {
+  std::string fleet = "default";
+  std::string bind = "127.77.0.0/24";
+  int scale = 0;                // 0 = the fleet as written; N = replicate to N devices
+  std::string fleet_dir;        // "" = built-in fleets
+  std::string ready_file;       // written once every listener is up (for scripts and tests)
+};
+
+struct DemoOptions {
+  std::string lang;
+  std::string json_out = "anshin-demo.json";
+  std::string bind = "127.77.0.0/24";
+};
+
+struct KbOptions {
+  std::string kb_dir;
+};
+
+int run_scan(const ScanOptions&);
+int run_lab(const LabOptions&);
+int run_demo(const DemoOptions&);
+int run_kb_verify(const KbOptions&);
+
+// Prints "anshin: <message>" on stderr and returns 1: the one-line answer to bad input.
+int usage_error(const std::string& message);
+
+}  // namespace anshin::cli

@@ -1,0 +1,90 @@
+// Conclusions: what a device is (DeviceVerdict), what is wrong with it (Finding), and a whole scan
+// (ScanSnapshot), the only input of the report layer. Mirrors the anshin.scan/1 JSON of
+// docs/contract.md (the copy of ../shared/design/contract.md kept in this repository).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ip.h"
+#include "model/observation.h"
+
+namespace anshin {
+
+enum class Category : uint8_t { kCamera, kNvr, kDvr, kEncoder, kIntercom, kVms, kOther, kUnknown };
+const char* category_name(Category c);
+std::optional<Category> parse_category(std::string_view name);
+
+// One observation that led to a conclusion, with what it implied and which rule said so.
+struct Evidence {
+  std::string source;                          // observation key, e.g. "http.header.server"
+  uint16_t port = 0;
+  std::string value;                           // the observed value (device bytes)
+  std::map<std::string, std::string> implies;  // e.g. {"manufacturer": "Hikvision"}
+  std::string rule;                            // knowledge-base rule id
+};
+
+struct DeviceVerdict {
+  Category category = Category::kUnknown;
+  std::optional<std::string> manufacturer;     // display name of the OEM
+  std::optional<std::string> brand;            // display name it is sold under
+  std::optional<std::string> manufacturer_id;  // vocabulary ids (for policy/CVE lookups)
+  std::optional<std::string> brand_id;
+  std::optional<std::string> model;
+  std::optional<std::string> firmware;
+  std::optional<std::string> serial;
+  double confidence = 0.0;                     // for the manufacturer verdict, 0..1
+  std::vector<Evidence> evidence;
+  std::vector<std::string> conflicts;          // human-readable notes on disagreeing evidence
+};
+
+enum class Severity : uint8_t { kInfo, kLow, kMedium, kHigh, kCritical };
+const char* severity_name(Severity s);
+std::optional<Severity> parse_severity(std::string_view name);
+
+struct Finding {
+  std::string id;                   // stable id from contract.md, e.g. "exposure.telnet"
+  Severity severity = Severity::kInfo;
+  std::string title;
+  std::string detail;
+  std::string remediation;
+  std::vector<std::string> references;
+  std::vector<Evidence> evidence;
+};
+
+// One service line of the report: what answered on a port.
+struct ServiceSummary {
+  uint16_t port = 0;
+  Transport transport = Transport::kTcp;
+  std::string protocol;                 // "http", "rtsp", "unknown", ...
+  bool tls = false;
+  std::optional<std::string> product;   // e.g. "Hikvision RTSP", from the knowledge base
+};
+
+struct Device {
+  IpAddr address;
+  std::optional<std::string> mac;
+  DeviceVerdict verdict;
+  std::vector<ServiceSummary> services;
+  std::vector<Finding> findings;
+};
+
+struct ScanInfo {
+  std::string id;                  // "2026-11-27T10:00:00Z-3f2a"
+  std::string started;             // RFC 3339 UTC
+  std::string finished;
+  std::vector<std::string> targets;
+  uint64_t addresses = 0;          // addresses in scope after excludes
+  std::string tool_version;
+  std::string kb_version;
+  bool interrupted = false;        // stopped by the user before every target was probed
+};
+
+struct ScanSnapshot {
+  ScanInfo scan;
+  std::vector<Device> devices;
+};
+
+}  // namespace anshin
