@@ -1,0 +1,106 @@
+#include "report/json.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace anshin::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json str(const std::string& s) { return text::sanitize_utf8(s); }
+
+ordered_json opt(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return str(*s);
+}
+
+ordered_json evidence_json(const Evidence& e) {
+  ordered_json j;
+  j["source"] = str(e.source);
+  j["port"] = e.port;
+  j["value"] = str(e.value);
+  ordered_json implies = ordered_json::object();
+  for (const auto& [k, v] : e.implies) implies[text::sanitize_utf8(k)] = str(v);
+  j["implies"] = implies;
+  j["rule"] = str(e.rule);
+  return j;
+}
+
+}  // namespace
+
+std::string to_json(const ScanSnapshot& snap, int indent) {
+  ordered_json doc;
+  doc["schema"] = kScanSchema;
+  ordered_json scan;
+  scan["id"] = snap.scan.id;
+  scan["started"] = snap.scan.started;
+  scan["finished"] = snap.scan.finished;
+  ordered_json targets = ordered_json::array();
+  for (const auto& t : snap.scan.targets) targets.push_back(str(t));
+  scan["targets"] = targets;
+  scan["addresses"] = snap.scan.addresses;
+  scan["tool_version"] = snap.scan.tool_version;
+  scan["kb_version"] = snap.scan.kb_version;
+  scan["interrupted"] = snap.scan.interrupted;
+  doc["scan"] = scan;
+
+  ordered_json devices = ordered_json::array();
+  for (const auto& d : snap.devices) {
+    const auto& v = d.verdict;
+    ordered_json j;
+    j["address"] = d.address.to_string();
+    j["mac"] = opt(d.mac);
+    j["category"] = category_name(v.category);
+    j["manufacturer"] = opt(v.manufacturer);
+    j["brand"] = opt(v.brand);
+    j["model"] = opt(v.model);
+    j["firmware"] = opt(v.firmware);
+    j["serial"] = opt(v.serial);
+    j["confidence"] = v.confidence;
+    ordered_json ev = ordered_json::array();
+    for (const auto& e : v.evidence) ev.push_back(evidence_json(e));
+    j["evidence"] = ev;
+    if (!v.conflicts.empty()) {
+      ordered_json c = ordered_json::array();
+      for (const auto& note : v.conflicts) c.push_back(str(note));
+      j["conflicts"] = c;
+    }
+    ordered_json services = ordered_json::array();
+    for (const auto& s : d.services) {
+      ordered_json sj;
+      sj["port"] = s.port;
+      sj["transport"] = transport_name(s.transport);
+      sj["protocol"] = str(s.protocol);
+      sj["tls"] = s.tls;
+      sj["product"] = opt(s.product);
+      services.push_back(sj);
+    }
+    j["services"] = services;
+    ordered_json findings = ordered_json::array();
+    for (const auto& f : d.findings) {
+      ordered_json fj;
+      fj["id"] = f.id;
+      fj["severity"] = severity_name(f.severity);
+      fj["title"] = str(f.title);
+      fj["detail"] = str(f.detail);
+      fj["remediation"] = str(f.remediation);
+      ordered_json refs = ordered_json::array();
+      for (const auto& r : f.references) refs.push_back(str(r));
+      fj["references"] = refs;
+      if (!f.evidence.empty()) {
+        ordered_json fe = ordered_json::array();
+        for (const auto& e : f.evidence) fe.push_back(evidence_json(e));
+        fj["evidence"] = fe;
+      }
+      findings.push_back(fj);
+    }
+    j["findings"] = findings;
+    devices.push_back(j);
+  }
+  doc["devices"] = devices;
+  return doc.dump(indent) + "\n";
+}
+
+}  // namespace anshin::report

@@ -1,0 +1,21 @@
+// Human summary on a terminal: one row per device, riskiest first. Every device-provided string is
+// passed through text::escape_for_terminal; colour only when asked (TTY and NO_COLOR unset).
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "model/device.h"
+
+namespace anshin::report {
+
+struct TerminalOptions {
+  bool color = false;
+  std::string lang = "en";  // "en" or "ja"
+};
+
+void render_terminal(const ScanSnapshot& snapshot, std::FILE* out, const TerminalOptions& options);
+
+// Sort key used by every report: highest severity first, then number of findings, then address.
+bool riskier(const Device& a, const Device& b);
+
+}  // namespace anshin::report

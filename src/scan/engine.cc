@@ -1,0 +1,276 @@
+#include "scan/engine.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+
+#include "scan/host_prober.h"
+
+namespace anshin::scan {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+tcp::endpoint to_endpoint(const IpAddr& a, uint16_t port) {
+  if (a.is_v4()) return {asio::ip::address_v4(a.v4_value()), port};
+  asio::ip::address_v6::bytes_type b;
+  std::memcpy(b.data(), a.v6_bytes().data(), 16);
+  return {asio::ip::address_v6(b), port};
+}
+
+// Global pacing for --rate: hands out evenly spaced start times.
+class Pacer {
+ public:
+  explicit Pacer(double rate) : interval_(rate > 0 ? std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate)) : Clock::duration::zero()) {}
+  bool enabled() const { return interval_ != Clock::duration::zero(); }
+  Clock::time_point reserve() {
+    const auto now = Clock::now();
+    if (next_ < now) next_ = now;
+    const auto slot = next_;
+    next_ += interval_;
+    return slot;
+  }
+
+ private:
+  Clock::duration interval_;
+  Clock::time_point next_{};
+};
+
+}  // namespace
+
+// One connection slot per possible in-flight connection. The reaper cancels sockets whose deadline
+// passed, so the hot path needs no timer per attempt.
+struct Slot {
+  tcp::socket* socket = nullptr;
+  Clock::time_point deadline{};
+};
+
+// Per-host state while its lane sweeps it.
+struct HostWork {
+  HostTarget target;
+  size_t next_port = 0;
+  int inflight = 0;
+  std::vector<uint16_t> open;
+};
+
+struct Engine::Impl {
+  EngineOptions options;
+  asio::io_context io{1};
+  std::atomic<bool> stop{false};
+  std::vector<Slot> slots;
+  Pacer pacer;
+  EngineStats stats;
+  int inflight = 0;
+  uint64_t next_host = 0;
+  const HostSource* source = nullptr;
+  HostProber* prober = nullptr;
+  const EngineObserver* observer = nullptr;
+  std::vector<HostRecord>* out = nullptr;
+  int lanes_running = 0;
+
+  explicit Impl(EngineOptions o) : options(o), pacer(o.rate) {}
+
+  void cancel_all() {
+    for (auto& s : slots)
+      if (s.socket) {
+        boost::system::error_code ignored;
+        s.socket->cancel(ignored);
+      }
+  }
+
+  // ---- The hot loop -------------------------------------------------------------------------
+  // One of kMaxConnectionsPerHost workers sweeping one host: take the host's next port, pace,
+  // connect with a deadline enforced by the reaper, retry once on timeout, record an open port.
+  // No allocation, lock or log per attempt; the socket object and timer live for the whole host.
+  asio::awaitable<void> sweep_worker(HostWork& host, Slot& slot) {
+    tcp::socket socket(io);
+    asio::steady_timer pace_timer(io);
+    while (!stop.load(std::memory_order_relaxed) && host.next_port < host.target.ports.size()) {
+      const uint16_t port = host.target.ports[host.next_port++];
+      const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
+      for (int attempt = 0; attempt <= options.retries && !stop.load(std::memory_order_relaxed); ++attempt) {
+        if (pacer.enabled()) {
+          pace_timer.expires_at(pacer.reserve());
+          co_await pace_timer.async_wait(kTuple);
+        }
+        boost::system::error_code ec;
+        socket.open(endpoint.protocol(), ec);
+        if (ec) {  // out of descriptors or similar: back off briefly and try again
+          ++stats.errors;
+          pace_timer.expires_after(std::chrono::milliseconds(10));
+          co_await pace_timer.async_wait(kTuple);
+          continue;
+        }
+        ++inflight;
+        ++host.inflight;
+        stats.max_inflight = std::max(stats.max_inflight, inflight);
+        stats.max_inflight_per_host = std::max(stats.max_inflight_per_host, host.inflight);
+        ++stats.connects;
+        if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
+        slot = {&socket, Clock::now() + options.timeout};
+        auto [connect_ec] = co_await socket.async_connect(endpoint, kTuple);
+        slot.socket = nullptr;
+        socket.close(ec);
+        --inflight;
+        --host.inflight;
+        if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, port);
+        if (!connect_ec) {
+          ++stats.open;
+          host.open.push_back(port);
+          break;
+        }
+        if (connect_ec == asio::error::connection_refused) {
+          ++stats.refused;
+          break;
+        }
+        if (connect_ec == asio::error::operation_aborted || connect_ec == asio::error::timed_out) {
+          ++stats.timeouts;  // the reaper cancelled it: retry unless stopping
+          continue;
+        }
+        ++stats.errors;  // unreachable and the like: no point retrying
+        break;
+      }
+    }
+  }
+
+  // A lane takes hosts one after another from the permuted source and sweeps each with
+  // kMaxConnectionsPerHost workers, then hands the host to the prober.
+  asio::awaitable<void> lane(size_t lane_index) {
+    Slot* my_slots = &slots[lane_index * kMaxConnectionsPerHost];
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (next_host >= source->host_count()) break;
+      HostWork host{source->host(next_host++)};
+      static_assert(kMaxConnectionsPerHost == 4, "the parallel join below lists four workers");
+      co_await (sweep_worker(host, my_slots[0]) && sweep_worker(host, my_slots[1]) &&
+                sweep_worker(host, my_slots[2]) && sweep_worker(host, my_slots[3]));
+      const bool complete = host.next_port >= host.target.ports.size() && !stop.load();
+      if (!host.open.empty()) {
+        HostRecord record;
+        record.address = host.target.address;
+        std::sort(host.open.begin(), host.open.end());
+        record.open_tcp_ports = std::move(host.open);
+        record.interrupted = !complete;
+        if (prober && !stop.load()) co_await prober->probe(record, stop);
+        out->push_back(std::move(record));
+      }
+      if (complete) ++stats.hosts_done;
+    }
+    --lanes_running;
+  }
+
+  asio::awaitable<void> reaper() {
+    asio::steady_timer timer(io);
+    const Clock::duration tick = std::clamp<Clock::duration>(options.timeout / 4, std::chrono::milliseconds(5),
+                                                          std::chrono::milliseconds(100));
+    while (lanes_running > 0) {
+      timer.expires_after(tick);
+      co_await timer.async_wait(kTuple);
+      const auto now = Clock::now();
+      for (auto& s : slots)
+        if (s.socket && s.deadline <= now) {
+          boost::system::error_code ignored;
+          s.socket->cancel(ignored);
+        }
+    }
+  }
+
+  asio::awaitable<void> progress_line(Clock::time_point started) {
+    asio::steady_timer timer(io);
+    while (lanes_running > 0) {
+      timer.expires_after(std::chrono::milliseconds(250));
+      co_await timer.async_wait(kTuple);
+      const double secs = std::chrono::duration<double>(Clock::now() - started).count();
+      const double rate = secs > 0 ? static_cast<double>(stats.connects) / secs : 0;
+      const double frac = stats.hosts_total ? static_cast<double>(stats.hosts_done) / static_cast<double>(stats.hosts_total) : 1;
+      const double eta = frac > 0 ? secs / frac - secs : 0;
+      std::fprintf(stderr, "\r\033[Kscan: %llu/%llu hosts  %.0f conn/s  %llu open  ETA %.0fs",
+                   static_cast<unsigned long long>(stats.hosts_done),
+                   static_cast<unsigned long long>(stats.hosts_total), rate,
+                   static_cast<unsigned long long>(stats.open), eta);
+    }
+    std::fprintf(stderr, "\r\033[K");
+  }
+};
+
+Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Engine::~Engine() = default;
+
+void Engine::request_stop() {
+  impl_->stop.store(true);
+  asio::post(impl_->io, [impl = impl_.get()] { impl->cancel_all(); });
+}
+
+EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vector<HostRecord>& hosts,
+                        const EngineObserver* observer) {
+  Impl& m = *impl_;
+  m.source = &source;
+  m.prober = prober;
+  m.observer = observer;
+  m.out = &hosts;
+  m.stats = {};
+  m.stats.hosts_total = source.host_count();
+
+  // Enough descriptors for every in-flight connection plus the prober's.
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+
+  const int per_host = kMaxConnectionsPerHost;
+  uint64_t lanes = static_cast<uint64_t>(std::max(1, m.options.concurrency / per_host));
+  lanes = std::min<uint64_t>(lanes, std::max<uint64_t>(1, m.stats.hosts_total));
+  m.slots.assign(lanes * per_host, Slot{});
+  m.lanes_running = static_cast<int>(lanes);
+
+  const auto started = Clock::now();
+  for (uint64_t i = 0; i < lanes; ++i) asio::co_spawn(m.io, m.lane(i), asio::detached);
+  asio::co_spawn(m.io, m.reaper(), asio::detached);
+  if (m.options.progress) asio::co_spawn(m.io, m.progress_line(started), asio::detached);
+
+  asio::signal_set signals(m.io);
+  if (m.options.handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([&m](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      m.stop.store(true);
+      m.cancel_all();
+    });
+  }
+  // Lanes finish first; then the reaper and progress loops see lanes_running == 0 and end.
+  asio::co_spawn(m.io, [&]() -> asio::awaitable<void> {
+    asio::steady_timer t(m.io);
+    while (m.lanes_running > 0) {
+      t.expires_after(std::chrono::milliseconds(20));
+      co_await t.async_wait(kTuple);
+    }
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+  }, asio::detached);
+  m.io.run();
+
+  m.stats.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  m.stats.interrupted = m.stop.load();
+  return m.stats;
+}
+
+}  // namespace anshin::scan

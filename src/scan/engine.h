@@ -1,0 +1,91 @@
+// The scan engine: a single-threaded Boost.Asio event loop that sweeps TCP ports host by host, in the
+// order of a pseudo-random permutation, with bounded global concurrency, at most
+// kMaxConnectionsPerHost connections per host, an optional global connection rate, a per-connection
+// deadline and one retry after a timeout. When a host's sweep ends, the host's follow-up work
+// (identification probes, supplied as a HostHook) runs in the same lane while other lanes keep
+// sweeping. Ctrl-C (SIGINT/SIGTERM) stops new work, cancels what is in flight and returns what was
+// found. No Asio types in this header.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/ip.h"
+#include "core/result.h"
+#include "model/observation.h"
+
+namespace anshin::scan {
+
+inline constexpr int kMaxConnectionsPerHost = 4;
+
+// A host to sweep and the ports to try on it.
+struct HostTarget {
+  IpAddr address;
+  std::span<const uint16_t> ports;
+};
+
+// Where hosts come from: index -> host, in whatever order the caller wants them swept.
+// Must be cheap and must not allocate per call (it is on the hot path).
+class HostSource {
+ public:
+  virtual ~HostSource() = default;
+  virtual uint64_t host_count() const = 0;
+  virtual HostTarget host(uint64_t index) const = 0;
+};
+
+struct EngineOptions {
+  int concurrency = 512;                        // connections in flight across all hosts
+  double rate = 0;                              // new connections per second; 0 = unlimited
+  std::chrono::milliseconds timeout{1000};      // per connection attempt
+  int retries = 1;                              // extra attempts after a timeout
+  bool progress = false;                        // print a progress line on stderr
+  bool handle_signals = true;                   // stop cleanly on SIGINT/SIGTERM
+};
+
+struct EngineStats {
+  uint64_t hosts_total = 0;
+  uint64_t hosts_done = 0;
+  uint64_t connects = 0;          // attempts, including retries
+  uint64_t open = 0;
+  uint64_t refused = 0;
+  uint64_t timeouts = 0;          // attempts that hit the deadline
+  uint64_t errors = 0;            // other failures (unreachable, resource limits)
+  int max_inflight = 0;           // peak connections in flight
+  int max_inflight_per_host = 0;  // peak connections in flight to one host (<= kMaxConnectionsPerHost)
+  bool interrupted = false;       // stopped by a signal or request_stop()
+  double seconds = 0;
+};
+
+// Observes, for tests: called for every connection attempt start/end (address, port). Optional.
+struct EngineObserver {
+  std::function<void(const IpAddr&, uint16_t)> on_connect_start;
+  std::function<void(const IpAddr&, uint16_t)> on_connect_end;
+};
+
+class HostProber;  // defined in scan/host_prober.h (Asio-based); may be null: sweep only
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs to completion (or until stopped). `hosts` receives one HostRecord per host that had an
+  // open port or that the prober found answering; records arrive in completion order.
+  EngineStats run(const HostSource& source, HostProber* prober, std::vector<HostRecord>& hosts,
+                  const EngineObserver* observer = nullptr);
+
+  // Thread-safe; makes run() return soon with what it has.
+  void request_stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace anshin::scan

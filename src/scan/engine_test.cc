@@ -1,0 +1,175 @@
+// Engine tests against real sockets on 127.66.x.y (loopback only): every open port is found, no
+// closed port is reported, the per-host cap holds while connections hang, timeouts are retried
+// once, and a stop request returns promptly with what was found.
+#include "scan/engine.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <thread>
+
+namespace anshin::scan {
+namespace {
+
+// A listening TCP socket on addr:port. backlog 0 and `fill` make a port whose accept queue is
+// full, so further SYNs are dropped and connects hang until the engine's deadline.
+class Listener {
+ public:
+  Listener(const char* addr, uint16_t port, int backlog = 64) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    inet_pton(AF_INET, addr, &sa.sin_addr);
+    ok_ = bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 && listen(fd_, backlog) == 0;
+    sa_ = sa;
+  }
+  ~Listener() {
+    for (int c : fillers_) close(c);
+    close(fd_);
+  }
+  bool ok() const { return ok_; }
+  // Connects (without accepting) until the accept queue is full.
+  void fill() {
+    for (int i = 0; i < 4; ++i) {
+      int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      connect(c, reinterpret_cast<const sockaddr*>(&sa_), sizeof sa_);
+      fillers_.push_back(c);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+  sockaddr_in sa_{};
+  std::vector<int> fillers_;
+};
+
+class VectorSource : public HostSource {
+ public:
+  void add(const char* addr, std::vector<uint16_t> ports) {
+    hosts_.push_back({*IpAddr::parse(addr), std::move(ports)});
+  }
+  uint64_t host_count() const override { return hosts_.size(); }
+  HostTarget host(uint64_t i) const override { return {hosts_[i].first, hosts_[i].second}; }
+
+ private:
+  std::vector<std::pair<IpAddr, std::vector<uint16_t>>> hosts_;
+};
+
+std::map<std::string, std::vector<uint16_t>> by_address(const std::vector<HostRecord>& hosts) {
+  std::map<std::string, std::vector<uint16_t>> out;
+  for (const auto& h : hosts) out[h.address.to_string()] = h.open_tcp_ports;
+  return out;
+}
+
+TEST(Engine, FindsExactlyTheOpenPorts) {
+  Listener a1("127.66.0.1", 18080), a2("127.66.0.1", 18554), b1("127.66.0.2", 18000);
+  ASSERT_TRUE(a1.ok() && a2.ok() && b1.ok());
+  VectorSource src;
+  const std::vector<uint16_t> ports = {18000, 18080, 18081, 18554, 18555, 18999};
+  src.add("127.66.0.1", ports);
+  src.add("127.66.0.2", ports);
+  src.add("127.66.0.3", ports);  // nothing listens here
+  Engine engine({.concurrency = 64, .timeout = std::chrono::milliseconds(500), .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  const auto found = by_address(hosts);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found.at("127.66.0.1"), (std::vector<uint16_t>{18080, 18554}));
+  EXPECT_EQ(found.at("127.66.0.2"), (std::vector<uint16_t>{18000}));
+  EXPECT_EQ(stats.open, 3u);
+  EXPECT_EQ(stats.refused, 15u);
+  EXPECT_EQ(stats.hosts_done, 3u);
+  EXPECT_FALSE(stats.interrupted);
+}
+
+TEST(Engine, PerHostCapHoldsWhileConnectsHang) {
+  // 12 ports on one host whose accept queues are full: every connect hangs until the deadline.
+  std::vector<std::unique_ptr<Listener>> listeners;
+  std::vector<uint16_t> ports;
+  for (uint16_t p = 19000; p < 19012; ++p) {
+    listeners.push_back(std::make_unique<Listener>("127.66.1.1", p, 0));
+    ASSERT_TRUE(listeners.back()->ok());
+    listeners.back()->fill();
+    ports.push_back(p);
+  }
+  VectorSource src;
+  src.add("127.66.1.1", ports);
+  std::map<std::string, int> inflight;
+  int peak = 0;
+  EngineObserver obs;
+  obs.on_connect_start = [&](const IpAddr& a, uint16_t) { peak = std::max(peak, ++inflight[a.to_string()]); };
+  obs.on_connect_end = [&](const IpAddr& a, uint16_t) { --inflight[a.to_string()]; };
+  Engine engine({.concurrency = 512, .timeout = std::chrono::milliseconds(100), .retries = 1, .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts, &obs);
+  EXPECT_EQ(peak, kMaxConnectionsPerHost);
+  EXPECT_EQ(stats.max_inflight_per_host, kMaxConnectionsPerHost);
+  EXPECT_EQ(stats.timeouts, 24u);  // 12 ports x (1 attempt + 1 retry)
+  EXPECT_EQ(stats.connects, 24u);
+  EXPECT_TRUE(hosts.empty());
+}
+
+TEST(Engine, GlobalConcurrencyBoundsLanes) {
+  VectorSource src;
+  for (int i = 1; i <= 40; ++i) src.add(("127.66.2." + std::to_string(i)).c_str(), {19500, 19501});
+  Engine engine({.concurrency = 8, .timeout = std::chrono::milliseconds(200), .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  EXPECT_LE(stats.max_inflight, 8);
+  EXPECT_EQ(stats.connects, 80u);
+  EXPECT_EQ(stats.hosts_done, 40u);
+}
+
+TEST(Engine, StopReturnsPromptlyWithWhatWasFound) {
+  Listener open("127.66.3.1", 19600);
+  ASSERT_TRUE(open.ok());
+  std::vector<std::unique_ptr<Listener>> hanging;
+  VectorSource src;
+  src.add("127.66.3.1", {19600});
+  for (int i = 2; i < 50; ++i) {
+    const std::string a = "127.66.3." + std::to_string(i);
+    hanging.push_back(std::make_unique<Listener>(a.c_str(), 19601, 0));
+    hanging.back()->fill();
+    src.add(a.c_str(), {19601});
+  }
+  Engine engine({.concurrency = 8, .timeout = std::chrono::milliseconds(5000), .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    engine.request_stop();
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  stopper.join();
+  EXPECT_TRUE(stats.interrupted);
+  EXPECT_LT(elapsed, std::chrono::seconds(3));  // far below 48 hosts x 5 s x 2 attempts
+  EXPECT_LT(stats.hosts_done, 49u);
+  ASSERT_EQ(by_address(hosts).count("127.66.3.1"), 1u);  // swept first: kept
+}
+
+TEST(Engine, RateLimitSpacesConnections) {
+  VectorSource src;
+  for (int i = 1; i <= 10; ++i) src.add(("127.66.4." + std::to_string(i)).c_str(), {19700, 19701});
+  Engine engine({.concurrency = 64, .rate = 100, .timeout = std::chrono::milliseconds(500), .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  EXPECT_EQ(stats.connects, 20u);
+  // 20 connections at 100/s need at least 190 ms between the first and the last.
+  EXPECT_GE(stats.seconds, 0.18);
+}
+
+}  // namespace
+}  // namespace anshin::scan

@@ -1,0 +1,20 @@
+// The seam between the sweep and identification: after a host's ports are swept, the engine awaits
+// HostProber::probe() in the same lane. Implementations (src/probes) run their protocol probes on the
+// host's open ports, append ServiceRecords, never throw, and keep at most kMaxConnectionsPerHost
+// connections to the host at once. Asio-based: include only from .cc files.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <atomic>
+
+#include "model/observation.h"
+
+namespace anshin::scan {
+
+class HostProber {
+ public:
+  virtual ~HostProber() = default;
+  // `stop` becomes true when the user interrupts: finish quickly, keep what was observed.
+  virtual boost::asio::awaitable<void> probe(HostRecord& host, const std::atomic<bool>& stop) = 0;
+};
+
+}  // namespace anshin::scan
