@@ -4,9 +4,7 @@
 
 namespace anshin::cli {
 
-int run_scan(const ScanOptions&) { return usage_error("scan: not built yet"); }
 int run_lab(const LabOptions&) { return usage_error("lab: not built yet"); }
-int run_demo(const DemoOptions&) { return usage_error("demo: not built yet"); }
 int run_kb_verify(const KbOptions&) { return usage_error("kb verify: not built yet"); }
 
 }  // namespace anshin::cli

@@ -16,6 +16,7 @@ struct ScanOptions {
   std::string ports;            // empty = the default camera port set
   std::string json_out;         // "" = none, "-" = stdout
   std::string db = "anshin.db";
+  bool db_given = false;         // --db was on the command line
   bool no_db = false;
   int concurrency = 512;
   double rate = 0;              // new connections per second, 0 = unlimited

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   s->add_option("--import-nmap", scan.import_nmap, "add the hosts and open ports of an nmap XML run");
   s->add_option("-p,--ports", scan.ports, "ports, e.g. 80,443,554,8000-8010 (default: camera port set)");
   s->add_option("--json", scan.json_out, "write anshin.scan/1 JSON to FILE ('-' = stdout)");
-  s->add_option("--db", scan.db, "inventory database");
+  auto* db_opt = s->add_option("--db", scan.db, "inventory database");
   s->add_flag("--no-db", scan.no_db, "do not store the scan");
   s->add_option("--concurrency", scan.concurrency, "connections in flight at once")->check(CLI::Range(1, 20000));
   s->add_option("--rate", scan.rate, "new connections per second (0 = unlimited)")->check(CLI::Range(0.0, 1e7));
@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   s->add_option("--lang", scan.lang, "report language: ja or en (default from LANG)");
   s->add_option("--kb", scan.kb_dir, "knowledge-base folder (development; default: built in)");
   s->add_option("--policy", scan.policy, "policies to apply: us,uk,au or all");
-  s->add_option("--fail-on", scan.fail_on, "exit 3 when a finding is at or above SEVERITY");
+  s->add_option("--fail-on", scan.fail_on, "exit 3 when a finding is at or above SEVERITY")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
   s->add_flag("--allow-public", scan.allow_public, "allow addresses outside private, loopback, link-local");
   s->add_flag("--dry-run", scan.dry_run, "print what would be probed, send nothing");
   s->add_flag("--check-default-creds", scan.check_default_creds, "try documented factory defaults (intrusive)");
@@ -49,7 +50,10 @@ int main(int argc, char** argv) {
   s->add_option("--credentials", scan.credentials, "credentials file (mode 0600)");
   s->add_flag("-q,--quiet", scan.quiet, "no progress line");
   s->add_option("--seed", scan.seed, "permutation seed (default random)");
-  s->callback([&] { run = [&] { return run_scan(scan); }; });
+  s->callback([&] {
+    scan.db_given = db_opt->count() > 0;
+    run = [&] { return run_scan(scan); };
+  });
 
   LabOptions lab;
   auto* l = app.add_subcommand("lab", "run the simulated device fleet on loopback until interrupted");

@@ -1,0 +1,74 @@
+// anshin scan: plan the targets, sweep and identify, print the summary, write JSON.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "report/json.h"
+#include "report/terminal.h"
+#include "scan/pipeline.h"
+#include "targets/targets.h"
+
+namespace anshin::cli {
+
+int run_scan(const ScanOptions& o) {
+  if (o.targets.empty() && o.import_nmap.empty())
+    return usage_error("scan: no targets given (an address, CIDR, range, host name, @FILE or --import-nmap FILE)");
+  const auto lang = resolve_lang(o.lang);
+  if (!lang) return usage_error("--lang must be 'ja' or 'en'");
+  for (const auto& note : not_built_yet_notes(o)) std::fprintf(stderr, "anshin: %s\n", note.c_str());
+
+  scan::ScanRequest req;
+  req.plan.targets = o.targets;
+  req.plan.excludes = o.excludes;
+  req.plan.import_nmap = o.import_nmap;
+  req.plan.allow_public = o.allow_public;
+  if (!o.ports.empty()) {
+    auto ports = targets::parse_ports(o.ports);
+    if (!ports) return usage_error("--ports: " + ports.error().message);
+    req.plan.ports = *ports;
+  } else {
+    const auto def = targets::default_camera_ports();
+    req.plan.ports.assign(def.begin(), def.end());
+  }
+  req.engine.concurrency = o.concurrency;
+  req.engine.rate = o.rate;
+  req.engine.timeout = std::chrono::milliseconds(o.timeout_ms);
+  req.engine.retries = o.retries;
+  req.engine.progress = !o.quiet && isatty(STDERR_FILENO);
+  req.seed = o.seed;
+
+  auto plan = scan::plan_targets(req);
+  if (!plan) return usage_error(plan.error().message);
+  if (o.dry_run) {
+    scan::print_dry_run(*plan, o.seed, 20, stdout);
+    return 0;
+  }
+
+  auto result = scan::run_scan(req, *plan);
+  if (!result) {
+    std::fprintf(stderr, "anshin: %s\n", result.error().message.c_str());
+    return 2;
+  }
+  const ScanSnapshot& snap = result->snapshot;
+
+  // With --json -, stdout carries the document and the human summary goes to stderr.
+  std::FILE* human = o.json_out == "-" ? stderr : stdout;
+  if (!o.json_out.empty()) {
+    const std::string doc = report::to_json(snap);
+    if (o.json_out == "-") {
+      std::fwrite(doc.data(), 1, doc.size(), stdout);
+      std::fflush(stdout);
+    } else if (auto w = write_file_atomically(o.json_out, doc); !w) {
+      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
+      return 2;
+    }
+  }
+  report::render_terminal(snap, human, {.color = use_color(human), .lang = *lang});
+  return exit_status_for(snap, o.fail_on);
+}
+
+}  // namespace anshin::cli

@@ -1,0 +1,105 @@
+#include "scan/pipeline.h"
+
+#include <fmt/core.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/clock.h"
+#include "core/version.h"
+#include "scan/service_names.h"
+
+namespace anshin::scan {
+namespace {
+
+// Hosts in permuted order: the i-th host swept is plan.host(permutation(i)).
+class PermutedHosts final : public HostSource {
+ public:
+  PermutedHosts(const targets::TargetPlan& plan, uint64_t seed)
+      : plan_(plan), perm_(plan.address_count(), seed) {}
+  uint64_t host_count() const override { return plan_.address_count(); }
+  HostTarget host(uint64_t index) const override {
+    const targets::HostPorts h = plan_.host(perm_.at(index));
+    return {h.address, h.ports};
+  }
+
+ private:
+  const targets::TargetPlan& plan_;
+  targets::Permutation perm_;
+};
+
+// Until identification lands, a device is its address and open ports named by convention.
+Device device_from_host(const HostRecord& host) {
+  Device d;
+  d.address = host.address;
+  d.mac = host.mac;
+  d.verdict.category = Category::kUnknown;
+  for (uint16_t port : host.open_tcp_ports) {
+    ServiceSummary s;
+    s.port = port;
+    s.transport = Transport::kTcp;
+    s.protocol = std::string(conventional_service(port));
+    s.tls = s.protocol == "https";
+    d.services.push_back(std::move(s));
+  }
+  return d;
+}
+
+}  // namespace
+
+Result<targets::TargetPlan> plan_targets(const ScanRequest& request) {
+  return targets::build_plan(request.plan);
+}
+
+void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out) {
+  if (seed == 0) seed = random_u64();
+  fmt::print(out, "dry run: {} addresses, {} connection attempts (at most {} per host at once), nothing sent\n",
+             plan.address_count(), plan.size(), kMaxConnectionsPerHost);
+  for (const auto& line : plan.summary()) fmt::print(out, "  {}\n", line);
+  PermutedHosts hosts(plan, seed);
+  fmt::print(out, "first hosts in scan order (seed {:#x}):\n", seed);
+  // Walk every host in scan order, as the engine would, to show the iteration is streaming.
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t checksum = 0, probes = 0;
+  for (uint64_t i = 0; i < hosts.host_count(); ++i) {
+    const HostTarget h = hosts.host(i);
+    probes += h.ports.size();
+    checksum += h.address.is_v4() ? h.address.v4_value() : h.address.v6_bytes()[15];
+    if (i < sample) {
+      std::string ports;
+      for (uint16_t p : h.ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+      fmt::print(out, "  {} ports {}\n", h.address.to_string(), ports);
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  fmt::print(out, "walked {} hosts / {} attempts in {:.3f} s (checksum {:x}); peak RSS {} KiB\n",
+             hosts.host_count(), probes, secs, checksum, ru.ru_maxrss);
+}
+
+Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan) {
+  ScanResult result;
+  const auto started = std::chrono::system_clock::now();
+  ScanInfo& info = result.snapshot.scan;
+  info.id = new_scan_id(started);
+  info.started = rfc3339_utc(started);
+  info.targets = plan.describe();
+  info.addresses = plan.address_count();
+  info.tool_version = std::string(kToolVersion);
+  info.kb_version = "none";
+
+  PermutedHosts hosts(plan, request.seed ? request.seed : random_u64());
+  Engine engine(request.engine);
+  result.stats = engine.run(hosts, nullptr, result.hosts);
+
+  std::sort(result.hosts.begin(), result.hosts.end(),
+            [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
+  for (const auto& h : result.hosts) result.snapshot.devices.push_back(device_from_host(h));
+  info.finished = now_rfc3339_utc();
+  info.interrupted = result.stats.interrupted;
+  return result;
+}
+
+}  // namespace anshin::scan

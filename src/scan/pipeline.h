@@ -1,0 +1,38 @@
+// The scan pipeline, the only place that knows every stage:
+// targets -> engine sweep (+ identification probes per host) -> host records -> devices -> snapshot.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "model/device.h"
+#include "scan/engine.h"
+#include "targets/targets.h"
+
+namespace anshin::scan {
+
+struct ScanRequest {
+  targets::PlanOptions plan;
+  EngineOptions engine;
+  uint64_t seed = 0;  // permutation seed; 0 = random
+};
+
+struct ScanResult {
+  ScanSnapshot snapshot;
+  EngineStats stats;
+  std::vector<HostRecord> hosts;  // raw observations, by address
+};
+
+// Plans the targets (errors: bad input, out of scope) without sending anything.
+Result<targets::TargetPlan> plan_targets(const ScanRequest& request);
+
+// Prints what a scan would probe: counts, ports, and the first `sample` probes in scan order.
+// Walks the whole permutation (nothing is stored), so its time and memory show the iteration cost.
+void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out);
+
+// Runs the scan. Never throws; Ctrl-C returns what was found with snapshot.scan.interrupted set.
+Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan);
+
+}  // namespace anshin::scan
