@@ -4,7 +4,5 @@
 
 namespace anshin::cli {
 
-int run_lab(const LabOptions&) { return usage_error("lab: not built yet"); }
-int run_kb_verify(const KbOptions&) { return usage_error("kb verify: not built yet"); }
 
 }  // namespace anshin::cli

@@ -42,6 +42,8 @@ struct LabOptions {
   int scale = 0;                // 0 = the fleet as written; N = replicate to N devices
   std::string fleet_dir;        // "" = built-in fleets
   std::string ready_file;       // written once every listener is up (for scripts and tests)
+  std::string log_file;         // --log: JSON lines, one per request/datagram received; "" = none
+  int threads = 2;              // serving threads
 };
 
 struct DemoOptions {

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   l->add_option("--bind", lab.bind, "loopback CIDR to serve on");
   l->add_option("--scale", lab.scale, "replicate the fleet to N devices over --bind")->check(CLI::Range(0, 1000000));
   l->add_option("--ready-file", lab.ready_file, "write this file once all listeners are up");
+  l->add_option("--fleet-dir", lab.fleet_dir, "folder holding NAME.yaml fleets (default: built in)");
+  l->add_option("--log", lab.log_file, "append every request/datagram received as a JSON line");
+  l->add_option("--threads", lab.threads, "serving threads")->check(CLI::Range(1, 64));
   l->callback([&] { run = [&] { return run_lab(lab); }; });
 
   DemoOptions demo;

@@ -96,7 +96,8 @@ class LabServer {
   size_t listener_count() const;     // TCP listeners + UDP sockets
   double start_seconds() const;      // wall time start() took
 
-  uint64_t count(const LogQuery& q = {}) const;   // over every entry since start / clear_log()
+  // No filter: every entry since start / clear_log(); with a filter: over the entries kept in memory.
+  uint64_t count(const LogQuery& q = {}) const;
   std::vector<LogEntry> log(const LogQuery& q = {}) const;  // the entries kept in memory
   void clear_log();
   uint64_t connections() const;      // TCP connections accepted
