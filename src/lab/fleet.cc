@@ -507,7 +507,7 @@ class Parser {
 
   Fleet fleet(const YAML::Node& root) const {
     if (!root.IsMap()) fail_line(1, "a fleet file is a mapping with 'fleet' and 'devices'");
-    check_keys(root, {"fleet", "description", "route_sets", "devices"}, "fleet");
+    check_keys(root, {"fleet", "description", "snippets", "route_sets", "devices"}, "fleet");
     Fleet f;
     f.file = file_;
     if (root["fleet"]) f.name = str(root["fleet"], "fleet");
