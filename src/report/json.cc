@@ -34,15 +34,15 @@ std::string to_json(const ScanSnapshot& snap, int indent) {
   ordered_json doc;
   doc["schema"] = kScanSchema;
   ordered_json scan;
-  scan["id"] = snap.scan.id;
-  scan["started"] = snap.scan.started;
-  scan["finished"] = snap.scan.finished;
+  scan["id"] = str(snap.scan.id);
+  scan["started"] = str(snap.scan.started);
+  scan["finished"] = str(snap.scan.finished);
   ordered_json targets = ordered_json::array();
   for (const auto& t : snap.scan.targets) targets.push_back(str(t));
   scan["targets"] = targets;
   scan["addresses"] = snap.scan.addresses;
-  scan["tool_version"] = snap.scan.tool_version;
-  scan["kb_version"] = snap.scan.kb_version;
+  scan["tool_version"] = str(snap.scan.tool_version);
+  scan["kb_version"] = str(snap.scan.kb_version);
   scan["interrupted"] = snap.scan.interrupted;
   doc["scan"] = scan;
 
@@ -81,7 +81,7 @@ std::string to_json(const ScanSnapshot& snap, int indent) {
     ordered_json findings = ordered_json::array();
     for (const auto& f : d.findings) {
       ordered_json fj;
-      fj["id"] = f.id;
+      fj["id"] = str(f.id);
       fj["severity"] = severity_name(f.severity);
       fj["title"] = str(f.title);
       fj["detail"] = str(f.detail);

@@ -6,29 +6,10 @@
 #include <vector>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 
 namespace anshin::report {
 namespace {
-
-struct Labels {
-  const char* address;
-  const char* category;
-  const char* maker;
-  const char* model;
-  const char* firmware;
-  const char* services;
-  const char* findings;
-  const char* summary;  // fmt: devices, addresses, seconds
-  const char* none;
-  const char* interrupted;
-};
-
-constexpr Labels kEn{"ADDRESS", "CATEGORY", "MANUFACTURER / BRAND", "MODEL", "FIRMWARE", "SERVICES", "FINDINGS",
-                     "{} devices answered out of {} addresses scanned ({}).", "no device answered.",
-                     "scan interrupted: the results cover only what was probed before the stop."};
-constexpr Labels kJa{"アドレス", "種別", "製造元 / ブランド", "型番", "ファームウェア", "サービス", "指摘事項",
-                     "{1} アドレス中 {0} 台の機器が応答しました（{2}）。", "応答した機器はありません。",
-                     "スキャンは中断されました。結果は中断までに調べた範囲のみです。"};
 
 int max_severity(const Device& d) {
   int m = -1;
@@ -79,7 +60,7 @@ bool riskier(const Device& a, const Device& b) {
 }
 
 void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOptions& opt) {
-  const Labels& L = opt.lang == "ja" ? kJa : kEn;
+  const i18n::Catalog& L = i18n::catalog(opt.lang);
   std::vector<const Device*> rows;
   for (const auto& d : snap.devices) rows.push_back(&d);
   std::sort(rows.begin(), rows.end(), [](const Device* a, const Device* b) { return riskier(*a, *b); });
@@ -99,16 +80,22 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
     int counts[5] = {};
     for (const auto& f : d->findings) ++counts[static_cast<int>(f.severity)];
     std::string findings;
-    static constexpr const char* kShort[] = {"info", "low", "med", "high", "crit"};
-    for (int s = 4; s >= 0; --s)
-      if (counts[s]) findings += fmt::format("{}{} {}", findings.empty() ? "" : ", ", counts[s], kShort[s]);
+    for (int s = 4; s >= 0; --s) {
+      if (!counts[s]) continue;
+      const auto label = L.get(std::string("terminal.severity_short.") + severity_name(static_cast<Severity>(s)));
+      findings += fmt::format("{}{} {}", findings.empty() ? "" : ", ", counts[s], label);
+    }
     if (findings.empty()) findings = "-";
     table.push_back({{d->address.to_string(), category_name(v.category), truncate(maker, 32), truncate(esc(v.model), 22),
                       truncate(esc(v.firmware), 26), truncate(services, 40), findings},
                      max_severity(*d)});
   }
 
-  const char* headers[7] = {L.address, L.category, L.maker, L.model, L.firmware, L.services, L.findings};
+  std::string headers[7];
+  static constexpr const char* kHeaderKeys[7] = {"terminal.address", "terminal.category", "terminal.maker",
+                                                 "terminal.model",   "terminal.firmware", "terminal.services",
+                                                 "terminal.findings"};
+  for (int c = 0; c < 7; ++c) headers[c] = L.get(kHeaderKeys[c]);
   size_t widths[7];
   for (int c = 0; c < 7; ++c) {
     widths[c] = text::display_width(headers[c]);
@@ -126,10 +113,12 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
     }
   }
   const std::string elapsed = snap.scan.started.empty() ? "" : snap.scan.started + " .. " + snap.scan.finished;
-  if (snap.devices.empty()) fmt::print(out, "{}\n", L.none);
-  fmt::print(out, fmt::runtime(L.summary), snap.devices.size(), snap.scan.addresses, elapsed);
-  fmt::print(out, "\n");
-  if (snap.scan.interrupted) fmt::print(out, "{}\n", L.interrupted);
+  if (snap.devices.empty()) fmt::print(out, "{}\n", L.get("terminal.none"));
+  fmt::print(out, "{}\n",
+             i18n::format(L.get("terminal.summary"), {{"devices", std::to_string(snap.devices.size())},
+                                                      {"addresses", std::to_string(snap.scan.addresses)},
+                                                      {"elapsed", elapsed}}));
+  if (snap.scan.interrupted) fmt::print(out, "{}\n", L.get("terminal.interrupted"));
 }
 
 }  // namespace anshin::report

@@ -1,0 +1,116 @@
+#include "report/csv.h"
+
+#include <gtest/gtest.h>
+
+#include "report/test_snapshot.h"
+
+namespace anshin::report {
+namespace {
+
+std::vector<std::string> lines(const std::string& s, const std::string& eol = "\n") {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    const size_t e = s.find(eol, pos);
+    if (e == std::string::npos) { out.push_back(s.substr(pos)); break; }
+    out.push_back(s.substr(pos, e - pos));
+    pos = e + eol.size();
+  }
+  return out;
+}
+
+TEST(Csv, OneRowPerDeviceRiskiestFirst) {
+  const std::string csv = render_csv(testing::canonical_snapshot());
+  const auto l = lines(csv);
+  ASSERT_EQ(l.size(), 5u);
+  EXPECT_EQ(l[0],
+            "Address,MAC address,Category,Manufacturer,Brand,Model,Firmware,Serial number,Confidence,Services,"
+            "Finding IDs,Highest severity,Number of findings");
+  EXPECT_TRUE(l[1].starts_with("10.20.0.21,44:19:b6:12:34:56,camera,Hikvision,Annke,I91BM,")) << l[1];
+  EXPECT_NE(l[1].find(",80/http 554/rtsp 8000/hikvision-sdk,"), std::string::npos);
+  EXPECT_NE(l[1].find("policy.us.fcc-covered policy.us.ndaa-889"), std::string::npos);
+  EXPECT_TRUE(l[1].ends_with(",critical,7")) << l[1];
+  EXPECT_TRUE(l[2].starts_with("10.20.0.30,")) << l[2];
+  EXPECT_TRUE(l[4].starts_with("10.20.0.40,")) << l[4];
+  EXPECT_TRUE(l[3].starts_with("10.20.0.5,,other,,,,,,0.00,22/ssh 445/smb,,,0")) << l[3];
+}
+
+TEST(Csv, JapaneseHeader) {
+  const auto l = lines(render_csv(testing::canonical_snapshot(), {.lang = "ja"}));
+  EXPECT_TRUE(l[0].starts_with("IP アドレス,MAC アドレス,種別,製造元,ブランド,型番,ファームウェア")) << l[0];
+}
+
+TEST(Csv, ExcelModeIsBomAndCrlf) {
+  const std::string plain = render_csv(testing::canonical_snapshot(), {.lang = "ja"});
+  const std::string excel = render_csv(testing::canonical_snapshot(), {.lang = "ja", .excel = true});
+  ASSERT_TRUE(excel.starts_with("\xef\xbb\xbf"));
+  std::string expected = "\xef\xbb\xbf";
+  for (const char ch : plain) {
+    if (ch == '\n') expected += '\r';
+    expected += ch;
+  }
+  EXPECT_EQ(excel, expected);
+  EXPECT_FALSE(plain.starts_with("\xef\xbb\xbf"));
+  EXPECT_EQ(plain.find('\r'), std::string::npos);
+}
+
+TEST(Csv, Rfc4180Quoting) {
+  EXPECT_EQ(csv_cell("plain"), "plain");
+  EXPECT_EQ(csv_cell("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_cell("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_cell(""), "");
+}
+
+TEST(Csv, FormulaInjectionDefence) {
+  EXPECT_EQ(csv_cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(csv_cell("+1"), "'+1");
+  EXPECT_EQ(csv_cell("-2+3"), "'-2+3");
+  EXPECT_EQ(csv_cell("@SUM(1)"), "'@SUM(1)");
+  EXPECT_EQ(csv_cell("\t=1"), "'\t=1");
+  EXPECT_EQ(csv_cell("\r=1"), "\"'\r=1\"");
+  EXPECT_EQ(csv_cell("\xef\xbc\x9dSUM(1)"), "'\xef\xbc\x9dSUM(1)");  // full-width ＝
+  EXPECT_EQ(csv_cell("a=1"), "a=1");
+  EXPECT_EQ(csv_cell("=not device", false), "=not device");
+}
+
+TEST(Csv, ControlsAndInvalidUtf8AreInert) {
+  EXPECT_EQ(csv_cell("\x1b[31m\x1b]0;pwned\x07"), "\\x1b[31m\\x1b]0;pwned\\x07");
+  EXPECT_EQ(csv_cell("a\xc2\x9b" "b"), "a\\x9bb");  // C1 CSI
+  EXPECT_EQ(csv_cell("bad\xff"), "bad\xef\xbf\xbd");
+}
+
+TEST(Csv, HostileDeviceRendersInert) {
+  const std::string csv = render_csv(testing::hostile_snapshot());
+  EXPECT_EQ(csv.find('\x1b'), std::string::npos);
+  EXPECT_EQ(csv.find('\x07'), std::string::npos);
+  EXPECT_EQ(csv.find("\xff"), std::string::npos);
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://x\"\")\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'+cmd|' /C calc'!A0,"), std::string::npos) << csv;
+  // No cell of the hostile row starts with a formula character.
+  for (const auto& line : lines(csv)) {
+    if (!line.starts_with("10.20.0.66,")) continue;
+    bool in_quotes = false, cell_start = true;
+    for (size_t i = 0; i < line.size(); ++i) {
+      const char ch = line[i];
+      if (cell_start) {
+        size_t j = i;
+        if (line[j] == '"') ++j;
+        if (j < line.size()) {
+          EXPECT_EQ(std::string("=+-@\t\r").find(line[j]), std::string::npos) << line.substr(i);
+        }
+        cell_start = false;
+      }
+      if (ch == '"') in_quotes = !in_quotes;
+      else if (ch == ',' && !in_quotes) cell_start = true;
+    }
+  }
+}
+
+TEST(Csv, EmptySnapshotIsHeaderOnly) {
+  ScanSnapshot empty;
+  EXPECT_EQ(lines(render_csv(empty)).size(), 1u);
+}
+
+}  // namespace
+}  // namespace anshin::report

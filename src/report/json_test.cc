@@ -1,0 +1,37 @@
+#include "report/json.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "report/test_snapshot.h"
+
+namespace anshin::report {
+namespace {
+
+TEST(Json, HostileStringsStayData) {
+  const std::string doc = to_json(testing::hostile_snapshot());
+  EXPECT_EQ(doc.find('\x1b'), std::string::npos);  // controls are \u001b escapes
+  EXPECT_EQ(doc.find('\x07'), std::string::npos);
+  EXPECT_EQ(doc.find("\xff"), std::string::npos);
+  const auto j = nlohmann::json::parse(doc);  // always valid JSON
+  const auto& d = j["devices"].back();
+  EXPECT_EQ(d["model"], testing::kScriptModel);
+  EXPECT_EQ(d["brand"], testing::kImgBrand);
+  EXPECT_EQ(d["firmware"], testing::kEscFirmware);  // round-trips exactly; escaping is the reader's job
+  EXPECT_EQ(d["serial"], testing::kFormulaSerial);
+  EXPECT_EQ(d["manufacturer"], "bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd(utf8");
+}
+
+TEST(Json, InvalidUtf8InAnyFieldNeverThrows) {
+  ScanSnapshot s = testing::hostile_snapshot();
+  s.scan.id = "id\xff";
+  s.scan.kb_version = "\xc3";
+  s.devices.back().findings.back().id = "x\xfe";
+  std::string doc;
+  ASSERT_NO_THROW(doc = to_json(s));
+  EXPECT_TRUE(nlohmann::json::accept(doc));
+}
+
+}  // namespace
+}  // namespace anshin::report

@@ -1,0 +1,67 @@
+#include "report/terminal.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "report/test_snapshot.h"
+
+namespace anshin::report {
+namespace {
+
+std::string render(const ScanSnapshot& s, const TerminalOptions& o) {
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* f = open_memstream(&buf, &len);
+  render_terminal(s, f, o);
+  std::fclose(f);
+  std::string out(buf, len);
+  std::free(buf);
+  return out;
+}
+
+TEST(Terminal, EnglishLabelsFromCatalog) {
+  const std::string out = render(testing::canonical_snapshot(), {.lang = "en"});
+  EXPECT_NE(out.find("ADDRESS"), std::string::npos);
+  EXPECT_NE(out.find("MANUFACTURER / BRAND"), std::string::npos);
+  EXPECT_NE(out.find("4 devices answered out of 256 addresses scanned (2026-11-27T10:00:00Z .. 2026-11-27T10:00:09Z)."),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("Hikvision / Annke"), std::string::npos);
+  EXPECT_NE(out.find("1 crit, 3 high, 3 med"), std::string::npos) << out;
+}
+
+TEST(Terminal, JapaneseLabelsFromCatalog) {
+  const std::string out = render(testing::canonical_snapshot(), {.lang = "ja"});
+  EXPECT_NE(out.find("製造元 / ブランド"), std::string::npos);
+  EXPECT_NE(out.find("256 アドレス中 4 台の機器が応答しました（"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 緊急, 3 重要"), std::string::npos) << out;
+}
+
+TEST(Terminal, NoDevicesAndInterrupted) {
+  ScanSnapshot s;
+  s.scan.addresses = 10;
+  s.scan.interrupted = true;
+  const std::string out = render(s, {.lang = "en"});
+  EXPECT_NE(out.find("no device answered."), std::string::npos);
+  EXPECT_NE(out.find("scan interrupted"), std::string::npos);
+  EXPECT_NE(render(s, {.lang = "ja"}).find("スキャンは中断されました"), std::string::npos);
+}
+
+TEST(Terminal, HostileStringsAreInert) {
+  for (const char* lang : {"en", "ja"}) {
+    const std::string out = render(testing::hostile_snapshot(), {.color = false, .lang = lang});
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << lang;
+    EXPECT_EQ(out.find('\x07'), std::string::npos) << lang;
+    EXPECT_EQ(out.find("\xff"), std::string::npos) << lang;
+    EXPECT_NE(out.find("\\x1b[31m"), std::string::npos) << out;
+  }
+  // With colour on, the only escapes are our own SGR sequences, never an OSC (ESC ]) from the device.
+  const std::string coloured = render(testing::hostile_snapshot(), {.color = true, .lang = "en"});
+  EXPECT_EQ(coloured.find("\x1b]"), std::string::npos);
+  EXPECT_EQ(coloured.find('\x07'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace anshin::report
