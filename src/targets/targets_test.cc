@@ -1,12 +1,14 @@
 #include "targets/targets.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace anshin::targets {
 namespace {
@@ -206,6 +208,23 @@ TEST(TargetsPlan, TargetFileErrors) {
   TempFile unknown("10.0.0.1\nno-such-host.lab\n");
   e = plan_err(opts({"@" + unknown.path()}));
   EXPECT_EQ(e.message, unknown.path() + ":2: invalid target \"no-such-host.lab\": unknown host");
+}
+
+TEST(TargetsPlan, TargetFileFromPipeAndDirectory) {
+  // @<(command) hands anshin a pipe, not a regular file.
+  const std::string fifo = (std::filesystem::temp_directory_path() /
+                            ("anshin_targets_fifo_" + std::to_string(::getpid()))).string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&fifo] { std::ofstream(fifo) << "10.0.0.1\n10.0.0.2\n"; });
+  auto p = build_plan(opts({"@" + fifo}));
+  writer.join();
+  std::filesystem::remove(fifo);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->address_count(), 2u);
+
+  const Error e = plan_err(opts({"@" + std::filesystem::temp_directory_path().string()}));
+  EXPECT_EQ(e.code, Errc::kInvalidInput);
+  EXPECT_NE(e.message.find("is a directory"), std::string::npos) << e.message;
 }
 
 TEST(TargetsPlan, HostNames) {
