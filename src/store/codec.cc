@@ -1,0 +1,212 @@
+#include "store/codec.h"
+
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_util.h"
+
+namespace anshin::store::codec {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kHex[] = "0123456789abcdef";
+
+json enc(const std::string& s) {
+  if (sql::is_clean_text(s)) return s;
+  std::string hex;
+  hex.reserve(s.size() * 2);
+  for (unsigned char c : s) {
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 0xF]);
+  }
+  return json{{"hex", hex}};
+}
+
+int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+struct Corrupt {};
+
+std::string dec(const json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (!j.is_object() || !j.contains("hex") || !j["hex"].is_string()) throw Corrupt{};
+  const auto& hex = j["hex"].get_ref<const std::string&>();
+  if (hex.size() % 2 != 0) throw Corrupt{};
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = hexval(hex[i]);
+    const int lo = hexval(hex[i + 1]);
+    if (hi < 0 || lo < 0) throw Corrupt{};
+    out.push_back(static_cast<char>((hi << 4) | lo));
+  }
+  return out;
+}
+
+json enc_opt(const std::optional<std::string>& s) { return s ? enc(*s) : json(nullptr); }
+std::optional<std::string> dec_opt(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  return dec(j);
+}
+
+const json& field(const json& obj, const char* key) {
+  if (!obj.is_object()) throw Corrupt{};
+  auto it = obj.find(key);
+  if (it == obj.end()) throw Corrupt{};
+  return *it;
+}
+
+uint16_t port_of(const json& j) {
+  if (!j.is_number_unsigned() && !j.is_number_integer()) throw Corrupt{};
+  const auto v = j.get<int64_t>();
+  if (v < 0 || v > 65535) throw Corrupt{};
+  return static_cast<uint16_t>(v);
+}
+
+json strings_json(const std::vector<std::string>& v) {
+  json a = json::array();
+  for (const auto& s : v) a.push_back(enc(s));
+  return a;
+}
+
+std::vector<std::string> strings_from(const json& a) {
+  if (!a.is_array()) throw Corrupt{};
+  std::vector<std::string> out;
+  out.reserve(a.size());
+  for (const auto& s : a) out.push_back(dec(s));
+  return out;
+}
+
+json evidence_json(const std::vector<Evidence>& v) {
+  json a = json::array();
+  for (const auto& e : v) {
+    // implies as a list of pairs: its keys may be any bytes, JSON object keys may not.
+    json implies = json::array();
+    for (const auto& [k, val] : e.implies) implies.push_back(json::array({enc(k), enc(val)}));
+    a.push_back(json{{"source", enc(e.source)}, {"port", e.port}, {"value", enc(e.value)},
+                     {"implies", implies}, {"rule", enc(e.rule)}});
+  }
+  return a;
+}
+
+std::vector<Evidence> evidence_from(const json& a) {
+  if (!a.is_array()) throw Corrupt{};
+  std::vector<Evidence> out;
+  for (const auto& j : a) {
+    Evidence e;
+    e.source = dec(field(j, "source"));
+    e.port = port_of(field(j, "port"));
+    e.value = dec(field(j, "value"));
+    const auto& implies = field(j, "implies");
+    if (!implies.is_array()) throw Corrupt{};
+    for (const auto& pair : implies) {
+      if (!pair.is_array() || pair.size() != 2) throw Corrupt{};
+      e.implies[dec(pair[0])] = dec(pair[1]);
+    }
+    e.rule = dec(field(j, "rule"));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+template <class T, class F>
+Result<T> guarded(const std::string& text, F&& from) {
+  try {
+    return from(json::parse(text));
+  } catch (const Corrupt&) {
+  } catch (const json::exception&) {
+  }
+  return Error{Errc::kProtocol, "corrupt inventory row (unreadable JSON column)"};
+}
+
+}  // namespace
+
+std::string encode_strings(const std::vector<std::string>& v) { return strings_json(v).dump(); }
+std::string encode_evidence(const std::vector<Evidence>& v) { return evidence_json(v).dump(); }
+
+std::string encode_services(const std::vector<ServiceSummary>& v) {
+  json a = json::array();
+  for (const auto& s : v) {
+    a.push_back(json{{"port", s.port}, {"transport", transport_name(s.transport)},
+                     {"protocol", enc(s.protocol)}, {"tls", s.tls}, {"product", enc_opt(s.product)}});
+  }
+  return a.dump();
+}
+
+std::string encode_findings(const std::vector<Finding>& v) {
+  json a = json::array();
+  for (const auto& f : v) {
+    a.push_back(json{{"id", enc(f.id)},
+                     {"severity", severity_name(f.severity)},
+                     {"title", enc(f.title)},
+                     {"detail", enc(f.detail)},
+                     {"remediation", enc(f.remediation)},
+                     {"references", strings_json(f.references)},
+                     {"evidence", evidence_json(f.evidence)}});
+  }
+  return a.dump();
+}
+
+Result<std::vector<std::string>> decode_strings(const std::string& text) {
+  return guarded<std::vector<std::string>>(text, [](const json& a) { return strings_from(a); });
+}
+
+Result<std::vector<Evidence>> decode_evidence(const std::string& text) {
+  return guarded<std::vector<Evidence>>(text, [](const json& a) { return evidence_from(a); });
+}
+
+Result<std::vector<ServiceSummary>> decode_services(const std::string& text) {
+  return guarded<std::vector<ServiceSummary>>(text, [](const json& a) {
+    if (!a.is_array()) throw Corrupt{};
+    std::vector<ServiceSummary> out;
+    for (const auto& j : a) {
+      ServiceSummary s;
+      s.port = port_of(field(j, "port"));
+      const auto& t = field(j, "transport");
+      if (t == "tcp") {
+        s.transport = Transport::kTcp;
+      } else if (t == "udp") {
+        s.transport = Transport::kUdp;
+      } else {
+        throw Corrupt{};
+      }
+      s.protocol = dec(field(j, "protocol"));
+      const auto& tls = field(j, "tls");
+      if (!tls.is_boolean()) throw Corrupt{};
+      s.tls = tls.get<bool>();
+      s.product = dec_opt(field(j, "product"));
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Finding>> decode_findings(const std::string& text) {
+  return guarded<std::vector<Finding>>(text, [](const json& a) {
+    if (!a.is_array()) throw Corrupt{};
+    std::vector<Finding> out;
+    for (const auto& j : a) {
+      Finding f;
+      f.id = dec(field(j, "id"));
+      const auto& sev = field(j, "severity");
+      if (!sev.is_string()) throw Corrupt{};
+      const auto parsed = parse_severity(sev.get_ref<const std::string&>());
+      if (!parsed) throw Corrupt{};
+      f.severity = *parsed;
+      f.title = dec(field(j, "title"));
+      f.detail = dec(field(j, "detail"));
+      f.remediation = dec(field(j, "remediation"));
+      f.references = strings_from(field(j, "references"));
+      // Absent in rows written before findings carried evidence: tolerated.
+      if (j.contains("evidence")) f.evidence = evidence_from(j["evidence"]);
+      out.push_back(std::move(f));
+    }
+    return out;
+  });
+}
+
+}  // namespace anshin::store::codec

@@ -1,0 +1,262 @@
+#include "store/diff.h"
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <set>
+
+#include "core/text.h"
+
+namespace anshin::store {
+namespace {
+
+std::optional<std::string> norm(const std::optional<std::string>& s, bool lower) {
+  if (!s) return std::nullopt;
+  std::string v(text::trim(*s));
+  if (v.empty()) return std::nullopt;
+  return lower ? text::to_lower(v) : v;
+}
+
+bool conflict(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  return a && b && *a != *b;
+}
+
+// In-memory identities with the store's rules, for snapshots that carry none.
+void assign_identities(IdentifiedSnapshot& older, IdentifiedSnapshot& newer) {
+  const auto& od = older.snapshot.devices;
+  const auto& nd = newer.snapshot.devices;
+  older.ids.resize(od.size());
+  std::iota(older.ids.begin(), older.ids.end(), DeviceId{1});
+  newer.ids.assign(nd.size(), 0);
+  std::vector<bool> taken(od.size(), false);
+  auto match = [&](auto&& pred) {
+    for (size_t n = 0; n < nd.size(); ++n) {
+      if (newer.ids[n]) continue;
+      for (size_t o = 0; o < od.size(); ++o) {
+        if (!taken[o] && pred(od[o], nd[n])) {
+          taken[o] = true;
+          newer.ids[n] = older.ids[o];
+          break;
+        }
+      }
+    }
+  };
+  match([](const Device& a, const Device& b) {
+    const auto ma = norm(a.mac, true);
+    return ma && ma == norm(b.mac, true);
+  });
+  match([](const Device& a, const Device& b) {
+    const auto sa = norm(a.verdict.serial, false);
+    return sa && sa == norm(b.verdict.serial, false) && !conflict(norm(a.mac, true), norm(b.mac, true));
+  });
+  match([](const Device& a, const Device& b) {
+    return a.address == b.address && !conflict(norm(a.mac, true), norm(b.mac, true)) &&
+           !conflict(norm(a.verdict.serial, false), norm(b.verdict.serial, false));
+  });
+  DeviceId next = static_cast<DeviceId>(od.size()) + 1;
+  for (auto& id : newer.ids)
+    if (!id) id = next++;
+}
+
+std::set<std::string> finding_ids(const Device& d) {
+  std::set<std::string> ids;
+  for (const auto& f : d.findings) ids.insert(f.id);
+  return ids;
+}
+
+}  // namespace
+
+ScanDiff diff_scans(const IdentifiedSnapshot& older_in, const IdentifiedSnapshot& newer_in) {
+  IdentifiedSnapshot older_copy;
+  IdentifiedSnapshot newer_copy;
+  const IdentifiedSnapshot* older = &older_in;
+  const IdentifiedSnapshot* newer = &newer_in;
+  if (older_in.ids.size() != older_in.snapshot.devices.size() ||
+      newer_in.ids.size() != newer_in.snapshot.devices.size()) {
+    older_copy = older_in;
+    newer_copy = newer_in;
+    assign_identities(older_copy, newer_copy);
+    older = &older_copy;
+    newer = &newer_copy;
+  }
+
+  ScanDiff diff;
+  diff.old_scan = older->snapshot.scan;
+  diff.new_scan = newer->snapshot.scan;
+  std::map<DeviceId, const Device*> before;
+  for (size_t i = 0; i < older->ids.size(); ++i) before.emplace(older->ids[i], &older->snapshot.devices[i]);
+  std::set<DeviceId> seen;
+  for (size_t i = 0; i < newer->ids.size(); ++i) {
+    const DeviceId id = newer->ids[i];
+    const Device& now = newer->snapshot.devices[i];
+    auto it = before.find(id);
+    if (it == before.end() || !seen.insert(id).second) {
+      diff.added.push_back(now);
+      continue;
+    }
+    const Device& was = *it->second;
+    if (was.address != now.address) diff.moved.push_back(MovedDevice{id, was.address, now});
+    if (was.verdict.firmware != now.verdict.firmware) {
+      diff.firmware_changed.push_back(FirmwareChange{id, was.verdict.firmware, now.verdict.firmware, now});
+    }
+    const auto a = finding_ids(was);
+    const auto b = finding_ids(now);
+    if (a != b) {
+      FindingsChange fc{id, {}, {}, now};
+      std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(fc.added));
+      std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(fc.removed));
+      diff.findings_changed.push_back(std::move(fc));
+    }
+  }
+  for (const auto& [id, d] : before)
+    if (!seen.count(id)) diff.gone.push_back(*d);
+  auto by_address = [](const Device& x, const Device& y) { return x.address < y.address; };
+  std::sort(diff.added.begin(), diff.added.end(), by_address);
+  std::sort(diff.gone.begin(), diff.gone.end(), by_address);
+  return diff;
+}
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json s(const std::string& v) { return text::sanitize_utf8(v); }
+ordered_json opt(const std::optional<std::string>& v) { return v ? s(*v) : ordered_json(nullptr); }
+
+ordered_json scan_json(const ScanInfo& i) {
+  ordered_json j;
+  j["id"] = s(i.id);
+  j["started"] = s(i.started);
+  j["finished"] = s(i.finished);
+  j["interrupted"] = i.interrupted;
+  return j;
+}
+
+ordered_json device_json(const Device& d, std::optional<DeviceId> id = std::nullopt) {
+  ordered_json j;
+  if (id) j["device_id"] = *id;
+  j["address"] = d.address.to_string();
+  j["mac"] = opt(d.mac);
+  j["category"] = category_name(d.verdict.category);
+  j["manufacturer"] = opt(d.verdict.manufacturer);
+  j["brand"] = opt(d.verdict.brand);
+  j["model"] = opt(d.verdict.model);
+  j["firmware"] = opt(d.verdict.firmware);
+  j["serial"] = opt(d.verdict.serial);
+  return j;
+}
+
+ordered_json strings(const std::vector<std::string>& v) {
+  ordered_json a = ordered_json::array();
+  for (const auto& x : v) a.push_back(s(x));
+  return a;
+}
+
+// "192.0.2.7 Hikvision DS-2CD2043G0-I", escaped for a terminal.
+std::string label(const Device& d) {
+  std::string out = d.address.to_string();
+  const auto& v = d.verdict;
+  const auto& who = v.brand ? v.brand : v.manufacturer;
+  if (who) out += " " + text::escape_for_terminal(*who);
+  if (v.model) out += " " + text::escape_for_terminal(*v.model);
+  if (!who && !v.model) out += std::string(" (") + category_name(v.category) + ")";
+  return out;
+}
+
+std::string show(const std::optional<std::string>& v) {
+  return v ? "\"" + text::escape_for_terminal(*v) + "\"" : std::string("(unknown)");
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) {
+    if (!out.empty()) out += ", ";
+    out += text::escape_for_terminal(x);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string diff_to_json(const ScanDiff& diff, int indent) {
+  ordered_json doc;
+  doc["schema"] = "anshin.diff/1";
+  doc["old"] = scan_json(diff.old_scan);
+  doc["new"] = scan_json(diff.new_scan);
+  ordered_json added = ordered_json::array();
+  for (const auto& d : diff.added) added.push_back(device_json(d));
+  doc["new_devices"] = added;
+  ordered_json gone = ordered_json::array();
+  for (const auto& d : diff.gone) gone.push_back(device_json(d));
+  doc["gone"] = gone;
+  ordered_json moved = ordered_json::array();
+  for (const auto& m : diff.moved) {
+    ordered_json j = device_json(m.device, m.id);
+    j["from"] = m.from.to_string();
+    j["to"] = m.device.address.to_string();
+    moved.push_back(j);
+  }
+  doc["moved"] = moved;
+  ordered_json fw = ordered_json::array();
+  for (const auto& f : diff.firmware_changed) {
+    ordered_json j = device_json(f.device, f.id);
+    j["firmware_from"] = opt(f.from);
+    j["firmware_to"] = opt(f.to);
+    fw.push_back(j);
+  }
+  doc["firmware_changed"] = fw;
+  ordered_json fc = ordered_json::array();
+  for (const auto& f : diff.findings_changed) {
+    ordered_json j = device_json(f.device, f.id);
+    j["added"] = strings(f.added);
+    j["removed"] = strings(f.removed);
+    fc.push_back(j);
+  }
+  doc["findings_changed"] = fc;
+  return doc.dump(indent) + "\n";
+}
+
+std::string diff_to_text(const ScanDiff& diff) {
+  std::string out;
+  out += "from " + text::escape_for_terminal(diff.old_scan.id) + " to " + text::escape_for_terminal(diff.new_scan.id) +
+         "\n";
+  if (diff.new_scan.interrupted) {
+    out += "note: the newer scan was interrupted; devices it did not reach are listed as gone\n";
+  }
+  if (diff.empty()) {
+    out += "no changes\n";
+    return out;
+  }
+  if (!diff.added.empty()) {
+    out += "\nnew (" + std::to_string(diff.added.size()) + "):\n";
+    for (const auto& d : diff.added) out += "  + " + label(d) + "\n";
+  }
+  if (!diff.gone.empty()) {
+    out += "\ngone (" + std::to_string(diff.gone.size()) + "):\n";
+    for (const auto& d : diff.gone) out += "  - " + label(d) + "\n";
+  }
+  if (!diff.moved.empty()) {
+    out += "\nmoved (" + std::to_string(diff.moved.size()) + "):\n";
+    for (const auto& m : diff.moved) out += "  " + m.from.to_string() + " -> " + label(m.device) + "\n";
+  }
+  if (!diff.firmware_changed.empty()) {
+    out += "\nfirmware changed (" + std::to_string(diff.firmware_changed.size()) + "):\n";
+    for (const auto& f : diff.firmware_changed) {
+      out += "  " + label(f.device) + ": " + show(f.from) + " -> " + show(f.to) + "\n";
+    }
+  }
+  if (!diff.findings_changed.empty()) {
+    out += "\nfindings changed (" + std::to_string(diff.findings_changed.size()) + "):\n";
+    for (const auto& f : diff.findings_changed) {
+      out += "  " + label(f.device) + ":";
+      if (!f.added.empty()) out += " added " + join(f.added) + (f.removed.empty() ? "" : ";");
+      if (!f.removed.empty()) out += " removed " + join(f.removed);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace anshin::store

@@ -1,0 +1,58 @@
+// What changed between two scans. Pure: works on two snapshots plus the identity of each device
+// (Store::identified_snapshot). Without identities (empty ids) devices are matched by the store's
+// rules in memory: MAC, then serial, then address.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/device.h"
+#include "store/store.h"
+
+namespace anshin::store {
+
+struct MovedDevice {
+  DeviceId id = 0;
+  IpAddr from;
+  Device device;                     // as seen in the newer scan
+};
+
+struct FirmwareChange {
+  DeviceId id = 0;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  Device device;                     // as seen in the newer scan
+};
+
+struct FindingsChange {
+  DeviceId id = 0;
+  std::vector<std::string> added;    // finding ids, sorted
+  std::vector<std::string> removed;
+  Device device;                     // as seen in the newer scan
+};
+
+struct ScanDiff {
+  ScanInfo old_scan;
+  ScanInfo new_scan;
+  std::vector<Device> added;         // in the newer scan only (ordered by address)
+  std::vector<Device> gone;          // in the older scan only
+  std::vector<MovedDevice> moved;    // same identity, another address
+  std::vector<FirmwareChange> firmware_changed;
+  std::vector<FindingsChange> findings_changed;
+
+  bool empty() const {
+    return added.empty() && gone.empty() && moved.empty() && firmware_changed.empty() && findings_changed.empty();
+  }
+};
+
+ScanDiff diff_scans(const IdentifiedSnapshot& older, const IdentifiedSnapshot& newer);
+
+// JSON for scripts: {"schema": "anshin.diff/1", "old": {...scan}, "new": {...}, "new_devices": [...],
+// "gone": [...], "moved": [...], "firmware_changed": [...], "findings_changed": [...]}.
+// Device strings are made valid UTF-8 (U+FFFD) as in report/json.h.
+std::string diff_to_json(const ScanDiff& diff, int indent = 2);
+
+// A readable list; every device string passes through text::escape_for_terminal.
+std::string diff_to_text(const ScanDiff& diff);
+
+}  // namespace anshin::store

@@ -1,0 +1,601 @@
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <mutex>
+#include <numeric>
+#include <random>
+
+#include "core/text.h"
+#include "store/codec.h"
+#include "store/schema.h"
+#include "store/sqlite_util.h"
+
+namespace anshin::store {
+
+using sql::Stmt;
+
+struct Store::Impl {
+  sqlite3* db = nullptr;
+  std::string path;
+  int version = 0;
+  std::mutex mu;
+
+  ~Impl() {
+    if (db) sqlite3_close_v2(db);
+  }
+};
+
+namespace {
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when not committed.
+class Tx {
+ public:
+  explicit Tx(sqlite3* db) : db_(db) { rc_ = sql::exec(db_, "BEGIN IMMEDIATE"); }
+  ~Tx() {
+    if (rc_ == SQLITE_OK && !done_) sql::exec(db_, "ROLLBACK");
+  }
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+  int begin_rc() const { return rc_; }
+  int commit() {
+    const int rc = sql::exec(db_, "COMMIT");
+    if (rc == SQLITE_OK) done_ = true;
+    return rc;
+  }
+
+ private:
+  sqlite3* db_;
+  int rc_;
+  bool done_ = false;
+};
+
+std::optional<std::string> identity_mac(const std::optional<std::string>& mac) {
+  if (!mac) return std::nullopt;
+  std::string m = text::to_lower(text::trim(*mac));
+  if (m.empty()) return std::nullopt;
+  return m;
+}
+
+std::optional<std::string> identity_serial(const std::optional<std::string>& serial) {
+  if (!serial) return std::nullopt;
+  std::string s(text::trim(*serial));
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  const unsigned v = rd();
+  for (int i = 0; i < 4; ++i) s.push_back(kHex[(v >> (i * 4)) & 0xF]);
+  return s;
+}
+
+constexpr const char* kScanColumns =
+    "SELECT s.number, s.id, s.started, s.finished, s.targets, s.addresses, s.tool_version, "
+    "s.kb_version, s.interrupted, s.completed, "
+    "(SELECT COUNT(*) FROM observations o WHERE o.scan = s.number), r.plan, r.seed, r.hosts_done "
+    "FROM scans s LEFT JOIN scan_resume r ON r.scan = s.number ";
+
+Result<StoredScan> scan_from_row(const Stmt& st) {
+  StoredScan s;
+  s.number = st.col_int(0);
+  s.info.id = st.col_string(1);
+  s.info.started = st.col_string(2);
+  s.info.finished = st.col_opt_string(3).value_or("");
+  auto targets = codec::decode_strings(st.col_string(4));
+  if (!targets) return targets.error();
+  s.info.targets = std::move(*targets);
+  s.info.addresses = static_cast<uint64_t>(st.col_int(5));
+  s.info.tool_version = st.col_string(6);
+  s.info.kb_version = st.col_string(7);
+  s.info.interrupted = st.col_int(8) != 0;
+  s.completed = st.col_int(9) != 0;
+  s.devices = static_cast<uint64_t>(st.col_int(10));
+  if (!st.is_null(11)) {
+    s.resume.plan_json = st.col_string(11);
+    s.resume.seed = static_cast<uint64_t>(st.col_int(12));
+    s.resume.hosts_done = static_cast<uint64_t>(st.col_int(13));
+  }
+  return s;
+}
+
+Result<std::vector<StoredScan>> query_scans(sqlite3* db, const std::string& where_order,
+                                            std::optional<int64_t> number = std::nullopt,
+                                            std::optional<std::string> id = std::nullopt) {
+  Stmt st(db, std::string(kScanColumns) + where_order);
+  if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "reading scans");
+  int i = 1;
+  if (number) st.bind_int(i++, *number);
+  if (id) st.bind_bytes(i++, *id);
+  std::vector<StoredScan> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    auto s = scan_from_row(st);
+    if (!s) return s.error();
+    out.push_back(std::move(*s));
+  }
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading scans");
+  return out;
+}
+
+Result<std::optional<StoredScan>> first_scan(sqlite3* db, const std::string& where_order,
+                                             std::optional<int64_t> number = std::nullopt,
+                                             std::optional<std::string> id = std::nullopt) {
+  auto all = query_scans(db, where_order, number, id);
+  if (!all) return all.error();
+  if (all->empty()) return std::optional<StoredScan>();
+  return std::optional<StoredScan>(std::move(all->front()));
+}
+
+Result<bool> scan_exists(sqlite3* db, ScanNumber scan) {
+  Stmt st(db, "SELECT 1 FROM scans WHERE number = ?");
+  st.bind_int(1, scan);
+  const int rc = st.step();
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return sql::error_from(db, rc, "reading scans");
+}
+
+Error no_such_scan(ScanNumber scan) {
+  return Error{Errc::kNotFound, "no scan number " + std::to_string(scan) + " in the inventory"};
+}
+
+struct Candidate {
+  DeviceId id;
+  std::optional<std::string> mac;
+  std::optional<std::string> serial;
+};
+
+// SELECT id, mac, serial of devices: the first row or nullopt.
+Result<std::optional<Candidate>> first_candidate(Stmt& st, sqlite3* db) {
+  const int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<Candidate>();
+  if (rc != SQLITE_ROW) return sql::error_from(db, rc, "looking up the device identity");
+  return std::optional<Candidate>(Candidate{st.col_int(0), st.col_opt_string(1), st.col_opt_string(2)});
+}
+
+bool conflicts(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  return a && b && *a != *b;
+}
+
+// Identity rules (docs/inventory.md): MAC, then serial, then address; a device already observed in
+// this scan (at another address) is never matched again, and a weaker key never overrides a
+// stronger one that disagrees.
+Result<std::optional<DeviceId>> resolve_identity(sqlite3* db, ScanNumber scan, const std::string& address,
+                                                 const std::optional<std::string>& mac,
+                                                 const std::optional<std::string>& serial) {
+  static constexpr const char* kNotInScan =
+      " AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.device = d.id AND o.scan = ?2)";
+  if (mac) {
+    Stmt st(db, std::string("SELECT d.id, d.mac, d.serial FROM devices d WHERE d.mac = ?1") + kNotInScan +
+                    " ORDER BY d.last_scan DESC, d.id DESC LIMIT 1");
+    st.bind_bytes(1, *mac);
+    st.bind_int(2, scan);
+    auto c = first_candidate(st, db);
+    if (!c) return c.error();
+    if (*c) return std::optional<DeviceId>((*c)->id);
+  }
+  if (serial) {
+    Stmt st(db, std::string("SELECT d.id, d.mac, d.serial FROM devices d WHERE d.serial = ?1") + kNotInScan +
+                    " ORDER BY d.last_scan DESC, d.id DESC");
+    st.bind_bytes(1, *serial);
+    st.bind_int(2, scan);
+    for (;;) {
+      auto c = first_candidate(st, db);
+      if (!c) return c.error();
+      if (!*c) break;
+      if (!conflicts((*c)->mac, mac)) return std::optional<DeviceId>((*c)->id);
+    }
+  }
+  {
+    Stmt st(db, std::string("SELECT d.id, d.mac, d.serial FROM observations ob JOIN devices d ON d.id = ob.device "
+                            "WHERE ob.address = ?1 AND ob.scan != ?2") +
+                    kNotInScan + " ORDER BY ob.scan DESC LIMIT 1");
+    st.bind_text(1, address);
+    st.bind_int(2, scan);
+    auto c = first_candidate(st, db);
+    if (!c) return c.error();
+    if (*c && !conflicts((*c)->mac, mac) && !conflicts((*c)->serial, serial)) {
+      return std::optional<DeviceId>((*c)->id);
+    }
+  }
+  return std::optional<DeviceId>();
+}
+
+Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
+  const std::string address = device.address.to_string();
+  const auto mac = identity_mac(device.mac);
+  const auto serial = identity_serial(device.verdict.serial);
+
+  {  // Idempotent per (scan, address): a second put replaces the first.
+    Stmt del(db, "DELETE FROM observations WHERE scan = ? AND address = ?");
+    del.bind_int(1, scan);
+    del.bind_text(2, address);
+    const int rc = del.step();
+    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
+  }
+
+  auto found = resolve_identity(db, scan, address, mac, serial);
+  if (!found) return found.error();
+  DeviceId id = 0;
+  if (*found) {
+    id = **found;
+    Stmt up(db,
+            "UPDATE devices SET mac = COALESCE(mac, ?1), serial = COALESCE(serial, ?2), "
+            "last_scan = MAX(last_scan, ?3), last_address = CASE WHEN ?3 >= last_scan THEN ?4 ELSE last_address END "
+            "WHERE id = ?5");
+    up.bind_opt_bytes(1, mac);
+    up.bind_opt_bytes(2, serial);
+    up.bind_int(3, scan);
+    up.bind_text(4, address);
+    up.bind_int(5, id);
+    const int rc = up.step();
+    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
+  } else {
+    Stmt ins(db, "INSERT INTO devices (mac, serial, first_scan, last_scan, last_address) VALUES (?1, ?2, ?3, ?3, ?4)");
+    ins.bind_opt_bytes(1, mac);
+    ins.bind_opt_bytes(2, serial);
+    ins.bind_int(3, scan);
+    ins.bind_text(4, address);
+    const int rc = ins.step();
+    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
+    id = sqlite3_last_insert_rowid(db);
+  }
+
+  const auto& v = device.verdict;
+  Stmt ob(db,
+          "INSERT INTO observations (scan, device, address, mac, category, manufacturer, brand, manufacturer_id, "
+          "brand_id, model, firmware, serial, confidence, evidence, conflicts, services, findings) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+  ob.bind_int(1, scan);
+  ob.bind_int(2, id);
+  ob.bind_text(3, address);
+  ob.bind_opt_bytes(4, device.mac);
+  ob.bind_text(5, category_name(v.category));
+  ob.bind_opt_bytes(6, v.manufacturer);
+  ob.bind_opt_bytes(7, v.brand);
+  ob.bind_opt_bytes(8, v.manufacturer_id);
+  ob.bind_opt_bytes(9, v.brand_id);
+  ob.bind_opt_bytes(10, v.model);
+  ob.bind_opt_bytes(11, v.firmware);
+  ob.bind_opt_bytes(12, v.serial);
+  ob.bind_double(13, v.confidence);
+  ob.bind_text(14, codec::encode_evidence(v.evidence));
+  ob.bind_text(15, codec::encode_strings(v.conflicts));
+  ob.bind_text(16, codec::encode_services(device.services));
+  ob.bind_text(17, codec::encode_findings(device.findings));
+  const int rc = ob.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
+  return id;
+}
+
+Error corrupt(const std::string& what) {
+  return Error{Errc::kProtocol, "corrupt inventory row: " + what};
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (!options.create && !exists) {
+    return Error{Errc::kNotFound, "no inventory at " + path + " (run `anshin scan` first, or pass --db FILE)"};
+  }
+  if (exists && std::filesystem::is_directory(path, ec)) {
+    return Error{Errc::kInvalidInput, path + " is a directory, not an anshin inventory"};
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+  if (options.create) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
+  const std::string what = "inventory " + path;
+  if (rc != SQLITE_OK) return sql::error_from(impl->db, rc, "cannot open " + what);
+  sqlite3_extended_result_codes(impl->db, 1);
+  sqlite3_busy_timeout(impl->db, options.busy_timeout_ms);
+  sqlite3* db = impl->db;
+
+  int app_id = 0;
+  int version = 0;
+  bool has_tables = false;
+  {
+    Stmt st(db, "PRAGMA application_id");
+    rc = st.step();
+    if (rc != SQLITE_ROW) {
+      if ((rc & 0xff) == SQLITE_NOTADB) {
+        return Error{Errc::kInvalidInput, path + " is not an anshin inventory (not an SQLite database)"};
+      }
+      return sql::error_from(db, rc, what);
+    }
+    app_id = static_cast<int>(st.col_int(0));
+  }
+  {
+    Stmt st(db, "PRAGMA user_version");
+    rc = st.step();
+    if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
+    version = static_cast<int>(st.col_int(0));
+  }
+  {
+    Stmt st(db, "SELECT 1 FROM sqlite_master LIMIT 1");
+    rc = st.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sql::error_from(db, rc, what);
+    has_tables = rc == SQLITE_ROW;
+  }
+  if (app_id != schema::kApplicationId && (app_id != 0 || version != 0 || has_tables)) {
+    return Error{Errc::kInvalidInput, path + " is an SQLite database but not an anshin inventory"};
+  }
+  if (version > schema::latest_version()) {
+    return Error{Errc::kInvalidInput,
+                 path + " was written by a newer anshin (inventory schema v" + std::to_string(version) +
+                     "; this anshin knows up to v" + std::to_string(schema::latest_version()) +
+                     "): upgrade anshin or use another --db"};
+  }
+  {
+    Stmt st(db, "PRAGMA journal_mode = WAL");
+    rc = st.step();
+    if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
+  }
+  rc = sql::exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  if (rc != SQLITE_OK) return sql::error_from(db, rc, what);
+  if (version < schema::latest_version()) {
+    auto m = schema::migrate(db, schema::latest_version());
+    if (!m) return Error{m.error().code, what + ": " + m.error().message};
+  }
+  impl->version = schema::latest_version();
+  return Store(std::move(impl));
+}
+
+Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& resume) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  std::string id = info.id.empty() ? info.started + "-" + random_suffix() : info.id;
+  Tx tx(db);
+  if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "recording the scan");
+  {
+    Stmt st(db, "SELECT 1 FROM scans WHERE id = ?");
+    st.bind_bytes(1, id);
+    const int rc = st.step();
+    if (rc == SQLITE_ROW) return Error{Errc::kInvalidInput, "scan id " + id + " is already in the inventory"};
+    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording the scan");
+  }
+  Stmt st(db,
+          "INSERT INTO scans (id, started, finished, targets, addresses, tool_version, kb_version, interrupted, "
+          "completed) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 0, 0)");
+  st.bind_bytes(1, id);
+  st.bind_bytes(2, info.started);
+  st.bind_text(3, codec::encode_strings(info.targets));
+  st.bind_int(4, static_cast<int64_t>(info.addresses));
+  st.bind_bytes(5, info.tool_version);
+  st.bind_bytes(6, info.kb_version);
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording the scan");
+  const ScanNumber number = sqlite3_last_insert_rowid(db);
+  Stmt r(db, "INSERT INTO scan_resume (scan, plan, seed, hosts_done) VALUES (?, ?, ?, ?)");
+  r.bind_int(1, number);
+  r.bind_bytes(2, resume.plan_json);
+  r.bind_int(3, static_cast<int64_t>(resume.seed));
+  r.bind_int(4, static_cast<int64_t>(resume.hosts_done));
+  rc = r.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording the scan");
+  rc = tx.commit();
+  if (rc != SQLITE_OK) return sql::error_from(db, rc, "recording the scan");
+  return number;
+}
+
+Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device) {
+  auto ids = put_devices(scan, std::vector<Device>{device});
+  if (!ids) return ids.error();
+  return ids->front();
+}
+
+Result<std::vector<DeviceId>> Store::put_devices(ScanNumber scan, const std::vector<Device>& devices) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Tx tx(db);
+  if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
+  auto exists = scan_exists(db, scan);
+  if (!exists) return exists.error();
+  if (!*exists) return no_such_scan(scan);
+  std::vector<DeviceId> ids;
+  ids.reserve(devices.size());
+  for (const auto& d : devices) {
+    auto id = put_one(db, scan, d);
+    if (!id) return id.error();
+    ids.push_back(*id);
+  }
+  const int rc = tx.commit();
+  if (rc != SQLITE_OK) return sql::error_from(db, rc, "storing devices");
+  return ids;
+}
+
+Result<void> Store::set_hosts_done(ScanNumber scan, uint64_t hosts_done) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Stmt st(db,
+          "INSERT INTO scan_resume (scan, hosts_done) VALUES (?1, ?2) "
+          "ON CONFLICT(scan) DO UPDATE SET hosts_done = excluded.hosts_done");
+  st.bind_int(1, scan);
+  st.bind_int(2, static_cast<int64_t>(hosts_done));
+  const int rc = st.step();
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return no_such_scan(scan);
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording scan progress");
+  return {};
+}
+
+Result<void> Store::finish_scan(ScanNumber scan, const std::string& finished, bool interrupted) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Stmt st(db, "UPDATE scans SET finished = ?1, interrupted = ?2, completed = ?3 WHERE number = ?4");
+  st.bind_bytes(1, finished);
+  st.bind_int(2, interrupted ? 1 : 0);
+  st.bind_int(3, interrupted ? 0 : 1);
+  st.bind_int(4, scan);
+  const int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "finishing the scan");
+  if (sqlite3_changes(db) == 0) return no_such_scan(scan);
+  return {};
+}
+
+Result<IdentifiedSnapshot> Store::identified_snapshot(ScanNumber scan) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  // One read transaction, so a scan being written concurrently is seen consistently.
+  int rc = sql::exec(db, "BEGIN");
+  if (rc != SQLITE_OK) return sql::error_from(db, rc, "reading the scan");
+  struct EndRead {
+    sqlite3* db;
+    ~EndRead() { sql::exec(db, "COMMIT"); }
+  } end_read{db};
+
+  auto s = first_scan(db, "WHERE s.number = ?", scan);
+  if (!s) return s.error();
+  if (!*s) return no_such_scan(scan);
+  IdentifiedSnapshot out;
+  out.snapshot.scan = (*s)->info;
+
+  Stmt st(db,
+          "SELECT device, address, mac, category, manufacturer, brand, manufacturer_id, brand_id, model, firmware, "
+          "serial, confidence, evidence, conflicts, services, findings FROM observations WHERE scan = ?");
+  st.bind_int(1, scan);
+  std::vector<std::pair<Device, DeviceId>> rows;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    Device d;
+    const DeviceId id = st.col_int(0);
+    const std::string address = st.col_string(1);
+    auto ip = IpAddr::parse(address);
+    if (!ip) return corrupt("address " + text::escape_for_terminal(address));
+    d.address = *ip;
+    d.mac = st.col_opt_string(2);
+    auto cat = parse_category(st.col_string(3));
+    if (!cat) return corrupt("category of " + address);
+    auto& v = d.verdict;
+    v.category = *cat;
+    v.manufacturer = st.col_opt_string(4);
+    v.brand = st.col_opt_string(5);
+    v.manufacturer_id = st.col_opt_string(6);
+    v.brand_id = st.col_opt_string(7);
+    v.model = st.col_opt_string(8);
+    v.firmware = st.col_opt_string(9);
+    v.serial = st.col_opt_string(10);
+    v.confidence = st.col_double(11);
+    auto evidence = codec::decode_evidence(st.col_string(12));
+    auto conflicts_ = codec::decode_strings(st.col_string(13));
+    auto services = codec::decode_services(st.col_string(14));
+    auto findings = codec::decode_findings(st.col_string(15));
+    if (!evidence || !conflicts_ || !services || !findings) return corrupt("device at " + address);
+    v.evidence = std::move(*evidence);
+    v.conflicts = std::move(*conflicts_);
+    d.services = std::move(*services);
+    d.findings = std::move(*findings);
+    rows.emplace_back(std::move(d), id);
+  }
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading the scan");
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first.address < b.first.address; });
+  out.snapshot.devices.reserve(rows.size());
+  out.ids.reserve(rows.size());
+  for (auto& [d, id] : rows) {
+    out.snapshot.devices.push_back(std::move(d));
+    out.ids.push_back(id);
+  }
+  return out;
+}
+
+Result<ScanSnapshot> Store::snapshot(ScanNumber scan) {
+  auto s = identified_snapshot(scan);
+  if (!s) return s.error();
+  return std::move(s->snapshot);
+}
+
+Result<std::optional<StoredScan>> Store::latest_scan() {
+  std::lock_guard lock(impl_->mu);
+  return first_scan(impl_->db, "WHERE s.finished IS NOT NULL ORDER BY s.number DESC LIMIT 1");
+}
+
+Result<std::vector<StoredScan>> Store::list_scans() {
+  std::lock_guard lock(impl_->mu);
+  return query_scans(impl_->db, "ORDER BY s.number");
+}
+
+Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  auto newest = first_scan(db, "ORDER BY s.number DESC LIMIT 1");
+  if (!newest) return newest.error();
+  if (!*newest || (*newest)->completed) return std::optional<UnfinishedScan>();
+  UnfinishedScan u;
+  u.scan = std::move(**newest);
+  Stmt st(db, "SELECT address FROM observations WHERE scan = ?");
+  st.bind_int(1, u.scan.number);
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    auto ip = IpAddr::parse(st.col_string(0));
+    if (!ip) return corrupt("address in scan " + std::to_string(u.scan.number));
+    u.done_addresses.push_back(*ip);
+  }
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading the scan");
+  std::sort(u.done_addresses.begin(), u.done_addresses.end());
+  return std::optional<UnfinishedScan>(std::move(u));
+}
+
+Result<StoredScan> Store::find_scan(std::string_view number_or_id) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  const std::string key(number_or_id);
+  const bool numeric = !key.empty() && key.size() < 18 &&
+                       std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  Result<std::optional<StoredScan>> found = numeric ? first_scan(db, "WHERE s.number = ?", std::stoll(key))
+                                                    : first_scan(db, "WHERE s.id = ?", std::nullopt, key);
+  if (!found) return found.error();
+  if (*found) return std::move(**found);
+  std::string msg = "no scan " + text::escape_for_terminal(key) + " in " + impl_->path;
+  auto all = query_scans(db, "ORDER BY s.number DESC LIMIT 5");
+  if (all && !all->empty()) {
+    msg += " (newest: ";
+    for (size_t i = 0; i < all->size(); ++i) {
+      if (i) msg += ", ";
+      msg += std::to_string((*all)[i].number) + " = " + text::escape_for_terminal((*all)[i].info.id);
+    }
+    msg += ")";
+  } else if (all) {
+    msg += " (it holds no scans yet)";
+  }
+  return Error{Errc::kNotFound, msg};
+}
+
+Result<void> Store::check_integrity() {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  {
+    Stmt st(db, "PRAGMA integrity_check");
+    const int rc = st.step();
+    if (rc != SQLITE_ROW) return sql::error_from(db, rc, "integrity check");
+    const std::string first = st.col_string(0);
+    if (first != "ok") return Error{Errc::kProtocol, "integrity check: " + first};
+  }
+  Stmt st(db, "PRAGMA foreign_key_check");
+  const int rc = st.step();
+  if (rc == SQLITE_ROW) return Error{Errc::kProtocol, "foreign key check failed in table " + st.col_string(0)};
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "foreign key check");
+  return {};
+}
+
+int Store::schema_version() const { return impl_->version; }
+const std::string& Store::path() const { return impl_->path; }
+
+int exit_status_for(const Error& error) {
+  return (error.code == Errc::kInvalidInput || error.code == Errc::kNotFound) ? 1 : 2;
+}
+
+}  // namespace anshin::store

@@ -1,0 +1,523 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+
+#include "store/schema.h"
+#include "store/test_util.h"
+
+namespace anshin::store {
+namespace {
+
+using namespace testutil;
+using namespace std::string_literals;
+
+// Raw SQLite access for the tests that look under the API.
+struct RawDb {
+  explicit RawDb(const std::string& path) { sqlite3_open(path.c_str(), &db); }
+  ~RawDb() { sqlite3_close(db); }
+  std::string one(const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    std::string out = "<error>";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK) {
+      const int rc = sqlite3_step(st);
+      if (rc == SQLITE_ROW) {
+        const unsigned char* t = sqlite3_column_text(st, 0);
+        out = t ? reinterpret_cast<const char*>(t) : "<null>";
+      } else if (rc == SQLITE_DONE) {
+        out = "<none>";
+      }
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  int exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+  sqlite3* db = nullptr;
+};
+
+const std::vector<std::string>& hostile() {
+  static const std::vector<std::string> kHostile = {
+      "<script>alert(1)</script>",
+      "\x1b]0;owned\x07\x1b[2J\x1b[31mred",
+      "bad utf8 \xff\xfe\xc0\x80 \xed\xa0\x80 end",
+      "quotes ' \" `; DROP TABLE devices; --",
+      "nul\0inside"s,
+      "\0"s,
+      "",
+      "日本語のカメラ",
+      std::string(5000, 'A'),
+  };
+  return kHostile;
+}
+
+Device hostile_device(const char* address, size_t k) {
+  const auto& h = hostile();
+  auto pick = [&](size_t i) { return h[(k + i) % h.size()]; };
+  Device d;
+  d.address = ip(address);
+  d.mac = pick(0);
+  auto& v = d.verdict;
+  v.category = Category::kNvr;
+  v.manufacturer = pick(1);
+  v.brand = pick(2);
+  v.manufacturer_id = pick(3);
+  v.brand_id = pick(4);
+  v.model = pick(5);
+  v.firmware = pick(6);
+  v.serial = pick(7);
+  v.confidence = 0.93;
+  Evidence e;
+  e.source = pick(8);
+  e.port = 8000;
+  e.value = pick(0);
+  e.implies = {{pick(1), pick(2)}, {"manufacturer", pick(3)}};
+  e.rule = pick(4);
+  v.evidence = {e, Evidence{"http.header.server", 80, "App-webs/", {{"manufacturer", "Hikvision"}}, "hik"}};
+  v.conflicts = {pick(5), pick(6)};
+  d.services = {ServiceSummary{554, Transport::kTcp, pick(7), false, pick(8)},
+                ServiceSummary{3702, Transport::kUdp, "wsd", false, std::nullopt},
+                ServiceSummary{443, Transport::kTcp, "https", true, "web"}};
+  Finding f;
+  f.id = pick(0);
+  f.severity = Severity::kCritical;
+  f.title = pick(1);
+  f.detail = pick(2);
+  f.remediation = pick(3);
+  f.references = {pick(4), "https://www.fcc.gov/supplychain/coveredlist"};
+  f.evidence = {e};
+  d.findings = {f, finding("exposure.telnet", Severity::kMedium)};
+  return d;
+}
+
+TEST(Store, RoundTripEveryFieldWithHostileStrings) {
+  TempDir dir;
+  auto store = Store::open(dir.file("anshin.db"));
+  ASSERT_TRUE(store) << store.error().message;
+  ScanInfo info = scan_info("2026-11-27T10:00:00Z-3f2a");
+  info.targets = hostile();
+  auto scan = store->begin_scan(info, ResumeState{"{\"ports\":[80]}", 42, 0});
+  ASSERT_TRUE(scan) << scan.error().message;
+
+  // Put out of address order; v6 and v4 mixed.
+  std::vector<Device> in;
+  const char* addrs[] = {"192.0.2.200", "10.0.0.9", "fd00::1", "10.0.0.10", "192.0.2.3", "::1",
+                         "10.0.0.1",    "127.0.0.1", "192.0.2.4"};
+  for (size_t k = 0; k < std::size(addrs); ++k) in.push_back(hostile_device(addrs[k], k));
+  for (const auto& d : in) {
+    auto id = store->put_device(*scan, d);
+    ASSERT_TRUE(id) << id.error().message;
+  }
+  Device plain;  // all-defaults device: every optional empty
+  plain.address = ip("10.0.0.2");
+  in.push_back(plain);
+  ASSERT_TRUE(store->put_device(*scan, plain));
+  ASSERT_TRUE(store->finish_scan(*scan, "2026-11-27T10:00:09Z", false));
+
+  // Reopen: nothing is cached.
+  store = Store::open(dir.file("anshin.db"));
+  ASSERT_TRUE(store) << store.error().message;
+  auto snap = store->snapshot(*scan);
+  ASSERT_TRUE(snap) << snap.error().message;
+  EXPECT_EQ(snap->scan.id, info.id);
+  EXPECT_EQ(snap->scan.started, info.started);
+  EXPECT_EQ(snap->scan.finished, "2026-11-27T10:00:09Z");
+  EXPECT_EQ(snap->scan.targets, info.targets);
+  EXPECT_EQ(snap->scan.addresses, info.addresses);
+  EXPECT_EQ(snap->scan.tool_version, info.tool_version);
+  EXPECT_EQ(snap->scan.kb_version, info.kb_version);
+  EXPECT_FALSE(snap->scan.interrupted);
+
+  std::sort(in.begin(), in.end(), [](const Device& a, const Device& b) { return a.address < b.address; });
+  ASSERT_EQ(snap->devices.size(), in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    SCOPED_TRACE(in[i].address.to_string());
+    expect_same(snap->devices[i], in[i]);
+  }
+  EXPECT_TRUE(store->check_integrity());
+}
+
+TEST(Store, PutSameAddressTwiceReplaces) {
+  TempDir dir;
+  auto store = Store::open(dir.file("a.db"));
+  ASSERT_TRUE(store);
+  auto scan = store->begin_scan(scan_info("s1"));
+  ASSERT_TRUE(scan);
+  auto a = store->put_device(*scan, device("10.0.0.5", "aa:bb:cc:00:00:01", std::nullopt, "V1"));
+  auto b = store->put_device(*scan, device("10.0.0.5", "aa:bb:cc:00:00:01", std::nullopt, "V2"));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+  auto snap = store->snapshot(*scan);
+  ASSERT_TRUE(snap);
+  ASSERT_EQ(snap->devices.size(), 1u);
+  EXPECT_EQ(snap->devices[0].verdict.firmware, "V2");
+}
+
+TEST(Store, ScanListingLatestUnfinishedFind) {
+  TempDir dir;
+  auto store = Store::open(dir.file("a.db"));
+  ASSERT_TRUE(store);
+  auto none = store->latest_scan();
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+
+  auto s1 = store->begin_scan(scan_info("first"));
+  ASSERT_TRUE(s1);
+  ASSERT_TRUE(store->finish_scan(*s1, "2026-11-27T10:00:09Z", false));
+  auto s2 = store->begin_scan(scan_info(""), ResumeState{"{\"targets\":[\"10.0.0.0/24\"]}", 7, 0});
+  ASSERT_TRUE(s2);
+  EXPECT_GT(*s2, *s1);
+  ASSERT_TRUE(store->put_device(*s2, device("10.0.0.7")));
+  ASSERT_TRUE(store->put_device(*s2, device("10.0.0.3")));
+  ASSERT_TRUE(store->set_hosts_done(*s2, 12));
+
+  auto latest = store->latest_scan();  // s2 has not ended
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->number, *s1);
+  EXPECT_TRUE((*latest)->completed);
+
+  auto open = store->unfinished_scan();
+  ASSERT_TRUE(open && *open);
+  EXPECT_EQ((*open)->scan.number, *s2);
+  EXPECT_EQ((*open)->scan.resume.seed, 7u);
+  EXPECT_EQ((*open)->scan.resume.hosts_done, 12u);
+  EXPECT_EQ((*open)->scan.resume.plan_json, "{\"targets\":[\"10.0.0.0/24\"]}");
+  EXPECT_EQ((*open)->done_addresses, (std::vector<IpAddr>{ip("10.0.0.3"), ip("10.0.0.7")}));
+  EXPECT_EQ((*open)->scan.info.id.rfind("2026-11-27T10:00:00Z-", 0), 0u) << (*open)->scan.info.id;
+
+  ASSERT_TRUE(store->finish_scan(*s2, "2026-11-27T10:05:00Z", true));
+  open = store->unfinished_scan();  // interrupted: still resumable
+  ASSERT_TRUE(open && *open);
+  EXPECT_TRUE((*open)->scan.info.interrupted);
+  latest = store->latest_scan();
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->number, *s2);
+  EXPECT_EQ((*latest)->devices, 2u);
+
+  ASSERT_TRUE(store->finish_scan(*s2, "2026-11-27T10:06:00Z", false));
+  open = store->unfinished_scan();
+  ASSERT_TRUE(open);
+  EXPECT_FALSE(*open);
+
+  auto all = store->list_scans();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].info.id, "first");
+
+  auto by_number = store->find_scan(std::to_string(*s1));
+  ASSERT_TRUE(by_number);
+  EXPECT_EQ(by_number->info.id, "first");
+  auto by_id = store->find_scan("first");
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->number, *s1);
+  auto missing = store->find_scan("nope\x1b[2J");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::kNotFound);
+  EXPECT_EQ(missing.error().message.find('\x1b'), std::string::npos);
+  EXPECT_EQ(exit_status_for(missing.error()), 1);
+
+  EXPECT_FALSE(store->begin_scan(scan_info("first")));  // ids are unique
+  EXPECT_FALSE(store->put_device(999, device("10.0.0.1")));
+  EXPECT_FALSE(store->finish_scan(999, "x", false));
+  EXPECT_FALSE(store->snapshot(999));
+}
+
+// ---- identity ----
+
+struct Identity : ::testing::Test {
+  TempDir dir;
+  std::optional<Store> store;
+  void SetUp() override {
+    auto s = Store::open(dir.file("id.db"));
+    ASSERT_TRUE(s) << s.error().message;
+    store.emplace(std::move(*s));
+  }
+  ScanNumber scan(const std::string& id) {
+    auto n = store->begin_scan(scan_info(id));
+    EXPECT_TRUE(n);
+    return *n;
+  }
+  DeviceId put(ScanNumber s, const Device& d) {
+    auto id = store->put_device(s, d);
+    EXPECT_TRUE(id) << id.error().message;
+    return id ? *id : -1;
+  }
+};
+
+TEST_F(Identity, MacMatchKeepsIdWhenAddressChanges) {
+  const auto a = put(scan("1"), device("10.0.0.5", "AA:BB:CC:00:00:01"));
+  const auto b = put(scan("2"), device("10.0.0.99", "aa:bb:cc:00:00:01"));  // case differs
+  EXPECT_EQ(a, b);
+}
+
+TEST_F(Identity, SerialMatchWithoutMac) {
+  const auto a = put(scan("1"), device("10.0.0.5", std::nullopt, "DS-123456"));
+  const auto b = put(scan("2"), device("10.0.0.6", std::nullopt, " DS-123456 "));
+  EXPECT_EQ(a, b);
+  // A serial match is refused when both MACs are known and differ.
+  const auto c = put(scan("3"), device("10.0.0.5", "aa:00:00:00:00:01", "S-1"));
+  const auto d = put(scan("4"), device("10.0.0.8", "aa:00:00:00:00:02", "S-1"));
+  EXPECT_NE(c, d);
+}
+
+TEST_F(Identity, SerialLearnedLaterStillMatches) {
+  const auto a = put(scan("1"), device("10.0.0.5"));                              // nothing but the address
+  const auto b = put(scan("2"), device("10.0.0.5", std::nullopt, "SER-9"));       // address fallback, learns serial
+  const auto c = put(scan("3"), device("10.0.0.77", std::nullopt, "SER-9"));      // moved, matched by serial
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(b, c);
+}
+
+TEST_F(Identity, AddressFallbackAndConflicts) {
+  const auto a = put(scan("1"), device("10.0.0.5"));
+  const auto b = put(scan("2"), device("10.0.0.5"));
+  EXPECT_EQ(a, b);
+  // Same address, but a known MAC that differs from the one recorded: another device.
+  const auto c = put(scan("3"), device("10.0.0.20", "aa:aa:aa:aa:aa:01"));
+  const auto d = put(scan("4"), device("10.0.0.20", "aa:aa:aa:aa:aa:02"));
+  EXPECT_NE(c, d);
+  // Same address, different serials: another device.
+  const auto e = put(scan("5"), device("10.0.0.30", std::nullopt, "X1"));
+  const auto f = put(scan("6"), device("10.0.0.30", std::nullopt, "X2"));
+  EXPECT_NE(e, f);
+}
+
+TEST_F(Identity, OneIdentityPerScan) {
+  // Two addresses reporting the same serial in one scan stay two devices.
+  const auto s = scan("1");
+  const auto a = put(s, device("10.0.0.5", std::nullopt, "DUP"));
+  const auto b = put(s, device("10.0.0.6", std::nullopt, "DUP"));
+  EXPECT_NE(a, b);
+}
+
+TEST_F(Identity, SwappedAddressesFollowMacs) {
+  const auto s1 = scan("1");
+  const auto a = put(s1, device("10.0.0.1", "aa:00:00:00:00:0a"));
+  const auto b = put(s1, device("10.0.0.2", "aa:00:00:00:00:0b"));
+  const auto s2 = scan("2");
+  EXPECT_EQ(put(s2, device("10.0.0.1", "aa:00:00:00:00:0b")), b);
+  EXPECT_EQ(put(s2, device("10.0.0.2", "aa:00:00:00:00:0a")), a);
+  auto snap = store->identified_snapshot(s2);
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->ids, (std::vector<DeviceId>{b, a}));
+}
+
+// ---- opening: migrations, WAL, errors ----
+
+TEST(StoreOpen, FromEmptyFileToLatest) {
+  TempDir dir;
+  const auto path = dir.file("empty.db");
+  { std::ofstream(path, std::ios::binary); }  // zero bytes
+  auto store = Store::open(path);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(store->schema_version(), schema::latest_version());
+  RawDb raw(path);
+  EXPECT_EQ(raw.one("PRAGMA user_version"), std::to_string(schema::latest_version()));
+  EXPECT_EQ(raw.one("PRAGMA application_id"), std::to_string(schema::kApplicationId));
+  EXPECT_EQ(raw.one("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.one("SELECT name FROM sqlite_master WHERE name = 'scan_resume'"), "scan_resume");
+}
+
+TEST(StoreOpen, MigratesFromVersion1) {
+  TempDir dir;
+  const auto path = dir.file("v1.db");
+  {
+    RawDb raw(path);
+    ASSERT_TRUE(schema::migrate(raw.db, 1));
+    EXPECT_EQ(raw.one("PRAGMA user_version"), "1");
+    EXPECT_EQ(raw.one("SELECT name FROM sqlite_master WHERE name = 'scan_resume'"), "<none>");
+    // A scan written by a v1 anshin.
+    ASSERT_EQ(raw.exec("INSERT INTO scans (number, id, started, finished, targets, addresses, tool_version, "
+                       "kb_version, interrupted, completed) VALUES (1, 'old', '2026-01-01T00:00:00Z', "
+                       "'2026-01-01T00:01:00Z', '[\"10.0.0.0/24\"]', 256, '0.0.9', 'kb1', 0, 1);"
+                       "INSERT INTO devices (id, mac, serial, first_scan, last_scan, last_address) "
+                       "VALUES (1, 'aa:bb:cc:dd:ee:ff', NULL, 1, 1, '10.0.0.4');"
+                       "INSERT INTO observations (scan, device, address, mac, category, manufacturer, model, "
+                       "firmware, confidence, evidence, conflicts, services, findings) VALUES (1, 1, '10.0.0.4', "
+                       "'aa:bb:cc:dd:ee:ff', 'camera', 'Dahua', 'IPC-HDW', 'V2.8', 0.9, '[]', '[]', "
+                       "'[{\"port\":80,\"transport\":\"tcp\",\"protocol\":\"http\",\"tls\":false,\"product\":null}]',"
+                       "'[{\"id\":\"exposure.telnet\",\"severity\":\"medium\",\"title\":\"t\",\"detail\":\"\","
+                       "\"remediation\":\"\",\"references\":[]}]')"),
+              SQLITE_OK)
+        << sqlite3_errmsg(raw.db);
+  }
+  auto store = Store::open(path);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(store->schema_version(), 2);
+  {
+    RawDb raw(path);
+    EXPECT_EQ(raw.one("PRAGMA user_version"), "2");
+    EXPECT_EQ(raw.one("SELECT name FROM sqlite_master WHERE name = 'scan_resume'"), "scan_resume");
+  }
+  auto snap = store->snapshot(1);
+  ASSERT_TRUE(snap) << snap.error().message;
+  ASSERT_EQ(snap->devices.size(), 1u);
+  EXPECT_EQ(snap->devices[0].verdict.manufacturer, "Dahua");
+  ASSERT_EQ(snap->devices[0].findings.size(), 1u);
+  EXPECT_EQ(snap->devices[0].findings[0].id, "exposure.telnet");
+  auto scans = store->list_scans();
+  ASSERT_TRUE(scans);
+  EXPECT_EQ((*scans)[0].resume.hosts_done, 0u);  // no resume row: defaults
+  // The old device keeps its identity in a new scan.
+  auto s2 = store->begin_scan(scan_info("new"));
+  ASSERT_TRUE(s2);
+  auto id = store->put_device(*s2, device("10.0.0.50", "AA:BB:CC:DD:EE:FF"));
+  ASSERT_TRUE(id);
+  EXPECT_EQ(*id, 1);
+  EXPECT_TRUE(store->check_integrity());
+}
+
+TEST(StoreOpen, NewerSchemaIsRefused) {
+  TempDir dir;
+  const auto path = dir.file("newer.db");
+  ASSERT_TRUE(Store::open(path));
+  { RawDb(path).exec("PRAGMA user_version = 99"); }
+  auto store = Store::open(path);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, Errc::kInvalidInput);
+  EXPECT_NE(store.error().message.find("newer anshin"), std::string::npos) << store.error().message;
+}
+
+TEST(StoreOpen, NonAnshinSqliteFile) {
+  TempDir dir;
+  const auto path = dir.file("other.db");
+  { RawDb(path).exec("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)"); }
+  auto store = Store::open(path);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, Errc::kInvalidInput);
+  EXPECT_NE(store.error().message.find("not an anshin inventory"), std::string::npos) << store.error().message;
+  EXPECT_EQ(exit_status_for(store.error()), 1);
+  RawDb raw(path);  // and it was left alone
+  EXPECT_EQ(raw.one("PRAGMA user_version"), "0");
+  EXPECT_EQ(raw.one("PRAGMA journal_mode"), "delete");
+}
+
+TEST(StoreOpen, NonSqliteFile) {
+  TempDir dir;
+  const auto path = dir.file("notes.txt");
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 200; ++i) out << "this is not a database, just some text\n";
+  }
+  auto store = Store::open(path);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, Errc::kInvalidInput);
+  EXPECT_NE(store.error().message.find("not an SQLite database"), std::string::npos) << store.error().message;
+}
+
+TEST(StoreOpen, MissingFileWithoutCreate) {
+  TempDir dir;
+  auto store = Store::open(dir.file("missing.db"), OpenOptions{.create = false});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, Errc::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("missing.db")));
+  auto d = Store::open(dir.file(""));  // the directory itself
+  EXPECT_FALSE(d);
+}
+
+TEST(StoreOpen, LockedDatabaseGivesCleanError) {
+  TempDir dir;
+  // Another process holds an exclusive lock on a rollback-journal database.
+  const auto path = dir.file("locked.db");
+  RawDb other(path);
+  ASSERT_EQ(other.exec("CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)"), SQLITE_OK);
+  auto store = Store::open(path, OpenOptions{.create = true, .busy_timeout_ms = 100});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, Errc::kIo);
+  EXPECT_NE(store.error().message.find("locked"), std::string::npos) << store.error().message;
+  EXPECT_EQ(exit_status_for(store.error()), 2);
+  other.exec("ROLLBACK");
+}
+
+TEST(StoreOpen, WriterBlockedByAnotherWriter) {
+  TempDir dir;
+  const auto path = dir.file("busy.db");
+  auto store = Store::open(path, OpenOptions{.create = true, .busy_timeout_ms = 100});
+  ASSERT_TRUE(store);
+  auto scan = store->begin_scan(scan_info("s"));
+  ASSERT_TRUE(scan);
+  ASSERT_TRUE(store->put_device(*scan, device("10.0.0.1")));
+  RawDb other(path);
+  ASSERT_EQ(other.exec("BEGIN IMMEDIATE"), SQLITE_OK);
+  auto put = store->put_device(*scan, device("10.0.0.2"));
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find("locked"), std::string::npos) << put.error().message;
+  // Readers are not blocked by a writer (WAL).
+  auto snap = store->snapshot(*scan);
+  ASSERT_TRUE(snap) << snap.error().message;
+  EXPECT_EQ(snap->devices.size(), 1u);
+  other.exec("ROLLBACK");
+  EXPECT_TRUE(store->put_device(*scan, device("10.0.0.2")));
+}
+
+// ---- crash safety ----
+
+// A child writes devices and reports each put_device that returned; the parent SIGKILLs it
+// mid-scan, then every reported device must be there and the file must be intact.
+TEST(StoreCrash, SigkillMidScanLosesNothingCommitted) {
+  TempDir dir;
+  const auto path = dir.file("crash.db");
+  for (int round = 0; round < 4; ++round) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(fds[0]);
+      auto store = Store::open(path);
+      if (!store) _exit(10);
+      auto scan = store->begin_scan(scan_info("crash-" + std::to_string(round)));
+      if (!scan) _exit(11);
+      int64_t number = *scan;
+      if (write(fds[1], &number, sizeof number) != sizeof number) _exit(12);
+      for (int32_t i = 0; i < 60000; ++i) {
+        Device d = hostile_device("10.0.0.1", static_cast<size_t>(i));
+        d.address = IpAddr::v4(0x0A000000u + static_cast<uint32_t>(i));
+        d.mac = "02:00:00:00:" + std::to_string(round) + ":" + std::to_string(i);
+        if (!store->put_device(*scan, d)) _exit(13);
+        if (write(fds[1], &i, sizeof i) != sizeof i) _exit(14);
+      }
+      _exit(0);
+    }
+    close(fds[1]);
+    int64_t number = 0;
+    ASSERT_EQ(read(fds[0], &number, sizeof number), static_cast<ssize_t>(sizeof number));
+    const int kill_after = 20 + round * 37;
+    std::set<int32_t> acked;
+    int32_t i = 0;
+    while (static_cast<int>(acked.size()) < kill_after && read(fds[0], &i, sizeof i) == sizeof i) acked.insert(i);
+    kill(pid, SIGKILL);
+    while (read(fds[0], &i, sizeof i) == sizeof i) acked.insert(i);  // acks written before the kill
+    close(fds[0]);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+
+    {
+      RawDb raw(path);
+      EXPECT_EQ(raw.one("PRAGMA integrity_check"), "ok");
+    }
+    auto store = Store::open(path);
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_TRUE(store->check_integrity());
+    auto snap = store->snapshot(number);
+    ASSERT_TRUE(snap) << snap.error().message;
+    std::set<uint32_t> stored;
+    for (const auto& d : snap->devices) stored.insert(d.address.v4_value() - 0x0A000000u);
+    for (int32_t a : acked) EXPECT_TRUE(stored.count(static_cast<uint32_t>(a))) << "lost device " << a;
+    EXPECT_GE(stored.size(), acked.size());
+    EXPECT_LE(stored.size(), acked.size() + 1);  // at most the one whose ack was not written
+    auto open = store->unfinished_scan();
+    ASSERT_TRUE(open && *open);
+    EXPECT_EQ((*open)->scan.number, number);
+    EXPECT_TRUE((*open)->scan.info.finished.empty());
+  }
+}
+
+}  // namespace
+}  // namespace anshin::store
