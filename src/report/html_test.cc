@@ -1,0 +1,196 @@
+// Structural tests of the HTML report (no goldens: markup changes too often). The same documents are
+// written to <build>/test-artifacts/ for tests/integration/html_report_chromium.sh.
+#include "report/html.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "report/test_snapshot.h"
+
+namespace anshin::report {
+namespace {
+
+size_t count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size())) ++n;
+  return n;
+}
+
+std::string metric(const std::string& html, const std::string& name) {
+  const std::regex re("data-metric=\"" + name + "\">([0-9]+)<");
+  std::smatch m;
+  return std::regex_search(html, m, re) ? m[1].str() : "?";
+}
+
+TEST(Html, SelfContainedDocument) {
+  const std::string h = render_html(testing::canonical_snapshot(), {.lang = "en"});
+  EXPECT_TRUE(h.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+  EXPECT_NE(h.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_NE(h.find("Content-Security-Policy\" content=\"default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; "
+                   "script-src &#39;sha256-"),
+            std::string::npos);
+  // Nothing is loaded from anywhere: no external src/href, no @import, no url() fetches.
+  EXPECT_EQ(h.find(" src="), std::string::npos);
+  EXPECT_EQ(h.find("<link"), std::string::npos);
+  EXPECT_EQ(h.find("@import"), std::string::npos);
+  EXPECT_EQ(h.find("url("), std::string::npos);
+  EXPECT_EQ(count(h, "<script"), 1u);
+  EXPECT_EQ(count(h, "<style"), 1u);
+  EXPECT_NE(h.find("@media print"), std::string::npos);
+  EXPECT_NE(h.find("size:A4"), std::string::npos);
+  EXPECT_NE(h.find("break-before:page"), std::string::npos);
+}
+
+TEST(Html, JapaneseDocument) {
+  const std::string h = render_html(testing::canonical_snapshot(), {.lang = "ja"});
+  EXPECT_TRUE(h.starts_with("<!DOCTYPE html>\n<html lang=\"ja\">"));
+  EXPECT_NE(h.find("概要"), std::string::npos);
+  EXPECT_NE(h.find("製造元別の機器台数"), std::string::npos);
+  EXPECT_NE(h.find("全 4 台のうち 2 台（50%）は、"), std::string::npos);
+  EXPECT_NE(h.find(">緊急</span>"), std::string::npos);
+  EXPECT_EQ(render_html(testing::canonical_snapshot(), {.lang = "ja_JP.UTF-8"}), h);
+}
+
+TEST(Html, ExecutiveSummaryNumbers) {
+  const std::string h = render_html(testing::canonical_snapshot(), {.lang = "en"});
+  EXPECT_EQ(metric(h, "devices"), "4");
+  EXPECT_EQ(metric(h, "surveillance"), "3");
+  EXPECT_EQ(metric(h, "critical-high"), "2");
+  EXPECT_EQ(metric(h, "policy-named"), "2");
+  for (const char* p : kPolicyIds) {
+    EXPECT_NE(h.find(std::string("<tr data-policy=\"") + p + "\">"), std::string::npos) << p;
+    EXPECT_NE(h.find(std::string("data-policy=\"") + p), std::string::npos);
+  }
+  EXPECT_NE(h.find("data-count=\"2\">2</td>"), std::string::npos);
+  EXPECT_NE(h.find("2 of 4 devices (50%) were made by manufacturers named"), std::string::npos);
+  EXPECT_NE(h.find("2 of 4 devices (50%) have at least one critical or high finding"), std::string::npos);
+  EXPECT_NE(h.find("out of 256 addresses scanned"), std::string::npos);
+}
+
+TEST(Html, PolicyCountsUseFindingIdPrefixes) {
+  ScanSnapshot s = testing::canonical_snapshot();
+  s.devices[2].findings.push_back(
+      testing::finding("policy.us.fcc-covered.telecom", Severity::kHigh, "t", "d", "r", {}));
+  const std::string h = render_html(s, {.lang = "en"});
+  EXPECT_EQ(metric(h, "policy-named"), "3");
+  EXPECT_NE(h.find("<tr data-policy=\"policy.us.fcc-covered\"><td>US: FCC Covered List</td><td class=\"n\" "
+                   "data-count=\"3\">"),
+            std::string::npos);
+}
+
+TEST(Html, OneSectionAndOneRowPerDevice) {
+  const auto snap = testing::canonical_snapshot();
+  const std::string h = render_html(snap, {.lang = "en"});
+  EXPECT_EQ(count(h, "<section class=\"device\""), snap.devices.size());
+  EXPECT_EQ(count(h, "<tr data-address="), snap.devices.size());
+  for (const auto& d : snap.devices) {
+    const std::string a = d.address.to_string();
+    EXPECT_NE(h.find("<section class=\"device\" id=\"host-" + a + "\""), std::string::npos) << a;
+    EXPECT_NE(h.find("<a href=\"#host-" + a + "\">"), std::string::npos) << a;
+  }
+  // Riskiest first: the Annke camera (critical, 7 findings) leads the table.
+  EXPECT_LT(h.find("<tr data-address=\"10.20.0.21\""), h.find("<tr data-address=\"10.20.0.30\""));
+  EXPECT_LT(h.find("<tr data-address=\"10.20.0.30\""), h.find("<tr data-address=\"10.20.0.40\""));
+  // Evidence chain and findings with references as links.
+  EXPECT_NE(h.find("<code>http.header.server</code>"), std::string::npos);
+  EXPECT_NE(h.find("<code>hikvision-app-webs</code>"), std::string::npos);
+  EXPECT_NE(h.find("manufacturer = Hikvision"), std::string::npos);
+  EXPECT_NE(h.find("<a href=\"https://nvd.nist.gov/vuln/detail/CVE-2017-7921\""), std::string::npos);
+  EXPECT_NE(h.find("data-finding=\"cve.CVE-2017-7921\""), std::string::npos);
+  // Charts as inline SVG.
+  EXPECT_NE(h.find("<figure id=\"chart-manufacturer\">"), std::string::npos);
+  EXPECT_NE(h.find("<figure id=\"chart-severity\">"), std::string::npos);
+  EXPECT_EQ(count(h, "<svg class=\"chart\""), 2u);
+  // Footer for the lab: versions, scan id, times.
+  EXPECT_NE(h.find("Generated by anshin 0.1.0 with knowledge base 2026.11.27."), std::string::npos);
+  EXPECT_NE(h.find("Scan 2026-11-27T10:00:00Z-3f2a: started 2026-11-27T10:00:00Z, finished 2026-11-27T10:00:09Z."),
+            std::string::npos);
+}
+
+TEST(Html, EmptyAndInterruptedScan) {
+  ScanSnapshot s;
+  s.scan.addresses = 16;
+  s.scan.interrupted = true;
+  const std::string en = render_html(s, {.lang = "en"});
+  EXPECT_NE(en.find("No device answered on the scanned addresses."), std::string::npos);
+  EXPECT_NE(en.find("id=\"interrupted\""), std::string::npos);
+  EXPECT_EQ(en.find("<section class=\"device\""), std::string::npos);
+  EXPECT_EQ(metric(en, "devices"), "0");
+  const std::string ja = render_html(s, {.lang = "ja"});
+  EXPECT_NE(ja.find("応答した機器はありませんでした"), std::string::npos);
+  EXPECT_NE(ja.find("スキャンは途中で中断されました"), std::string::npos);
+}
+
+TEST(Html, Escapers) {
+  EXPECT_EQ(html_text("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+  EXPECT_EQ(html_attr("\" onmouseover=`x`\n"), "&quot; onmouseover=&#96;x&#96;&#10;");
+  EXPECT_EQ(html_text("\x1b[31m\x07"), "\\x1b[31m\\x07");
+  EXPECT_EQ(html_text("a\xc2\x9b" "b"), "a\\x9bb");
+  EXPECT_EQ(html_text("bad\xff"), "bad\xef\xbf\xbd");
+  EXPECT_EQ(html_text("日本語"), "日本語");
+  EXPECT_TRUE(is_linkable_url("https://www.fcc.gov/supplychain/coveredlist"));
+  EXPECT_TRUE(is_linkable_url("HTTP://example.com/"));
+  EXPECT_FALSE(is_linkable_url("javascript:alert(1)"));
+  EXPECT_FALSE(is_linkable_url(" https://x"));
+  EXPECT_FALSE(is_linkable_url("https://"));
+  EXPECT_FALSE(is_linkable_url("data:text/html,x"));
+  EXPECT_FALSE(is_linkable_url("https://example.com/\"onmouseover=alert(1)"));
+  EXPECT_FALSE(is_linkable_url("//example.com"));
+}
+
+TEST(Html, HostileDeviceStringsAreEscaped) {
+  for (const char* lang : {"en", "ja"}) {
+    const std::string h = render_html(testing::hostile_snapshot(), {.lang = lang});
+    // Exactly one script element, ours, at the end; no injected markup survives.
+    EXPECT_EQ(count(h, "<script"), 1u) << lang;
+    EXPECT_EQ(count(h, "</script"), 1u) << lang;
+    EXPECT_EQ(h.find("<img"), std::string::npos);
+    EXPECT_EQ(h.find("<svg onload"), std::string::npos);
+    EXPECT_EQ(h.find("<iframe"), std::string::npos);
+    EXPECT_EQ(h.find("<b>title"), std::string::npos);
+    EXPECT_EQ(h.find("onerror=alert(1)>"), std::string::npos);
+    EXPECT_EQ(h.find("href=\"javascript"), std::string::npos);
+    EXPECT_EQ(h.find("href=\"data:"), std::string::npos);
+    EXPECT_EQ(h.find("href=\"https://example.com"), std::string::npos);  // the attribute-breaking URL is text
+    // Terminal escapes and invalid UTF-8 are shown, not passed through.
+    EXPECT_EQ(h.find('\x1b'), std::string::npos);
+    EXPECT_EQ(h.find('\x07'), std::string::npos);
+    EXPECT_EQ(h.find("\xff"), std::string::npos);
+    // The hostile strings are there as text.
+    EXPECT_NE(h.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+    EXPECT_NE(h.find("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+    EXPECT_NE(h.find("\\x1b[31m\\x1b]0;pwned\\x07"), std::string::npos);
+    EXPECT_NE(h.find("=HYPERLINK(&quot;http://x&quot;)"), std::string::npos);
+    EXPECT_NE(h.find("bad\xef\xbf\xbd"), std::string::npos);
+    EXPECT_NE(h.find("<span class=\"mono\">javascript:alert(5)</span>"), std::string::npos);
+  }
+}
+
+TEST(Html, ScriptCarriesNoData) {
+  const std::string h = render_html(testing::hostile_snapshot(), {.lang = "en"});
+  const size_t open = h.find("<script>");
+  ASSERT_NE(open, std::string::npos);
+  const std::string script = h.substr(open, h.find("</script>", open) - open);
+  EXPECT_EQ(script.find("10.20.0."), std::string::npos);
+  EXPECT_EQ(script.find("alert"), std::string::npos);
+  EXPECT_EQ(render_html(testing::canonical_snapshot(), {.lang = "ja"}).find(script) != std::string::npos, true);
+}
+
+// Not a check: writes the documents the Chromium integration test opens (and that a reviewer can open).
+TEST(HtmlArtifacts, WriteReports) {
+  const std::filesystem::path dir = std::filesystem::path(ANSHIN_BINARY_DIR) / "test-artifacts";
+  std::filesystem::create_directories(dir);
+  for (const char* lang : {"en", "ja"}) {
+    std::ofstream(dir / (std::string("report-") + lang + ".html"), std::ios::binary)
+        << render_html(testing::hostile_snapshot(), {.lang = lang});
+    std::ofstream(dir / (std::string("report-canonical-") + lang + ".html"), std::ios::binary)
+        << render_html(testing::canonical_snapshot(), {.lang = lang});
+  }
+  SUCCEED() << "wrote " << dir;
+}
+
+}  // namespace
+}  // namespace anshin::report
