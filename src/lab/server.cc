@@ -683,23 +683,31 @@ struct LabServer::Impl {
     return out;
   }
 
+  // Waits for readability, then drains the socket into a per-thread buffer: no per-socket receive
+  // buffer, so thousands of UDP responders cost almost nothing.
   asio::awaitable<void> udp_loop(udp::socket sock, DeviceRt* d, const Service* s) {
-    std::vector<char> buf(65536);
+    static thread_local std::vector<char> buf(65536);
+    sock.non_blocking(true);
     for (;;) {
-      udp::endpoint from;
-      auto [ec, n] = co_await sock.async_receive_from(asio::buffer(buf), from, kTuple);
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !sock.is_open()) co_return;
+      auto [wec] = co_await sock.async_wait(udp::socket::wait_read, kTuple);
+      if (wec) {
+        if (wec == asio::error::operation_aborted || !sock.is_open()) co_return;
         continue;
       }
-      // Never answer anything outside loopback (the lab's own network rule).
-      if (!from.address().is_v4() || (from.address().to_v4().to_uint() >> 24) != 127) continue;
-      std::string probe;
-      auto replies = udp_reply(*d, *s, std::string_view(buf.data(), n), probe);
-      record(*d, s->port, "udp", s->kind, probe, "", "", replies.empty() ? 0 : 1);
-      for (const auto& r : replies) {
-        auto [sec, sn] = co_await sock.async_send_to(asio::buffer(r), from, kTuple);
-        (void)sec;
+      for (;;) {
+        udp::endpoint from;
+        boost::system::error_code ec;
+        size_t n = sock.receive_from(asio::buffer(buf), from, 0, ec);
+        if (ec) break;  // would_block: wait again
+        // Never answer anything outside loopback (the lab's own network rule).
+        if (!from.address().is_v4() || (from.address().to_v4().to_uint() >> 24) != 127) continue;
+        std::string probe;
+        auto replies = udp_reply(*d, *s, std::string_view(buf.data(), n), probe);
+        record(*d, s->port, "udp", s->kind, probe, "", "", replies.empty() ? 0 : 1);
+        for (const auto& r : replies) {
+          boost::system::error_code sec;
+          sock.send_to(asio::buffer(r), from, 0, sec);  // datagram sockets rarely block; drop if they do
+        }
       }
     }
   }
