@@ -494,11 +494,12 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
     h += "</tr></thead>\n<tbody>\n";
     for (const Device* d : rows) {
       const auto& v = d->verdict;
-      std::string search, services;
+      std::string search, services, services_html;
       for (const auto& f : d->findings) search += f.id + ' ' + f.title + ' ';
       for (const auto& sv : d->services) {
         if (!services.empty()) services += ' ';
         services += std::to_string(sv.port) + "/" + (sv.protocol.empty() ? "?" : sv.protocol);
+        services_html += "<span class=\"svc\">" + html_text(services.substr(services.rfind(' ') + 1)) + "</span> ";
       }
       const int sev = max_severity(*d);
       int counts[5] = {};
@@ -516,7 +517,7 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
           html_attr(d->address.to_string()), html_attr(search), address_sort_key(d->address), html_attr(host_anchor(*d)),
           html_text(d->address.to_string()), T(std::string("category.") + category_name(v.category)),
           html_text(maker_text(v)), v.model ? html_text(*v.model) : "", v.firmware ? html_text(*v.firmware) : "",
-          html_text(services), sev, sev_badge(L, sev), d->findings.size(),
+          services_html, sev, sev_badge(L, sev), d->findings.size(),
           sevlist);
     }
     h += "</tbody></table>\n<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";

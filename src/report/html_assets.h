@@ -60,6 +60,7 @@ th button::after{content:" \2195";color:#9aa5b4}
 th[aria-sort=ascending] button::after{content:" \25B2";color:var(--ink)}
 th[aria-sort=descending] button::after{content:" \25BC";color:var(--ink)}
 .sevlist .sev{margin:0 3px 2px 0}
+.svc{white-space:nowrap}
 .device{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 20px 16px;margin:18px 0}
 .device h3{display:flex;flex-wrap:wrap;align-items:center;gap:10px;font-size:17px}
 .identity{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:4px 16px;margin:0}
