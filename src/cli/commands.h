@@ -56,10 +56,26 @@ struct KbOptions {
   std::string kb_dir;
 };
 
+struct ReportOptions {
+  std::string db = "anshin.db";
+  std::string scan;             // number or id; "" = the newest finished scan
+  std::string format;           // json, csv or html
+  std::string lang;             // "" = from LANG
+  std::string out;              // "" or "-" = stdout
+};
+
+struct DiffOptions {
+  std::string db = "anshin.db";
+  std::vector<std::string> scans;  // none (the two newest finished scans) or OLD NEW
+  bool json = false;
+};
+
 int run_scan(const ScanOptions&);
 int run_lab(const LabOptions&);
 int run_demo(const DemoOptions&);
 int run_kb_verify(const KbOptions&);
+int run_report(const ReportOptions&);
+int run_diff(const DiffOptions&);
 
 // Prints "anshin: <message>" on stderr and returns 1: the one-line answer to bad input.
 int usage_error(const std::string& message);

@@ -72,6 +72,24 @@ int main(int argc, char** argv) {
   d->add_option("--json", demo.json_out, "where to write the scan JSON");
   d->callback([&] { run = [&] { return run_demo(demo); }; });
 
+  ReportOptions report;
+  auto* r = app.add_subcommand("report", "render a stored scan (default: the newest)");
+  r->add_option("--db", report.db, "inventory database");
+  r->add_option("--scan", report.scan, "scan number or id (default: the newest finished scan)");
+  r->add_option("--format", report.format, "json, csv or html")
+      ->required()
+      ->check(CLI::IsMember({"json", "csv", "html"}));
+  r->add_option("--lang", report.lang, "ja or en (default from LANG)");
+  r->add_option("-o,--output", report.out, "write to FILE (default: stdout)");
+  r->callback([&] { run = [&] { return run_report(report); }; });
+
+  DiffOptions diff;
+  auto* df = app.add_subcommand("diff", "what changed between two stored scans (default: the two newest)");
+  df->add_option("--db", diff.db, "inventory database");
+  df->add_option("scans", diff.scans, "OLD NEW: scan numbers or ids")->expected(0, 2);
+  df->add_flag("--json", diff.json, "anshin.diff/1 JSON on stdout");
+  df->callback([&] { run = [&] { return run_diff(diff); }; });
+
   KbOptions kb;
   auto* k = app.add_subcommand("kb", "knowledge-base tools");
   k->require_subcommand(1);
