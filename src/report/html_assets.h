@@ -61,6 +61,7 @@ th[aria-sort=ascending] button::after{content:" \25B2";color:var(--ink)}
 th[aria-sort=descending] button::after{content:" \25BC";color:var(--ink)}
 .sevlist .sev{margin:0 3px 2px 0}
 .svc{white-space:nowrap}
+.devices td:nth-child(2){min-width:9.5em}.devices td:nth-child(1){white-space:nowrap}
 .device{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 20px 16px;margin:18px 0}
 .device h3{display:flex;flex-wrap:wrap;align-items:center;gap:10px;font-size:17px}
 .identity{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:4px 16px;margin:0}
@@ -94,6 +95,9 @@ h2,h3,h4{break-after:avoid}
 .charts{grid-template-columns:1fr 1fr}
 a{color:inherit;text-decoration:none}
 .devices tbody tr:nth-child(even){background:none}
+.devices{font-size:7.5pt}.devices th,.devices td{padding:3px 4px}.devices th{white-space:normal}
+.devices td:nth-child(2){min-width:0}.svc{white-space:normal}
+.evidence,.services{font-size:8pt}.devices .sev{font-size:7pt;padding:0 5px}
 }
 )CSS";
 

@@ -5,6 +5,7 @@
 #   <build>/test-artifacts/report-{en,ja}.png       screenshot, 1280x2000 viewport
 #   <build>/test-artifacts/report-{en,ja}-full.png  the whole page
 #   <build>/test-artifacts/report-{en,ja}.pdf       the A4 print rendering
+#   <build>/test-artifacts/report-{en,ja}-print.png first A4 page width of the print stylesheet
 # The reports come from report_tests (HtmlArtifacts.WriteReports: canonical fleet + one hostile device).
 # Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe) by plain Node: no npm
 # package, no network. Skips (exit 0, with a message) when chromium or node is not installed.
@@ -221,6 +222,11 @@ async function checkReport(lang) {
   check(await js(`getComputedStyle(document.querySelector('.controls')).display`) === 'none', 'print: filter hidden');
   check(await js(`getComputedStyle(document.querySelector('section.device')).breakBefore`) === 'page',
         'print: page break before each device');
+  await s('Emulation.setDeviceMetricsOverride', { width: 794, height: 1123, deviceScaleFactor: 1, mobile: false });
+  await js('window.scrollTo(0, 0)');
+  const printShot = await s('Page.captureScreenshot', { format: 'png' });
+  fs.writeFileSync(path.join(art, 'report-' + lang + '-print.png'), Buffer.from(printShot.data, 'base64'));
+  await s('Emulation.setDeviceMetricsOverride', { width: 1280, height: 2000, deviceScaleFactor: 1, mobile: false });
   await s('Emulation.setEmulatedMedia', { media: '' });
   const pdf = await s('Page.printToPDF', { paperWidth: 8.27, paperHeight: 11.69, printBackground: true, preferCSSPageSize: true });
   fs.writeFileSync(path.join(art, 'report-' + lang + '.pdf'), Buffer.from(pdf.data, 'base64'));
