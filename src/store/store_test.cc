@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <set>
 
 #include "store/schema.h"
@@ -227,9 +229,36 @@ TEST(Store, ScanListingLatestUnfinishedFind) {
   EXPECT_FALSE(store->snapshot(999));
 }
 
+TEST(Store, ConcurrentPutsFromThreads) {
+  TempDir dir;
+  auto store = Store::open(dir.file("threads.db"));
+  ASSERT_TRUE(store);
+  auto scan = store->begin_scan(scan_info("t"));
+  ASSERT_TRUE(scan);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (uint32_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint32_t i = 0; i < 50; ++i) {
+        Device d = device("10.0.0.1", "02:00:00:00:0" + std::to_string(t) + ":" + std::to_string(i));
+        d.address = IpAddr::v4(0x0A000000u + t * 256 + i);
+        if (!store->put_device(*scan, d)) ++failures;
+        if (i % 10 == 0 && !store->set_hosts_done(*scan, i)) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto snap = store->snapshot(*scan);
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->devices.size(), 200u);
+  EXPECT_TRUE(std::is_sorted(snap->devices.begin(), snap->devices.end(),
+                             [](const Device& a, const Device& b) { return a.address < b.address; }));
+}
+
 // ---- identity ----
 
-struct Identity : ::testing::Test {
+struct StoreIdentity : ::testing::Test {
   TempDir dir;
   std::optional<Store> store;
   void SetUp() override {
@@ -249,13 +278,13 @@ struct Identity : ::testing::Test {
   }
 };
 
-TEST_F(Identity, MacMatchKeepsIdWhenAddressChanges) {
+TEST_F(StoreIdentity, MacMatchKeepsIdWhenAddressChanges) {
   const auto a = put(scan("1"), device("10.0.0.5", "AA:BB:CC:00:00:01"));
   const auto b = put(scan("2"), device("10.0.0.99", "aa:bb:cc:00:00:01"));  // case differs
   EXPECT_EQ(a, b);
 }
 
-TEST_F(Identity, SerialMatchWithoutMac) {
+TEST_F(StoreIdentity, SerialMatchWithoutMac) {
   const auto a = put(scan("1"), device("10.0.0.5", std::nullopt, "DS-123456"));
   const auto b = put(scan("2"), device("10.0.0.6", std::nullopt, " DS-123456 "));
   EXPECT_EQ(a, b);
@@ -265,7 +294,7 @@ TEST_F(Identity, SerialMatchWithoutMac) {
   EXPECT_NE(c, d);
 }
 
-TEST_F(Identity, SerialLearnedLaterStillMatches) {
+TEST_F(StoreIdentity, SerialLearnedLaterStillMatches) {
   const auto a = put(scan("1"), device("10.0.0.5"));                              // nothing but the address
   const auto b = put(scan("2"), device("10.0.0.5", std::nullopt, "SER-9"));       // address fallback, learns serial
   const auto c = put(scan("3"), device("10.0.0.77", std::nullopt, "SER-9"));      // moved, matched by serial
@@ -273,7 +302,7 @@ TEST_F(Identity, SerialLearnedLaterStillMatches) {
   EXPECT_EQ(b, c);
 }
 
-TEST_F(Identity, AddressFallbackAndConflicts) {
+TEST_F(StoreIdentity, AddressFallbackAndConflicts) {
   const auto a = put(scan("1"), device("10.0.0.5"));
   const auto b = put(scan("2"), device("10.0.0.5"));
   EXPECT_EQ(a, b);
@@ -287,7 +316,7 @@ TEST_F(Identity, AddressFallbackAndConflicts) {
   EXPECT_NE(e, f);
 }
 
-TEST_F(Identity, OneIdentityPerScan) {
+TEST_F(StoreIdentity, OneIdentityPerScan) {
   // Two addresses reporting the same serial in one scan stay two devices.
   const auto s = scan("1");
   const auto a = put(s, device("10.0.0.5", std::nullopt, "DUP"));
@@ -295,7 +324,7 @@ TEST_F(Identity, OneIdentityPerScan) {
   EXPECT_NE(a, b);
 }
 
-TEST_F(Identity, SwappedAddressesFollowMacs) {
+TEST_F(StoreIdentity, SwappedAddressesFollowMacs) {
   const auto s1 = scan("1");
   const auto a = put(s1, device("10.0.0.1", "aa:00:00:00:00:0a"));
   const auto b = put(s1, device("10.0.0.2", "aa:00:00:00:00:0b"));
