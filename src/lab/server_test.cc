@@ -134,7 +134,7 @@ TEST(LabServer, HttpRoutesAndGroundTruth) {
   ASSERT_GE(devs.size(), 12u);
   bool found = false;
   for (const auto& d : devs)
-    if (d.address == "127.77.250.13") {
+    if (d.address == "127.77.250.12") {
       found = true;
       EXPECT_EQ(d.id, "annke-ipc");
       EXPECT_EQ(d.expect.brand.value_or(""), "Annke");
@@ -276,14 +276,14 @@ TEST(LabServer, HttpDigestAuthAndLockout) {
   EXPECT_EQ(locked.rfind("HTTP/1.1 401", 0), 0u);
   EXPECT_NE(locked.find("<lockStatus>lock</lockStatus>"), std::string::npos) << locked;
   // Other devices are not affected.
-  Tcp other("127.77.247.13", 80);
+  Tcp other("127.77.247.12", 80);
   other.send("GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(other.read_reply().find("<lockStatus>unlock</lockStatus>"), std::string::npos);
 }
 
 TEST(LabServer, BannerSilentAndTls) {
   Lab lab("127.77.246.0/24");
-  Tcp t("127.77.246.12", 23);
+  Tcp t("127.77.246.13", 23);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t.read_some(), std::string("\xff\xfb\x01\xff\xfb\x03", 6));
   t.send("admin\r\n");
@@ -294,7 +294,7 @@ TEST(LabServer, BannerSilentAndTls) {
   s.send("\x00\x00\x00\x20");
   EXPECT_EQ(s.read_some(), "");  // silent: nothing within the timeout
   for (int i = 0; i < 50 && lab.server.count({.kind = "banner", .method = "DATA"}) < 1; ++i) usleep(10000);
-  EXPECT_EQ(lab.server.count({.address = "127.77.246.12", .kind = "banner", .method = "DATA", .op = "admin"}), 1u);
+  EXPECT_EQ(lab.server.count({.address = "127.77.246.13", .kind = "banner", .method = "DATA", .op = "admin"}), 1u);
   EXPECT_GE(lab.server.connections(), 3u);
 }
 
@@ -445,6 +445,40 @@ TEST(LabServer, Scale2000) {
   }
   EXPECT_EQ(okc, 500);
   s.stop();
+}
+
+}  // namespace
+}  // namespace anshin::lab
+
+namespace anshin::lab {
+namespace {
+
+// Every TCP service of every personality accepts, and every HTTP/RTSP service answers a request with a
+// status line of its protocol (TLS services are covered by the handshake test below).
+TEST(LabServer, EveryDeviceAnswersOnEveryPort) {
+  Lab lab("127.77.242.0/24");
+  auto devs = lab.server.devices();
+  ASSERT_GE(devs.size(), 25u);
+  for (const auto& d : devs) {
+    for (const auto& p : d.ports) {
+      if (p.transport != "tcp" || p.tls) continue;
+      Tcp c(d.address, p.port);
+      ASSERT_TRUE(c.ok()) << d.id << " " << p.port;
+      if (p.kind == "http") {
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_EQ(c.read_reply().rfind("HTTP/1.1 ", 0), 0u) << d.id << " " << p.port;
+      } else if (p.kind == "rtsp") {
+        c.send("OPTIONS rtsp://" + d.address + ":" + std::to_string(p.port) + "/ RTSP/1.0\r\nCSeq: 5\r\n\r\n");
+        auto r = c.read_reply();
+        EXPECT_EQ(r.rfind("RTSP/1.0 200 OK\r\n", 0), 0u) << d.id << r;
+        EXPECT_EQ(header_value(r, "CSeq"), "5") << d.id;
+      }
+    }
+    EXPECT_FALSE(d.expect.category.empty());
+    if (d.expect.serial) {
+      EXPECT_EQ(d.expect.serial->find("{{"), std::string::npos) << d.id;
+    }
+  }
 }
 
 }  // namespace
