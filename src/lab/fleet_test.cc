@@ -23,7 +23,7 @@ std::string device(const std::string& id, int suffix, const std::string& service
 
 const char* kHttp = "      - {kind: http, port: 80, routes: [{path: /, body: hi}]}\n";
 
-TEST(Fleet, DefaultFleetLoadsWithSourcesAndGroundTruth) {
+TEST(labFleet, DefaultFleetLoadsWithSourcesAndGroundTruth) {
   auto f = Fleet::load("default");
   ASSERT_TRUE(f) << f.error().message;
   EXPECT_GE(f->personalities.size(), 12u);
@@ -38,13 +38,13 @@ TEST(Fleet, DefaultFleetLoadsWithSourcesAndGroundTruth) {
   EXPECT_NE(std::find(names.begin(), names.end(), "default"), names.end());
 }
 
-TEST(Fleet, UnknownBuiltinNamesTheKnownOnes) {
+TEST(labFleet, UnknownBuiltinNamesTheKnownOnes) {
   auto f = Fleet::load("nope");
   ASSERT_FALSE(f);
   EXPECT_NE(f.error().message.find("default"), std::string::npos);
 }
 
-TEST(Fleet, GoodMinimalFleet) {
+TEST(labFleet, GoodMinimalFleet) {
   auto f = Fleet::parse(std::string(kHead) + device("a", 10, kHttp) + device("b", 11, kHttp), "t.yaml");
   ASSERT_TRUE(f) << f.error().message;
   ASSERT_EQ(f->personalities.size(), 2u);
@@ -66,28 +66,28 @@ void expect_error(const std::string& yaml, const std::string& needle, const std:
   std::printf("  rejected: %s\n", f.error().message.c_str());
 }
 
-TEST(Fleet, DuplicateSuffixHasFileAndLine) {
+TEST(labFleet, DuplicateSuffixHasFileAndLine) {
   expect_error(std::string(kHead) + device("a", 10, kHttp) + device("b", 10, kHttp), "duplicate suffix 10", "10");
 }
 
-TEST(Fleet, DuplicateId) { expect_error(std::string(kHead) + device("a", 10, kHttp) + device("a", 11, kHttp), "duplicate id"); }
+TEST(labFleet, DuplicateId) { expect_error(std::string(kHead) + device("a", 10, kHttp) + device("a", 11, kHttp), "duplicate id"); }
 
-TEST(Fleet, UnknownServiceKind) {
+TEST(labFleet, UnknownServiceKind) {
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: gopher, port: 70}\n"), "unknown service kind 'gopher'",
                "8");
 }
 
-TEST(Fleet, UnknownTemplateVariable) {
+TEST(labFleet, UnknownTemplateVariable) {
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, routes: [{path: /, body: '{{nosuch}}'}]}\n"),
                "unknown template variable {{nosuch}}");
 }
 
-TEST(Fleet, MacTemplateNeedsOui) {
+TEST(labFleet, MacTemplateNeedsOui) {
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, routes: [{path: /, body: '{{mac}}'}]}\n"),
                "needs mac_oui");
 }
 
-TEST(Fleet, VarsAreTemplateVariables) {
+TEST(labFleet, VarsAreTemplateVariables) {
   auto f = Fleet::parse(std::string(kHead) +
                             device("a", 10, "      - {kind: http, routes: [{path: /, body: '{{model}}'}]}\n",
                                    "    vars: {model: 'M-{{index}}'}\n"),
@@ -96,7 +96,7 @@ TEST(Fleet, VarsAreTemplateVariables) {
   expect_error(std::string(kHead) + device("a", 10, kHttp, "    vars: {address: x}\n"), "shadows a built-in");
 }
 
-TEST(Fleet, BadTls) {
+TEST(labFleet, BadTls) {
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, tls: {subject: 'CN=x,C=CHN'}}\n"),
                "two-letter country");
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, tls: {subject: 'CN=x', not_after: 'soon'}}\n"),
@@ -115,25 +115,25 @@ TEST(Fleet, BadTls) {
   EXPECT_EQ(ok->personalities[0].services[0].port, 443);  // tls defaults to 443
 }
 
-TEST(Fleet, RouteAuthNeedsServiceAuth) {
+TEST(labFleet, RouteAuthNeedsServiceAuth) {
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, routes: [{path: /, auth: digest}]}\n"),
                "no auth block");
 }
 
-TEST(Fleet, UnknownKeyAndDuplicatePort) {
+TEST(labFleet, UnknownKeyAndDuplicatePort) {
   expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, routs: []}\n"), "unknown key 'routs'");
   expect_error(std::string(kHead) + device("a", 10, std::string(kHttp) + kHttp), "already has a tcp service on port 80");
 }
 
-TEST(Fleet, YamlSyntaxErrorHasLine) { expect_error("fleet: t\ndevices:\n  - id: [\n", "bad.yaml:"); }
+TEST(labFleet, YamlSyntaxErrorHasLine) { expect_error("fleet: t\ndevices:\n  - id: [\n", "bad.yaml:"); }
 
-TEST(Fleet, MissingGroundTruthField) {
+TEST(labFleet, MissingGroundTruthField) {
   expect_error("fleet: t\ndevices:\n  - id: a\n    suffix: 1\n    expect: {category: camera}\n    sources: [x]\n"
                "    services: []\n",
                "expect needs manufacturer");
 }
 
-TEST(Templates, RenderAndList) {
+TEST(labTemplates, RenderAndList) {
   std::map<std::string, std::string> vars = {{"a", "1"}, {"b", "two"}};
   auto lookup = [&](std::string_view n) -> std::optional<std::string> {
     auto it = vars.find(std::string(n));
@@ -148,14 +148,14 @@ TEST(Templates, RenderAndList) {
   EXPECT_EQ(v[1], "b");
 }
 
-TEST(Auth, DigestVectorFromProtocolsMd) {
+TEST(labAuth, DigestVectorFromProtocolsMd) {
   // protocols.md §5 test vector.
   std::string ha1 = md5_hex("admin:IP Camera(TEST):secret");
   std::string ha2 = md5_hex("DESCRIBE:rtsp://127.0.0.1:8555/cam/realmonitor?channel=1&subtype=0");
   EXPECT_EQ(md5_hex(ha1 + ":e5ed42629cc7dfd5:" + ha2), "6a26f0de661b76cdf8cf14ad9940c491");
 }
 
-TEST(Auth, CheckAuthorization) {
+TEST(labAuth, CheckAuthorization) {
   std::vector<Credential> creds = {{"admin", "12345"}};
   std::string nonce = make_nonce();
   EXPECT_TRUE(valid_nonce(nonce));

@@ -1,4 +1,5 @@
-// Starts the default fleet on unusual loopback /24s (one per test, so parallel ctest runs do not collide)
+// Starts the default fleet on unusual loopback /24s inside 127.79.0.0/16 (one per test, so parallel ctest runs
+// do not collide with each other or with the integration tests on 127.77.240.0/20)
 // and talks to it with plain sockets, sending the real probe bytes of protocols.md.
 #include "lab/server.h"
 
@@ -115,7 +116,7 @@ struct Lab {
   }
 };
 
-TEST(LabServer, RefusesNonLoopback) {
+TEST(labServer, RefusesNonLoopback) {
   auto f = Fleet::load("default");
   ASSERT_TRUE(f);
   LabServer s;
@@ -128,13 +129,13 @@ TEST(LabServer, RefusesNonLoopback) {
   EXPECT_TRUE(parse_loopback_cidr("127.77.0.0/16"));
 }
 
-TEST(LabServer, HttpRoutesAndGroundTruth) {
-  Lab lab("127.77.250.0/24");
+TEST(labServer, HttpRoutesAndGroundTruth) {
+  Lab lab("127.79.250.0/24");
   auto devs = lab.server.devices();
   ASSERT_GE(devs.size(), 12u);
   bool found = false;
   for (const auto& d : devs)
-    if (d.address == "127.77.250.12") {
+    if (d.address == "127.79.250.12") {
       found = true;
       EXPECT_EQ(d.id, "annke-ipc");
       EXPECT_EQ(d.expect.brand.value_or(""), "Annke");
@@ -143,7 +144,7 @@ TEST(LabServer, HttpRoutesAndGroundTruth) {
     }
   EXPECT_TRUE(found);
 
-  Tcp c("127.77.250.10", 80);
+  Tcp c("127.79.250.10", 80);
   ASSERT_TRUE(c.ok());
   c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_reply();
@@ -151,7 +152,7 @@ TEST(LabServer, HttpRoutesAndGroundTruth) {
   EXPECT_EQ(header_value(r, "Server"), "App-webs/");
   EXPECT_NE(r.find("/doc/page/login.asp"), std::string::npos);
 
-  Tcp n("127.77.250.10", 80);
+  Tcp n("127.79.250.10", 80);
   n.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(n.read_reply().rfind("HTTP/1.1 404", 0), 0u);
 
@@ -166,20 +167,20 @@ TEST(LabServer, HttpRoutesAndGroundTruth) {
            std::to_string(body.size()) + "\r\n\r\n" + body);
     return t.read_reply();
   };
-  auto t = post("127.77.250.10", 80, soap_time);
+  auto t = post("127.79.250.10", 80, soap_time);
   EXPECT_NE(t.find("GetSystemDateAndTimeResponse"), std::string::npos) << t;
   EXPECT_NE(t.find("<tt:Year>20"), std::string::npos);
-  auto i = post("127.77.250.10", 80, soap_info);
+  auto i = post("127.79.250.10", 80, soap_info);
   EXPECT_NE(i.find("ter:NotAuthorized"), std::string::npos) << i;
   // The Xiongmai board answers GetDeviceInformation on 8899 without credentials.
-  auto x = post("127.77.250.50", 8899, soap_info);
+  auto x = post("127.79.250.50", 8899, soap_info);
   EXPECT_NE(x.find("<tds:Model>50H20L</tds:Model>"), std::string::npos) << x;
 
   // Dahua magicBox without credentials (old firmware), RPC2_Login first step.
-  Tcp m("127.77.250.20", 80);
+  Tcp m("127.79.250.20", 80);
   m.send("GET /cgi-bin/magicBox.cgi?action=getSoftwareVersion HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(m.read_reply().find("version=2.622.0000000.31.R,build:2017-08-29"), std::string::npos);
-  Tcp rpc("127.77.250.20", 80);
+  Tcp rpc("127.79.250.20", 80);
   std::string login = R"({"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0","loginType":"Direct"},"id":1})";
   rpc.send("POST /RPC2_Login HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(login.size()) + "\r\n\r\n" + login);
   auto lr = rpc.read_reply();
@@ -188,24 +189,24 @@ TEST(LabServer, HttpRoutesAndGroundTruth) {
 
   // Axis VAPIX anonymous basic device info.
   std::string vapix = R"({"apiVersion":"1.0","context":"abc","method":"getAllUnrestrictedProperties"})";
-  Tcp ax("127.77.250.30", 80);
+  Tcp ax("127.79.250.30", 80);
   ax.send("POST /axis-cgi/basicdeviceinfo.cgi HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
           std::to_string(vapix.size()) + "\r\n\r\n" + vapix);
   auto ar = ax.read_reply();
   EXPECT_NE(ar.find("\"ProdNbr\":\"P3245-LV\""), std::string::npos) << ar;
 
   // The request log saw them.
-  EXPECT_EQ(lab.server.count({.address = "127.77.250.10", .method = "POST"}), 2u);
+  EXPECT_EQ(lab.server.count({.address = "127.79.250.10", .method = "POST"}), 2u);
   EXPECT_EQ(lab.server.count({.op = "GetDeviceInformation"}), 2u);
   EXPECT_EQ(lab.server.count({.target = "/RPC2_Login"}), 1u);
   EXPECT_EQ(lab.server.count({.op = "global.login"}), 1u);
 }
 
-TEST(LabServer, RtspSessionWithDigest) {
-  Lab lab("127.77.248.0/24");
-  Tcp c("127.77.248.10", 554);
+TEST(labServer, RtspSessionWithDigest) {
+  Lab lab("127.79.248.0/24");
+  Tcp c("127.79.248.10", 554);
   ASSERT_TRUE(c.ok());
-  const std::string url = "rtsp://127.77.248.10:554/Streaming/Channels/101";
+  const std::string url = "rtsp://127.79.248.10:554/Streaming/Channels/101";
   c.send("OPTIONS " + url + " RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: test\r\n\r\n");
   auto o = c.read_reply();
   EXPECT_EQ(o.rfind("RTSP/1.0 200 OK\r\n", 0), 0u) << o;
@@ -236,20 +237,20 @@ TEST(LabServer, RtspSessionWithDigest) {
   EXPECT_EQ(header_value(ok, "CSeq"), "4");
   EXPECT_NE(ok.find("s=HIK Media Server V3.1.3"), std::string::npos);
   EXPECT_NE(ok.find("m=video"), std::string::npos);
-  EXPECT_EQ(lab.server.count({.address = "127.77.248.10", .method = "DESCRIBE"}), 3u);
+  EXPECT_EQ(lab.server.count({.address = "127.79.248.10", .method = "DESCRIBE"}), 3u);
 
   // Dahua: realm carries the serial.
-  Tcp dh("127.77.248.20", 554);
-  dh.send("DESCRIBE rtsp://127.77.248.20:554/cam/realmonitor?channel=1&subtype=0 RTSP/1.0\r\nCSeq: 7\r\n\r\n");
+  Tcp dh("127.79.248.20", 554);
+  dh.send("DESCRIBE rtsp://127.79.248.20:554/cam/realmonitor?channel=1&subtype=0 RTSP/1.0\r\nCSeq: 7\r\n\r\n");
   auto dr = dh.read_reply();
   EXPECT_NE(dr.find("Digest realm=\"Login to 4G02C1EPAZ"), std::string::npos) << dr;
   EXPECT_EQ(header_value(dr, "CSeq"), "7");
 }
 
-TEST(LabServer, HttpDigestAuthAndLockout) {
-  Lab lab("127.77.247.0/24");
+TEST(labServer, HttpDigestAuthAndLockout) {
+  Lab lab("127.79.247.0/24");
   auto get = [](const std::string& auth_pass) {
-    Tcp c("127.77.247.10", 80);
+    Tcp c("127.79.247.10", 80);
     c.send("GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: x\r\n\r\n");
     auto r = c.read_reply();
     if (auth_pass.empty()) return r;
@@ -258,7 +259,7 @@ TEST(LabServer, HttpDigestAuthAndLockout) {
     std::string uri = "/ISAPI/System/deviceInfo";
     std::string ha1 = md5_hex("admin:" + realm + ":" + auth_pass), ha2 = md5_hex("GET:" + uri);
     std::string resp = md5_hex(ha1 + ":" + nonce + ":00000001:0a4f113b:auth:" + ha2);
-    Tcp c2("127.77.247.10", 80);
+    Tcp c2("127.79.247.10", 80);
     c2.send("GET " + uri + " HTTP/1.1\r\nHost: x\r\nAuthorization: Digest username=\"admin\", realm=\"" + realm +
             "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"" +
             resp + "\"\r\n\r\n");
@@ -276,40 +277,40 @@ TEST(LabServer, HttpDigestAuthAndLockout) {
   EXPECT_EQ(locked.rfind("HTTP/1.1 401", 0), 0u);
   EXPECT_NE(locked.find("<lockStatus>lock</lockStatus>"), std::string::npos) << locked;
   // Other devices are not affected.
-  Tcp other("127.77.247.12", 80);
+  Tcp other("127.79.247.12", 80);
   other.send("GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(other.read_reply().find("<lockStatus>unlock</lockStatus>"), std::string::npos);
 }
 
-TEST(LabServer, BannerSilentAndTls) {
-  Lab lab("127.77.246.0/24");
-  Tcp t("127.77.246.13", 23);
+TEST(labServer, BannerSilentAndTls) {
+  Lab lab("127.79.246.0/24");
+  Tcp t("127.79.246.13", 23);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t.read_some(), std::string("\xff\xfb\x01\xff\xfb\x03", 6));
   t.send("admin\r\n");
-  Tcp f("127.77.246.30", 21);
+  Tcp f("127.79.246.30", 21);
   EXPECT_EQ(f.read_some().rfind("220 AXIS P3245-LV", 0), 0u);
-  Tcp s("127.77.246.10", 8000);
+  Tcp s("127.79.246.10", 8000);
   EXPECT_TRUE(s.ok());
   s.send("\x00\x00\x00\x20");
   EXPECT_EQ(s.read_some(), "");  // silent: nothing within the timeout
   for (int i = 0; i < 50 && lab.server.count({.kind = "banner", .method = "DATA"}) < 1; ++i) usleep(10000);
-  EXPECT_EQ(lab.server.count({.address = "127.77.246.13", .kind = "banner", .method = "DATA", .op = "admin"}), 1u);
+  EXPECT_EQ(lab.server.count({.address = "127.79.246.13", .kind = "banner", .method = "DATA", .op = "admin"}), 1u);
   EXPECT_GE(lab.server.connections(), 3u);
 }
 
-TEST(LabServer, UdpDiscovery) {
-  Lab lab("127.77.245.0/24");
+TEST(labServer, UdpDiscovery) {
+  Lab lab("127.79.245.0/24");
   // SADP (protocols.md §2.1, exact probe).
-  auto sadp = udp_exchange("127.77.245.10", 37020,
+  auto sadp = udp_exchange("127.79.245.10", 37020,
                            R"(<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>3F2504E0-4F89-11D3-9A0C-0305E82C3301</Uuid><Types>inquiry</Types></Probe>)",
                            1);
   ASSERT_EQ(sadp.size(), 1u);
   EXPECT_NE(sadp[0].find("<Uuid>3F2504E0-4F89-11D3-9A0C-0305E82C3301</Uuid>"), std::string::npos);
   EXPECT_NE(sadp[0].find("<SoftwareVersion>V5.5.0 build 170725</SoftwareVersion>"), std::string::npos);
   EXPECT_NE(sadp[0].find("<MAC>44-19-b6-"), std::string::npos) << sadp[0];
-  EXPECT_NE(sadp[0].find("<IPv4Address>127.77.245.10</IPv4Address>"), std::string::npos);
-  EXPECT_TRUE(udp_exchange("127.77.245.10", 37020, "<Probe><Types>other</Types></Probe>", 1).empty());
+  EXPECT_NE(sadp[0].find("<IPv4Address>127.79.245.10</IPv4Address>"), std::string::npos);
+  EXPECT_TRUE(udp_exchange("127.79.245.10", 37020, "<Probe><Types>other</Types></Probe>", 1).empty());
 
   // DHIP (protocols.md §3.1: 32-byte header + 74-byte body = 106 bytes).
   std::string body = R"({ "method" : "DHDiscover.search", "params" : { "mac" : "", "uni" : 1 } })"
@@ -319,7 +320,7 @@ TEST(LabServer, UdpDiscovery) {
                   "DHIP"
                   "\x00\x00\x00\x00\x00\x00\x00\x00\x4a\x00\x00\x00\x00\x00\x00\x00\x4a\x00\x00\x00\x00\x00\x00\x00",
                   32);
-  auto dh = udp_exchange("127.77.245.20", 37810, hdr + body, 1);
+  auto dh = udp_exchange("127.79.245.20", 37810, hdr + body, 1);
   ASSERT_EQ(dh.size(), 1u);
   const std::string& r = dh[0];
   ASSERT_GT(r.size(), 32u);
@@ -334,36 +335,36 @@ TEST(LabServer, UdpDiscovery) {
   EXPECT_EQ(r.substr(r.size() - 2), std::string("\n\0", 2));
   EXPECT_NE(r.find("\"SerialNo\":\"4G02C1EPAZ"), std::string::npos);
   EXPECT_NE(r.find("\"method\":\"client.notifyDevInfo\""), std::string::npos);
-  EXPECT_TRUE(udp_exchange("127.77.245.20", 37810, std::string(hdr.data(), 16) + "garbage", 1).empty());
+  EXPECT_TRUE(udp_exchange("127.79.245.20", 37810, std::string(hdr.data(), 16) + "garbage", 1).empty());
 
   // WS-Discovery (protocols.md §1.2 probe).
   std::string probe =
       R"(<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><s:Header><a:Action s:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>urn:uuid:0a6dc791-2be6-4991-9af1-454778a1917a</a:MessageID><a:ReplyTo><a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo><a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header><s:Body><d:Probe><d:Types>dn:NetworkVideoTransmitter</d:Types></d:Probe></s:Body></s:Envelope>)";
-  auto w = udp_exchange("127.77.245.10", 3702, probe, 1);
+  auto w = udp_exchange("127.79.245.10", 3702, probe, 1);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_NE(w[0].find("<wsa:RelatesTo>urn:uuid:0a6dc791-2be6-4991-9af1-454778a1917a</wsa:RelatesTo>"), std::string::npos);
-  EXPECT_NE(w[0].find("http://127.77.245.10:80/onvif/device_service"), std::string::npos);
+  EXPECT_NE(w[0].find("http://127.79.245.10:80/onvif/device_service"), std::string::npos);
   EXPECT_NE(w[0].find("name/HIKVISION%20DS-2CD2043G0-I"), std::string::npos);
   // The NVR lists only tds:Device: a typed NVT probe gets no answer, an untyped one does.
-  EXPECT_TRUE(udp_exchange("127.77.245.11", 3702, probe, 1).empty());
+  EXPECT_TRUE(udp_exchange("127.79.245.11", 3702, probe, 1).empty());
   std::string untyped = probe;
   untyped.replace(untyped.find("<d:Types>"), std::string("<d:Types>dn:NetworkVideoTransmitter</d:Types>").size(), "");
-  EXPECT_EQ(udp_exchange("127.77.245.11", 3702, untyped, 1).size(), 1u);
+  EXPECT_EQ(udp_exchange("127.79.245.11", 3702, untyped, 1).size(), 1u);
 
   // SSDP (nmap-payloads udp/1900 M-SEARCH shape, protocols.md §6).
-  auto s = udp_exchange("127.77.245.30", 1900,
+  auto s = udp_exchange("127.79.245.30", 1900,
                         "M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\nMan: \"ssdp:discover\"\r\nMX: 5\r\nST: ssdp:all\r\n\r\n");
   ASSERT_EQ(s.size(), 2u);
   EXPECT_NE(s[0].find("ST: urn:axis-com:service:BasicService:1"), std::string::npos) << s[0];
   std::string loc = header_value(s[0], "LOCATION");
-  EXPECT_EQ(loc, "http://127.77.245.30:49152/rootdesc1.xml");
-  Tcp d("127.77.245.30", 49152);
+  EXPECT_EQ(loc, "http://127.79.245.30:49152/rootdesc1.xml");
+  Tcp d("127.79.245.30", 49152);
   d.send("GET /rootdesc1.xml HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(d.read_reply().find("<modelName>AXIS P3245-LV</modelName>"), std::string::npos);
-  auto p = udp_exchange("127.77.245.101", 1900,
+  auto p = udp_exchange("127.79.245.101", 1900,
                         "M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\nMan: \"ssdp:discover\"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n");
   ASSERT_EQ(p.size(), 1u);
-  EXPECT_EQ(header_value(p[0], "LOCATION"), "http://127.77.245.101:80/upnp/printer.xml");
+  EXPECT_EQ(header_value(p[0], "LOCATION"), "http://127.79.245.101:80/upnp/printer.xml");
 
   EXPECT_EQ(lab.server.count({.kind = "sadp", .method = "inquiry"}), 1u);
   EXPECT_EQ(lab.server.count({.kind = "dhip", .method = "DHDiscover.search"}), 1u);
@@ -371,7 +372,7 @@ TEST(LabServer, UdpDiscovery) {
   EXPECT_EQ(lab.server.count({.kind = "ssdp", .method = "M-SEARCH"}), 2u);
 }
 
-TEST(LabServer, LogFileJsonLines) {
+TEST(labServer, LogFileJsonLines) {
   auto f = Fleet::load("default");
   ASSERT_TRUE(f);
   std::string path = std::string(ANSHIN_BINARY_DIR) + "/lab_test_log.jsonl";
@@ -379,10 +380,10 @@ TEST(LabServer, LogFileJsonLines) {
   {
     LabServer s;
     ServeOptions o;
-    o.bind = "127.77.244.0/24";
+    o.bind = "127.79.244.0/24";
     o.log_file = path;
     ASSERT_TRUE(s.start(*f, o));
-    Tcp c("127.77.244.100", 80);
+    Tcp c("127.79.244.100", 80);
     c.send("GET /x?y=1 HTTP/1.1\r\nHost: x\r\n\r\n");
     c.read_reply();
     s.stop();
@@ -390,7 +391,7 @@ TEST(LabServer, LogFileJsonLines) {
   std::ifstream in(path);
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
-  EXPECT_NE(line.find("\"address\":\"127.77.244.100\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"address\":\"127.79.244.100\""), std::string::npos) << line;
   EXPECT_NE(line.find("\"target\":\"/x?y=1\""), std::string::npos) << line;
   EXPECT_NE(line.find("\"status\":404"), std::string::npos) << line;
 }
@@ -403,7 +404,7 @@ long rss_kb() {
   return 0;
 }
 
-TEST(LabServer, Scale2000) {
+TEST(labServer, Scale2000) {
   auto f = Fleet::load("default");
   ASSERT_TRUE(f);
   long before = rss_kb();
@@ -455,8 +456,8 @@ namespace {
 
 // Every TCP service of every personality accepts, and every HTTP/RTSP service answers a request with a
 // status line of its protocol (TLS services are covered by the handshake test below).
-TEST(LabServer, EveryDeviceAnswersOnEveryPort) {
-  Lab lab("127.77.242.0/24");
+TEST(labServer, EveryDeviceAnswersOnEveryPort) {
+  Lab lab("127.79.242.0/24");
   auto devs = lab.server.devices();
   ASSERT_GE(devs.size(), 25u);
   for (const auto& d : devs) {

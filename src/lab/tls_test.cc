@@ -59,26 +59,26 @@ Peer handshake(const std::string& addr, uint16_t port) {
   return out;
 }
 
-TEST(LabTls, CertificatesFollowTheFleet) {
+TEST(labTls, CertificatesFollowTheFleet) {
   auto f = Fleet::load("default");
   ASSERT_TRUE(f);
   LabServer s;
-  ASSERT_TRUE(s.start(*f, "127.77.241.0/24"));
-  auto hik = handshake("127.77.241.10", 443);
+  ASSERT_TRUE(s.start(*f, "127.79.241.0/24"));
+  auto hik = handshake("127.79.241.10", 443);
   // RFC 2253 prints the last RDN first.
   EXPECT_EQ(hik.subject, "C=CN,ST=ZheJiang,L=HangZhou,O=HIKVISION,OU=DVRNVR,CN=www.hikvision.com");
   EXPECT_EQ(hik.issuer, hik.subject);
   EXPECT_EQ(hik.version, "TLSv1.2");
   EXPECT_LT(hik.not_after, time(nullptr) + 86400 * 365 * 2);
-  auto axis = handshake("127.77.241.30", 443);
+  auto axis = handshake("127.79.241.30", 443);
   EXPECT_EQ(axis.subject.rfind("O=Axis Communications AB,CN=axis-accc8e", 0), 0u) << axis.subject;
   EXPECT_EQ(axis.version, "TLSv1.3");
-  auto bosch = handshake("127.77.241.61", 443);
+  auto bosch = handshake("127.79.241.61", 443);
   EXPECT_NE(bosch.issuer, bosch.subject);
   EXPECT_NE(bosch.issuer.find("CN=Bosch ST Root CA"), std::string::npos);
 }
 
-TEST(LabTls, ExpiredCertificate) {
+TEST(labTls, ExpiredCertificate) {
   auto f = Fleet::parse(R"(fleet: t
 devices:
   - id: old
@@ -91,8 +91,8 @@ devices:
                         "t.yaml");
   ASSERT_TRUE(f) << f.error().message;
   LabServer s;
-  ASSERT_TRUE(s.start(*f, "127.77.240.0/24"));
-  auto p = handshake("127.77.240.5", 8443);
+  ASSERT_TRUE(s.start(*f, "127.79.240.0/24"));
+  auto p = handshake("127.79.240.5", 8443);
   EXPECT_EQ(p.subject, "O=Old,CN=old.example");
   EXPECT_LT(p.not_after, time(nullptr));
 }
