@@ -219,7 +219,7 @@ void Engine::request_stop() {
 }
 
 EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vector<HostRecord>& hosts,
-                        const EngineObserver* observer) {
+                        const EngineObserver* observer, std::span<BackgroundTask* const> background) {
   Impl& m = *impl_;
   m.source = &source;
   m.prober = prober;
@@ -243,6 +243,9 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
 
   const auto started = Clock::now();
   for (uint64_t i = 0; i < lanes; ++i) asio::co_spawn(m.io, m.lane(i), asio::detached);
+  int background_running = static_cast<int>(background.size());
+  for (BackgroundTask* task : background)
+    asio::co_spawn(m.io, task->run(m.stop), [&background_running](std::exception_ptr) { --background_running; });
   asio::co_spawn(m.io, m.reaper(), asio::detached);
   if (m.options.progress) asio::co_spawn(m.io, m.progress_line(started), asio::detached);
 
@@ -259,7 +262,7 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   // Lanes finish first; then the reaper and progress loops see lanes_running == 0 and end.
   asio::co_spawn(m.io, [&]() -> asio::awaitable<void> {
     asio::steady_timer t(m.io);
-    while (m.lanes_running > 0) {
+    while (m.lanes_running > 0 || background_running > 0) {
       t.expires_after(std::chrono::milliseconds(20));
       co_await t.async_wait(kTuple);
     }

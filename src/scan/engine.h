@@ -66,7 +66,8 @@ struct EngineObserver {
   std::function<void(const IpAddr&, uint16_t)> on_connect_end;
 };
 
-class HostProber;  // defined in scan/host_prober.h (Asio-based); may be null: sweep only
+class HostProber;      // defined in scan/host_prober.h (Asio-based); may be null: sweep only
+class BackgroundTask;  // scan/host_prober.h: work beside the sweep (UDP discovery)
 
 class Engine {
  public:
@@ -78,7 +79,7 @@ class Engine {
   // Runs to completion (or until stopped). `hosts` receives one HostRecord per host that had an
   // open port or that the prober found answering; records arrive in completion order.
   EngineStats run(const HostSource& source, HostProber* prober, std::vector<HostRecord>& hosts,
-                  const EngineObserver* observer = nullptr);
+                  const EngineObserver* observer = nullptr, std::span<BackgroundTask* const> background = {});
 
   // Thread-safe; makes run() return soon with what it has.
   void request_stop();

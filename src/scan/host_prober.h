@@ -17,4 +17,12 @@ class HostProber {
   virtual boost::asio::awaitable<void> probe(HostRecord& host, const std::atomic<bool>& stop) = 0;
 };
 
+// Work that runs beside the sweep on the engine's event loop (e.g. UDP discovery). The engine waits
+// for every task before run() returns; a task must return soon after `stop` becomes true.
+class BackgroundTask {
+ public:
+  virtual ~BackgroundTask() = default;
+  virtual boost::asio::awaitable<void> run(const std::atomic<bool>& stop) = 0;
+};
+
 }  // namespace anshin::scan
