@@ -176,3 +176,29 @@ TEST(labAuth, CheckAuthorization) {
 
 }  // namespace
 }  // namespace anshin::lab
+
+#include <fstream>
+
+namespace anshin::lab {
+namespace {
+
+TEST(labFleet, BodyFileRelativeToTheFleetFile) {
+  std::string dir = std::string(ANSHIN_BINARY_DIR) + "/lab_fleet_test";
+  std::system(("mkdir -p " + dir).c_str());
+  std::ofstream(dir + "/body.xml") << "<x>{{address}}</x>";
+  std::ofstream(dir + "/f.yaml") << std::string(kHead) +
+                                        device("a", 10, "      - {kind: http, routes: [{path: /, body_file: body.xml}]}\n");
+  auto f = Fleet::load(dir + "/f.yaml");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->personalities[0].services[0].routes[0].response.body, "<x>{{address}}</x>");
+  auto named = Fleet::load("f", dir);
+  EXPECT_TRUE(named) << named.error().message;
+  std::ofstream(dir + "/g.yaml") << std::string(kHead) +
+                                        device("a", 10, "      - {kind: http, routes: [{path: /, body_file: nope.xml}]}\n");
+  auto g = Fleet::load(dir + "/g.yaml");
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().message.find("g.yaml:8:"), std::string::npos) << g.error().message;
+}
+
+}  // namespace
+}  // namespace anshin::lab
