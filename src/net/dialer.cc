@@ -6,6 +6,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -178,7 +179,31 @@ class TcpDialer final : public Dialer {
   uint64_t opened_ = 0;
 };
 
+class LazyDialer final : public Dialer {
+ public:
+  explicit LazyDialer(ScopeCheck in_scope) : in_scope_(std::move(in_scope)) {}
+  asio::awaitable<Result<std::unique_ptr<Stream>>> connect(const IpAddr& a, uint16_t port, Deadline d) override {
+    co_return co_await (co_await inner())->connect(a, port, d);
+  }
+  asio::awaitable<Result<std::unique_ptr<Stream>>> connect_tls(const IpAddr& a, uint16_t port, Deadline d) override {
+    co_return co_await (co_await inner())->connect_tls(a, port, d);
+  }
+  uint64_t connections_opened() const override { return inner_ ? inner_->connections_opened() : 0; }
+
+ private:
+  asio::awaitable<Dialer*> inner() {
+    if (!inner_) inner_ = std::make_unique<TcpDialer>(co_await asio::this_coro::executor, in_scope_);
+    co_return inner_.get();
+  }
+  ScopeCheck in_scope_;
+  std::unique_ptr<TcpDialer> inner_;
+};
+
 }  // namespace
+
+std::unique_ptr<Dialer> make_lazy_tcp_dialer(ScopeCheck in_scope) {
+  return std::make_unique<LazyDialer>(std::move(in_scope));
+}
 
 std::unique_ptr<Dialer> make_tcp_dialer(asio::any_io_executor executor, ScopeCheck in_scope) {
   return std::make_unique<TcpDialer>(std::move(executor), std::move(in_scope));

@@ -57,6 +57,10 @@ class Dialer {
 // without any packet being sent.
 std::unique_ptr<Dialer> make_tcp_dialer(boost::asio::any_io_executor executor, ScopeCheck in_scope);
 
+// The same, created on first use on whatever executor the calling coroutine runs on: for code that
+// is set up before the event loop exists (the scan pipeline hands one dialer to probes and UDP discovery).
+std::unique_ptr<Dialer> make_lazy_tcp_dialer(ScopeCheck in_scope);
+
 // Reads from `stream` until `complete(buffer)` says the message is whole (true), the peer closes,
 // `limit` bytes are buffered (Errc::kProtocol "response larger than N bytes") or the deadline passes.
 // A close after some bytes returns what was read; `complete` decides whether that is enough.

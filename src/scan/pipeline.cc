@@ -8,6 +8,8 @@
 
 #include "core/clock.h"
 #include "core/version.h"
+#include "net/dialer.h"
+#include "probes/prober.h"
 #include "scan/service_names.h"
 
 namespace anshin::scan {
@@ -40,7 +42,13 @@ Device device_from_host(const HostRecord& host) {
     s.port = port;
     s.transport = Transport::kTcp;
     s.protocol = std::string(conventional_service(port));
-    s.tls = s.protocol == "https";
+    for (const auto& rec : host.services)
+      if (rec.port == port && rec.transport == Transport::kTcp && !rec.protocol.empty() &&
+          (rec.status == ProbeStatus::kSuccess || rec.status == ProbeStatus::kAuthRequired)) {
+        s.protocol = rec.protocol;
+        s.tls = rec.tls;
+        break;
+      }
     d.services.push_back(std::move(s));
   }
   return d;
@@ -91,8 +99,11 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   info.kb_version = "none";
 
   PermutedHosts hosts(plan, request.seed ? request.seed : random_u64());
+  // The dialer only reaches the plan's own addresses: a device cannot send the scan elsewhere.
+  auto dialer = net::make_lazy_tcp_dialer([&plan](const IpAddr& a) { return plan.contains(a); });
+  probes::RegistryProber prober(*dialer, request.probe_timeout);
   Engine engine(request.engine);
-  result.stats = engine.run(hosts, nullptr, result.hosts);
+  result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts);
 
   std::sort(result.hosts.begin(), result.hosts.end(),
             [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });

@@ -17,6 +17,8 @@ struct ScanRequest {
   targets::PlanOptions plan;
   EngineOptions engine;
   uint64_t seed = 0;  // permutation seed; 0 = random
+  bool identify = true;                          // run the identification probes on open ports
+  std::chrono::milliseconds probe_timeout{3000};  // per probe exchange
 };
 
 struct ScanResult {

@@ -185,6 +185,22 @@ Probe TargetPlan::at(uint64_t index) const {
   return Probe{address_in_group(g, local / n), g.ports[static_cast<size_t>(local % n)]};
 }
 
+bool TargetPlan::contains(const IpAddr& address) const {
+  const u128 v = to_u128(address);
+  const bool v6 = address.is_v6();
+  for (const PortGroup& g : groups_) {
+    // spans are sorted (IPv4 before IPv6, then by lo): find the last span starting at or before v.
+    auto it = std::upper_bound(g.spans.begin(), g.spans.end(), std::make_pair(v6, v),
+                               [](const std::pair<bool, u128>& key, const AddrSpan& s) {
+                                 return key.first != s.v6 ? key.first < s.v6 : key.second < s.lo;
+                               });
+    if (it == g.spans.begin()) continue;
+    --it;
+    if (it->v6 == v6 && v >= it->lo && v <= it->hi) return true;
+  }
+  return false;
+}
+
 HostPorts TargetPlan::host(uint64_t index) const {
   const auto it = std::upper_bound(group_first_address_.begin(), group_first_address_.end(), index);
   const PortGroup& g = groups_[static_cast<size_t>(it - group_first_address_.begin()) - 1];

@@ -93,6 +93,8 @@ class TargetPlan {
   Probe at(uint64_t index) const;
   // The index-th host and its ports, index < address_count(). O(log groups + log spans-in-group).
   HostPorts host(uint64_t index) const;
+  // Whether `address` is one of the plan's hosts (the scope a scan may contact). O(groups x log spans).
+  bool contains(const IpAddr& address) const;
 
   // Normalised target expressions for the JSON "scan.targets": the user's targets in order (with @FILE
   // expanded to its entries, duplicates dropped), then "nmap:FILE" for an import.

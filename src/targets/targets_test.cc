@@ -401,3 +401,26 @@ TEST(TargetsPlan, AtAndHostAgreeAcrossGroups) {
 
 }  // namespace
 }  // namespace anshin::targets
+
+namespace anshin::targets {
+namespace {
+
+TEST(TargetsContains, AnswersMembershipWithoutEnumerating) {
+  PlanOptions o;
+  o.targets = {"10.0.0.0/24", "10.0.5.7", "fd00::/120"};
+  o.excludes = {"10.0.0.128/25"};
+  o.ports = {80};
+  auto plan = build_plan(o);
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_TRUE(plan->contains(*IpAddr::parse("10.0.0.0")));
+  EXPECT_TRUE(plan->contains(*IpAddr::parse("10.0.0.127")));
+  EXPECT_FALSE(plan->contains(*IpAddr::parse("10.0.0.128")));
+  EXPECT_TRUE(plan->contains(*IpAddr::parse("10.0.5.7")));
+  EXPECT_FALSE(plan->contains(*IpAddr::parse("10.0.5.8")));
+  EXPECT_TRUE(plan->contains(*IpAddr::parse("fd00::ff")));
+  EXPECT_FALSE(plan->contains(*IpAddr::parse("fd00::100")));
+  EXPECT_FALSE(plan->contains(*IpAddr::parse("192.168.1.1")));
+}
+
+}  // namespace
+}  // namespace anshin::targets

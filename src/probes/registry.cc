@@ -1,0 +1,20 @@
+#include "probes/registry.h"
+
+namespace anshin::probes {
+
+const std::vector<std::unique_ptr<Probe>>& registry() {
+  static const std::vector<std::unique_ptr<Probe>> probes = [] {
+    std::vector<std::unique_ptr<Probe>> v;
+    v.push_back(make_banner_probe());     // 21, 22, 23: server-first banners
+    v.push_back(make_rtsp_probe());       // 554, 8554, ...: OPTIONS, DESCRIBE
+    v.push_back(make_http_probe());       // every other port: GET /, favicon, TLS certificate
+    v.push_back(make_onvif_probe());      // web ports: ONVIF device service (pre-auth calls)
+    v.push_back(make_hikvision_probe());  // first web port: ISAPI deviceInfo, login page
+    v.push_back(make_dahua_probe());      // first web port: magicBox CGI, RPC2_Login challenge
+    v.push_back(make_axis_probe());       // first web port: VAPIX basic device info
+    return v;
+  }();
+  return probes;
+}
+
+}  // namespace anshin::probes

@@ -1,0 +1,120 @@
+// rtsp: OPTIONS, then DESCRIBE without credentials on a few well-known stream paths, on one
+// connection where the server allows it. A 200 OPTIONS says nothing about stream protection; only
+// DESCRIBE (401 versus 200 with an SDP that has media) does (protocols.md §5). Never authenticates.
+#include "codec/auth/auth.h"
+#include "codec/rtsp/rtsp.h"
+#include "codec/sdp/sdp.h"
+#include "probes/common.h"
+#include "probes/registry.h"
+
+namespace anshin::probes {
+namespace {
+
+constexpr std::string_view kEmits[] = {
+    "rtsp.status", "rtsp.header.server", "rtsp.header.public", "rtsp.header.www_authenticate", "rtsp.auth.scheme",
+    "rtsp.auth.realm", "rtsp.describe.status", "rtsp.describe.path", "rtsp.sdp.session_name", "rtsp.sdp.tool",
+    "rtsp.sdp.media_count"};
+constexpr ProbeInfo kInfo{"rtsp", Intrusiveness::kSafe, kEmits};
+
+// Candidate stream paths, tried in order until one is not 404 (nmap rtsp-urls.txt and cameradar's
+// route list, protocols.md §5; facts, not code). Kept short: this is fingerprinting, not brute force.
+constexpr std::string_view kPaths[] = {"/", "/Streaming/Channels/101", "/cam/realmonitor?channel=1&subtype=0",
+                                       "/axis-media/media.amp", "/h264Preview_01_main"};
+
+class RtspProbe final : public Probe {
+ public:
+  const ProbeInfo& info() const override { return kInfo; }
+  bool applies(const ProbeContext&, uint16_t port) const override { return is_rtsp_port(port); }
+
+  boost::asio::awaitable<ServiceRecord> run(ProbeContext& ctx, uint16_t port) override {
+    ServiceRecord rec = new_record(*this, port, "rtsp");
+    const std::string base = "rtsp://" + host_port(ctx.host.address, port);
+    std::unique_ptr<net::Stream> stream;
+    int cseq = 1;
+    auto exchange = [&](std::string request) -> boost::asio::awaitable<Result<codec::rtsp::Reply>> {
+      const auto deadline = ctx.deadline();
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        if (!stream) {
+          auto conn = co_await ctx.dialer.connect(ctx.host.address, port, deadline);
+          if (!conn) co_return conn.error();
+          stream = std::move(*conn);
+        }
+        if (auto w = co_await stream->write(request, deadline); !w) {
+          stream.reset();  // the server closed after the last reply: reconnect once
+          continue;
+        }
+        std::string buffer;
+        for (;;) {
+          auto n = co_await stream->read_some(buffer, 16384, deadline);
+          const bool eof = !n && n.error().code == Errc::kClosed;
+          if (!n && !eof) co_return n.error();
+          auto parsed = codec::rtsp::parse_reply_incremental(buffer, {}, eof);
+          if (parsed.state == codec::http::ParseState::kComplete) {
+            if (eof) stream.reset();
+            co_return codec::rtsp::to_reply(std::move(parsed.response));
+          }
+          if (parsed.state == codec::http::ParseState::kInvalid)
+            co_return Error{Errc::kProtocol, "not an RTSP reply: " + parsed.error};
+          if (eof) {
+            stream.reset();
+            if (buffer.empty() && attempt == 0) break;  // closed without a word: reconnect once
+            co_return Error{Errc::kClosed, "connection closed before a complete reply"};
+          }
+          if (buffer.size() > 256 * 1024) co_return Error{Errc::kProtocol, "RTSP reply too large"};
+        }
+      }
+      co_return Error{Errc::kClosed, "connection closed"};
+    };
+
+    auto options = co_await exchange(codec::rtsp::build_options(base, cseq++));
+    if (!options) {
+      fail(rec, options.error());
+      co_return rec;
+    }
+    if (options->response.protocol != "RTSP") {
+      fail(rec, Error{Errc::kProtocol, "answered " + options->response.protocol + ", not RTSP"});
+      co_return rec;
+    }
+    observe(rec, "rtsp.status", std::to_string(options->response.status));
+    observe(rec, "rtsp.header.server", options->server);
+    observe(rec, "rtsp.header.public", options->public_raw);
+    rec.status = ProbeStatus::kSuccess;
+
+    for (std::string_view path : kPaths) {
+      if (ctx.stop) break;
+      const std::string url = path == "/" ? base : base + std::string(path);
+      auto d = co_await exchange(codec::rtsp::build_describe(url, cseq++));
+      if (!d) break;
+      const int status = d->response.status;
+      if (status == 404 || status == 400 || status == 403 || status == 405 || status == 454) continue;
+      observe(rec, "rtsp.describe.status", std::to_string(status));
+      observe(rec, "rtsp.describe.path", path);
+      if (rec.observations.end() == std::find_if(rec.observations.begin(), rec.observations.end(),
+                                                 [](const Observation& o) { return o.key == "rtsp.header.server"; }))
+        observe(rec, "rtsp.header.server", d->server);
+      for (const auto& value : d->www_authenticate()) {
+        observe(rec, "rtsp.header.www_authenticate", value);
+        if (auto ch = codec::auth::parse_www_authenticate(value); ch && !ch->empty()) {
+          observe(rec, "rtsp.auth.scheme", ch->front().scheme);
+          observe(rec, "rtsp.auth.realm", ch->front().realm());
+        }
+      }
+      if (status == 401) rec.status = ProbeStatus::kAuthRequired;
+      if (status == 200) {
+        if (auto sdp = codec::sdp::parse(d->response.body); sdp) {
+          observe(rec, "rtsp.sdp.session_name", sdp->session_name);
+          observe(rec, "rtsp.sdp.tool", sdp->tool);
+          observe(rec, "rtsp.sdp.media_count", std::to_string(sdp->media_count()));
+        }
+      }
+      break;
+    }
+    co_return rec;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_rtsp_probe() { return std::make_unique<RtspProbe>(); }
+
+}  // namespace anshin::probes
