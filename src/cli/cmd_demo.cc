@@ -35,6 +35,9 @@ int run_demo(const DemoOptions& o) {
   req.engine.progress = false;
   auto plan = scan::plan_targets(req);
   if (!plan) return usage_error("demo: " + plan.error().message);
+  auto kb = scan::load_knowledge_base("");
+  if (!kb) return usage_error("demo: " + kb.error().message);
+  req.kb = *kb;
   std::fprintf(stderr, "demo: scanning %s (%llu addresses x %zu ports)\n", o.bind.c_str(),
                static_cast<unsigned long long>(plan->address_count()), req.plan.ports.size());
   auto result = scan::run_scan(req, *plan);

@@ -43,6 +43,9 @@ int run_scan(const ScanOptions& o) {
 
   auto plan = scan::plan_targets(req);
   if (!plan) return usage_error(plan.error().message);
+  auto kb = scan::load_knowledge_base(o.kb_dir);
+  if (!kb) return usage_error(kb.error().message);
+  req.kb = *kb;
   if (o.dry_run) {
     scan::print_dry_run(*plan, o.seed, 20, stdout);
     return 0;

@@ -11,6 +11,7 @@
 #include "net/dialer.h"
 #include "probes/prober.h"
 #include "scan/service_names.h"
+#include "verdict/verdict.h"
 
 namespace anshin::scan {
 namespace {
@@ -31,7 +32,7 @@ class PermutedHosts final : public HostSource {
   targets::Permutation perm_;
 };
 
-// Until identification lands, a device is its address and open ports named by convention.
+// Without a knowledge base, a device is its address and its open ports.
 Device device_from_host(const HostRecord& host) {
   Device d;
   d.address = host.address;
@@ -54,7 +55,29 @@ Device device_from_host(const HostRecord& host) {
   return d;
 }
 
+// Ports no probe identified keep their conventional name rather than "unknown".
+void name_unidentified_services(Device& d) {
+  for (auto& s : d.services)
+    if (s.transport == Transport::kTcp && (s.protocol.empty() || s.protocol == "unknown"))
+      s.protocol = std::string(conventional_service(s.port));
+}
+
 }  // namespace
+
+Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir) {
+  kb::Diagnostics diags;
+  auto loaded = dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(dir, diags);
+  if (!loaded) {
+    std::string message = "knowledge base " + (dir.empty() ? std::string("(built in)") : dir) + " has errors:";
+    size_t shown = 0;
+    for (const auto& d : diags.all())
+      if (d.error && shown++ < 5) message += "\n  " + kb::Diagnostics::format(d);
+    if (diags.error_count() > 5) message += "\n  ... (" + std::to_string(diags.error_count()) + " errors; run `anshin kb verify`)";
+    if (diags.error_count() == 0) message += " " + loaded.error().message;
+    return Error{Errc::kInvalidInput, message};
+  }
+  return *loaded;
+}
 
 Result<targets::TargetPlan> plan_targets(const ScanRequest& request) {
   return targets::build_plan(request.plan);
@@ -96,7 +119,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   info.targets = plan.describe();
   info.addresses = plan.address_count();
   info.tool_version = std::string(kToolVersion);
-  info.kb_version = "none";
+  info.kb_version = request.kb ? request.kb->kb_version() : "none";
 
   PermutedHosts hosts(plan, request.seed ? request.seed : random_u64());
   // The dialer only reaches the plan's own addresses: a device cannot send the scan elsewhere.
@@ -107,7 +130,11 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
 
   std::sort(result.hosts.begin(), result.hosts.end(),
             [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
-  for (const auto& h : result.hosts) result.snapshot.devices.push_back(device_from_host(h));
+  for (const auto& h : result.hosts) {
+    Device d = request.kb ? verdict::decide(h, *request.kb) : device_from_host(h);
+    name_unidentified_services(d);
+    result.snapshot.devices.push_back(std::move(d));
+  }
   info.finished = now_rfc3339_utc();
   info.interrupted = result.stats.interrupted;
   return result;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "kb/kb.h"
 #include "model/device.h"
 #include "scan/engine.h"
 #include "targets/targets.h"
@@ -18,6 +19,7 @@ struct ScanRequest {
   EngineOptions engine;
   uint64_t seed = 0;  // permutation seed; 0 = random
   bool identify = true;                          // run the identification probes on open ports
+  std::shared_ptr<const kb::KnowledgeBase> kb;   // interprets observations; null = addresses and ports only
   std::chrono::milliseconds probe_timeout{3000};  // per probe exchange
 };
 
@@ -33,6 +35,9 @@ Result<targets::TargetPlan> plan_targets(const ScanRequest& request);
 // Prints what a scan would probe: counts, ports, and the first `sample` probes in scan order.
 // Walks the whole permutation (nothing is stored), so its time and memory show the iteration cost.
 void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out);
+
+// The knowledge base compiled into the binary, or the one in `dir` (--kb). Errors list every problem.
+Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir);
 
 // Runs the scan. Never throws; Ctrl-C returns what was found with snapshot.scan.interrupted set.
 Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan);
