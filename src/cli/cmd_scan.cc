@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "report/json.h"
+#include "report/observations.h"
 #include "report/terminal.h"
 #include "scan/pipeline.h"
 #include "targets/targets.h"
@@ -66,6 +67,12 @@ int run_scan(const ScanOptions& o) {
       std::fwrite(doc.data(), 1, doc.size(), stdout);
       std::fflush(stdout);
     } else if (auto w = write_file_atomically(o.json_out, doc); !w) {
+      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
+      return 2;
+    }
+  }
+  if (!o.observations_out.empty()) {
+    if (auto w = write_file_atomically(o.observations_out, report::observations_jsonl(result->hosts)); !w) {
       std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
       return 2;
     }

@@ -15,6 +15,7 @@ struct ScanOptions {
   std::string import_nmap;
   std::string ports;            // empty = the default camera port set
   std::string json_out;         // "" = none, "-" = stdout
+  std::string observations_out; // raw observations as JSON lines ("" = none)
   std::string db = "anshin.db";
   bool db_given = false;         // --db was on the command line
   bool no_db = false;

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   s->add_option("--import-nmap", scan.import_nmap, "add the hosts and open ports of an nmap XML run");
   s->add_option("-p,--ports", scan.ports, "ports, e.g. 80,443,554,8000-8010 (default: camera port set)");
   s->add_option("--json", scan.json_out, "write anshin.scan/1 JSON to FILE ('-' = stdout)");
+  s->add_option("--observations", scan.observations_out, "write what every probe saw, one host per JSON line");
   auto* db_opt = s->add_option("--db", scan.db, "inventory database");
   s->add_flag("--no-db", scan.no_db, "do not store the scan");
   s->add_option("--concurrency", scan.concurrency, "connections in flight at once")->check(CLI::Range(1, 20000));
