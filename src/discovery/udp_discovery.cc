@@ -349,8 +349,13 @@ struct UdpDiscovery::Impl {
 
   asio::awaitable<void> fetch(Fetch f) {
     const auto deadline = Clock::now() + options.fetch_timeout;
-    auto conn = f.url.tls ? co_await dialer->connect_tls(f.address, f.url.port, deadline)
-                          : co_await dialer->connect(f.address, f.url.port, deadline);
+    // (No co_await inside ?: -- GCC 12 mishandles the temporaries.)
+    Result<std::unique_ptr<net::Stream>> conn = Error{Errc::kIo, "not connected"};
+    if (f.url.tls) {
+      conn = co_await dialer->connect_tls(f.address, f.url.port, deadline);
+    } else {
+      conn = co_await dialer->connect(f.address, f.url.port, deadline);
+    }
     if (!conn) co_return;
     net::Stream& stream = **conn;
     const std::string req = codec::http::build_get(f.url.host_header, f.url.target);
