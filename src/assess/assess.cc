@@ -1,0 +1,684 @@
+#include "assess/assess.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+#include "core/clock.h"
+#include "core/text.h"
+
+namespace anshin::assess {
+namespace {
+
+using Args = std::vector<std::pair<std::string, std::string>>;
+
+int link_rank(LinkKind k) { return static_cast<int>(k); }
+
+std::string display_name(const kb::Vocabulary& vocab, std::string_view id) {
+  if (const auto* v = vocab.find(id)) return v->name;
+  return std::string(id);
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::optional<bool> lenient_bool(std::string_view s) {
+  auto l = text::to_lower(text::trim(s));
+  if (l == "true" || l == "1" || l == "yes" || l == "on" || l == "ture") return true;
+  if (l == "false" || l == "0" || l == "no" || l == "off" || l == "flase" || l == "fales") return false;
+  return std::nullopt;
+}
+
+bool is_iso_date(std::string_view s) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+std::string today() { return now_rfc3339_utc().substr(0, 10); }
+
+Evidence evidence_of(const Observation& o, uint16_t port) {
+  Evidence e;
+  e.source = o.key;
+  e.port = o.port ? o.port : port;
+  e.value = o.value.size() > 256 ? o.value.substr(0, 256) : o.value;
+  return e;
+}
+
+// Every observation of the host with the port it belongs to and whether that service is TLS.
+struct Obs {
+  const Observation* o;
+  const ServiceRecord* svc;
+  uint16_t port() const { return o->port ? o->port : svc->port; }
+};
+
+std::vector<Obs> all_observations(const HostRecord& host) {
+  std::vector<Obs> out;
+  for (const auto& s : host.services)
+    for (const auto& o : s.observations) out.push_back({&o, &s});
+  return out;
+}
+
+std::string fmt_cvss(double v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+std::string range_text(const VersionRange& r) {
+  std::vector<std::string> parts;
+  if (!r.ge.empty()) parts.push_back("\u2265 " + r.ge);
+  if (!r.gt.empty()) parts.push_back("> " + r.gt);
+  if (!r.le.empty()) parts.push_back("\u2264 " + r.le);
+  if (!r.lt.empty()) parts.push_back("< " + r.lt);
+  return join(parts, ", ");
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------- helpers
+std::string render(std::string_view p, const std::vector<std::pair<std::string, std::string>>& args) {
+  std::string out;
+  out.reserve(p.size() + 64);
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '{' && i + 1 < p.size() && p[i + 1] == '{') {
+      out += '{';
+      ++i;
+    } else if (c == '}' && i + 1 < p.size() && p[i + 1] == '}') {
+      out += '}';
+      ++i;
+    } else if (c == '{') {
+      size_t end = p.find('}', i);
+      if (end == std::string_view::npos) {
+        out += p.substr(i);
+        break;
+      }
+      auto name = p.substr(i + 1, end - i - 1);
+      bool found = false;
+      for (const auto& [k, v] : args)
+        if (k == name) {
+          out += v;
+          found = true;
+          break;
+        }
+      if (!found) out += p.substr(i, end - i + 1);
+      i = end;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> unfilled_placeholders(std::string_view t) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '{') continue;
+    if (i + 1 < t.size() && t[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    size_t end = t.find('}', i);
+    if (end == std::string_view::npos) break;
+    auto name = t.substr(i + 1, end - i - 1);
+    bool ident = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+    });
+    if (ident) out.emplace_back(name);
+    i = end;
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> parse_policy_option(std::string_view value) {
+  std::vector<std::string> out;
+  auto v = text::to_lower(text::trim(value));
+  if (v.empty() || v == "all") return std::vector<std::string>{"us", "uk", "au"};
+  if (v == "none") return out;
+  for (auto part : text::split(v, ',')) {
+    auto p = std::string(text::trim(part));
+    if (p.empty()) continue;
+    if (p != "us" && p != "uk" && p != "au")
+      return make_error(Errc::kInvalidInput, "unknown policy jurisdiction '" + p + "' (use us, uk, au, all or none)");
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  }
+  return out;
+}
+
+Severity cvss_severity(double cvss) {
+  if (cvss >= 9.0) return Severity::kCritical;
+  if (cvss >= 7.0) return Severity::kHigh;
+  if (cvss >= 4.0) return Severity::kMedium;
+  return Severity::kLow;
+}
+
+Severity raise(Severity s) { return s == Severity::kCritical ? s : static_cast<Severity>(static_cast<int>(s) + 1); }
+
+const char* cve_state_name(CveState s) {
+  switch (s) {
+    case CveState::kMiss: return "miss";
+    case CveState::kHit: return "hit";
+    default: return "possible";
+  }
+}
+
+const std::vector<std::string>& contract_finding_ids() {
+  static const std::vector<std::string> ids = {
+      "policy.us.fcc-covered", "policy.us.ndaa-889",   "policy.uk.sensitive-sites", "policy.au.government-removal",
+      "cve.*",                 "auth.default-credentials", "auth.rtsp-open",        "auth.onvif-open",
+      "auth.not-activated",    "exposure.telnet",      "exposure.ftp",              "exposure.http-cleartext",
+      "exposure.upnp",         "exposure.p2p-cloud",   "tls.weak"};
+  return ids;
+}
+
+// ------------------------------------------------------------------------------------------- lineage
+std::optional<Lineage> resolve_lineage(const kb::Vocabulary& vocab, const DeviceVerdict& v, std::string_view target) {
+  std::string mid = v.manufacturer_id.value_or("");
+  std::string bid = v.brand_id.value_or("");
+  // A brand-only verdict whose brand is itself a manufacturer counts as that manufacturer.
+  if (mid.empty() && !bid.empty()) {
+    if (const auto* b = vocab.find(bid); b && b->kind == "manufacturer") mid = bid;
+  }
+  if (mid.empty() && bid.empty()) return std::nullopt;
+  auto from_link = [&](const kb::OemLink& l, const std::string& from) {
+    Lineage lin;
+    lin.target = std::string(target);
+    lin.from = from;
+    lin.strength = l.strength;
+    lin.edge = l.edge;
+    lin.kind = l.strength == kb::Strength::kStrong ? LinkKind::kStrong
+               : l.strength == kb::Strength::kMedium ? LinkKind::kMedium
+                                                     : LinkKind::kWeak;
+    return lin;
+  };
+  if (!mid.empty() && mid == target) {
+    Lineage lin;
+    lin.target = mid;
+    lin.from = mid;
+    if (bid.empty() || bid == mid) return lin;
+    lin.from = bid;
+    for (const auto& l : vocab.oem_chain(bid))
+      if (l.to == target && l.strength != kb::Strength::kWeak) {
+        auto r = from_link(l, bid);
+        r.kind = LinkKind::kDirect;  // the manufacturer itself was identified; the relation is cited
+        return r;
+      }
+    lin.kind = LinkKind::kIdentified;
+    return lin;
+  }
+  const std::string& start = !mid.empty() ? mid : bid;
+  std::optional<Lineage> best;
+  for (const auto& l : vocab.oem_chain(start)) {
+    if (l.to != target) continue;
+    auto cand = from_link(l, start);
+    if (!best || link_rank(cand.kind) < link_rank(best->kind)) best = cand;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------- CVEs
+CveState evaluate_cve(const Cve& cve, std::string_view model, const std::optional<std::string>& firmware,
+                      const CveAffected** matched, const VersionRange** range) {
+  CveState best = CveState::kMiss;
+  auto take = [&](CveState s, const CveAffected* a, const VersionRange* r) {
+    if (static_cast<int>(s) > static_cast<int>(best)) {
+      best = s;
+      if (matched) *matched = a;
+      if (range) *range = r;
+    }
+  };
+  if (text::trim(model).empty()) return CveState::kMiss;
+  std::optional<ParsedVersion> fw;
+  if (firmware && !text::trim(*firmware).empty()) fw = parse_version(cve.scheme, *firmware);
+  for (const auto& af : cve.affected) {
+    bool hit = std::any_of(af.models.begin(), af.models.end(), [&](const ModelPattern& m) { return m.matches(model); });
+    if (!hit) continue;
+    if (af.ranges.empty()) {
+      take(CveState::kPossibleModelOnly, &af, nullptr);
+      continue;
+    }
+    for (const auto& r : af.ranges) {
+      if (!fw) {
+        take(CveState::kPossibleFirmware, &af, &r);
+        continue;
+      }
+      switch (in_range(cve.scheme, *fw, r)) {
+        case RangeResult::kInside: take(r.uncertain ? CveState::kPossibleUncertain : CveState::kHit, &af, &r); break;
+        case RangeResult::kUnknown: take(CveState::kPossibleFirmware, &af, &r); break;
+        case RangeResult::kOutside: break;
+      }
+    }
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------------------------------ Assessor
+Result<Assessor> Assessor::load(const kb::KnowledgeBase& kb, kb::Diagnostics& diags) {
+  return load(kb, kb::KnowledgeBase::embedded_sources(), diags);
+}
+
+Result<Assessor> Assessor::load(const kb::KnowledgeBase& kb, const std::vector<kb::SourceFile>& files,
+                                kb::Diagnostics& diags) {
+  auto d = load_assess_data(files, diags);
+  if (!d) return d.error();
+  return Assessor(&kb, std::move(*d));
+}
+
+namespace {
+
+struct Renderer {
+  const AssessData& data;
+  std::string lang;
+
+  std::string frag(std::string_view key, const Args& args = {}) const {
+    const Text* t = data.fragment(key);
+    return t ? render(t->get(lang), args) : std::string();
+  }
+
+  Finding make(const std::string& id, std::string_view text_id, std::string_view variant, const Args& args,
+               std::optional<Severity> severity = std::nullopt) const {
+    Finding f;
+    f.id = id;
+    const FindingText* ft = data.finding(text_id);
+    if (!ft) {
+      f.title = id;
+      return f;
+    }
+    f.severity = ft->severity;
+    const Variant* v = nullptr;
+    if (!variant.empty()) {
+      auto it = ft->variants.find(std::string(variant));
+      if (it != ft->variants.end()) v = &it->second;
+    }
+    auto pick = [&](const Text& base, const Text* over) -> const std::string& {
+      return over && !over->en.empty() ? over->get(lang) : base.get(lang);
+    };
+    f.title = render(pick(ft->title, v ? &v->title : nullptr), args);
+    f.detail = render(pick(ft->detail, v ? &v->detail : nullptr), args);
+    f.remediation = render(pick(ft->remediation, v ? &v->remediation : nullptr), args);
+    if (v && v->severity) f.severity = *v->severity;
+    if (severity) f.severity = *severity;
+    f.references = ft->references;
+    return f;
+  }
+};
+
+std::vector<Evidence> verdict_evidence(const DeviceVerdict& v, std::initializer_list<const char*> keys, size_t max) {
+  std::vector<Evidence> out;
+  for (const auto& e : v.evidence) {
+    bool want = e.source == "kb.oem_of";
+    for (auto* k : keys) want = want || e.implies.count(k);
+    if (want && out.size() < max) out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+// The chain sentence: "sold as Annke, made by Hikvision (OEM relation, evidence M: ...)".
+static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, const DeviceVerdict& v,
+                              const Lineage& lin) {
+  std::string target = display_name(vocab, lin.target);
+  std::string from = display_name(vocab, lin.from);
+  if (v.brand && lin.from == v.brand_id.value_or("")) from = *v.brand;
+  std::string sources = lin.edge ? join(lin.edge->sources, "; ") : "";
+  Args args = {{"manufacturer", target}, {"brand", from}, {"strength", kb::strength_name(lin.strength)},
+               {"sources", sources}};
+  switch (lin.kind) {
+    case LinkKind::kDirect:
+      return lin.edge ? r.frag("chain.relabel", args) : r.frag("chain.direct", args);
+    case LinkKind::kIdentified: return r.frag("chain.identified", args);
+    case LinkKind::kStrong:
+    case LinkKind::kMedium: return r.frag("chain.relabel", args);
+    case LinkKind::kWeak: return r.frag("chain.weak", args);
+  }
+  return {};
+}
+
+std::vector<Finding> Assessor::assess_policies(const DeviceVerdict& verdict, const AssessOptions& opts) const {
+  std::vector<Finding> out;
+  const auto& vocab = kb_->vocab();
+  Renderer r{*data_, opts.lang};
+  bool all = std::find(opts.jurisdictions.begin(), opts.jurisdictions.end(), "all") != opts.jurisdictions.end();
+  for (const auto& pol : data_->policies) {
+    if (!all && std::find(opts.jurisdictions.begin(), opts.jurisdictions.end(), pol.jurisdiction) ==
+                    opts.jurisdictions.end())
+      continue;
+    std::optional<Lineage> best;
+    const PolicyEntry* entry = nullptr;
+    for (const auto& e : pol.entries) {
+      auto lin = resolve_lineage(vocab, verdict, e.vendor);
+      if (!lin) continue;
+      if (!pol.follows_oem && lin->kind != LinkKind::kDirect && lin->kind != LinkKind::kIdentified) continue;
+      if (!best || link_rank(lin->kind) < link_rank(best->kind)) {
+        best = lin;
+        entry = &e;
+      }
+    }
+    if (!best) continue;
+    bool weak = best->kind == LinkKind::kWeak;
+    std::string target = display_name(vocab, best->target);
+    Args sargs = {{"target", target}, {"since", entry->since}, {"entity", entry->entity}};
+    std::string statement = render(pol.statement.get(opts.lang), sargs);
+    std::string scope = r.frag("scope." + entry->scope, {{"quote", entry->quote}, {"target", target}});
+    std::vector<std::string> ms;
+    for (const auto& m : pol.milestones) ms.push_back(m.date + " " + m.what.get(opts.lang));
+    std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, "; ")}});
+    Args args = {{"chain", chain_text(r, vocab, verdict, *best)},
+                 {"policy_title", pol.title.get(opts.lang)},
+                 {"rule", pol.rule.get(opts.lang)},
+                 {"statement", statement},
+                 {"scope", scope},
+                 {"milestones", milestones},
+                 {"manufacturer", target},
+                 {"since", entry->since},
+                 {"policy_remediation", pol.remediation.get(opts.lang)},
+                 {"note", pol.note.get(opts.lang)}};
+    Finding f = r.make(pol.finding_id, "policy.*", weak ? "weak" : "", args, weak ? pol.weak_severity : pol.severity);
+    f.references = pol.sources;
+    if (!entry->source.empty() && entry->source.rfind("http", 0) == 0 &&
+        std::find(f.references.begin(), f.references.end(), entry->source) == f.references.end())
+      f.references.push_back(entry->source);
+    f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const AssessOptions& opts) const {
+  std::vector<Finding> out;
+  if (!verdict.model) return out;  // no model, no CVE: never guess
+  const auto& vocab = kb_->vocab();
+  Renderer r{*data_, opts.lang};
+  for (const auto& cve : data_->cves) {
+    auto lin = resolve_lineage(vocab, verdict, cve.vendor);
+    if (!lin || lin->kind == LinkKind::kWeak) continue;  // OEM CVEs apply only through S/M relations
+    const CveAffected* af = nullptr;
+    const VersionRange* range = nullptr;
+    CveState st = evaluate_cve(cve, *verdict.model, verdict.firmware, &af, &range);
+    if (st == CveState::kMiss) continue;
+    Severity band = cvss_severity(cve.cvss);
+    Severity sev = band;
+    std::string variant;
+    switch (st) {
+      case CveState::kHit: sev = cve.kev_added.empty() ? band : raise(band); break;
+      case CveState::kPossibleModelOnly: variant = "model_only"; break;
+      case CveState::kPossibleFirmware: variant = "firmware_unknown"; break;
+      case CveState::kPossibleUncertain: variant = "uncertain_range"; break;
+      case CveState::kMiss: break;
+    }
+    if (st != CveState::kHit) sev = band >= Severity::kHigh ? Severity::kMedium : Severity::kLow;
+    bool relabel = lin->kind != LinkKind::kDirect || lin->from != lin->target;
+    std::string fw = verdict.firmware.value_or("");
+    Args args = {
+        {"chain", chain_text(r, vocab, verdict, *lin)},
+        {"relabel", relabel ? r.frag("cve.relabel_note", {{"manufacturer", display_name(vocab, cve.vendor)}}) : ""},
+        {"cve", cve.id},
+        {"cve_title", cve.title.get(opts.lang)},
+        {"cvss", fmt_cvss(cve.cvss)},
+        {"kev", cve.kev_added.empty() ? "" : r.frag("cve.kev", {{"date", cve.kev_added}})},
+        {"model", *verdict.model},
+        {"firmware", fw.empty() ? r.frag("cve.firmware_not_learned") : fw},
+        {"range", range ? range_text(*range) : r.frag("cve.no_range")},
+        {"range_note", range && !range->note.empty() ? range->note : r.frag("cve.no_range_note")},
+        {"fixed", af && !af->fixed.empty() ? af->fixed : r.frag("cve.fixed_unknown")},
+        {"advisory", cve.advisory.empty() ? cve.references.front() : cve.advisory},
+        {"manufacturer", display_name(vocab, cve.vendor)}};
+    Finding f = r.make("cve." + cve.id, "cve.*", variant, args, sev);
+    f.references.clear();
+    if (!cve.advisory.empty() && cve.advisory.rfind("http", 0) == 0) f.references.push_back(cve.advisory);
+    for (const auto& ref : cve.references)
+      if (std::find(f.references.begin(), f.references.end(), ref) == f.references.end()) f.references.push_back(ref);
+    f.evidence = verdict_evidence(verdict, {"model", "firmware"}, 6);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<Finding> Assessor::assess_hygiene(const HostRecord& host, const AssessOptions& opts) const {
+  std::vector<Finding> out;
+  Renderer r{*data_, opts.lang};
+  auto obs = all_observations(host);
+  auto find_all = [&](std::string_view key) {
+    std::vector<Obs> v;
+    for (const auto& o : obs)
+      if (o.o->key == key) v.push_back(o);
+    return v;
+  };
+  auto port_open = [&](uint16_t p) {
+    if (std::binary_search(host.open_tcp_ports.begin(), host.open_tcp_ports.end(), p)) return true;
+    return std::find(host.open_tcp_ports.begin(), host.open_tcp_ports.end(), p) != host.open_tcp_ports.end();
+  };
+  auto port_evidence = [](uint16_t p) {
+    Evidence e;
+    e.source = "tcp.open";
+    e.port = p;
+    e.value = std::to_string(p);
+    return e;
+  };
+
+  // auth.rtsp-open: DESCRIBE 200 and an SDP with at least one media line on the same port.
+  {
+    std::vector<Evidence> ev;
+    std::string port, path, count;
+    for (const auto& d : find_all("rtsp.describe.status")) {
+      if (text::trim(d.o->value) != "200") continue;
+      for (const auto& m : find_all("rtsp.sdp.media_count")) {
+        if (m.port() != d.port()) continue;
+        long n = std::atol(std::string(text::trim(m.o->value)).c_str());
+        if (n < 1 || !ev.empty()) continue;
+        ev.push_back(evidence_of(*d.o, d.svc->port));
+        ev.push_back(evidence_of(*m.o, m.svc->port));
+        port = std::to_string(d.port());
+        count = std::to_string(n);
+        for (const auto& p : find_all("rtsp.describe.path"))
+          if (p.port() == d.port()) {
+            path = p.o->value;
+            ev.push_back(evidence_of(*p.o, p.svc->port));
+            break;
+          }
+      }
+    }
+    if (!ev.empty()) {
+      auto f = r.make("auth.rtsp-open", "auth.rtsp-open", "", {{"port", port}, {"path", path.empty() ? "/" : path}, {"media_count", count}});
+      f.evidence = std::move(ev);
+      out.push_back(std::move(f));
+    }
+  }
+  // auth.onvif-open: GetDeviceInformation answered without credentials (not the PRE_AUTH set).
+  for (const auto& o : find_all("onvif.device_info.auth")) {
+    if (text::to_lower(text::trim(o.o->value)) != "open") continue;
+    auto f = r.make("auth.onvif-open", "auth.onvif-open", "", {{"port", std::to_string(o.port())}});
+    f.evidence.push_back(evidence_of(*o.o, o.svc->port));
+    for (const auto& k : {"onvif.device.manufacturer", "onvif.device.model", "onvif.device.firmware"})
+      for (const auto& x : find_all(k))
+        if (f.evidence.size() < 4) f.evidence.push_back(evidence_of(*x.o, x.svc->port));
+    out.push_back(std::move(f));
+    break;
+  }
+  // auth.not-activated: SADP Activated=false (lenient booleans: "flase" is false).
+  for (const auto& o : find_all("sadp.activated")) {
+    auto b = lenient_bool(o.o->value);
+    if (!b || *b) continue;
+    auto f = r.make("auth.not-activated", "auth.not-activated", "", {{"value", std::string(text::trim(o.o->value))}});
+    f.evidence.push_back(evidence_of(*o.o, o.svc->port));
+    out.push_back(std::move(f));
+    break;
+  }
+  // exposure.telnet / exposure.ftp: the well-known port open, or the service's banner seen anywhere.
+  auto exposure = [&](const char* id, uint16_t well_known, const char* banner_key, const char* protocol) {
+    std::vector<Evidence> ev;
+    std::set<uint16_t> ports;
+    for (const auto& o : find_all(banner_key)) {
+      ports.insert(o.port());
+      ev.push_back(evidence_of(*o.o, o.svc->port));
+    }
+    for (const auto& s : host.services)
+      if (s.protocol == protocol && ports.insert(s.port).second) ev.push_back(port_evidence(s.port));
+    if (port_open(well_known) && ports.insert(well_known).second) ev.push_back(port_evidence(well_known));
+    if (ev.empty()) return;
+    std::vector<std::string> ps;
+    for (auto p : ports) ps.push_back(std::to_string(p));
+    auto f = r.make(id, id, "", {{"port", join(ps, ", ")}});
+    f.evidence = std::move(ev);
+    out.push_back(std::move(f));
+  };
+  exposure("exposure.telnet", 23, "telnet.banner", "telnet");
+  exposure("exposure.ftp", 21, "ftp.banner", "ftp");
+  // exposure.http-cleartext: an HTTP answer on a port whose service is not TLS (redirects to https:// excluded).
+  {
+    std::set<uint16_t> clear, secure;
+    std::vector<Evidence> ev;
+    for (const auto& o : find_all("http.status")) {
+      bool tls = o.svc->tls || o.svc->protocol == "https";
+      if (tls) {
+        secure.insert(o.port());
+        continue;
+      }
+      auto status = std::string(text::trim(o.o->value));
+      bool redirect_to_tls = false;
+      if (!status.empty() && status[0] == '3')
+        for (const auto& l : find_all("http.redirect.location"))
+          if (l.port() == o.port() && text::istarts_with(text::trim(l.o->value), "https://")) redirect_to_tls = true;
+      if (redirect_to_tls) continue;
+      if (clear.insert(o.port()).second) ev.push_back(evidence_of(*o.o, o.svc->port));
+    }
+    if (!clear.empty()) {
+      std::vector<std::string> ps, ss;
+      for (auto p : clear) ps.push_back(std::to_string(p));
+      for (auto p : secure) ss.push_back(std::to_string(p));
+      auto f = r.make("exposure.http-cleartext", "exposure.http-cleartext", secure.empty() ? "" : "https_available",
+                      {{"port", join(ps, ", ")}, {"tls_port", join(ss, ", ")}});
+      f.evidence = std::move(ev);
+      out.push_back(std::move(f));
+    }
+  }
+  // exposure.upnp: any SSDP/UPnP answer.
+  {
+    std::vector<Evidence> ev;
+    for (const auto& o : obs)
+      if ((text::istarts_with(o.o->key, "ssdp.") || text::istarts_with(o.o->key, "upnp.")) && ev.size() < 3)
+        ev.push_back(evidence_of(*o.o, o.svc->port));
+    if (!ev.empty()) {
+      std::string server;
+      for (const auto& o : find_all("ssdp.server")) server = o.o->value;
+      auto f = r.make("exposure.upnp", "exposure.upnp", "",
+                      {{"port", std::to_string(ev.front().port ? ev.front().port : 1900)},
+                       {"server", server.empty() ? "-" : server}});
+      f.evidence = std::move(ev);
+      out.push_back(std::move(f));
+    }
+  }
+  // exposure.p2p-cloud: every fragment "p2p.<observation key>" names a vendor P2P switch seen as a boolean.
+  {
+    std::vector<Evidence> ev;
+    std::vector<std::string> services;
+    for (const auto& [key, t] : data_->fragments) {
+      if (key.rfind("p2p.", 0) != 0) continue;
+      std::string obs_key = key.substr(4);
+      for (const auto& o : find_all(obs_key)) {
+        auto b = lenient_bool(o.o->value);
+        if (!b || !*b) continue;
+        ev.push_back(evidence_of(*o.o, o.svc->port));
+        services.push_back(t.get(opts.lang));
+        break;
+      }
+    }
+    if (!ev.empty()) {
+      auto f = r.make("exposure.p2p-cloud", "exposure.p2p-cloud", "", {{"service", join(services, ", ")}});
+      f.evidence = std::move(ev);
+      out.push_back(std::move(f));
+    }
+  }
+  // tls.weak: per TLS port, an expired certificate, an obsolete protocol, or a shared factory certificate.
+  {
+    std::string as_of = opts.as_of.empty() ? today() : opts.as_of;
+    std::vector<std::string> reasons;
+    std::vector<Evidence> ev;
+    std::set<uint16_t> ports;
+    bool serious = false;
+    for (const auto& o : find_all("tls.version")) {
+      auto v = text::to_lower(text::trim(o.o->value));
+      if (v == "sslv2" || v == "sslv3" || v == "tlsv1" || v == "tlsv1.0" || v == "tlsv1.1") {
+        reasons.push_back(r.frag("tls.reason.version", {{"version", std::string(text::trim(o.o->value))}, {"port", std::to_string(o.port())}}));
+        ev.push_back(evidence_of(*o.o, o.svc->port));
+        ports.insert(o.port());
+        serious = true;
+      }
+    }
+    for (const auto& o : find_all("tls.cert.not_after")) {
+      auto d = text::trim(o.o->value);
+      if (is_iso_date(d) && std::string(d.substr(0, 10)) < as_of) {
+        reasons.push_back(r.frag("tls.reason.expired", {{"date", std::string(d.substr(0, 10))}, {"port", std::to_string(o.port())}}));
+        ev.push_back(evidence_of(*o.o, o.svc->port));
+        ports.insert(o.port());
+        serious = true;
+      }
+    }
+    for (const auto& o : find_all("tls.cert.self_signed")) {
+      auto b = lenient_bool(o.o->value);
+      if (!b || !*b) continue;
+      for (const auto& s : find_all("tls.cert.subject")) {
+        if (s.port() != o.port()) continue;
+        Observation q{"tls.cert.subject", s.o->value, s.port(), "assess"};
+        for (const auto& m : kb_->match(q)) {
+          if (std::find(data_->default_certificate_rules.begin(), data_->default_certificate_rules.end(), m.rule_id) ==
+              data_->default_certificate_rules.end())
+            continue;
+          reasons.push_back(r.frag("tls.reason.default_cert", {{"subject", s.o->value}, {"port", std::to_string(s.port())}}));
+          Evidence e = evidence_of(*s.o, s.svc->port);
+          e.rule = m.rule_id;
+          ev.push_back(std::move(e));
+          ev.push_back(evidence_of(*o.o, o.svc->port));
+          ports.insert(s.port());
+          break;
+        }
+      }
+    }
+    if (!reasons.empty()) {
+      std::vector<std::string> ps;
+      for (auto p : ports) ps.push_back(std::to_string(p));
+      auto f = r.make("tls.weak", "tls.weak", serious ? "" : "default_cert_only",
+                      {{"port", join(ps, ", ")}, {"reasons", join(reasons, r.frag("list.separator"))}});
+      f.evidence = std::move(ev);
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+Finding Assessor::default_credentials_finding(std::string_view service, uint16_t port, std::string_view pair_source,
+                                              const AssessOptions& opts) const {
+  Renderer r{*data_, opts.lang};
+  auto f = r.make("auth.default-credentials", "auth.default-credentials", "",
+                  {{"service", std::string(service)}, {"port", std::to_string(port)}, {"source", std::string(pair_source)}});
+  Evidence e;
+  e.source = "auth.default-credentials";
+  e.port = port;
+  e.value = "accepted";  // never the pair itself
+  e.rule = std::string(pair_source);
+  f.evidence.push_back(std::move(e));
+  return f;
+}
+
+std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const {
+  auto out = assess_policies(device.verdict, opts);
+  for (auto& f : assess_cves(device.verdict, opts)) out.push_back(std::move(f));
+  for (auto& f : assess_hygiene(host, opts)) out.push_back(std::move(f));
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    return a.id < b.id;
+  });
+  return out;
+}
+
+}  // namespace anshin::assess

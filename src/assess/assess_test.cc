@@ -1,0 +1,490 @@
+// Assessment tests: the data's own examples (verify), every finding id on a synthetic device and on a
+// clean one, OEM chains, firmware-unknown paths, --policy selection, texts in en and ja.
+#include "assess/assess.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "assess/summary.h"
+
+namespace anshin::assess {
+namespace {
+
+const kb::KnowledgeBase& Kb() {
+  static std::shared_ptr<const kb::KnowledgeBase> kb = [] {
+    kb::Diagnostics d;
+    auto r = kb::KnowledgeBase::load_embedded(d);
+    for (const auto& x : d.all()) ADD_FAILURE() << kb::Diagnostics::format(x);
+    return r ? *r : nullptr;
+  }();
+  return *kb;
+}
+
+const Assessor& A() {
+  static Assessor* a = [] {
+    kb::Diagnostics d;
+    auto r = Assessor::load(Kb(), d);
+    for (const auto& x : d.all()) ADD_FAILURE() << kb::Diagnostics::format(x);
+    return new Assessor(std::move(*r));
+  }();
+  return *a;
+}
+
+DeviceVerdict V(const char* manufacturer, const char* brand = nullptr, const char* model = nullptr,
+                const char* firmware = nullptr) {
+  DeviceVerdict v;
+  v.category = Category::kCamera;
+  const auto& vocab = Kb().vocab();
+  if (manufacturer) {
+    v.manufacturer_id = manufacturer;
+    v.manufacturer = vocab.find(manufacturer)->name;
+  }
+  if (brand) {
+    v.brand_id = brand;
+    v.brand = vocab.find(brand)->name;
+  } else if (manufacturer) {
+    v.brand_id = v.manufacturer_id;
+    v.brand = v.manufacturer;
+  }
+  if (model) v.model = model;
+  if (firmware) v.firmware = firmware;
+  return v;
+}
+
+ServiceRecord Svc(const char* probe, uint16_t port, std::vector<std::pair<std::string, std::string>> obs,
+                  bool tls = false, const char* protocol = nullptr) {
+  ServiceRecord s;
+  s.probe = probe;
+  s.port = port;
+  s.status = ProbeStatus::kSuccess;
+  s.protocol = protocol ? protocol : probe;
+  s.tls = tls;
+  for (auto& [k, v] : obs) s.observations.push_back({k, v, port, probe});
+  return s;
+}
+
+AssessOptions Opts(std::string lang = "en") {
+  AssessOptions o;
+  o.lang = std::move(lang);
+  o.as_of = "2026-11-27";
+  return o;
+}
+
+const Finding* Find(const std::vector<Finding>& fs, std::string_view id) {
+  for (const auto& f : fs)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+std::set<std::string> Ids(const std::vector<Finding>& fs) {
+  std::set<std::string> out;
+  for (const auto& f : fs) out.insert(f.id);
+  return out;
+}
+
+void ExpectRendered(const Finding& f) {
+  for (const auto* s : {&f.title, &f.detail, &f.remediation}) {
+    EXPECT_FALSE(s->empty()) << f.id;
+    EXPECT_TRUE(unfilled_placeholders(*s).empty()) << f.id << ": " << *s;
+  }
+}
+
+// A camera host that shows every hygiene problem at once.
+HostRecord DirtyHost() {
+  HostRecord h;
+  h.open_tcp_ports = {21, 23, 80, 443, 554};
+  h.services.push_back(Svc("http", 80, {{"http.status", "200"}, {"http.header.server", "App-webs/"}}));
+  h.services.push_back(Svc("http", 443,
+                           {{"http.status", "200"},
+                            {"tls.version", "TLSv1.1"},
+                            {"tls.cert.subject", "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"},
+                            {"tls.cert.self_signed", "true"},
+                            {"tls.cert.not_after", "2026-04-13"}},
+                           true, "https"));
+  h.services.push_back(Svc("rtsp", 554,
+                           {{"rtsp.status", "200"},
+                            {"rtsp.describe.status", "200"},
+                            {"rtsp.describe.path", "/Streaming/Channels/101"},
+                            {"rtsp.sdp.media_count", "2"}}));
+  h.services.push_back(Svc("onvif", 80, {{"onvif.device_info.auth", "open"}}));
+  h.services.push_back(Svc("sadp", 37020, {{"sadp.activated", "flase"}, {"sadp.hc_platform_enable", "true"}}));
+  h.services.push_back(Svc("banner", 23, {{"telnet.banner", "192.0.0.64 login:"}}, false, "telnet"));
+  h.services.push_back(Svc("banner", 21, {{"ftp.banner", "220 FTP ready"}}, false, "ftp"));
+  h.services.push_back(Svc("ssdp", 1900, {{"ssdp.server", "Linux UPnP/1.0 Hikvision"}}));
+  for (auto& s : h.services)
+    if (s.probe == "sadp" || s.probe == "ssdp") s.transport = Transport::kUdp;
+  return h;
+}
+
+// A camera host that is clean: HTTPS only with a per-device cert, RTSP and ONVIF needing authentication.
+HostRecord CleanHost() {
+  HostRecord h;
+  h.open_tcp_ports = {443, 554};
+  h.services.push_back(Svc("http", 443,
+                           {{"http.status", "401"},
+                            {"tls.version", "TLSv1.3"},
+                            {"tls.cert.subject", "CN=axis-accc8e000001,O=Axis Communications AB"},
+                            {"tls.cert.self_signed", "true"},
+                            {"tls.cert.not_after", "2034-01-01"}},
+                           true, "https"));
+  h.services.push_back(Svc("rtsp", 554, {{"rtsp.status", "200"}, {"rtsp.describe.status", "401"}}));
+  h.services.push_back(Svc("onvif", 443, {{"onvif.device_info.auth", "required"}}));
+  h.services.push_back(Svc("sadp", 37020, {{"sadp.activated", "true"}, {"sadp.hc_platform_enable", "false"}}));
+  return h;
+}
+
+// ------------------------------------------------------------------------------------------ data
+TEST(AssessData, ShippedDataVerifies) {
+  kb::Diagnostics d;
+  AssessStats st;
+  bool ok = verify_assessment_data(Kb(), kb::KnowledgeBase::embedded_sources(), d, &st);
+  for (const auto& x : d.all()) ADD_FAILURE() << kb::Diagnostics::format(x);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(st.policies, 4u);
+  EXPECT_GE(st.cves, 10u);
+  EXPECT_GE(st.cve_examples, 40u);
+  EXPECT_GE(st.scheme_examples, 20u);
+}
+
+TEST(AssessData, BrokenExampleIsReported) {
+  auto files = kb::KnowledgeBase::embedded_sources();
+  for (auto& f : files)
+    if (f.role == "cves/dlink.yaml") {
+      const std::string from = "{model: DCS-2670L, firmware: \"2.03\", expect: miss}";
+      auto pos = f.contents.find(from);
+      ASSERT_NE(pos, std::string::npos);
+      f.contents.replace(pos, from.size(), "{model: DCS-2670L, firmware: \"2.03\", expect: hit}");
+    }
+  kb::Diagnostics d;
+  EXPECT_FALSE(verify_assessment_data(Kb(), files, d));
+  ASSERT_GE(d.all().size(), 1u);
+  EXPECT_NE(d.all()[0].message.find("CVE-2020-25078"), std::string::npos) << kb::Diagnostics::format(d.all()[0]);
+  EXPECT_GT(d.all()[0].line, 0);
+}
+
+TEST(AssessData, BadSchemaIsReported) {
+  std::vector<kb::SourceFile> files = {{"x/policies/bad.yaml", "policies/bad.yaml",
+                                        "policy: {id: us.x, finding: policy.us.y, jurisdiction: us, severity: huge}\n"}};
+  kb::Diagnostics d;
+  EXPECT_FALSE(load_assess_data(files, d));
+  EXPECT_GE(d.error_count(), 3u);
+}
+
+TEST(CveExamples, EveryExampleInTheDataHolds) {
+  size_t n = 0;
+  for (const auto& c : A().data().cves)
+    for (const auto& ex : c.examples) {
+      ++n;
+      EXPECT_EQ(cve_state_name(evaluate_cve(c, ex.model, ex.firmware)), ex.expect)
+          << c.id << " " << ex.model << " " << ex.firmware.value_or("-") << " (" << c.file << ":" << ex.line << ")";
+    }
+  EXPECT_GT(n, 40u);
+}
+
+TEST(VersionExamples, EveryComparatorExampleInTheDataHolds) {
+  size_t n = 0;
+  for (const auto& ex : A().data().scheme_examples) {
+    if (ex.a.empty()) continue;
+    ++n;
+    auto c = compare(ex.scheme, ex.a, ex.b);
+    std::string got = !c ? "unknown" : *c < 0 ? "lt" : *c > 0 ? "gt" : "eq";
+    EXPECT_EQ(got, ex.expect) << ex.a << " vs " << ex.b << " (" << ex.file << ":" << ex.line << ")";
+  }
+  EXPECT_GT(n, 15u);
+}
+
+// -------------------------------------------------------------------------------------- policies
+TEST(PolicyFindings, AnnkeFollowsHikvisionWithChain) {
+  auto fs = A().assess_policies(V("hikvision", "annke"), Opts());
+  const Finding* f = Find(fs, "policy.us.fcc-covered");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->severity, Severity::kHigh);
+  EXPECT_NE(f->detail.find("Sold as Annke, made by Hikvision (OEM relation, evidence M:"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("on the FCC Covered List since 2021-03-12"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("use-qualified"), std::string::npos);
+  EXPECT_NE(f->detail.find("public safety"), std::string::npos);
+  EXPECT_EQ(f->detail.find("illegal"), std::string::npos);
+  EXPECT_NE(f->detail.find("used for"), std::string::npos);
+  EXPECT_TRUE(Find(fs, "policy.us.ndaa-889"));
+  EXPECT_TRUE(Find(fs, "policy.uk.sensitive-sites"));
+  EXPECT_TRUE(Find(fs, "policy.au.government-removal"));
+  EXPECT_EQ(Find(fs, "policy.uk.sensitive-sites")->severity, Severity::kMedium);
+  EXPECT_EQ(Find(fs, "policy.au.government-removal")->severity, Severity::kMedium);
+  for (const auto& x : fs) ExpectRendered(x);
+}
+
+TEST(PolicyFindings, OemChainsResolve) {
+  struct Case {
+    const char* brand;
+    const char* oem;
+    const char* name;
+  };
+  for (auto c : {Case{"annke", "hikvision", "Hikvision"}, Case{"hilook", "hikvision", "Hikvision"},
+                 Case{"ezviz", "hikvision", "Hikvision"}, Case{"amcrest", "dahua", "Dahua"},
+                 Case{"imou", "dahua", "Dahua"}, Case{"lorex", "dahua", "Dahua"}}) {
+    // Brand only (the verdict could not see ★ tells) and brand + manufacturer both resolve.
+    for (bool with_mid : {false, true}) {
+      auto v = V(with_mid ? c.oem : nullptr, c.brand);
+      auto lin = resolve_lineage(Kb().vocab(), v, c.oem);
+      ASSERT_TRUE(lin) << c.brand;
+      EXPECT_NE(lin->kind, LinkKind::kWeak) << c.brand;
+      auto fs = A().assess_policies(v, Opts());
+      const Finding* f = Find(fs, "policy.us.fcc-covered");
+      ASSERT_TRUE(f) << c.brand;
+      EXPECT_EQ(f->severity, Severity::kHigh) << c.brand;
+      std::string want = std::string("Sold as ") + Kb().vocab().find(c.brand)->name + ", made by " + c.name;
+      EXPECT_NE(f->detail.find(want), std::string::npos) << f->detail;
+    }
+  }
+}
+
+TEST(PolicyFindings, NoneForUnlistedManufacturersAndNonCameras) {
+  for (const char* m : {"axis", "bosch", "hanwha", "panasonic", "sony", "reolink"}) {
+    auto fs = A().assess_policies(V(m), Opts());
+    EXPECT_TRUE(fs.empty()) << m << ": " << (fs.empty() ? "" : fs[0].id);
+  }
+  DeviceVerdict other;
+  other.category = Category::kOther;
+  EXPECT_TRUE(A().assess_policies(other, Opts()).empty());
+  Device d;
+  d.verdict = other;
+  EXPECT_TRUE(A().assess(d, HostRecord{}, Opts()).empty());
+}
+
+TEST(PolicyFindings, WeakRelationNeverHigh) {
+  for (const char* b : {"truvision", "swann", "lts", "icrealtime"}) {
+    auto fs = A().assess_policies(V(nullptr, b), Opts());
+    ASSERT_FALSE(fs.empty()) << b;
+    for (const auto& f : fs) {
+      EXPECT_LE(f.severity, Severity::kLow) << b << " " << f.id;
+      EXPECT_NE(f.title.find("possible lineage, verify"), std::string::npos) << f.title;
+      ExpectRendered(f);
+    }
+  }
+  auto hon = A().assess_policies(V("honeywell"), Opts());
+  for (const auto& f : hon) EXPECT_LE(f.severity, Severity::kLow);
+  // No CVE through a weak relation either.
+  EXPECT_TRUE(A().assess_cves(V(nullptr, "truvision", "DS-2CD2043G0-I", "V5.5.0 build 170725"), Opts()).empty());
+}
+
+TEST(PolicyFindings, UkCriterionForOtherPrcManufacturers) {
+  auto fs = A().assess_policies(V("uniview"), Opts());
+  EXPECT_EQ(Ids(fs), std::set<std::string>{"policy.uk.sensitive-sites"});
+  EXPECT_NE(fs[0].detail.find("interpretation"), std::string::npos);
+  EXPECT_NE(fs[0].detail.find("criterion"), std::string::npos);
+}
+
+TEST(PolicyFindings, PolicySelection) {
+  AssessOptions o = Opts();
+  o.jurisdictions = *parse_policy_option("uk");
+  EXPECT_EQ(Ids(A().assess_policies(V("dahua"), o)), std::set<std::string>{"policy.uk.sensitive-sites"});
+  o.jurisdictions = *parse_policy_option("us,au");
+  EXPECT_EQ(Ids(A().assess_policies(V("dahua"), o)),
+            (std::set<std::string>{"policy.us.fcc-covered", "policy.us.ndaa-889", "policy.au.government-removal"}));
+  o.jurisdictions = *parse_policy_option("none");
+  EXPECT_TRUE(A().assess_policies(V("dahua"), o).empty());
+  o.jurisdictions = *parse_policy_option("all");
+  EXPECT_EQ(A().assess_policies(V("dahua"), o).size(), 4u);
+  EXPECT_FALSE(parse_policy_option("us,jp"));
+}
+
+TEST(PolicyFindings, UnknownManufacturerGivesNothing) {
+  EXPECT_TRUE(A().assess_policies(DeviceVerdict{}, Opts()).empty());
+}
+
+TEST(PolicyFindings, JapaneseTexts) {
+  auto fs = A().assess_policies(V("hikvision", "annke"), Opts("ja"));
+  ASSERT_EQ(fs.size(), 4u);
+  for (const auto& f : fs) {
+    ExpectRendered(f);
+    EXPECT_NE(f.detail.find("Annke ブランドで販売されていますが、製造元は Hikvision です"), std::string::npos) << f.detail;
+  }
+  EXPECT_NE(Find(fs, "policy.us.fcc-covered")->detail.find("用途"), std::string::npos);
+}
+
+// ------------------------------------------------------------------------------------------- CVEs
+TEST(CveFindings, HitWithKevRaisesSeverity) {
+  auto fs = A().assess_cves(V("hikvision", nullptr, "DS-2CD2043G0-I", "V5.5.0 build 170725"), Opts());
+  const Finding* f = Find(fs, "cve.CVE-2021-36260");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->severity, Severity::kCritical);
+  EXPECT_NE(f->detail.find("Known Exploited"), std::string::npos);
+  EXPECT_NE(f->detail.find("no exploit traffic"), std::string::npos);
+  ExpectRendered(*f);
+}
+
+TEST(CveFindings, OldHikvisionHitsThe2017Pair) {
+  auto fs = A().assess_cves(V("hikvision", nullptr, "DS-2CD2532F-IWS", "V5.2.0 build 140721"), Opts());
+  EXPECT_TRUE(Find(fs, "cve.CVE-2017-7921"));
+  EXPECT_TRUE(Find(fs, "cve.CVE-2017-7923"));
+  EXPECT_EQ(Find(fs, "cve.CVE-2017-7921")->severity, Severity::kCritical);
+  EXPECT_EQ(Find(fs, "cve.CVE-2017-7923")->severity, Severity::kHigh);
+}
+
+TEST(CveFindings, FirmwareUnknownIsPossibleAtLowerSeverity) {
+  auto fs = A().assess_cves(V("hikvision", nullptr, "DS-2CD2432F-IW"), Opts());
+  const Finding* f = Find(fs, "cve.CVE-2017-7921");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->severity, Severity::kMedium);
+  EXPECT_NE(f->title.find("possibly affected, firmware not learned"), std::string::npos);
+  EXPECT_NE(f->detail.find("not learned"), std::string::npos);
+  ExpectRendered(*f);
+  // A Dahua DHIP version has no build date: possible, not hit.
+  auto d = A().assess_cves(V("dahua", nullptr, "IPC-HDW3441T-ZAS", "2.800.0000000.16.R"), Opts("ja"));
+  const Finding* g = Find(d, "cve.CVE-2021-33044");
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->severity, Severity::kMedium);
+  EXPECT_NE(g->title.find("ファームウェア未確認"), std::string::npos);
+  ExpectRendered(*g);
+}
+
+TEST(CveFindings, ModelOnlyAndUncertain) {
+  auto fs = A().assess_cves(V("dahua", nullptr, "IPC-HFW4431R-Z", "2.622.0000000.31.R"), Opts());
+  EXPECT_EQ(Ids(fs), std::set<std::string>{"cve.CVE-2017-7927"});
+  EXPECT_EQ(fs[0].severity, Severity::kMedium);
+  EXPECT_NE(fs[0].title.find("no version range"), std::string::npos);
+  auto hl = A().assess_cves(V("hikvision", "hilook", "IPC-B140H", "V5.5.800 build 210628"), Opts());
+  ASSERT_TRUE(Find(hl, "cve.CVE-2021-36260"));
+  EXPECT_EQ(Find(hl, "cve.CVE-2021-36260")->severity, Severity::kMedium);
+  EXPECT_NE(Find(hl, "cve.CVE-2021-36260")->title.find("verify"), std::string::npos);
+}
+
+TEST(CveFindings, RelabelledUnitSaysSo) {
+  auto fs = A().assess_cves(V("hikvision", "annke", "DS-2CD2043G0-I", "V5.5.0 build 170725"), Opts());
+  const Finding* f = Find(fs, "cve.CVE-2021-36260");
+  ASSERT_TRUE(f);
+  EXPECT_NE(f->detail.find("Sold as Annke, made by Hikvision"), std::string::npos);
+  EXPECT_NE(f->detail.find("relabelled unit"), std::string::npos);
+  // Brand only, S relation (Amcrest -> Dahua).
+  auto a = A().assess_cves(V(nullptr, "amcrest", "IPC-HDW3441T-ZAS", "2.800.0000000.16.R,build:2020-10-19"), Opts());
+  EXPECT_TRUE(Find(a, "cve.CVE-2021-33044"));
+}
+
+TEST(CveFindings, NoneForCleanOrUnrelatedDevices) {
+  EXPECT_TRUE(A().assess_cves(V("hikvision", nullptr, "DS-2CD2386G2-IU", "V5.7.3 build 220112"), Opts()).empty());
+  EXPECT_TRUE(A().assess_cves(V("axis", nullptr, "P3245-LV", "10.12.153"), Opts()).empty());
+  EXPECT_TRUE(A().assess_cves(V("hikvision"), Opts()).empty());  // no model: never guess
+  EXPECT_TRUE(A().assess_cves(V("bosch", nullptr, "DS-2CD2043G0-I", "V5.5.0 build 170725"), Opts()).empty());
+}
+
+TEST(CveFindings, SeverityBands) {
+  EXPECT_EQ(cvss_severity(9.8), Severity::kCritical);
+  EXPECT_EQ(cvss_severity(7.5), Severity::kHigh);
+  EXPECT_EQ(cvss_severity(4.0), Severity::kMedium);
+  EXPECT_EQ(cvss_severity(3.9), Severity::kLow);
+  EXPECT_EQ(raise(Severity::kHigh), Severity::kCritical);
+  EXPECT_EQ(raise(Severity::kCritical), Severity::kCritical);
+}
+
+// ---------------------------------------------------------------------------------------- hygiene
+TEST(HygieneFindings, EveryCheckFiresOnTheDirtyHost) {
+  for (const char* lang : {"en", "ja"}) {
+    auto fs = A().assess_hygiene(DirtyHost(), Opts(lang));
+    EXPECT_EQ(Ids(fs), (std::set<std::string>{"auth.rtsp-open", "auth.onvif-open", "auth.not-activated",
+                                              "exposure.telnet", "exposure.ftp", "exposure.http-cleartext",
+                                              "exposure.upnp", "exposure.p2p-cloud", "tls.weak"}));
+    for (const auto& f : fs) {
+      ExpectRendered(f);
+      EXPECT_FALSE(f.evidence.empty()) << f.id;
+    }
+  }
+  auto fs = A().assess_hygiene(DirtyHost(), Opts());
+  EXPECT_EQ(Find(fs, "auth.not-activated")->severity, Severity::kHigh);
+  EXPECT_EQ(Find(fs, "tls.weak")->severity, Severity::kMedium);
+  EXPECT_EQ(Find(fs, "exposure.http-cleartext")->severity, Severity::kLow);  // HTTPS also offered
+  EXPECT_NE(Find(fs, "tls.weak")->detail.find("expired on 2026-04-13"), std::string::npos);
+  EXPECT_NE(Find(fs, "tls.weak")->detail.find("TLSv1.1"), std::string::npos);
+  EXPECT_NE(Find(fs, "tls.weak")->detail.find("factory default"), std::string::npos);
+  EXPECT_NE(Find(fs, "auth.rtsp-open")->detail.find("/Streaming/Channels/101"), std::string::npos);
+}
+
+TEST(HygieneFindings, NothingOnTheCleanHost) {
+  auto fs = A().assess_hygiene(CleanHost(), Opts());
+  EXPECT_TRUE(fs.empty()) << (fs.empty() ? "" : fs[0].id);
+}
+
+TEST(HygieneFindings, RtspOptionsAloneProvesNothing) {
+  HostRecord h;
+  h.services.push_back(Svc("rtsp", 554, {{"rtsp.status", "200"}, {"rtsp.describe.status", "200"}, {"rtsp.sdp.media_count", "0"}}));
+  EXPECT_TRUE(A().assess_hygiene(h, Opts()).empty());
+}
+
+TEST(HygieneFindings, LenientBooleansAndSingleChecks) {
+  for (const char* v : {"false", "FALSE", " flase ", "0"}) {
+    HostRecord h;
+    h.services.push_back(Svc("sadp", 37020, {{"sadp.activated", v}}));
+    EXPECT_EQ(Ids(A().assess_hygiene(h, Opts())), std::set<std::string>{"auth.not-activated"}) << v;
+  }
+  HostRecord t;
+  t.open_tcp_ports = {23};
+  EXPECT_EQ(Ids(A().assess_hygiene(t, Opts())), std::set<std::string>{"exposure.telnet"});
+  HostRecord http;
+  http.services.push_back(Svc("http", 80, {{"http.status", "200"}}));
+  auto fs = A().assess_hygiene(http, Opts());
+  ASSERT_EQ(Ids(fs), std::set<std::string>{"exposure.http-cleartext"});
+  EXPECT_EQ(fs[0].severity, Severity::kMedium);
+  HostRecord redirect;
+  redirect.services.push_back(Svc("http", 80, {{"http.status", "301"}, {"http.redirect.location", "https://10.0.0.5/"}}));
+  EXPECT_TRUE(A().assess_hygiene(redirect, Opts()).empty());
+  HostRecord cert;
+  cert.services.push_back(Svc("http", 443,
+                              {{"tls.cert.subject", "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"},
+                               {"tls.cert.self_signed", "true"},
+                               {"tls.version", "TLSv1.2"},
+                               {"tls.cert.not_after", "2030-01-01"}},
+                              true, "https"));
+  auto c = A().assess_hygiene(cert, Opts());
+  ASSERT_EQ(Ids(c), std::set<std::string>{"tls.weak"});
+  EXPECT_EQ(c[0].severity, Severity::kLow);
+}
+
+TEST(HygieneFindings, DefaultCredentialsTextExists) {
+  for (const char* lang : {"en", "ja"}) {
+    auto f = A().default_credentials_finding("http", 80, "default_creds.csv row 12", Opts(lang));
+    EXPECT_EQ(f.id, "auth.default-credentials");
+    EXPECT_EQ(f.severity, Severity::kCritical);
+    ExpectRendered(f);
+  }
+}
+
+// ----------------------------------------------------------------------------------------- whole
+TEST(AssessDevice, AnnkeContractExample) {
+  Device d;
+  d.verdict = V("hikvision", "annke", "DS-2CD2043G0-I", "V5.5.0 build 170725");
+  auto fs = A().assess(d, DirtyHost(), Opts());
+  ASSERT_FALSE(fs.empty());
+  EXPECT_EQ(fs[0].severity, Severity::kCritical);
+  for (size_t i = 1; i < fs.size(); ++i) EXPECT_GE(fs[i - 1].severity, fs[i].severity);
+  auto r = summarize(fs);
+  EXPECT_EQ(r.highest, Severity::kCritical);
+  EXPECT_EQ(r.total, fs.size());
+}
+
+TEST(AssessDevice, EveryContractIdHasEnAndJaTexts) {
+  for (const auto& id : contract_finding_ids()) {
+    if (id.rfind("policy.", 0) == 0) continue;
+    const auto* t = A().data().finding(id);
+    ASSERT_TRUE(t) << id;
+    EXPECT_TRUE(t->title.complete() && t->detail.complete() && t->remediation.complete()) << id;
+    EXPECT_FALSE(t->triggers.empty()) << id;
+  }
+  for (const auto& p : A().data().policies) EXPECT_TRUE(p.title.complete() && p.statement.complete()) << p.id;
+}
+
+TEST(AssessSummary, Fleet) {
+  std::vector<Device> devs(3);
+  devs[0].findings = A().assess_policies(V("hikvision", "annke"), Opts());
+  devs[1].findings = A().assess_hygiene(DirtyHost(), Opts());
+  auto fr = summarize_fleet(devs);
+  EXPECT_EQ(fr.devices, 3u);
+  EXPECT_EQ(fr.devices_with_findings, 2u);
+  EXPECT_EQ(fr.by_policy["policy.us.fcc-covered"], std::vector<size_t>{0});
+  EXPECT_EQ(fr.critical_or_high, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(fr.by_finding["tls.weak"], 1u);
+  EXPECT_FALSE(summarize({}).highest);
+}
+
+}  // namespace
+}  // namespace anshin::assess
