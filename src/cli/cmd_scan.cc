@@ -11,12 +11,16 @@
 #include "report/observations.h"
 #include "report/terminal.h"
 #include "scan/pipeline.h"
+#include "store/store.h"
 #include "targets/targets.h"
 
 namespace anshin::cli {
 
 int run_scan(const ScanOptions& o) {
-  if (o.targets.empty() && o.import_nmap.empty())
+  if (o.resume && (!o.targets.empty() || !o.import_nmap.empty()))
+    return usage_error("scan --resume continues the stored scan: give no targets");
+  if (o.resume && o.no_db) return usage_error("scan --resume needs the inventory: drop --no-db");
+  if (o.targets.empty() && o.import_nmap.empty() && !o.resume)
     return usage_error("scan: no targets given (an address, CIDR, range, host name, @FILE or --import-nmap FILE)");
   const auto lang = resolve_lang(o.lang);
   if (!lang) return usage_error("--lang must be 'ja' or 'en'");
@@ -41,6 +45,31 @@ int run_scan(const ScanOptions& o) {
   req.engine.retries = o.retries;
   req.engine.progress = !o.quiet && isatty(STDERR_FILENO);
   req.seed = o.seed;
+
+  // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.
+  std::optional<store::Store> inventory;
+  if (!o.no_db && !o.dry_run) {
+    auto opened = store::Store::open(o.db);
+    if (!opened) {
+      std::fprintf(stderr, "anshin: %s\n", opened.error().message.c_str());
+      return store::exit_status_for(opened.error());
+    }
+    inventory.emplace(std::move(*opened));
+    req.store = &*inventory;
+  }
+  if (o.resume) {
+    auto unfinished = inventory->unfinished_scan();
+    if (!unfinished) return usage_error(unfinished.error().message);
+    if (!*unfinished) return usage_error("scan --resume: no interrupted scan in " + o.db);
+    const auto& u = **unfinished;
+    auto options = scan::plan_options_from_json(u.scan.resume.plan_json);
+    if (!options) return usage_error(options.error().message);
+    req.plan = *options;
+    req.seed = u.scan.resume.seed;
+    req.resume = scan::ScanRequest::Resume{u.scan.number, u.scan.info, u.scan.resume.hosts_done, u.done_addresses};
+    std::fprintf(stderr, "anshin: resuming scan %s (%llu hosts done, %zu devices stored)\n", u.scan.info.id.c_str(),
+                 static_cast<unsigned long long>(u.scan.resume.hosts_done), u.done_addresses.size());
+  }
 
   auto plan = scan::plan_targets(req);
   if (!plan) return usage_error(plan.error().message);

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <unordered_map>
 
 #include "scan/host_prober.h"
@@ -85,6 +86,8 @@ struct Engine::Impl {
   const EngineObserver* observer = nullptr;
   std::vector<HostRecord>* out = nullptr;
   int lanes_running = 0;
+  uint64_t completed_prefix = 0;       // every host at index < completed_prefix is finished
+  std::set<uint64_t> completed_ahead;  // finished hosts at index > completed_prefix (at most ~lanes)
 
   explicit Impl(EngineOptions o) : options(o), pacer(o.rate) {}
 
@@ -151,13 +154,28 @@ struct Engine::Impl {
     }
   }
 
+  void mark_finished(uint64_t index) {
+    completed_ahead.insert(index);
+    while (!completed_ahead.empty() && *completed_ahead.begin() == completed_prefix) {
+      completed_ahead.erase(completed_ahead.begin());
+      ++completed_prefix;
+    }
+  }
+
   // A lane takes hosts one after another from the permuted source and sweeps each with
   // kMaxConnectionsPerHost workers, then hands the host to the prober.
   asio::awaitable<void> lane(size_t lane_index) {
     Slot* my_slots = &slots[lane_index * kMaxConnectionsPerHost];
     while (!stop.load(std::memory_order_relaxed)) {
       if (next_host >= source->host_count()) break;
-      HostWork host{source->host(next_host++)};
+      const uint64_t index = next_host++;
+      HostWork host{source->host(index)};
+      if (observer && observer->skip_host && observer->skip_host(host.target.address)) {
+        mark_finished(index);
+        ++stats.hosts_done;
+        if (observer->on_host_done) observer->on_host_done(nullptr, completed_prefix);
+        continue;
+      }
       static_assert(kMaxConnectionsPerHost == 4, "the parallel join below lists four workers");
       co_await (sweep_worker(host, my_slots[0]) && sweep_worker(host, my_slots[1]) &&
                 sweep_worker(host, my_slots[2]) && sweep_worker(host, my_slots[3]));
@@ -169,7 +187,12 @@ struct Engine::Impl {
         record.open_tcp_ports = std::move(host.open);
         record.interrupted = !complete;
         if (prober && !stop.load()) co_await prober->probe(record, stop);
+        if (complete && !record.interrupted) mark_finished(index);
+        if (observer && observer->on_host_done) observer->on_host_done(&record, completed_prefix);
         out->push_back(std::move(record));
+      } else if (complete) {
+        mark_finished(index);
+        if (observer && observer->on_host_done) observer->on_host_done(nullptr, completed_prefix);
       }
       if (complete) ++stats.hosts_done;
     }
@@ -227,6 +250,10 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   m.out = &hosts;
   m.stats = {};
   m.stats.hosts_total = source.host_count();
+  m.next_host = std::min(m.options.start_index, source.host_count());
+  m.completed_prefix = m.next_host;
+  m.completed_ahead.clear();
+  m.stats.hosts_done = m.next_host;
 
   // Enough descriptors for every in-flight connection plus the prober's.
   rlimit lim{};
@@ -237,7 +264,7 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
 
   const int per_host = kMaxConnectionsPerHost;
   uint64_t lanes = static_cast<uint64_t>(std::max(1, m.options.concurrency / per_host));
-  lanes = std::min<uint64_t>(lanes, std::max<uint64_t>(1, m.stats.hosts_total));
+  lanes = std::min<uint64_t>(lanes, std::max<uint64_t>(1, m.stats.hosts_total - m.next_host));
   m.slots.assign(lanes * per_host, Slot{});
   m.lanes_running = static_cast<int>(lanes);
 

@@ -44,6 +44,7 @@ struct EngineOptions {
   int retries = 1;                              // extra attempts after a timeout
   bool progress = false;                        // print a progress line on stderr
   bool handle_signals = true;                   // stop cleanly on SIGINT/SIGTERM
+  uint64_t start_index = 0;                     // resume: hosts before this source index are done
 };
 
 struct EngineStats {
@@ -60,10 +61,16 @@ struct EngineStats {
   double seconds = 0;
 };
 
-// Observes, for tests: called for every connection attempt start/end (address, port). Optional.
+// Hooks, all optional. Called on the engine's thread.
 struct EngineObserver {
-  std::function<void(const IpAddr&, uint16_t)> on_connect_start;
+  std::function<void(const IpAddr&, uint16_t)> on_connect_start;  // every connection attempt (tests)
   std::function<void(const IpAddr&, uint16_t)> on_connect_end;
+  // Skip this host (already stored by an interrupted scan being resumed).
+  std::function<bool(const IpAddr&)> skip_host;
+  // A host finished (swept and probed): `record` is null when it had no open port. `completed_prefix`
+  // is the low-water mark: every host at source index < completed_prefix is finished. A host cut
+  // short by a stop still arrives here (record->interrupted set) but does not advance the mark.
+  std::function<void(HostRecord* record, uint64_t completed_prefix)> on_host_done;
 };
 
 class HostProber;      // defined in scan/host_prober.h (Asio-based); may be null: sweep only

@@ -1,10 +1,12 @@
 #include "scan/pipeline.h"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "core/clock.h"
 #include "core/version.h"
@@ -64,6 +66,31 @@ void name_unidentified_services(Device& d) {
 
 }  // namespace
 
+std::string plan_options_json(const targets::PlanOptions& o) {
+  nlohmann::json j;
+  j["targets"] = o.targets;
+  j["excludes"] = o.excludes;
+  j["import_nmap"] = o.import_nmap;
+  j["ports"] = o.ports;
+  j["allow_public"] = o.allow_public;
+  return j.dump();
+}
+
+Result<targets::PlanOptions> plan_options_from_json(const std::string& text) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    targets::PlanOptions o;
+    o.targets = j.at("targets").get<std::vector<std::string>>();
+    o.excludes = j.at("excludes").get<std::vector<std::string>>();
+    o.import_nmap = j.at("import_nmap").get<std::string>();
+    o.ports = j.at("ports").get<std::vector<uint16_t>>();
+    o.allow_public = j.at("allow_public").get<bool>();
+    return o;
+  } catch (const std::exception& e) {
+    return Error{Errc::kInvalidInput, std::string("the stored scan's plan cannot be read: ") + e.what()};
+  }
+}
+
 Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir) {
   kb::Diagnostics diags;
   auto loaded = dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(dir, diags);
@@ -114,29 +141,84 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   ScanResult result;
   const auto started = std::chrono::system_clock::now();
   ScanInfo& info = result.snapshot.scan;
-  info.id = new_scan_id(started);
-  info.started = rfc3339_utc(started);
-  info.targets = plan.describe();
+  if (request.resume) {
+    info = request.resume->info;
+  } else {
+    info.id = new_scan_id(started);
+    info.started = rfc3339_utc(started);
+    info.targets = plan.describe();
+  }
   info.addresses = plan.address_count();
   info.tool_version = std::string(kToolVersion);
   info.kb_version = request.kb ? request.kb->kb_version() : "none";
 
-  PermutedHosts hosts(plan, request.seed ? request.seed : random_u64());
+  const uint64_t seed = request.seed ? request.seed : random_u64();
+  store::ScanNumber stored_scan = 0;
+  if (request.store) {
+    if (request.resume) {
+      stored_scan = request.resume->scan;
+    } else {
+      auto begun = request.store->begin_scan(info, {plan_options_json(request.plan), seed, 0});
+      if (!begun) return begun.error();
+      stored_scan = *begun;
+    }
+  }
+
+  // Identification and assessment of one host: the same function for the store and the snapshot.
+  auto finalize = [&](const HostRecord& h) {
+    Device d = request.kb ? verdict::decide(h, *request.kb) : device_from_host(h);
+    name_unidentified_services(d);
+    return d;
+  };
+
+  std::set<IpAddr> done;
+  if (request.resume) done.insert(request.resume->done_addresses.begin(), request.resume->done_addresses.end());
+  bool store_failed = false;
+  uint64_t last_mark = 0;
+  EngineObserver observer;
+  if (!done.empty()) observer.skip_host = [&done](const IpAddr& a) { return done.count(a) > 0; };
+  if (request.store) {
+    observer.on_host_done = [&](HostRecord* record, uint64_t completed_prefix) {
+      if (store_failed) return;
+      // A host cut short by Ctrl-C is not stored: --resume probes it again.
+      if (record && !record->interrupted) {
+        if (auto put = request.store->put_device(stored_scan, finalize(*record)); !put) {
+          std::fprintf(stderr, "anshin: inventory: %s; the rest of this scan is not stored\n", put.error().message.c_str());
+          store_failed = true;
+          return;
+        }
+      }
+      if (record || completed_prefix >= last_mark + 256) {
+        last_mark = completed_prefix;
+        (void)request.store->set_hosts_done(stored_scan, completed_prefix);
+      }
+    };
+  }
+
+  PermutedHosts hosts(plan, seed);  // a resumed scan passes its stored seed: the same order
   // The dialer only reaches the plan's own addresses: a device cannot send the scan elsewhere.
   auto dialer = net::make_lazy_tcp_dialer([&plan](const IpAddr& a) { return plan.contains(a); });
   probes::RegistryProber prober(*dialer, request.probe_timeout);
-  Engine engine(request.engine);
-  result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts);
+  EngineOptions engine_options = request.engine;
+  if (request.resume) engine_options.start_index = request.resume->start_index;
+  Engine engine(engine_options);
+  result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts, &observer);
 
   std::sort(result.hosts.begin(), result.hosts.end(),
             [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
-  for (const auto& h : result.hosts) {
-    Device d = request.kb ? verdict::decide(h, *request.kb) : device_from_host(h);
-    name_unidentified_services(d);
-    result.snapshot.devices.push_back(std::move(d));
-  }
+  for (const auto& h : result.hosts) result.snapshot.devices.push_back(finalize(h));
   info.finished = now_rfc3339_utc();
   info.interrupted = result.stats.interrupted;
+  if (request.store && !store_failed) {
+    if (!info.interrupted) (void)request.store->set_hosts_done(stored_scan, plan.address_count());
+    if (auto fin = request.store->finish_scan(stored_scan, info.finished, info.interrupted); !fin)
+      std::fprintf(stderr, "anshin: inventory: %s\n", fin.error().message.c_str());
+  }
+  if (request.resume && request.store) {
+    // The snapshot of a resumed scan is the whole stored scan, not only this run's part.
+    if (auto whole = request.store->snapshot(stored_scan)) result.snapshot = std::move(*whole);
+    result.snapshot.scan.interrupted = info.interrupted;
+  }
   return result;
 }
 

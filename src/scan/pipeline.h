@@ -10,6 +10,7 @@
 #include "kb/kb.h"
 #include "model/device.h"
 #include "scan/engine.h"
+#include "store/store.h"
 #include "targets/targets.h"
 
 namespace anshin::scan {
@@ -21,7 +22,20 @@ struct ScanRequest {
   bool identify = true;                          // run the identification probes on open ports
   std::shared_ptr<const kb::KnowledgeBase> kb;   // interprets observations; null = addresses and ports only
   std::chrono::milliseconds probe_timeout{3000};  // per probe exchange
+  store::Store* store = nullptr;                 // write the scan incrementally (null = --no-db)
+  // Resuming an interrupted scan stored in `store`: continue it instead of beginning a new one.
+  struct Resume {
+    store::ScanNumber scan = 0;
+    ScanInfo info;                               // the stored scan's id, start time, targets
+    uint64_t start_index = 0;                    // hosts before this permutation index are stored
+    std::vector<IpAddr> done_addresses;          // stored beyond the low-water mark
+  };
+  std::optional<Resume> resume;
 };
+
+// The plan options as stored for --resume, and back.
+std::string plan_options_json(const targets::PlanOptions& options);
+Result<targets::PlanOptions> plan_options_from_json(const std::string& json);
 
 struct ScanResult {
   ScanSnapshot snapshot;
