@@ -38,6 +38,10 @@ int run_demo(const DemoOptions& o) {
   auto kb = scan::load_knowledge_base("");
   if (!kb) return usage_error("demo: " + kb.error().message);
   req.kb = *kb;
+  auto assessor = scan::load_assessor(**kb, "");
+  if (!assessor) return usage_error("demo: " + assessor.error().message);
+  req.assessor = assessor->get();
+  req.assess_options.lang = *lang;
   std::fprintf(stderr, "demo: scanning %s (%llu addresses x %zu ports)\n", o.bind.c_str(),
                static_cast<unsigned long long>(plan->address_count()), req.plan.ports.size());
   auto result = scan::run_scan(req, *plan);

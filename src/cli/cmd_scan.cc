@@ -76,6 +76,13 @@ int run_scan(const ScanOptions& o) {
   auto kb = scan::load_knowledge_base(o.kb_dir);
   if (!kb) return usage_error(kb.error().message);
   req.kb = *kb;
+  auto assessor = scan::load_assessor(**kb, o.kb_dir);
+  if (!assessor) return usage_error(assessor.error().message);
+  req.assessor = assessor->get();
+  auto jurisdictions = assess::parse_policy_option(o.policy);
+  if (!jurisdictions) return usage_error("--policy: " + jurisdictions.error().message);
+  req.assess_options.jurisdictions = *jurisdictions;
+  req.assess_options.lang = *lang;
   if (o.dry_run) {
     scan::print_dry_run(*plan, o.seed, 20, stdout);
     return 0;

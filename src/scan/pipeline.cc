@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "core/clock.h"
 #include "core/version.h"
+#include "discovery/udp_discovery.h"
 #include "net/dialer.h"
 #include "probes/prober.h"
 #include "scan/service_names.h"
@@ -106,6 +108,27 @@ Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::
   return *loaded;
 }
 
+Result<std::shared_ptr<const assess::Assessor>> load_assessor(const kb::KnowledgeBase& kb, const std::string& dir) {
+  kb::Diagnostics diags;
+  Result<assess::Assessor> loaded = Error{Errc::kNotFound, ""};
+  if (dir.empty()) {
+    loaded = assess::Assessor::load(kb, diags);
+  } else {
+    auto files = kb::KnowledgeBase::dir_sources(dir);
+    if (!files) return files.error();
+    loaded = assess::Assessor::load(kb, *files, diags);
+  }
+  if (!loaded) {
+    std::string message = "assessment data has errors:";
+    size_t shown = 0;
+    for (const auto& d : diags.all())
+      if (d.error && shown++ < 5) message += "\n  " + kb::Diagnostics::format(d);
+    if (diags.error_count() == 0) message += " " + loaded.error().message;
+    return Error{Errc::kInvalidInput, message};
+  }
+  return std::make_shared<const assess::Assessor>(std::move(*loaded));
+}
+
 Result<targets::TargetPlan> plan_targets(const ScanRequest& request) {
   return targets::build_plan(request.plan);
 }
@@ -168,6 +191,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   auto finalize = [&](const HostRecord& h) {
     Device d = request.kb ? verdict::decide(h, *request.kb) : device_from_host(h);
     name_unidentified_services(d);
+    if (request.assessor) d.findings = request.assessor->assess(d, h, request.assess_options);
     return d;
   };
 
@@ -202,11 +226,37 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   EngineOptions engine_options = request.engine;
   if (request.resume) engine_options.start_index = request.resume->start_index;
   Engine engine(engine_options);
-  result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts, &observer);
+  // UDP discovery beside the sweep, paced like it; a resumed scan does not repeat it.
+  discovery::UdpDiscovery udp(plan, seed, *dialer, {.rate = request.engine.rate});
+  std::vector<BackgroundTask*> background;
+  if (request.udp_discovery && !request.resume) background.push_back(&udp);
+  result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts, &observer, background);
 
+  // Merge what discovery heard: into the host's record, or a new one (a device may answer discovery
+  // while its TCP ports are filtered).
+  std::map<IpAddr, size_t> index;
+  for (size_t i = 0; i < result.hosts.size(); ++i) index[result.hosts[i].address] = i;
+  std::set<IpAddr> touched;
+  for (auto& [address, records] : udp.take_results()) {
+    auto it = index.find(address);
+    if (it == index.end()) {
+      HostRecord h;
+      h.address = address;
+      it = index.emplace(address, result.hosts.size()).first;
+      result.hosts.push_back(std::move(h));
+    }
+    HostRecord& host = result.hosts[it->second];
+    for (auto& r : records) host.services.push_back(std::move(r));
+    touched.insert(address);
+  }
   std::sort(result.hosts.begin(), result.hosts.end(),
             [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
-  for (const auto& h : result.hosts) result.snapshot.devices.push_back(finalize(h));
+  for (const auto& h : result.hosts) {
+    result.snapshot.devices.push_back(finalize(h));
+    // Devices stored during the sweep are stored again with what discovery added.
+    if (request.store && !store_failed && touched.count(h.address) && !h.interrupted)
+      (void)request.store->put_device(stored_scan, result.snapshot.devices.back());
+  }
   info.finished = now_rfc3339_utc();
   info.interrupted = result.stats.interrupted;
   if (request.store && !store_failed) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "assess/assess.h"
 #include "kb/kb.h"
 #include "model/device.h"
 #include "scan/engine.h"
@@ -22,6 +23,9 @@ struct ScanRequest {
   bool identify = true;                          // run the identification probes on open ports
   std::shared_ptr<const kb::KnowledgeBase> kb;   // interprets observations; null = addresses and ports only
   std::chrono::milliseconds probe_timeout{3000};  // per probe exchange
+  const assess::Assessor* assessor = nullptr;    // findings; null = none
+  assess::AssessOptions assess_options;
+  bool udp_discovery = true;                     // WS-Discovery, SADP, DHIP, SSDP to every address
   store::Store* store = nullptr;                 // write the scan incrementally (null = --no-db)
   // Resuming an interrupted scan stored in `store`: continue it instead of beginning a new one.
   struct Resume {
@@ -52,6 +56,9 @@ void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample
 
 // The knowledge base compiled into the binary, or the one in `dir` (--kb). Errors list every problem.
 Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir);
+
+// The assessment data (policies, CVEs, finding texts) for `kb`, from the built-in data or `dir`.
+Result<std::shared_ptr<const assess::Assessor>> load_assessor(const kb::KnowledgeBase& kb, const std::string& dir);
 
 // Runs the scan. Never throws; Ctrl-C returns what was found with snapshot.scan.interrupted set.
 Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan);
