@@ -330,10 +330,12 @@ struct UdpDiscovery::Impl {
     }
   }
 
-  asio::awaitable<void> watch_abort() {
+  // Ends when fetches are aborted (stop) or at `give_up`: a fetch never outlives its deadline, even
+  // with a Dialer whose own timers would not fire (e.g. one made on another, idle, io_context).
+  asio::awaitable<void> watch_abort(Clock::time_point give_up) {
     asio::steady_timer t(executor);
-    while (!abort_fetches) {
-      t.expires_after(kPollSlice);
+    while (!abort_fetches && Clock::now() < give_up) {
+      t.expires_at(std::min(give_up, Clock::now() + kPollSlice));
       auto [ec] = co_await t.async_wait(kTuple);
       if (ec) co_return;  // cancelled: the fetch finished first
     }
@@ -341,7 +343,8 @@ struct UdpDiscovery::Impl {
 
   asio::awaitable<void> guarded_fetch(Fetch f) {
     try {
-      co_await (fetch(std::move(f)) || watch_abort());
+      const auto give_up = Clock::now() + options.fetch_timeout + std::chrono::milliseconds(250);
+      co_await (fetch(std::move(f)) || watch_abort(give_up));
     } catch (...) {
       // A fetch never brings the scan down.
     }

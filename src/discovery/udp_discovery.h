@@ -57,7 +57,8 @@ class UdpDiscovery final : public scan::BackgroundTask {
   UdpDiscovery(const UdpDiscovery&) = delete;
   UdpDiscovery& operator=(const UdpDiscovery&) = delete;
 
-  // Runs once; never throws; returns within ~50 ms of `stop` (plus the close of in-flight fetches).
+  // Runs once; never throws; returns within ~50 ms of `stop` (in-flight description fetches are
+  // abandoned), otherwise about `wait` after the last send plus at most fetch_timeout for fetches.
   boost::asio::awaitable<void> run(const std::atomic<bool>& stop) override;
 
   // After run(): per answering address (ascending), one ServiceRecord per protocol that answered, in
