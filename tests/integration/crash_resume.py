@@ -2,7 +2,7 @@
 """Crash safety: SIGKILL the scanner at random moments of a stored scan, twenty times.
 After every kill the inventory passes PRAGMA integrity_check and no stored device disappears; then
 `anshin scan --resume` finishes the interrupted scan and the stored scan holds every lab device.
-Loopback only: the lab on 127.77.245.0/24, the scan over 127.77.240.0/20 (paced so kills land mid-scan)."""
+Loopback only: the lab on 127.89.5.0/24, the scan over 127.89.0.0/20 (paced so kills land mid-scan)."""
 import json
 import os
 import random
@@ -18,7 +18,7 @@ work = tempfile.mkdtemp(prefix="anshin-crash-")
 db = os.path.join(work, "inv.db")
 ready = os.path.join(work, "ready")
 rng = random.Random(int(os.environ.get("ANSHIN_CRASH_SEED", "20261127")))
-lab = subprocess.Popen([anshin, "lab", "--bind", "127.77.245.0/24", "--ready-file", ready],
+lab = subprocess.Popen([anshin, "lab", "--bind", "127.89.5.0/24", "--ready-file", ready],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -47,7 +47,7 @@ try:
     first = True
     while kills < 20:
         if first:
-            cmd = [anshin, "scan", "127.77.240.0/20", "--db", db, "--seed", "11"] + pace
+            cmd = [anshin, "scan", "127.89.0.0/20", "--db", db, "--seed", "11"] + pace
         else:
             cmd = [anshin, "scan", "--resume", "--db", db] + pace
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -71,7 +71,7 @@ try:
     assert rep.returncode == 0, rep.stderr
     doc = json.loads(rep.stdout)
     addrs = {d["address"] for d in doc["devices"]}
-    lab_addrs = {a for a in addrs if a.startswith("127.77.245.")}
+    lab_addrs = {a for a in addrs if a.startswith("127.89.5.")}
     assert len(lab_addrs) == 25, f"stored scan has {len(lab_addrs)} lab devices, expected 25"
     assert not doc["scan"].get("interrupted"), "final scan still interrupted"
     print(f"{kills} SIGKILLs ({mid_scan} mid-scan): integrity ok after each, no stored device lost; "
