@@ -289,7 +289,9 @@ void load_findings(Ctx& c, const YAML::Node& root, AssessData& d) {
 void load_models(Ctx& c, const YAML::Node& root, AssessData& d) {
   check_keys(c, root, {"models", "source"}, "models file");
   for (const auto& n : root["models"]) {
-    check_keys(c, n, {"vendor", "pattern", "model_group", "category", "description", "examples", "counter_examples", "source"},
+    check_keys(c, n,
+               {"vendor", "pattern", "model_group", "category", "description", "examples", "counter_examples", "source",
+                "standalone"},
                "model line");
     ModelLine m;
     m.file = c.file.path;
@@ -298,6 +300,7 @@ void load_models(Ctx& c, const YAML::Node& root, AssessData& d) {
     m.pattern = str(n, "pattern");
     m.model_group = str(n, "model_group");
     m.category = str(n, "category");
+    m.standalone = str(n, "standalone") != "false";
     m.description = str(n, "description");
     m.examples = strs(n, "examples");
     m.counter_examples = strs(n, "counter_examples");

@@ -152,6 +152,7 @@ struct ModelLine {
   std::shared_ptr<const re2::RE2> re;
   std::string model_group;           // capture group index text ("1") of the model part, "" = whole match
   std::string category;              // camera | nvr | dvr | ...
+  bool standalone = true;            // false: only when the query names the vendor (short, ambiguous names)
   std::string description;
   std::vector<std::string> examples;
   std::vector<std::string> counter_examples;
