@@ -1,5 +1,5 @@
 // anshin demo: start the built-in lab fleet on loopback, scan it, print the summary, write the JSON
-// (and, once reports land, the HTML report). Everything stays on 127.77.0.0/24.
+// and the self-contained HTML report. Everything stays on 127.77.0.0/24.
 #include <fmt/core.h>
 
 #include <cstdio>
@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "lab/server.h"
+#include "report/html.h"
 #include "report/json.h"
 #include "report/terminal.h"
 #include "scan/pipeline.h"
@@ -57,6 +58,13 @@ int run_demo(const DemoOptions& o) {
       return 2;
     }
     std::fprintf(stderr, "demo: wrote %s\n", o.json_out.c_str());
+  }
+  if (!o.html_out.empty()) {
+    if (auto w = write_file_atomically(o.html_out, report::render_html(result->snapshot, {.lang = *lang})); !w) {
+      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
+      return 2;
+    }
+    std::fprintf(stderr, "demo: wrote %s (open it in a browser; it works offline)\n", o.html_out.c_str());
   }
   return 0;
 }

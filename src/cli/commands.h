@@ -50,6 +50,7 @@ struct LabOptions {
 struct DemoOptions {
   std::string lang;
   std::string json_out = "anshin-demo.json";
+  std::string html_out = "anshin-report.html";
   std::string bind = "127.77.0.0/24";
 };
 
@@ -71,7 +72,16 @@ struct DiffOptions {
   bool json = false;
 };
 
+struct LookupOptions {
+  std::vector<std::string> queries;  // each one brand/model string, e.g. "Annke C800"
+  bool json = false;
+  std::string lang;                  // "" = from LANG
+  std::string policy = "all";
+  std::string kb_dir;                // "" = the built-in knowledge base
+};
+
 int run_scan(const ScanOptions&);
+int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);
 int run_demo(const DemoOptions&);
 int run_kb_verify(const KbOptions&);

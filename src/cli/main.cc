@@ -71,6 +71,8 @@ int main(int argc, char** argv) {
   auto* d = app.add_subcommand("demo", "start the lab fleet, scan it, print the summary, write the report");
   d->add_option("--lang", demo.lang, "ja or en");
   d->add_option("--json", demo.json_out, "where to write the scan JSON");
+  d->add_option("--html", demo.html_out, "where to write the HTML report");
+  d->add_option("--bind", demo.bind, "loopback CIDR for the demo fleet");
   d->callback([&] { run = [&] { return run_demo(demo); }; });
 
   ReportOptions report;
@@ -90,6 +92,15 @@ int main(int argc, char** argv) {
   df->add_option("scans", diff.scans, "OLD NEW: scan numbers or ids")->expected(0, 2);
   df->add_flag("--json", diff.json, "anshin.diff/1 JSON on stdout");
   df->callback([&] { run = [&] { return run_diff(diff); }; });
+
+  LookupOptions lookup;
+  auto* lk = app.add_subcommand("lookup", "offline, before purchase: who makes this brand/model, which policies, which CVEs");
+  lk->add_option("queries", lookup.queries, "brand/model strings, e.g. \"Annke C800\" DS-2CD2043G0-I")->required();
+  lk->add_flag("--json", lookup.json, "JSON on stdout");
+  lk->add_option("--lang", lookup.lang, "ja or en (default from LANG)");
+  lk->add_option("--policy", lookup.policy, "policies to apply: us,uk,au, all or none");
+  lk->add_option("--kb", lookup.kb_dir, "knowledge-base folder (development; default: built in)");
+  lk->callback([&] { run = [&] { return run_lookup(lookup); }; });
 
   KbOptions kb;
   auto* k = app.add_subcommand("kb", "knowledge-base tools");

@@ -1,0 +1,106 @@
+// `anshin lookup TEXT... [--json]`: offline pre-purchase lookup (src/assess/lookup.h). Text or JSON
+// (anshin.lookup/1) on stdout. Exit 0 when every query was recognised, 1 on bad usage, 4 never: an unknown
+// query is an answer ("not in the knowledge base"), so the status stays 0.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "assess/assess.h"
+#include "assess/lookup.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/text.h"
+#include "kb/kb.h"
+
+namespace anshin::cli {
+
+int run_lookup(const LookupOptions& opts) {
+  auto lang = resolve_lang(opts.lang);
+  if (!lang) return usage_error("--lang must be ja or en");
+  auto juris = assess::parse_policy_option(opts.policy);
+  if (!juris) return usage_error(juris.error().message);
+  kb::Diagnostics diags;
+  auto kb = opts.kb_dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(opts.kb_dir, diags);
+  if (!kb) {
+    for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
+    return usage_error("the knowledge base does not load");
+  }
+  std::vector<kb::SourceFile> files;
+  if (opts.kb_dir.empty()) {
+    files = kb::KnowledgeBase::embedded_sources();
+  } else {
+    auto f = kb::KnowledgeBase::dir_sources(opts.kb_dir);
+    if (!f) return usage_error(f.error().message);
+    files = std::move(*f);
+  }
+  auto as = assess::Assessor::load(**kb, files, diags);
+  if (!as) {
+    for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
+    return usage_error("the assessment data does not load");
+  }
+  assess::AssessOptions ao;
+  ao.jurisdictions = *juris;
+  ao.lang = *lang;
+  bool ja = *lang == "ja";
+
+  nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", (*kb)->kb_version()}, {"results", nlohmann::json::array()}};
+  for (const auto& q : opts.queries) {
+    auto r = assess::lookup(*as, q, ao);
+    if (opts.json) {
+      nlohmann::json j = {{"query", text::sanitize_utf8(r.query)}, {"known", r.known}};
+      auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+      j["manufacturer"] = opt(r.manufacturer);
+      j["brand"] = opt(r.brand);
+      j["model"] = opt(text::sanitize_utf8(r.model));
+      j["category"] = opt(r.category);
+      j["relation"] = opt(r.relation);
+      j["how"] = r.how;
+      j["policies"] = nlohmann::json::array();
+      for (const auto& f : r.policies)
+        j["policies"].push_back({{"id", f.id}, {"severity", severity_name(f.severity)}, {"title", f.title},
+                                 {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references}});
+      j["cves"] = nlohmann::json::array();
+      for (const auto& c : r.cves)
+        j["cves"].push_back({{"id", c.id}, {"title", c.title}, {"cvss", c.cvss}, {"kev_added", opt(c.kev_added)},
+                             {"state", c.state}, {"affected", opt(c.affected)}, {"fixed", opt(c.fixed)},
+                             {"advisory", c.advisory}});
+      if (!r.known) j["message"] = r.message;
+      out["results"].push_back(std::move(j));
+      continue;
+    }
+    std::printf("%s\n", text::escape_for_terminal(r.query).c_str());
+    if (!r.known) {
+      std::printf("  %s\n\n", r.message.c_str());
+      continue;
+    }
+    auto line = [](const char* label, const std::string& v) {
+      if (!v.empty()) std::printf("  %-14s %s\n", label, text::escape_for_terminal(v).c_str());
+    };
+    line(ja ? "製造元" : "manufacturer", r.manufacturer.empty() ? (ja ? "不明" : "unknown") : r.manufacturer);
+    line(ja ? "ブランド" : "brand", r.brand);
+    line(ja ? "型番" : "model", r.model);
+    line(ja ? "種別" : "category", r.category);
+    line(ja ? "OEM 関係" : "relation", r.relation);
+    for (const auto& h : r.how) line(ja ? "根拠" : "recognised by", h);
+    if (r.policies.empty()) line(ja ? "規制" : "policies", ja ? "該当なし" : "none of the selected policies names this manufacturer");
+    for (const auto& f : r.policies) {
+      std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
+      std::printf("      %s\n", f.detail.c_str());
+    }
+    if (r.cves.empty() && !r.model.empty()) line("CVE", ja ? "このデータにある既知の脆弱性はありません" : "no known CVE of this model line in the data");
+    for (const auto& c : r.cves) {
+      std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
+                  c.kev_added.empty() ? "" : (std::string(", KEV ") + c.kev_added).c_str(), c.title.c_str());
+      std::printf("      %s%s%s; %s %s\n", ja ? "ファームウェア次第" : "depends on firmware",
+                  c.affected.empty() ? "" : (ja ? "（影響範囲 " : " (affected "),
+                  c.affected.empty() ? "" : (c.affected + (ja ? "）" : ")")).c_str(), ja ? "修正版：" : "fixed in:",
+                  c.fixed.empty() ? (ja ? "勧告を参照" : "see the advisory") : c.fixed.c_str());
+    }
+    std::printf("\n");
+  }
+  if (opts.json) std::printf("%s\n", out.dump(2).c_str());
+  return 0;
+}
+
+}  // namespace anshin::cli
