@@ -1,6 +1,6 @@
 // `anshin lookup TEXT... [--json]`: offline pre-purchase lookup (src/assess/lookup.h). Text or JSON
-// (anshin.lookup/1) on stdout. Exit 0 when every query was recognised, 1 on bad usage, 4 never: an unknown
-// query is an answer ("not in the knowledge base"), so the status stays 0.
+// (anshin.lookup/1) on stdout. Exit 0 (an unknown query is an answer: "not in the knowledge base"),
+// 1 on bad usage.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>

@@ -46,7 +46,7 @@ int run_report(const ReportOptions& o) {
   if (o.format == "json") {
     body = report::to_json(*snap);
   } else if (o.format == "csv") {
-    body = report::render_csv(*snap, report::CsvOptions{.lang = *lang});
+    body = report::render_csv(*snap, report::CsvOptions{.lang = *lang, .excel = o.excel});
   } else if (o.format == "html") {
     body = report::render_html(*snap, report::HtmlOptions{.lang = *lang});
   } else {

@@ -64,6 +64,7 @@ struct ReportOptions {
   std::string format;           // json, csv or html
   std::string lang;             // "" = from LANG
   std::string out;              // "" or "-" = stdout
+  bool excel = false;           // csv: UTF-8 BOM + CRLF
 };
 
 struct DiffOptions {

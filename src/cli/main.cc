@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "csv", "html"}));
   r->add_option("--lang", report.lang, "ja or en (default from LANG)");
   r->add_option("-o,--output", report.out, "write to FILE (default: stdout)");
+  r->add_flag("--excel", report.excel, "CSV for Excel: UTF-8 with BOM and CRLF (Japanese Excel opens it)");
   r->callback([&] { run = [&] { return run_report(report); }; });
 
   DiffOptions diff;
