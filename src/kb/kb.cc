@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <deque>
 #include <fstream>
 #include <set>
@@ -142,6 +143,7 @@ struct Rule {
   int groups = 0;
   std::vector<std::pair<std::string, SetValue>> set;
   double weight = 0.5;
+  bool supporting_only = false;
   std::vector<Example> examples;
 };
 
@@ -157,6 +159,17 @@ int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1
 std::optional<std::string> scalar(const YAML::Node& n) {
   if (!n || !n.IsScalar()) return std::nullopt;
   return n.as<std::string>();
+}
+
+// YAML 1.2 core booleans only ("true"/"false", any case); anything else is nullopt.
+std::optional<bool> boolean(const YAML::Node& n) {
+  auto s = scalar(n);
+  if (!s) return std::nullopt;
+  std::string l;
+  for (char c : *s) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (l == "true") return true;
+  if (l == "false") return false;
+  return std::nullopt;
 }
 
 // Highest $N referenced in a template (-1 when none). "$$" is a literal dollar.
@@ -337,7 +350,7 @@ class Loader {
     for (const auto& e : list) {
       int line = line_of(e);
       if (!e.IsMap()) { d_.error(f.path, line, "a vendor must be a mapping"); continue; }
-      unknown_keys(f, e, {"id", "name", "kind", "hq", "aliases", "oem_of", "notes", "sources"}, "vendor");
+      unknown_keys(f, e, {"id", "name", "kind", "hq", "aliases", "oem_of", "notes", "sources", "white_label"}, "vendor");
       Vendor v;
       v.id = scalar(e["id"]).value_or("");
       v.name = scalar(e["name"]).value_or("");
@@ -346,6 +359,13 @@ class Loader {
       v.notes = scalar(e["notes"]).value_or("");
       v.aliases = string_list(f, e["aliases"], "aliases");
       string_list(f, e["sources"], "sources");
+      if (YAML::Node wl = e["white_label"]) {
+        auto b = boolean(wl);
+        if (!b) d_.error(f.path, line_of(wl), "vendor '" + v.id + "': white_label must be true or false");
+        else v.white_label = *b;
+        if (v.white_label && v.kind != "manufacturer")
+          d_.error(f.path, line_of(wl), "vendor '" + v.id + "': only a manufacturer can be white_label");
+      }
       if (v.id.empty()) { d_.error(f.path, line, "vendor without id"); continue; }
       bool id_ok = std::all_of(v.id.begin(), v.id.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -439,7 +459,8 @@ class Loader {
   std::unique_ptr<Rule> load_rule(const SourceFile& f, const YAML::Node& e, double preference) {
     int line = line_of(e);
     if (!e.IsMap()) { d_.error(f.path, line, "a fingerprint must be a mapping"); return nullptr; }
-    unknown_keys(f, e, {"id", "pattern", "flags", "set", "weight", "description", "source", "examples"}, "fingerprint");
+    unknown_keys(f, e, {"id", "pattern", "flags", "set", "weight", "supporting_only", "description", "source", "examples"},
+                 "fingerprint");
     auto r = std::make_unique<Rule>();
     r->file = f.path;
     r->line = line;
@@ -453,6 +474,11 @@ class Loader {
     if (YAML::Node w = e["weight"]) {
       try { r->weight = w.as<double>(); } catch (const YAML::Exception&) { d_.error(f.path, line_of(w), "weight must be a number"); }
       if (r->weight < 0 || r->weight > 1) d_.error(f.path, line_of(w), "rule '" + r->id + "': weight must be within 0..1");
+    }
+    if (YAML::Node so = e["supporting_only"]) {
+      auto b = boolean(so);
+      if (!b) d_.error(f.path, line_of(so), "rule '" + r->id + "': supporting_only must be true or false");
+      else r->supporting_only = *b;
     }
     for (const auto& flag : string_list(f, e["flags"], "flags")) {
       if (flag == "icase") r->icase = true;
@@ -515,6 +541,8 @@ class Loader {
         r->set.emplace_back(k, std::move(sv));
       }
     }
+    if (r->supporting_only && std::none_of(r->set.begin(), r->set.end(), [](const auto& kv) { return is_vendor_key(kv.first); }))
+      d_.error(f.path, line, "rule '" + r->id + "': supporting_only needs hw.vendor or hw.brand (it supports a vendor)");
     // examples
     YAML::Node ex = e["examples"];
     if (!ex || !ex.IsSequence() || ex.size() == 0 || ex.size() > 20) {
@@ -724,6 +752,7 @@ std::vector<Match> KnowledgeBase::match(const Observation& obs) const {
     m.rule_id = r->id;
     m.file = r->file;
     m.weight = r->weight;
+    m.supporting_only = r->supporting_only;
     m.observation = obs;
     out.push_back(std::move(m));
   }

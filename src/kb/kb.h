@@ -65,6 +65,9 @@ struct Vendor {
   std::vector<std::string> aliases;
   std::vector<OemEdge> oem_of;
   std::string notes;
+  // A white-label maker (boards sold under many unknown labels, vendors.md §1/§2: Xiongmai, Raysharp):
+  // manufacturer-level tells alone say nothing about the label on the box, so the brand stays unknown.
+  bool white_label = false;
 };
 
 // One step of an OEM chain: `from` is built by `to`. `strength` is the weakest edge on the path from
@@ -110,6 +113,9 @@ struct Match {
   std::string file;                          // the rule's file, for evidence and debugging
   std::map<std::string, std::string> set;    // captures substituted; vendor values are vocabulary ids
   double weight = 0.5;                       // 0..1: how strongly the rule implies its vendor
+  // The rule's vendor tell only supports a vendor other evidence names (an open port): it never names
+  // a manufacturer or brand alone (docs/kb-format.md `supporting_only`, docs/verdict.md rule 2).
+  bool supporting_only = false;
   Observation observation;                   // what matched
 };
 

@@ -148,6 +148,13 @@ TEST(KbVerifyFixtures, MissingExamplesAndUnknownAttribute) {
   EXPECT_TRUE(has(d, "bad_no_examples.yaml", "needs 1-20 examples")) << dump(d);
   EXPECT_TRUE(has(d, "bad_no_examples.yaml", "cannot set 'hw.category'")) << dump(d);
 }
+TEST(KbVerifyFixtures, SupportingOnlyNeedsAVendorAndABoolean) {
+  auto d = verify_with_fixture({"bad_supporting_only.yaml"});
+  EXPECT_TRUE(has(d, "bad_supporting_only.yaml", "rule 'bad-supporting-no-vendor': supporting_only needs hw.vendor or hw.brand", 3))
+      << dump(d);
+  EXPECT_TRUE(has(d, "bad_supporting_only.yaml", "rule 'bad-supporting-not-bool': supporting_only must be true or false", 15))
+      << dump(d);
+}
 TEST(KbVerifyFixtures, AllProblemsAreReportedInOneRun) {
   auto d = verify_with_fixture({"bad_arity.yaml", "bad_duplicate_id.yaml", "bad_example_mismatch.yaml", "bad_expect.yaml",
                                 "bad_regex.yaml", "bad_shadowed.yaml", "bad_unknown_key.yaml", "bad_unknown_vendor.yaml"});
@@ -175,6 +182,38 @@ TEST(KbVerifyFixtures, VocabularyErrors) {
   EXPECT_NE(all.find("alias 'acme' of 'relabel' already names 'acme'"), std::string::npos) << all;
   EXPECT_NE(all.find("strength must be S, M or W"), std::string::npos) << all;
   EXPECT_NE(all.find("names unknown vendor id 'nobody'"), std::string::npos) << all;
+}
+
+TEST(KbVerifyFixtures, WhiteLabelIsABooleanOfAManufacturer) {
+  std::vector<SourceFile> files = {
+      {"kb.yaml", "kb.yaml", "kb_version: \"t\"\nformat_version: 1\n"},
+      {"fields.yaml", "vocab/fields.yaml", "fields:\n  - { key: http.title, probe: http, status: emitted, description: t }\n"},
+      {"vendors.yaml", "vocab/vendors.yaml",
+       "vendors:\n"
+       "  - { id: boards, name: Boards, kind: manufacturer, white_label: true }\n"
+       "  - { id: odd, name: Odd, kind: manufacturer, white_label: perhaps }\n"
+       "  - { id: label, name: Label, kind: brand, white_label: true, oem_of: [{ vendor: boards, strength: M, sources: [s] }] }\n"}};
+  Diagnostics d;
+  EXPECT_FALSE(KnowledgeBase::verify_sources(files, d));
+  std::string all = dump(d);
+  EXPECT_NE(all.find("vendor 'odd': white_label must be true or false"), std::string::npos) << all;
+  EXPECT_NE(all.find("vendor 'label': only a manufacturer can be white_label"), std::string::npos) << all;
+  EXPECT_EQ(all.find("'boards'"), std::string::npos) << all;
+}
+
+TEST(KbVocab, WhiteLabelMakersAndSupportingOnlyPorts) {
+  const auto& v = shipped()->vocab();
+  EXPECT_TRUE(v.find("xiongmai")->white_label);
+  EXPECT_TRUE(v.find("raysharp")->white_label);
+  EXPECT_FALSE(v.find("hikvision")->white_label);
+  for (const char* port : {"8000", "37777", "9000"}) {
+    auto m = shipped()->match(obs("tcp.open", port));
+    ASSERT_EQ(m.size(), 1u) << port;
+    EXPECT_TRUE(m[0].supporting_only) << port;
+  }
+  auto m = shipped()->match(obs("http.header.server", "App-webs/"));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_FALSE(m[0].supporting_only);
 }
 
 TEST(KbLoad, LoadRefusesABrokenKnowledgeBase) {

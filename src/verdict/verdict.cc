@@ -222,15 +222,38 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
   }
   // Note: `matches` is not resized below, so pointers into it stay valid.
 
+  // A supporting-only tell (an open port) never names a vendor alone: it counts only for a vendor that a
+  // non-supporting match names at the same level (manufacturer or brand). Unsupported ones imply nothing
+  // and are dropped, so a Reolink's ONVIF port 8000 does not show up as "Hikvision".
+  auto vendor_level = [&](const kb::Match& m, const char* key) -> std::pair<const kb::Vendor*, bool /*maker*/> {
+    auto it = m.set.find(key);
+    if (it == m.set.end()) return {nullptr, false};
+    const kb::Vendor* vendor = vocab.find(it->second);
+    if (vendor == nullptr || vendor->kind == "component") return {nullptr, false};
+    return {vendor, key == kVendorKey && vendor->kind != "brand"};
+  };
+  {
+    std::set<std::pair<std::string, bool>> named;
+    for (const auto& m : matches) {
+      if (m.supporting_only) continue;
+      for (const char* key : {kVendorKey, kBrandKey})
+        if (auto [vendor, maker] = vendor_level(m, key); vendor != nullptr) named.insert({vendor->id, maker});
+    }
+    for (auto& m : matches) {
+      if (!m.supporting_only) continue;
+      for (const char* key : {kVendorKey, kBrandKey}) {
+        auto [vendor, maker] = vendor_level(m, key);
+        if (vendor == nullptr || !named.count({vendor->id, maker})) m.set.erase(key);
+      }
+    }
+  }
+
   // 2. vendor scores
   RuleTable maker_rules, brand_rules;
   for (const auto& m : matches) {
     for (const char* key : {kVendorKey, kBrandKey}) {
-      auto it = m.set.find(key);
-      if (it == m.set.end()) continue;
-      const kb::Vendor* vendor = vocab.find(it->second);
-      if (vendor == nullptr || vendor->kind == "component") continue;
-      bool maker_level = key == kVendorKey && vendor->kind != "brand";
+      auto [vendor, maker_level] = vendor_level(m, key);
+      if (vendor == nullptr) continue;
       add(maker_level ? maker_rules : brand_rules, vendor->id, m);
     }
   }
@@ -294,7 +317,9 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
       confidence = brand->score;
     }
   } else if (maker_id && !brand_id) {
-    brand_id = maker_id;
+    // the label is the maker's own, unless the maker is a white-label board supplier (brand unknown)
+    const kb::Vendor* mv = vocab.find(*maker_id);
+    if (mv == nullptr || !mv->white_label) brand_id = maker_id;
   }
 
   // a second, unrelated manufacturer with a substantial score

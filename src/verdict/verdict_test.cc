@@ -355,6 +355,7 @@ TEST_F(VerdictLab, OtherMakers) {
   expect_verdict(decide(testing::sony_host(), kb()), {Category::kCamera, "Sony", "Sony", {}, {}, {}});
   Device x = decide(testing::xiongmai_host(), kb());
   EXPECT_EQ(x.verdict.manufacturer, "Xiongmai") << dump(x);
+  EXPECT_FALSE(x.verdict.brand.has_value());  // white-label boards: the label on the box is unknown
   EXPECT_EQ(x.verdict.model, "50H20L");
   EXPECT_EQ(x.verdict.firmware, "V4.02.R11.34500140.10010.140200");
   EXPECT_EQ(x.verdict.serial, "0e4f001217000050");
@@ -442,9 +443,16 @@ TEST_F(VerdictLab, LoneWeakTellsGiveLowConfidence) {
   EXPECT_NE(find_source(oui, "mac.oui"), nullptr);
   EXPECT_EQ(oui.mac, "44:19:b6:12:34:56");
 
-  Device port = decide(HostBuilder().tcp({37777}).build(), kb());
-  EXPECT_EQ(port.verdict.manufacturer, "Dahua") << dump(port);
-  EXPECT_LT(port.verdict.confidence, 0.5);
+  // an open port only supports a vendor other evidence names: alone it names nobody
+  for (uint16_t p : {37777, 8000, 9000}) {
+    Device port = decide(HostBuilder().tcp({p}).build(), kb());
+    SCOPED_TRACE(dump(port));
+    EXPECT_FALSE(port.verdict.manufacturer.has_value());
+    EXPECT_FALSE(port.verdict.brand.has_value());
+    EXPECT_EQ(port.verdict.confidence, 0.0);
+    EXPECT_EQ(port.verdict.category, Category::kOther);
+    EXPECT_EQ(find_source(port, "tcp.open"), nullptr);  // an unsupported port tell implies nothing
+  }
 
   // a locally administered (randomised) MAC carries no vendor
   Device local = decide(HostBuilder().mac("46:19:b6:12:34:56").tcp({80}).build(), kb());
@@ -554,6 +562,66 @@ fingerprints:
   EXPECT_EQ(t.verdict.manufacturer, "Axis");
   EXPECT_EQ(t.verdict.conflicts.size(), 2u);  // manufacturers and models disagree
   EXPECT_LT(t.verdict.confidence, 0.6);
+}
+
+TEST_F(VerdictLab, PortTellsSupportOnlyANamedVendor) {
+  // port 37777 adds to the Dahua an RTSP server string names (noisy-OR), and is cited
+  HostRecord rtsp_only = HostBuilder().tcp({554}).svc("rtsp", 554, "rtsp", {{"rtsp.header.server", "Rtsp Server/3.0"}}).build();
+  HostRecord with_port =
+      HostBuilder().tcp({554, 37777}).svc("rtsp", 554, "rtsp", {{"rtsp.header.server", "Rtsp Server/3.0"}}).build();
+  Device a = decide(rtsp_only, kb()), b = decide(with_port, kb());
+  SCOPED_TRACE(dump(b));
+  EXPECT_EQ(b.verdict.manufacturer, "Dahua");
+  EXPECT_GT(b.verdict.confidence, a.verdict.confidence);
+  ASSERT_NE(find_source(b, "tcp.open"), nullptr);
+  EXPECT_EQ(find_source(b, "tcp.open")->rule, "port-37777-dahua");
+
+  // a Reolink (stream path, Baichuan port 9000) with ONVIF on 8000: 8000 supports nobody named, so no
+  // Hikvision anywhere in the verdict or its evidence
+  HostRecord reolink = HostBuilder()
+                           .tcp({80, 554, 8000, 9000})
+                           .svc("rtsp", 554, "rtsp", {{"rtsp.describe.status", "401"}, {"rtsp.describe.path", "/h264Preview_01_main"}})
+                           .build();
+  Device r = decide(reolink, kb());
+  SCOPED_TRACE(dump(r));
+  EXPECT_EQ(r.verdict.manufacturer, "Reolink");
+  EXPECT_EQ(r.verdict.brand, "Reolink");
+  EXPECT_FALSE(has_evidence(r, "manufacturer", "Hikvision"));
+  EXPECT_TRUE(r.verdict.conflicts.empty());
+  const Evidence* port = find_source(r, "tcp.open");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->rule, "port-9000-reolink");
+}
+
+TEST(VerdictTinyKb, SupportingOnlyRuleNeverNamesAVendorAlone) {
+  auto k = tiny(R"(matches: http.title
+fingerprints:
+  - id: t-weak
+    description: test
+    pattern: '^WEAK$'
+    set: { hw.vendor: axis }
+    weight: 0.9
+    supporting_only: true
+    source: test
+    examples: [ { value: 'WEAK' } ]
+  - id: t-ax
+    description: test
+    pattern: '^AX$'
+    set: { hw.vendor: axis }
+    weight: 0.5
+    source: test
+    examples: [ { value: 'AX' } ]
+)");
+  ASSERT_TRUE(k);
+  Device alone = decide(HostBuilder().svc("http", 80, "http", {{"http.title", "WEAK"}}).build(), *k);
+  EXPECT_FALSE(alone.verdict.manufacturer.has_value()) << dump(alone);
+  Device both = decide(HostBuilder()
+                           .svc("http", 80, "http", {{"http.title", "WEAK"}})
+                           .svc("http", 81, "http", {{"http.title", "AX"}})
+                           .build(),
+                       *k);
+  EXPECT_EQ(both.verdict.manufacturer, "Axis") << dump(both);
+  EXPECT_DOUBLE_EQ(both.verdict.confidence, 0.95);  // 1 - 0.1 x 0.5
 }
 }  // namespace
 }  // namespace anshin::verdict
