@@ -108,8 +108,8 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
   if (v.manufacturer_id && res.brand_id && *res.brand_id != *v.manufacturer_id) {
     for (const auto& l : vocab.oem_chain(*res.brand_id))
       if (l.to == *v.manufacturer_id) {
-        res.relation = std::string(ja ? "OEM 関係（根拠の強さ " : "OEM relation (evidence ") + kb::strength_name(l.strength) +
-                       (ja ? "）：" : "): ");
+        res.relation = std::string(ja ? "根拠の強さ " : "evidence ") + kb::strength_name(l.strength) +
+                       (ja ? "：" : ": ");
         if (l.edge)
           for (size_t i = 0; i < l.edge->sources.size(); ++i) res.relation += (i ? "; " : "") + l.edge->sources[i];
         break;
@@ -122,6 +122,9 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
   }
 
   res.policies = as.assess_policies(v, opts);
+  std::stable_sort(res.policies.begin(), res.policies.end(), [](const Finding& a, const Finding& b) {
+    return a.severity != b.severity ? a.severity > b.severity : a.id < b.id;
+  });
 
   // CVEs of the model line: the firmware decides.
   if (v.model) {

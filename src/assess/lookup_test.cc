@@ -46,7 +46,7 @@ TEST(AssessLookup, RelabelledBrands) {
   ASSERT_TRUE(annke.known);
   EXPECT_EQ(annke.brand, "Annke");
   EXPECT_EQ(annke.manufacturer, "Hikvision");
-  EXPECT_NE(annke.relation.find("evidence M"), std::string::npos) << annke.relation;
+  EXPECT_NE(annke.relation.find("evidence M:"), std::string::npos) << annke.relation;
   EXPECT_TRUE(HasPolicy(annke, "policy.us.ndaa-889"));
   auto lorex = lookup(A(), "Lorex E891AB", {});
   EXPECT_EQ(lorex.manufacturer, "Dahua");

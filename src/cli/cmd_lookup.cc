@@ -75,7 +75,11 @@ int run_lookup(const LookupOptions& opts) {
       continue;
     }
     auto line = [](const char* label, const std::string& v) {
-      if (!v.empty()) std::printf("  %-14s %s\n", label, text::escape_for_terminal(v).c_str());
+      if (v.empty()) return;
+      std::string l = label;
+      size_t w = text::display_width(l);
+      if (w < 14) l.append(14 - w, ' ');
+      std::printf("  %s %s\n", l.c_str(), text::escape_for_terminal(v).c_str());
     };
     line(ja ? "製造元" : "manufacturer", r.manufacturer.empty() ? (ja ? "不明" : "unknown") : r.manufacturer);
     line(ja ? "ブランド" : "brand", r.brand);
