@@ -12,6 +12,7 @@ const std::vector<std::unique_ptr<Probe>>& registry() {
     v.push_back(make_hikvision_probe());  // first web port: ISAPI deviceInfo, login page
     v.push_back(make_dahua_probe());      // first web port: magicBox CGI, RPC2_Login challenge
     v.push_back(make_axis_probe());       // first web port: VAPIX basic device info
+    v.push_back(make_paths_probe());      // first web port: vendor API paths that exist behind a login
     return v;
   }();
   return probes;
