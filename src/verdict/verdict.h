@@ -15,7 +15,9 @@
 //       - brand evidence only: the manufacturer follows the brand's oem_of chain when the chain is S or M
 //         (an evidence entry "kb.oem_of" cites the edge and its sources; confidence = brand score x 0.95
 //         for S, x 0.8 for M); else the brand itself when its vocabulary kind is "manufacturer"; else null.
-//       - manufacturer evidence only: brand = manufacturer.
+//       - manufacturer evidence only: brand = manufacturer (null when the maker is white_label).
+//       - supporting-only tells (open ports) count only for a vendor a non-supporting match names at the
+//         same level; alone they imply nothing.
 //       - a brand on the manufacturer's oem chain is a consistent relabel (cited with a kb.oem_of entry);
 //         when both the manufacturer's own name and a relabel brand are seen at brand level, the relabel
 //         wins (firmware leaks the OEM's name, only a relabeller writes its own).
