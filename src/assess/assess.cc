@@ -673,7 +673,11 @@ Finding Assessor::default_credentials_finding(std::string_view service, uint16_t
 std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const {
   auto out = assess_policies(device.verdict, opts);
   for (auto& f : assess_cves(device.verdict, opts)) out.push_back(std::move(f));
-  for (auto& f : assess_hygiene(host, opts)) out.push_back(std::move(f));
+  for (auto& f : assess_hygiene(host, opts)) {
+    // An ordinary web server (category "other": nginx, printers) is not a camera's web admin.
+    if (f.id == "exposure.http-cleartext" && device.verdict.category == Category::kOther) continue;
+    out.push_back(std::move(f));
+  }
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     return a.id < b.id;

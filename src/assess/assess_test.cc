@@ -462,6 +462,16 @@ TEST(AssessDevice, AnnkeContractExample) {
   EXPECT_EQ(r.total, fs.size());
 }
 
+TEST(AssessDevice, NonCameraHostKeepsExposureButNotWebAdmin) {
+  Device d;
+  d.verdict.category = Category::kOther;
+  HostRecord h;
+  h.open_tcp_ports = {23, 80};
+  h.services.push_back(Svc("http", 80, {{"http.status", "200"}, {"http.header.server", "nginx"}}));
+  h.services.push_back(Svc("ssdp", 1900, {{"ssdp.server", "Linux/5.10 UPnP/1.0 MiniUPnPd/2.2"}}));
+  EXPECT_EQ(Ids(A().assess(d, h, Opts())), (std::set<std::string>{"exposure.telnet", "exposure.upnp"}));
+}
+
 TEST(AssessDevice, EveryContractIdHasEnAndJaTexts) {
   for (const auto& id : contract_finding_ids()) {
     if (id.rfind("policy.", 0) == 0) continue;
