@@ -394,7 +394,8 @@ std::vector<Finding> Assessor::assess_policies(const DeviceVerdict& verdict, con
   return out;
 }
 
-std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const AssessOptions& opts) const {
+std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const AssessOptions& opts,
+                                           const HostRecord* host) const {
   std::vector<Finding> out;
   if (!verdict.model) return out;  // no model, no CVE: never guess
   const auto& vocab = kb_->vocab();
@@ -404,7 +405,22 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
     if (!lin || lin->kind == LinkKind::kWeak) continue;  // OEM CVEs apply only through S/M relations
     const CveAffected* af = nullptr;
     const VersionRange* range = nullptr;
-    CveState st = evaluate_cve(cve, *verdict.model, verdict.firmware, &af, &range);
+    std::optional<std::string> firmware = verdict.firmware;
+    std::optional<Evidence> date_evidence;
+    if (host && firmware) {
+      auto keys = data_->firmware_date_keys.find(cve.vendor);
+      if (keys != data_->firmware_date_keys.end())
+        for (const auto& s : host->services)
+          for (const auto& o : s.observations)
+            if (!date_evidence && std::find(keys->second.begin(), keys->second.end(), o.key) != keys->second.end()) {
+              auto completed = with_build_date(cve.scheme, *firmware, text::trim(o.value));
+              if (completed != *firmware) {
+                firmware = completed;
+                date_evidence = evidence_of(o, s.port);
+              }
+            }
+    }
+    CveState st = evaluate_cve(cve, *verdict.model, firmware, &af, &range);
     if (st == CveState::kMiss) continue;
     Severity band = cvss_severity(cve.cvss);
     Severity sev = band;
@@ -418,7 +434,7 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
     }
     if (st != CveState::kHit) sev = band >= Severity::kHigh ? Severity::kMedium : Severity::kLow;
     bool relabel = lin->kind != LinkKind::kDirect || lin->from != lin->target;
-    std::string fw = verdict.firmware.value_or("");
+    std::string fw = firmware.value_or("");
     Args args = {
         {"chain", chain_text(r, vocab, verdict, *lin)},
         {"relabel", relabel ? r.frag("cve.relabel_note", {{"manufacturer", display_name(vocab, cve.vendor)}}) : ""},
@@ -439,6 +455,7 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
     for (const auto& ref : cve.references)
       if (std::find(f.references.begin(), f.references.end(), ref) == f.references.end()) f.references.push_back(ref);
     f.evidence = verdict_evidence(verdict, {"model", "firmware"}, 6);
+    if (date_evidence) f.evidence.push_back(*date_evidence);
     out.push_back(std::move(f));
   }
   return out;
@@ -672,7 +689,7 @@ Finding Assessor::default_credentials_finding(std::string_view service, uint16_t
 
 std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const {
   auto out = assess_policies(device.verdict, opts);
-  for (auto& f : assess_cves(device.verdict, opts)) out.push_back(std::move(f));
+  for (auto& f : assess_cves(device.verdict, opts, &host)) out.push_back(std::move(f));
   for (auto& f : assess_hygiene(host, opts)) {
     // An ordinary web server (category "other": nginx, printers) is not a camera's web admin.
     if (f.id == "exposure.http-cleartext" && device.verdict.category == Category::kOther) continue;

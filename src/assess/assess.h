@@ -86,7 +86,9 @@ class Assessor {
   std::vector<Finding> assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
 
   std::vector<Finding> assess_policies(const DeviceVerdict& verdict, const AssessOptions& opts) const;
-  std::vector<Finding> assess_cves(const DeviceVerdict& verdict, const AssessOptions& opts) const;
+  // With `host`, a firmware without a build date is completed from the vendor's firmware_date_keys observations.
+  std::vector<Finding> assess_cves(const DeviceVerdict& verdict, const AssessOptions& opts,
+                                   const HostRecord* host = nullptr) const;
   std::vector<Finding> assess_hygiene(const HostRecord& host, const AssessOptions& opts) const;
 
   // The text of auth.default-credentials (the check itself is intrusive and lives elsewhere): `service`

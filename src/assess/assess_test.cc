@@ -340,6 +340,20 @@ TEST(CveFindings, FirmwareUnknownIsPossibleAtLowerSeverity) {
   ExpectRendered(*g);
 }
 
+TEST(CveFindings, BuildDateFromASeparateObservation) {
+  auto v = V("dahua", nullptr, "IPC-HDW3441T-ZAS", "2.800.0000000.16.R");
+  HostRecord h;
+  h.services.push_back(Svc("dahua", 80, {{"dahua.build_date", "2020-10-19"}}));
+  auto without = A().assess_cves(v, Opts());
+  auto with = A().assess_cves(v, Opts(), &h);
+  ASSERT_TRUE(Find(without, "cve.CVE-2021-33044"));
+  ASSERT_TRUE(Find(with, "cve.CVE-2021-33044"));
+  EXPECT_EQ(Find(without, "cve.CVE-2021-33044")->severity, Severity::kMedium);
+  EXPECT_EQ(Find(with, "cve.CVE-2021-33044")->severity, Severity::kCritical);  // 9.8 + KEV
+  EXPECT_EQ(Find(with, "cve.CVE-2021-33044")->evidence.back().source, "dahua.build_date");
+  EXPECT_FALSE(Find(with, "cve.CVE-2021-33045"));  // built after 2020-05-01
+}
+
 TEST(CveFindings, ModelOnlyAndUncertain) {
   auto fs = A().assess_cves(V("dahua", nullptr, "IPC-HFW4431R-Z", "2.622.0000000.31.R"), Opts());
   EXPECT_EQ(Ids(fs), std::set<std::string>{"cve.CVE-2017-7927"});

@@ -141,7 +141,7 @@ void load_policy(Ctx& c, const YAML::Node& root, AssessData& d) {
 }
 
 void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
-  check_keys(c, root, {"vendor", "scheme", "scheme_examples", "cves", "source"}, "CVE file");
+  check_keys(c, root, {"vendor", "scheme", "scheme_examples", "cves", "source", "firmware_date_keys"}, "CVE file");
   std::string vendor = str(root, "vendor");
   auto scheme = parse_scheme(str(root, "scheme"));
   if (vendor.empty()) c.error(root, "a CVE file needs 'vendor:'");
@@ -149,6 +149,7 @@ void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
   if (d.vendor_schemes.count(vendor) && d.vendor_schemes[vendor] != *scheme)
     c.error(root, "vendor " + vendor + " has two different schemes");
   d.vendor_schemes[vendor] = *scheme;
+  for (auto& k : strs(root, "firmware_date_keys")) d.firmware_date_keys[vendor].push_back(k);
   for (const auto& e : root["scheme_examples"]) {
     SchemeExample ex;
     ex.scheme = *scheme;

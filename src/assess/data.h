@@ -165,6 +165,7 @@ struct AssessData {
   std::vector<Cve> cves;
   std::vector<SchemeExample> scheme_examples;
   std::map<std::string, Scheme> vendor_schemes;       // vendor id -> scheme
+  std::map<std::string, std::vector<std::string>> firmware_date_keys;  // vendor id -> observation keys with a build date
   std::map<std::string, FindingText> findings;        // by id
   std::map<std::string, Text> fragments;              // reusable sentence parts, by key
   std::vector<std::string> default_certificate_rules; // KB tls.cert.subject rule ids of shared default certs

@@ -213,6 +213,25 @@ std::string format_build_date(int d) {
   return buf;
 }
 
+std::string with_build_date(Scheme scheme, std::string_view firmware, std::string_view date_text) {
+  std::string fw(firmware);
+  auto v = parse_version(scheme, firmware);
+  if (!v || v->build_date != 0 || scheme == Scheme::kDotted) return fw;
+  std::string d(date_text);
+  std::optional<ParsedVersion> pd;
+  if (scheme == Scheme::kHikvisionBuild) {
+    pd = parse_version(scheme, d.find("build") == std::string::npos ? "build " + d : d);
+    if (!pd || pd->build_date == 0) return fw;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " build %02d%02d%02d", (pd->build_date / 10000) % 100, (pd->build_date / 100) % 100,
+                  pd->build_date % 100);
+    return fw + buf;
+  }
+  pd = parse_version(scheme, d);
+  if (!pd || pd->build_date == 0) return fw;
+  return fw + ",build:" + format_build_date(pd->build_date);
+}
+
 RangeResult in_range(Scheme scheme, const ParsedVersion& v, const VersionRange& r) {
   bool unknown = false;
   auto check = [&](const std::string& bound, auto ok) {

@@ -37,6 +37,11 @@ std::optional<int> compare(Scheme scheme, const ParsedVersion& a, const ParsedVe
 // Convenience: parses both; nullopt when either does not parse or they are not comparable.
 std::optional<int> compare(Scheme scheme, std::string_view a, std::string_view b);
 
+// The firmware text with a build date from a separate observation (ISAPI firmwareReleasedDate "build 170725",
+// Dahua magicBox ",build:2017-08-29" split off by the probe) appended in the scheme's own form, so it parses
+// with its date. Unchanged when the firmware already has a date or the date text does not parse.
+std::string with_build_date(Scheme scheme, std::string_view firmware, std::string_view date_text);
+
 // "2017-01-23" style rendering of a yyyymmdd build date ("" for 0).
 std::string format_build_date(int yyyymmdd);
 

@@ -44,6 +44,17 @@ TEST(VersionDotted, Compares) {
   EXPECT_EQ(compare(Scheme::kDotted, "1.06.01 Hotfix", "1.6.1"), 0);
 }
 
+TEST(VersionBuildDate, CompletesFirmwareFromASeparateDate) {
+  EXPECT_EQ(with_build_date(Scheme::kHikvisionBuild, "V5.5.0", "build 170725"), "V5.5.0 build 170725");
+  EXPECT_EQ(with_build_date(Scheme::kHikvisionBuild, "V5.5.0", "170725"), "V5.5.0 build 170725");
+  EXPECT_EQ(with_build_date(Scheme::kHikvisionBuild, "V5.5.0 build 170101", "build 170725"), "V5.5.0 build 170101");
+  EXPECT_EQ(with_build_date(Scheme::kDahuaBuild, "2.622.0000000.31.R", "2017-08-29"), "2.622.0000000.31.R,build:2017-08-29");
+  EXPECT_EQ(with_build_date(Scheme::kDahuaBuild, "2.622.0000000.31.R", "soon"), "2.622.0000000.31.R");
+  auto v = parse_version(Scheme::kDahuaBuild, with_build_date(Scheme::kDahuaBuild, "2.800.0000000.16.R", "2020-10-19"));
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->build_date, 20201019);
+}
+
 TEST(VersionRangeCheck, TriState) {
   VersionRange r{"V5.2.0 build 140721", "", "V5.4.0 build 160530", ""};
   auto in = *parse_version(Scheme::kHikvisionBuild, "V5.3.0 build 150101");
