@@ -383,6 +383,27 @@ TEST(CveFindings, NoneForCleanOrUnrelatedDevices) {
   EXPECT_TRUE(A().assess_cves(V("bosch", nullptr, "DS-2CD2043G0-I", "V5.5.0 build 170725"), Opts()).empty());
 }
 
+TEST(CveFindings, EveryExampleRendersInBothLanguages) {
+  size_t rendered = 0;
+  for (const auto& c : A().data().cves)
+    for (const auto& ex : c.examples) {
+      DeviceVerdict v = V(c.vendor.c_str(), nullptr, ex.model.c_str(), ex.firmware ? ex.firmware->c_str() : nullptr);
+      for (const char* lang : {"en", "ja"}) {
+        auto fs = A().assess_cves(v, Opts(lang));
+        const Finding* f = Find(fs, "cve." + c.id);
+        EXPECT_EQ(f != nullptr, ex.expect != "miss") << c.id << " " << ex.model;
+        if (!f) continue;
+        ExpectRendered(*f);
+        EXPECT_FALSE(f->references.empty());
+        if (ex.expect == "possible") {
+          EXPECT_LE(f->severity, Severity::kMedium) << c.id << " " << ex.model;
+        }
+        ++rendered;
+      }
+    }
+  EXPECT_GT(rendered, 50u);
+}
+
 TEST(CveFindings, SeverityBands) {
   EXPECT_EQ(cvss_severity(9.8), Severity::kCritical);
   EXPECT_EQ(cvss_severity(7.5), Severity::kHigh);
