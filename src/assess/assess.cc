@@ -445,8 +445,10 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
         {"model", *verdict.model},
         {"firmware", fw.empty() ? r.frag("cve.firmware_not_learned") : fw},
         {"range", range ? range_text(*range) : r.frag("cve.no_range")},
-        {"range_note", range && !range->note.empty() ? range->note : r.frag("cve.no_range_note")},
-        {"fixed", af && !af->fixed.empty() ? af->fixed : r.frag("cve.fixed_unknown")},
+        {"range_note", range && !range->note.empty()
+                           ? (opts.lang == "ja" && !range->note_ja.empty() ? range->note_ja : range->note)
+                           : r.frag("cve.no_range_note")},
+        {"fixed", af && !af->fixed.en.empty() ? af->fixed.get(opts.lang) : r.frag("cve.fixed_unknown")},
         {"advisory", cve.advisory.empty() ? cve.references.front() : cve.advisory},
         {"manufacturer", display_name(vocab, cve.vendor)}};
     Finding f = r.make("cve." + cve.id, "cve.*", variant, args, sev);

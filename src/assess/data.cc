@@ -199,7 +199,8 @@ void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
       check_keys(c, a, {"models", "families", "ranges", "fixed", "note"}, "affected entry");
       CveAffected af;
       af.line = line_of(a);
-      af.fixed = str(a, "fixed");
+      af.fixed = text(a, "fixed");
+      if (!af.fixed.en.empty() && af.fixed.ja.empty()) c.error(a, cve.id + ": fixed needs en and ja");
       af.note = str(a, "note");
       for (const auto& fam : strs(a, "families")) {
         ModelPattern mp{fam, false, compile(c, a, family_to_regex(fam))};
@@ -212,8 +213,10 @@ void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
       if (af.models.empty()) c.error(a, cve.id + ": an affected entry needs families or models");
       for (const auto& r : a["ranges"]) {
         check_keys(c, r, {"ge", "gt", "le", "lt", "uncertain", "note"}, "range");
+        Text note = text(r, "note");
         VersionRange vr{str(r, "ge"), str(r, "gt"), str(r, "le"), str(r, "lt"), str(r, "uncertain") == "true",
-                        str(r, "note")};
+                        note.en, note.ja};
+        if (!vr.note.empty() && vr.note_ja.empty()) c.error(r, cve.id + ": a range note needs en and ja");
         for (auto* b : {&vr.ge, &vr.gt, &vr.le, &vr.lt})
           if (!b->empty() && !parse_version(*scheme, *b)) c.error(r, cve.id + ": bound '" + *b + "' does not parse");
         if (vr.ge.empty() && vr.gt.empty() && vr.le.empty() && vr.lt.empty()) c.error(r, cve.id + ": empty range");

@@ -85,7 +85,7 @@ std::string family_to_regex(std::string_view family);
 struct CveAffected {
   std::vector<ModelPattern> models;
   std::vector<VersionRange> ranges;  // empty = the record gives no version bounds (model match only)
-  std::string fixed;                 // first fixed version, as text ("" = none stated)
+  Text fixed;                        // first fixed version, as text (empty = none stated)
   std::string note;
   int line = 0;
 };

@@ -144,7 +144,7 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
       if (af && !af->ranges.empty()) {
         for (const auto& r : af->ranges) c.affected += (c.affected.empty() ? "" : "; ") + range_text(r);
       }
-      c.fixed = af ? af->fixed : "";
+      c.fixed = af ? af->fixed.get(opts.lang) : "";
       c.advisory = cve.advisory.empty() ? cve.references.front() : cve.advisory;
       res.cves.push_back(std::move(c));
     }

@@ -49,7 +49,8 @@ std::string format_build_date(int yyyymmdd);
 struct VersionRange {
   std::string ge, gt, le, lt;
   bool uncertain = false;  // the data marks this range as not verified / approximate
-  std::string note;
+  std::string note;     // English
+  std::string note_ja;  // Japanese ("" = English shown)
 };
 
 enum class RangeResult { kOutside, kInside, kUnknown };
