@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -36,6 +37,20 @@ const std::vector<std::string>& builtin_template_vars() {
       "cseq", "relates_to", "uuid", "nonce", "realm", "date", "utc_iso", "year", "month", "day",
       "hour", "minute", "second", "message_id"};
   return v;
+}
+
+std::optional<std::string> hex_template(std::string_view name) {
+  if (name.substr(0, 4) != "hex:") return std::nullopt;
+  std::string digits;
+  for (char c : name.substr(4)) {
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    digits += c;
+  }
+  if (digits.empty() || digits.size() % 2) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < digits.size(); i += 2) out += static_cast<char>(std::stoi(digits.substr(i, 2), nullptr, 16));
+  return out;
 }
 
 std::vector<std::string> template_vars(std::string_view tpl) {
@@ -103,6 +118,17 @@ class Parser {
     if (v < lo || v > hi) fail(n, std::string(what) + " out of range " + std::to_string(lo) + ".." + std::to_string(hi));
     return static_cast<int>(v);
   }
+  long long_integer(const YAML::Node& n, const char* what, long lo, long hi) const {
+    if (!n.IsScalar()) fail(n, std::string(what) + " must be a number");
+    long v = 0;
+    try {
+      v = n.as<long>();
+    } catch (const YAML::Exception&) {
+      fail(n, std::string(what) + " must be a number");
+    }
+    if (v < lo || v > hi) fail(n, std::string(what) + " out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+    return v;
+  }
   std::vector<std::string> str_list(const YAML::Node& n, const char* what) const {
     std::vector<std::string> out;
     if (n.IsScalar()) {
@@ -154,12 +180,34 @@ class Parser {
     if (n["body"] && n["body_file"]) fail(n, "use either body or body_file");
     if (n["body"]) r.body = str(n["body"], "body");
     if (n["body_file"]) r.body = read_body_file(n["body_file"]);
-    if (n["content_length"]) r.content_length = n["content_length"].as<bool>();
+    if (n["content_length"]) r.content_length = boolean(n["content_length"], "content_length");
+    if (n["stream"]) {
+      const auto& st = n["stream"];
+      check_keys(st, {"header_lines", "repeat", "close_repeat", "times", "tail", "drip_ms", "reset_after"}, "stream");
+      auto& o = r.stream;
+      if (st["header_lines"]) o.header_lines = static_cast<uint64_t>(integer(st["header_lines"], "header_lines", 0, 2000000000));
+      if (st["repeat"]) o.repeat = str(st["repeat"], "repeat");
+      if (st["close_repeat"]) o.close_repeat = str(st["close_repeat"], "close_repeat");
+      if (st["times"]) o.times = static_cast<uint64_t>(integer(st["times"], "times", 0, 2000000000));
+      if (st["tail"]) o.tail = str(st["tail"], "tail");
+      if (st["drip_ms"]) o.drip_ms = integer(st["drip_ms"], "drip_ms", 0, 60000);
+      if (st["reset_after"]) o.reset_after = integer(st["reset_after"], "reset_after", 0, 2000000000);
+      if (o.times && o.repeat.empty() && o.close_repeat.empty()) fail(st, "stream: times needs repeat or close_repeat");
+    }
     return r;
   }
 
+  bool boolean(const YAML::Node& n, const char* what) const {
+    if (!n.IsScalar()) fail(n, std::string(what) + " must be true or false");
+    try {
+      return n.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(n, std::string(what) + " must be true or false");
+    }
+  }
+
   Response plain_response(const YAML::Node& n, int default_status, const char* what) const {
-    check_keys(n, {"status", "reason", "headers", "body", "body_file", "content_length"}, what);
+    check_keys(n, {"status", "reason", "headers", "body", "body_file", "content_length", "stream"}, what);
     return response(n, default_status);
   }
 
@@ -174,7 +222,7 @@ class Parser {
 
   Route route(const YAML::Node& n) const {
     check_keys(n, {"method", "path", "path_prefix", "query", "body_contains", "auth", "status", "reason", "headers",
-                   "body", "body_file", "content_length", "note"},
+                   "body", "body_file", "content_length", "stream", "note"},
                "route");
     Route r;
     r.line = n.Mark().line + 1;
@@ -285,14 +333,16 @@ class Parser {
         check_keys(n, {"kind", "port", "note"}, "silent service");
         break;
       case ServiceKind::kWsd:
-        check_keys(n, {"kind", "port", "types", "reply", "note"}, "wsd service");
+        check_keys(n, {"kind", "port", "types", "reply", "flood", "reply_from", "reply_port", "note"}, "wsd service");
         break;
       case ServiceKind::kSadp:
+        check_keys(n, {"kind", "port", "reply", "flood", "reply_from", "reply_port", "note"}, "udp service");
+        break;
       case ServiceKind::kDhip:
-        check_keys(n, {"kind", "port", "reply", "note"}, "udp service");
+        check_keys(n, {"kind", "port", "reply", "flood", "reply_from", "reply_port", "lengths", "note"}, "udp service");
         break;
       case ServiceKind::kSsdp:
-        check_keys(n, {"kind", "port", "replies", "note"}, "ssdp service");
+        check_keys(n, {"kind", "port", "replies", "flood", "reply_from", "reply_port", "note"}, "ssdp service");
         break;
     }
     if (s.kind == ServiceKind::kHttp && n["tls"]) default_port = 443;
@@ -355,6 +405,27 @@ class Parser {
       } else {
         fail(n, "banner service needs banner or banner_hex");
       }
+    }
+    if (is_udp(s.kind)) {
+      if (n["flood"]) s.flood = integer(n["flood"], "flood", 1, 100000);
+      if (n["reply_port"]) s.reply_port = static_cast<uint16_t>(integer(n["reply_port"], "reply_port", 1, 65535));
+      if (n["reply_from"]) {
+        s.reply_from = str(n["reply_from"], "reply_from");
+        unsigned a = 0, b = 0, c = 0, d = 0;
+        char extra = 0;
+        if (std::sscanf(s.reply_from.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a != 127 || b > 255 ||
+            c > 255 || d > 255)
+          fail(n["reply_from"], "reply_from must be an IPv4 address in 127.0.0.0/8");
+      }
+      if (n["lengths"]) {
+        const auto& l = n["lengths"];
+        if (!l.IsSequence() || l.size() != 2) fail(l, "lengths must be [first, second] (the DHIP header length fields)");
+        s.dhip_lengths = std::make_pair(static_cast<uint32_t>(long_integer(l[0], "lengths", 0, 4294967295L)),
+                                        static_cast<uint32_t>(long_integer(l[1], "lengths", 0, 4294967295L)));
+      }
+    }
+    if (s.kind == ServiceKind::kHttp || s.kind == ServiceKind::kRtsp || s.kind == ServiceKind::kBanner ||
+        s.kind == ServiceKind::kSilent) {
     } else if (s.kind == ServiceKind::kWsd || s.kind == ServiceKind::kSadp || s.kind == ServiceKind::kDhip) {
       if (!n["reply"]) fail(n, std::string(service_kind_name(s.kind)) + " service needs a reply");
       s.reply = str(n["reply"], "reply");
@@ -387,6 +458,10 @@ class Parser {
     for (const auto& [k, v] : p.vars) known.insert(k);
     auto check = [&](const std::string& tpl, int line, const char* where) {
       for (const auto& v : template_vars(tpl)) {
+        if (v.rfind("hex:", 0) == 0) {
+          if (!hex_template(v)) fail_line(line, "{{" + v + "}}: hex: needs an even number of hex digits in " + std::string(where));
+          continue;
+        }
         if (!known.count(v)) fail_line(line, std::string("unknown template variable {{") + v + "}} in " + where);
         if ((v == "mac" || v == "mac_dash" || v == "mac_hex" || v == "mac_hex_lower") && p.mac_oui.empty())
           fail_line(line, "{{" + v + "}} needs mac_oui on device '" + p.id + "'");

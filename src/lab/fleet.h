@@ -26,6 +26,17 @@ struct Response {
   std::vector<std::string> headers;
   std::string body;
   bool content_length = true;  // append Content-Length unless a header already sets it
+  // Hostile delivery (docs/lab.md "Hostile replies"); all zero = the reply is written at once.
+  struct Stream {
+    uint64_t header_lines = 0;  // junk "X-Pad-N: ..." header lines after the real ones (endless headers)
+    std::string repeat;         // appended after body `times` times, generated while sending (not held)
+    std::string close_repeat;   // then this `times` times (nesting: "<a>" x N, then "</a>" x N)
+    uint64_t times = 0;
+    std::string tail;           // then this once
+    int drip_ms = 0;            // write one byte, wait drip_ms, ... (slowloris)
+    int64_t reset_after = -1;   // >= 0: send only this many bytes of the reply, then reset (RST)
+    bool active() const { return header_lines || times || !tail.empty() || drip_ms || reset_after >= 0; }
+  } stream;
 };
 
 enum class AuthKind { kNone, kDigest, kBasic, kAny };
@@ -82,6 +93,12 @@ struct Service {
   std::string types;                        // wsd: the device's Types (QNames), for Probe matching
   // ssdp
   std::vector<SsdpReply> ssdp;
+  // UDP hostile options (wsd / sadp / dhip / ssdp)
+  int flood = 1;                            // every reply datagram is sent this many times
+  std::string reply_from;                   // "" = the device address; else send from this 127.x address
+  uint16_t reply_port = 0;                  // with reply_from or alone: send from this port (0 = the service
+                                            // port for the device address, ephemeral for reply_from)
+  std::optional<std::pair<uint32_t, uint32_t>> dhip_lengths;  // dhip: lie in the two header length fields
 };
 
 struct Credential {
@@ -120,6 +137,7 @@ struct Fleet {
 };
 
 // Built-in template variables (see docs/lab.md). Any other {{name}} must be a personality var.
+// Besides these, {{hex:HEX}} renders raw bytes (invalid UTF-8, NUL, escape sequences).
 const std::vector<std::string>& builtin_template_vars();
 
 // Renders "{{name}}" placeholders through lookup(name) (which returns nullopt for unknown names:
@@ -149,6 +167,10 @@ std::string render_template(std::string_view tpl, F&& lookup) {
   out.append(tpl.substr(i));
   return out;
 }
+
+// "{{hex:HEX}}": the raw bytes HEX spells (whitespace ignored); nullopt when name is not of that form or
+// the digits are not an even number of hex digits.
+std::optional<std::string> hex_template(std::string_view name);
 
 // Template variable names used in tpl.
 std::vector<std::string> template_vars(std::string_view tpl);

@@ -293,6 +293,7 @@ struct Ctx {
     if (name == "minute") return std::to_string(t().minute);
     if (name == "second") return std::to_string(t().second);
     if (name == "month2") return two(t().month);
+    if (auto raw = hex_template(name)) return raw;
     auto it = d.vars.find(std::string(name));
     if (it != d.vars.end()) return it->second;
     return std::nullopt;
@@ -386,8 +387,9 @@ struct LabServer::Impl {
   }
 
   // ---------------------------------------------------------------- HTTP / RTSP
-  std::string render_response(const Service& s, const Response& r, Ctx& ctx, bool head_only) {
-    std::string body = ctx.render(r.body);
+  // Status line and headers, without the blank line that ends the head. body_size: the whole body
+  // (with the generated stream parts) for Content-Length.
+  std::string render_head(const Service& s, const Response& r, Ctx& ctx, uint64_t body_size) {
     std::string out = s.protocol + " " + std::to_string(r.status) + " " +
                       (r.reason.empty() ? std::string(reason_phrase(r.status)) : ctx.render(r.reason)) + "\r\n";
     bool has_len = false;
@@ -397,8 +399,14 @@ struct LabServer::Impl {
       out += line;
       out += "\r\n";
     }
-    if (r.content_length && !has_len && (s.kind == ServiceKind::kHttp || !body.empty()))
-      out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (r.content_length && !has_len && (s.kind == ServiceKind::kHttp || body_size > 0))
+      out += "Content-Length: " + std::to_string(body_size) + "\r\n";
+    return out;
+  }
+
+  std::string render_response(const Service& s, const Response& r, Ctx& ctx, bool head_only) {
+    std::string body = ctx.render(r.body);
+    std::string out = render_head(s, r, ctx, body.size());
     out += "\r\n";
     if (!head_only) out += body;
     return out;
@@ -416,7 +424,9 @@ struct LabServer::Impl {
   }
 
   // Produces the reply bytes for one request; sets close when the connection should end.
-  std::string handle(DeviceRt& d, const Service& s, const Request& req, bool& close, int& status) {
+  std::string handle(DeviceRt& d, const Service& s, const Request& req, bool& close, int& status,
+                     const Response** used = nullptr, std::string* streamed_head = nullptr,
+                     std::string* streamed_body = nullptr) {
     Ctx ctx{d, s.port};
     ctx.cseq = req.header("CSeq");
     const Route* match = nullptr;
@@ -451,12 +461,128 @@ struct LabServer::Impl {
       }
     }
     status = resp->status;
-    std::string out = render_response(s, *resp, ctx, head_only);
+    if (used) *used = resp;
+    std::string out;
+    if (resp->stream.active() && streamed_head && streamed_body) {
+      const auto& st = resp->stream;
+      *streamed_body = head_only ? std::string() : ctx.render(resp->body);
+      uint64_t total = ctx.render(resp->body).size() + st.times * (st.repeat.size() + st.close_repeat.size()) + st.tail.size();
+      *streamed_head = render_head(s, *resp, ctx, total);
+    } else {
+      out = render_response(s, *resp, ctx, head_only);
+    }
     std::string conn = text::to_lower(req.header("Connection"));
     if (conn == "close" || (s.kind == ServiceKind::kHttp && req.version == "HTTP/1.0" && conn != "keep-alive")) close = true;
     for (const auto& h : resp->headers)
       if (text::istarts_with(h, "connection:") && text::to_lower(h).find("close") != std::string::npos) close = true;
     return out;
+  }
+
+  // Generates a streamed reply in chunks: head, junk header lines, blank line, body, repeat x times,
+  // close_repeat x times, tail. Nothing but the current chunk is held in memory.
+  struct ReplyGen {
+    const Response::Stream& st;
+    std::string head, body;
+    bool head_only = false;
+    int phase = 0;
+    uint64_t i = 0;
+    size_t off = 0;
+
+    void take(std::string& out, const std::string& src, size_t max) {
+      size_t n = std::min(max - out.size(), src.size() - off);
+      out.append(src, off, n);
+      off += n;
+      if (off >= src.size()) {
+        off = 0;
+        ++phase;
+      }
+    }
+    void again(std::string& out, const std::string& src) {
+      if (i < st.times && !src.empty()) {
+        out += src;
+        ++i;
+      } else {
+        i = 0;
+        ++phase;
+      }
+    }
+    // Fills out with up to about max bytes; false when the reply is complete.
+    bool next(std::string& out, size_t max) {
+      out.clear();
+      while (out.size() < max) {
+        switch (phase) {
+          case 0: take(out, head, max); break;
+          case 1:
+            if (i < st.header_lines) {
+              out += "X-Pad-" + std::to_string(i++) + ": " + std::string(48, 'a') + "\r\n";
+            } else {
+              i = 0;
+              ++phase;
+            }
+            break;
+          case 2:
+            out += "\r\n";
+            phase = head_only ? 7 : 3;
+            break;
+          case 3: take(out, body, max); break;
+          case 4: again(out, st.repeat); break;
+          case 5: again(out, st.close_repeat); break;
+          case 6: take(out, st.tail, max); break;
+          default: return !out.empty();
+        }
+      }
+      return true;
+    }
+  };
+
+  // Writes a reply with its Stream options (drip, reset). False when the connection must end.
+  template <class Stream>
+  asio::awaitable<bool> write_streamed(Stream& stream, tcp::socket& sock, const Response::Stream& st, std::string head,
+                                       std::string body, bool head_only) {
+    ReplyGen gen{st, std::move(head), std::move(body), head_only};
+    // A peer that stops reading must not pin this coroutine forever: give up after 5 minutes.
+    asio::steady_timer guard(sock.get_executor());
+    auto alive = std::make_shared<int>(0);
+    guard.expires_after(std::chrono::minutes(5));
+    guard.async_wait([&, w = std::weak_ptr<int>(alive)](boost::system::error_code e) {
+      if (!e && !w.expired()) {
+        boost::system::error_code ig;
+        sock.close(ig);
+      }
+    });
+    asio::steady_timer drip(sock.get_executor());
+    std::string chunk;
+    uint64_t sent = 0;
+    bool ok = true;
+    while (ok && gen.next(chunk, 65536)) {
+      std::string_view v = chunk;
+      bool reset = false;
+      if (st.reset_after >= 0 && sent + v.size() >= static_cast<uint64_t>(st.reset_after)) {
+        v = v.substr(0, static_cast<size_t>(static_cast<uint64_t>(st.reset_after) - sent));
+        reset = true;
+      }
+      if (st.drip_ms > 0) {
+        for (size_t k = 0; k < v.size() && ok; ++k) {
+          auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(v.data() + k, 1), kTuple);
+          if (wec) ok = false;
+          drip.expires_after(std::chrono::milliseconds(st.drip_ms));
+          if (ok) co_await drip.async_wait(kTuple);
+          if (!sock.is_open()) ok = false;
+        }
+      } else if (!v.empty()) {
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(v.data(), v.size()), kTuple);
+        if (wec) ok = false;
+      }
+      sent += v.size();
+      if (reset && ok) {
+        boost::system::error_code ig;
+        sock.set_option(tcp::socket::linger(true, 0), ig);  // close now sends RST
+        sock.close(ig);
+        ok = false;
+      }
+    }
+    guard.cancel();
+    co_return ok;
   }
 
   template <class Stream>
@@ -518,9 +644,17 @@ struct LabServer::Impl {
       buf.erase(0, body_len);
       bool close = false;
       int status = 0;
-      std::string out = handle(d, s, req, close, status);
+      const Response* used = nullptr;
+      std::string shead, sbody;
+      std::string out = handle(d, s, req, close, status, &used, &shead, &sbody);
       record(d, s.port, "tcp", s.kind, req.method, req.path + (req.query.empty() ? "" : "?" + req.query),
              req.method == "POST" || req.method == "PUT" ? body_operation(req.body) : std::string(), status);
+      if (used && used->stream.active()) {
+        bool head_only = s.kind == ServiceKind::kHttp && req.method == "HEAD";
+        bool ok = co_await write_streamed(stream, sock, used->stream, std::move(shead), std::move(sbody), head_only);
+        if (!ok || close || timed_out) co_return;
+        continue;
+      }
       auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), kTuple);
       if (wec || close || timed_out) co_return;
     }
@@ -653,8 +787,8 @@ struct LabServer::Impl {
         };
         put(0, 0x20);
         dg.replace(4, 4, "DHIP");
-        put(16, static_cast<uint32_t>(json.size()));
-        put(24, static_cast<uint32_t>(json.size()));
+        put(16, s.dhip_lengths ? s.dhip_lengths->first : static_cast<uint32_t>(json.size()));
+        put(24, s.dhip_lengths ? s.dhip_lengths->second : static_cast<uint32_t>(json.size()));
         out.push_back(dg + json);
         break;
       }
@@ -685,7 +819,8 @@ struct LabServer::Impl {
 
   // Waits for readability, then drains the socket into a per-thread buffer: no per-socket receive
   // buffer, so thousands of UDP responders cost almost nothing.
-  asio::awaitable<void> udp_loop(udp::socket sock, DeviceRt* d, const Service* s) {
+  // `from_sock`: when the service sends from another address or port (reply_from / reply_port).
+  asio::awaitable<void> udp_loop(udp::socket sock, DeviceRt* d, const Service* s, std::shared_ptr<udp::socket> from_sock) {
     static thread_local std::vector<char> buf(65536);
     sock.non_blocking(true);
     for (;;) {
@@ -704,9 +839,16 @@ struct LabServer::Impl {
         std::string probe;
         auto replies = udp_reply(*d, *s, std::string_view(buf.data(), n), probe);
         record(*d, s->port, "udp", s->kind, probe, "", "", replies.empty() ? 0 : 1);
-        for (const auto& r : replies) {
-          boost::system::error_code sec;
-          sock.send_to(asio::buffer(r), from, 0, sec);  // datagram sockets rarely block; drop if they do
+        udp::socket& out = from_sock ? *from_sock : sock;
+        for (int k = 0; k < s->flood; ++k) {
+          if (k > 0) {  // flood: every copy rendered afresh, so {{message_id}} makes distinct datagrams
+            std::string ignored;
+            replies = udp_reply(*d, *s, std::string_view(buf.data(), n), ignored);
+          }
+          for (const auto& r : replies) {
+            boost::system::error_code sec;
+            out.send_to(asio::buffer(r), from, 0, sec);  // datagram sockets rarely block; drop if they do
+          }
         }
       }
     }
@@ -759,7 +901,20 @@ struct LabServer::Impl {
           if (!ec) sock.set_option(udp::socket::reuse_address(true), ec);
           if (!ec) sock.bind(udp::endpoint(addr, s.port), ec);
           if (ec) return bind_error(ec);
-          asio::co_spawn(io, udp_loop(std::move(sock), d, &s), asio::detached);
+          std::shared_ptr<udp::socket> from_sock;
+          if (!s.reply_from.empty() || s.reply_port) {
+            auto from_addr = s.reply_from.empty() ? addr : asio::ip::make_address_v4(s.reply_from, ec);
+            from_sock = std::make_shared<udp::socket>(io);
+            if (!ec) from_sock->open(udp::v4(), ec);
+            if (!ec) from_sock->set_option(udp::socket::reuse_address(true), ec);
+            if (!ec) from_sock->bind(udp::endpoint(from_addr, s.reply_port), ec);
+            if (ec) {
+              where = (s.reply_from.empty() ? d->address : s.reply_from) + ":" + std::to_string(s.reply_port) +
+                      "/udp (reply_from)";
+              return bind_error(ec);
+            }
+          }
+          asio::co_spawn(io, udp_loop(std::move(sock), d, &s, std::move(from_sock)), asio::detached);
         } else {
           std::shared_ptr<ssl::context> tls;
           if (s.tls) {
