@@ -26,6 +26,20 @@ int run_scan(const ScanOptions& o) {
   if (!lang) return usage_error("--lang must be 'ja' or 'en'");
   for (const auto& note : not_built_yet_notes(o)) std::fprintf(stderr, "anshin: %s\n", note.c_str());
 
+  // Intrusive checks, only with the contract's flags. Credentials come from a 0600 file named by
+  // --credentials or ANSHIN_CREDENTIALS, never from the command line (there is no --password).
+  scan::IntrusiveOptions intrusive;
+  intrusive.default_creds = o.check_default_creds;
+  intrusive.cves_active = o.check_cves_active;
+  std::string credentials_path = o.credentials;
+  if (credentials_path.empty())
+    if (const char* env = std::getenv("ANSHIN_CREDENTIALS"); env && *env) credentials_path = env;
+  if (!credentials_path.empty()) {
+    auto file = scan::load_credentials_file(credentials_path);
+    if (!file) return usage_error(file.error().message);
+    intrusive.credentials = std::make_shared<const scan::CredentialsFile>(std::move(*file));
+  }
+
   scan::ScanRequest req;
   req.plan.targets = o.targets;
   req.plan.excludes = o.excludes;
@@ -45,6 +59,7 @@ int run_scan(const ScanOptions& o) {
   req.engine.retries = o.retries;
   req.engine.progress = !o.quiet && isatty(STDERR_FILENO);
   req.seed = o.seed;
+  req.intrusive = intrusive;
 
   // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.
   std::optional<store::Store> inventory;

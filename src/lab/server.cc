@@ -46,6 +46,7 @@ bool LogQuery::matches(const LogEntry& e) const {
   if (target && *target != e.target) return false;
   if (op && *op != e.op) return false;
   if (port && *port != e.port) return false;
+  if (authorization && *authorization != e.authorization) return false;
   return true;
 }
 
@@ -361,7 +362,7 @@ struct LabServer::Impl {
   std::FILE* log_file = nullptr;
 
   void record(const DeviceRt& d, uint16_t port, const char* transport, ServiceKind kind, std::string method,
-              std::string target, std::string op, int status) {
+              std::string target, std::string op, int status, bool authorization = false) {
     LogEntry e;
     e.time = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     e.address = d.address;
@@ -373,14 +374,16 @@ struct LabServer::Impl {
     e.target = std::move(target);
     e.op = std::move(op);
     e.status = status;
+    e.authorization = authorization;
     std::lock_guard lock(log_mu);
     ++log_total;
     if (log_file) {
       std::fprintf(log_file,
                    "{\"time\":%.6f,\"address\":\"%s\",\"device\":\"%s\",\"port\":%u,\"transport\":\"%s\",\"kind\":\"%s\","
-                   "\"method\":\"%s\",\"target\":\"%s\",\"op\":\"%s\",\"status\":%d}\n",
+                   "\"method\":\"%s\",\"target\":\"%s\",\"op\":\"%s\",\"status\":%d,\"authorization\":%s}\n",
                    e.time, e.address.c_str(), json_escape(e.device).c_str(), e.port, e.transport.c_str(), e.kind.c_str(),
-                   json_escape(e.method).c_str(), json_escape(e.target).c_str(), json_escape(e.op).c_str(), e.status);
+                   json_escape(e.method).c_str(), json_escape(e.target).c_str(), json_escape(e.op).c_str(), e.status,
+                   e.authorization ? "true" : "false");
       std::fflush(log_file);
     }
     if (log.size() < opts.log_memory) log.push_back(std::move(e));
@@ -455,8 +458,11 @@ struct LabServer::Impl {
         if (res == AuthResult::kOk) {
           d.failures = 0;
         } else {
-          if (res == AuthResult::kBad && ++d.failures == d.p->lockout_after) d.locked_since = std::chrono::steady_clock::now();
           resp = &s.auth->unauthorized;
+          if (res == AuthResult::kBad && ++d.failures == d.p->lockout_after) {
+            d.locked_since = std::chrono::steady_clock::now();
+            if (s.auth->locked) resp = &*s.auth->locked;  // the reply to the attempt that locks says so
+          }
         }
       }
     }
@@ -648,7 +654,8 @@ struct LabServer::Impl {
       std::string shead, sbody;
       std::string out = handle(d, s, req, close, status, &used, &shead, &sbody);
       record(d, s.port, "tcp", s.kind, req.method, req.path + (req.query.empty() ? "" : "?" + req.query),
-             req.method == "POST" || req.method == "PUT" ? body_operation(req.body) : std::string(), status);
+             req.method == "POST" || req.method == "PUT" ? body_operation(req.body) : std::string(), status,
+             !req.header("Authorization").empty());
       if (used && used->stream.active()) {
         bool head_only = s.kind == ServiceKind::kHttp && req.method == "HEAD";
         bool ok = co_await write_streamed(stream, sock, used->stream, std::move(shead), std::move(sbody), head_only);

@@ -48,11 +48,13 @@ struct LogEntry {
   std::string target;     // path[?query] (HTTP/RTSP, RTSP URLs reduced to the path); "" otherwise
   std::string op;         // SOAP operation / JSON-RPC method of a POST body, the first line of banner data
   int status = 0;         // reply status (0 = no reply)
+  bool authorization = false;  // the request carried an Authorization header (a login attempt)
 };
 
 struct LogQuery {
   std::optional<std::string> address, device, kind, method, target, op;
   std::optional<uint16_t> port;
+  std::optional<bool> authorization;  // only requests with (true) / without (false) an Authorization header
   bool matches(const LogEntry& e) const;
 };
 

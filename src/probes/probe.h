@@ -29,11 +29,33 @@ struct ProbeInfo {
   std::span<const std::string_view> emits;  // observation keys this probe can emit
 };
 
+// ---- intrusive checks (only with --check-default-creds / --credentials / --check-cves-active) ----
+// The pipeline decides what may be tried on a host (from the verdict and data/credentials/) and passes
+// it here; probes never read the knowledge base. `password` is a secret: it is sent to the device in
+// an Authorization header and nowhere else (never observed, logged, stored or printed).
+struct CredentialCandidate {
+  std::string username;
+  std::string password;
+  std::string origin;  // "default" (data/credentials/defaults.yaml) | "credentials-file" (--credentials)
+  std::string ref;     // what a finding cites: "defaults.yaml csv:2 (confidence manual; source ...)"
+};
+
+struct IntrusivePlan {
+  std::vector<CredentialCandidate> credentials;  // in order; at most kMaxLoginAttempts are tried
+  std::vector<std::string> active_cves;          // CVE ids whose read-only active check may be sent
+  std::string skip_reason;                       // non-empty: no login attempt at all (e.g. not activated)
+  std::string login_path = "/";                  // a read-only GET behind the login (ISAPI deviceInfo, ...)
+  bool empty() const { return credentials.empty() && active_cves.empty() && skip_reason.empty(); }
+};
+
+inline constexpr int kMaxLoginAttempts = 3;  // per device per scan (credentials.md §3)
+
 struct ProbeContext {
   net::Dialer& dialer;
   HostRecord& host;                       // read what earlier probes found; the runner appends records
   std::chrono::milliseconds timeout{3000};  // per exchange (connect + request + reply)
   const std::atomic<bool>& stop;
+  const IntrusivePlan* intrusive = nullptr;  // set only for the intrusive pass (registry.h intrusive_registry)
   net::Deadline deadline() const { return net::Clock::now() + timeout; }
 };
 

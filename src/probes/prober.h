@@ -2,9 +2,12 @@
 // open port of a host, one at a time (one connection to the host at a time), in registry order.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "net/dialer.h"
+#include "probes/probe.h"
 #include "scan/host_prober.h"
 
 namespace anshin::probes {
@@ -14,10 +17,26 @@ class RegistryProber final : public scan::HostProber {
   // `dialer` must outlive the prober and run on the engine's event loop.
   RegistryProber(net::Dialer& dialer, std::chrono::milliseconds timeout) : dialer_(dialer), timeout_(timeout) {}
   boost::asio::awaitable<void> probe(HostRecord& host, const std::atomic<bool>& stop) override;
+  // The intrusive pass on one host (intrusive_registry(), with ctx.intrusive = &plan); appends records.
+  boost::asio::awaitable<void> probe_intrusive(HostRecord& host, const IntrusivePlan& plan,
+                                               const std::atomic<bool>& stop);
 
  private:
   net::Dialer& dialer_;
   std::chrono::milliseconds timeout_;
 };
+
+// One host of the intrusive pass and what may be tried on it.
+struct IntrusiveJob {
+  HostRecord* host = nullptr;
+  IntrusivePlan plan;
+};
+
+// Runs the intrusive pass after the sweep, on its own event loop and its own dialer (which reaches
+// only addresses for which `in_scope` is true): `parallel` hosts at once, each host's checks one
+// request at a time. SIGINT/SIGTERM (when handle_signals) or `stop` end it early (hosts not finished
+// are marked interrupted).
+void run_intrusive_pass(std::vector<IntrusiveJob>& jobs, net::ScopeCheck in_scope, std::chrono::milliseconds timeout,
+                        int parallel, bool handle_signals, std::atomic<bool>& stop);
 
 }  // namespace anshin::probes

@@ -18,4 +18,14 @@ const std::vector<std::unique_ptr<Probe>>& registry() {
   return probes;
 }
 
+const std::vector<std::unique_ptr<Probe>>& intrusive_registry() {
+  static const std::vector<std::unique_ptr<Probe>> probes = [] {
+    std::vector<std::unique_ptr<Probe>> v;
+    v.push_back(make_cve_active_probe());  // first web port: read-only auth-bypass-read confirmations
+    v.push_back(make_creds_probe());       // first web port: documented default / --credentials pairs
+    return v;
+  }();
+  return probes;
+}
+
 }  // namespace anshin::probes

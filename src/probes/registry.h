@@ -18,7 +18,13 @@ std::unique_ptr<Probe> make_dahua_probe();
 std::unique_ptr<Probe> make_axis_probe();
 std::unique_ptr<Probe> make_paths_probe();
 
-// Every probe, in run order.
+std::unique_ptr<Probe> make_creds_probe();       // intrusive: --check-default-creds / --credentials
+std::unique_ptr<Probe> make_cve_active_probe();  // intrusive: --check-cves-active (read-only requests)
+
+// Every identification probe, in run order (never an intrusive one).
 const std::vector<std::unique_ptr<Probe>>& registry();
+// The intrusive probes (Intrusiveness::kIntrusive), run only by RegistryProber::probe_intrusive when
+// the user passed the contract's flags, with ProbeContext::intrusive set.
+const std::vector<std::unique_ptr<Probe>>& intrusive_registry();
 
 }  // namespace anshin::probes

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/clock.h"
+#include "assess/intrusive.h"
 #include "core/version.h"
 #include "discovery/udp_discovery.h"
 #include "net/dialer.h"
@@ -191,7 +192,11 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   auto finalize = [&](const HostRecord& h) {
     Device d = request.kb ? verdict::decide(h, *request.kb) : device_from_host(h);
     name_unidentified_services(d);
-    if (request.assessor) d.findings = request.assessor->assess(d, h, request.assess_options);
+    if (request.assessor) {
+      d.findings = request.assessor->assess(d, h, request.assess_options);
+      if (request.intrusive.any())  // intrusive checks: auth.default-credentials, confirmed CVEs
+        assess::apply_intrusive_results(*request.assessor, h, request.assess_options, d.findings);
+    }
     return d;
   };
 
@@ -251,9 +256,27 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   }
   std::sort(result.hosts.begin(), result.hosts.end(),
             [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
+
+  // ---- intrusive pass (only with --check-default-creds / --credentials / --check-cves-active) ----
+  // After the sweep and discovery, so the verdict (and SADP's "not activated") is known: decide each
+  // host, pick what may be tried from the data, then run the intrusive probes.
+  if (request.intrusive.any() && request.kb && request.assessor && !result.stats.interrupted) {
+    std::vector<probes::IntrusiveJob> jobs;
+    for (auto& h : result.hosts) {
+      if (h.interrupted || h.open_tcp_ports.empty()) continue;
+      auto intrusive_plan = plan_intrusive(finalize(h), h, request.kb->vocab(), request.intrusive);
+      if (!intrusive_plan.empty()) jobs.push_back({&h, std::move(intrusive_plan)});
+    }
+    std::atomic<bool> stop{false};
+    probes::run_intrusive_pass(jobs, [&plan](const IpAddr& a) { return plan.contains(a); }, request.probe_timeout, 8,
+                               request.engine.handle_signals, stop);
+    for (const auto& job : jobs) touched.insert(job.host->address);
+    if (stop) result.stats.interrupted = true;
+  }
+
   for (const auto& h : result.hosts) {
     result.snapshot.devices.push_back(finalize(h));
-    // Devices stored during the sweep are stored again with what discovery added.
+    // Devices stored during the sweep are stored again with what discovery (and the intrusive pass) added.
     if (request.store && !store_failed && touched.count(h.address) && !h.interrupted)
       (void)request.store->put_device(stored_scan, result.snapshot.devices.back());
   }

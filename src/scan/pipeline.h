@@ -11,6 +11,7 @@
 #include "kb/kb.h"
 #include "model/device.h"
 #include "scan/engine.h"
+#include "scan/intrusive.h"
 #include "store/store.h"
 #include "targets/targets.h"
 
@@ -35,6 +36,10 @@ struct ScanRequest {
     std::vector<IpAddr> done_addresses;          // stored beyond the low-water mark
   };
   std::optional<Resume> resume;
+  // ---- intrusive checks (--check-default-creds, --credentials, --check-cves-active) ----
+  // Off by default. When set, a second pass after the sweep and discovery runs the intrusive probes on
+  // the hosts whose decided verdict gives them something to try (scan/intrusive.h). Needs kb + assessor.
+  IntrusiveOptions intrusive;
 };
 
 // The plan options as stored for --resume, and back.
