@@ -59,6 +59,8 @@ int run_scan(const ScanOptions& o) {
   req.engine.retries = o.retries;
   req.engine.progress = !o.quiet && isatty(STDERR_FILENO);
   req.seed = o.seed;
+  req.identify = !o.sweep_only;
+  req.udp_discovery = !o.sweep_only;
   req.intrusive = intrusive;
 
   // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.

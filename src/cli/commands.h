@@ -29,6 +29,7 @@ struct ScanOptions {
   std::string fail_on;
   bool allow_public = false;
   bool dry_run = false;
+  bool sweep_only = false;      // connect sweep only: no identification probes, no UDP discovery
   bool check_default_creds = false;
   bool check_cves_active = false;
   bool resume = false;

@@ -10,7 +10,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <optional>
 
 #include <algorithm>
 #include <cstdio>
@@ -67,9 +71,10 @@ struct Slot {
 // Per-host state while its lane sweeps it.
 struct HostWork {
   HostTarget target;
-  size_t next_port = 0;
-  int inflight = 0;
+  int inflight = 0;                  // connects of this host waiting on the event loop
   std::vector<uint16_t> open;
+  asio::steady_timer* wake = nullptr;  // the lane's timer: cancelled when a pending connect ends
+  Slot* slots = nullptr;             // the lane's kMaxConnectionsPerHost reaper slots
 };
 
 struct Engine::Impl {
@@ -99,59 +104,117 @@ struct Engine::Impl {
       }
   }
 
-  // ---- The hot loop -------------------------------------------------------------------------
-  // One of kMaxConnectionsPerHost workers sweeping one host: take the host's next port, pace,
-  // connect with a deadline enforced by the reaper, retry once on timeout, record an open port.
-  // No allocation, lock or log per attempt; the socket object and timer live for the whole host.
-  asio::awaitable<void> sweep_worker(HostWork& host, Slot& slot) {
+  enum class Attempt { kOpen, kRefused, kPending, kError };
+
+  // Starts one connection attempt: a plain non-blocking connect(). On loopback and local segments
+  // most attempts end inside the call (RST, or the handshake is already done), costing
+  // socket+connect+close exactly like the bare floor; only kPending leaves `fd` open for the loop.
+  Attempt start_connect(const tcp::endpoint& endpoint, int& fd) {
+    fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return Attempt::kError;
+    ++stats.connects;
+    const int err = ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0 ? 0 : errno;
+    if (err == EINPROGRESS) return Attempt::kPending;
+    ::close(fd);
+    fd = -1;
+    return err == 0 ? Attempt::kOpen : err == ECONNREFUSED ? Attempt::kRefused : Attempt::kError;
+  }
+
+  void record(HostWork& host, uint16_t port, Attempt a) {
+    switch (a) {
+      case Attempt::kOpen: ++stats.open; host.open.push_back(port); break;
+      case Attempt::kRefused: ++stats.refused; break;
+      default: ++stats.errors; break;  // unreachable, out of descriptors: no point retrying
+    }
+  }
+
+  // A connection the kernel could not finish at once: wait for writability in one of the host's
+  // reaper slots (the reaper cancels it at the deadline), then retry after a timeout while
+  // attempts remain. Wakes the lane when done.
+  asio::awaitable<void> finish_pending(HostWork& host, Slot& slot, tcp::endpoint endpoint, int fd, int attempts_left) {
     tcp::socket socket(io);
-    asio::steady_timer pace_timer(io);
-    while (!stop.load(std::memory_order_relaxed) && host.next_port < host.target.ports.size()) {
-      const uint16_t port = host.target.ports[host.next_port++];
-      const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
-      for (int attempt = 0; attempt <= options.retries && !stop.load(std::memory_order_relaxed); ++attempt) {
-        if (pacer.enabled()) {
-          pace_timer.expires_at(pacer.reserve());
-          co_await pace_timer.async_wait(kTuple);
+    for (;;) {
+      boost::system::error_code ec;
+      socket.assign(endpoint.protocol(), fd, ec);
+      slot = {&socket, Clock::now() + options.timeout};
+      auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
+      slot.socket = nullptr;
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (!wait_ec && ::getsockopt(socket.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+      socket.close(ec);
+      Attempt result = err == 0 ? Attempt::kOpen : err == ECONNREFUSED ? Attempt::kRefused : Attempt::kError;
+      if (wait_ec || err == ETIMEDOUT) {
+        ++stats.timeouts;
+        if (attempts_left-- > 0 && !stop.load(std::memory_order_relaxed)) {
+          if (pacer.enabled()) {
+            asio::steady_timer pace(io);
+            pace.expires_at(pacer.reserve());
+            co_await pace.async_wait(kTuple);
+          }
+          result = start_connect(endpoint, fd);
+          if (result == Attempt::kPending) continue;
+        } else {
+          result = Attempt::kPending;  // gave up: neither open nor refused
         }
-        boost::system::error_code ec;
-        socket.open(endpoint.protocol(), ec);
-        if (ec) {  // out of descriptors or similar: back off briefly and try again
-          ++stats.errors;
-          pace_timer.expires_after(std::chrono::milliseconds(10));
-          co_await pace_timer.async_wait(kTuple);
-          continue;
-        }
-        ++inflight;
-        ++host.inflight;
-        stats.max_inflight = std::max(stats.max_inflight, inflight);
-        stats.max_inflight_per_host = std::max(stats.max_inflight_per_host, host.inflight);
-        ++stats.connects;
-        if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
-        slot = {&socket, Clock::now() + options.timeout};
-        auto [connect_ec] = co_await socket.async_connect(endpoint, kTuple);
-        slot.socket = nullptr;
-        socket.close(ec);
-        --inflight;
-        --host.inflight;
-        if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, port);
-        if (!connect_ec) {
-          ++stats.open;
-          host.open.push_back(port);
-          break;
-        }
-        if (connect_ec == asio::error::connection_refused) {
-          ++stats.refused;
-          break;
-        }
-        if (connect_ec == asio::error::operation_aborted || connect_ec == asio::error::timed_out) {
-          ++stats.timeouts;  // the reaper cancelled it: retry unless stopping
-          continue;
-        }
-        ++stats.errors;  // unreachable and the like: no point retrying
+      }
+      if (result != Attempt::kPending) record(host, endpoint.port(), result);
+      break;
+    }
+    --inflight;
+    --host.inflight;
+    if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, endpoint.port());
+    host.wake->cancel();
+  }
+
+  // ---- The hot loop -------------------------------------------------------------------------
+  // Sweeps one host: for each port, pace, connect; attempts the kernel finishes at once are recorded
+  // on the spot (no coroutine, allocation, timer or lock); the others wait in the event loop, at
+  // most kMaxConnectionsPerHost at a time, each in its own reaper slot. Returns when every attempt
+  // ended (or at a stop, once the in-flight ones were cancelled). True when every port was tried.
+  asio::awaitable<bool> sweep_host(HostWork& host, asio::steady_timer& pace_timer) {
+    const auto wait_below = [&](int limit) -> asio::awaitable<void> {
+      while (host.inflight >= limit) {
+        host.wake->expires_at(Clock::time_point::max());
+        co_await host.wake->async_wait(kTuple);
+      }
+    };
+    bool all_tried = true;
+    for (const uint16_t port : host.target.ports) {
+      if (stop.load(std::memory_order_relaxed)) {
+        all_tried = false;
         break;
       }
+      co_await wait_below(kMaxConnectionsPerHost);
+      if (pacer.enabled()) {
+        pace_timer.expires_at(pacer.reserve());
+        co_await pace_timer.async_wait(kTuple);
+      }
+      const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
+      int fd = -1;
+      if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
+      Attempt a = start_connect(endpoint, fd);
+      for (int backoff = 0; a == Attempt::kError && fd < 0 && backoff < 100 && !stop.load(); ++backoff) {
+        pace_timer.expires_after(std::chrono::milliseconds(10));  // out of descriptors: wait, same port
+        co_await pace_timer.async_wait(kTuple);
+        a = start_connect(endpoint, fd);
+      }
+      if (a != Attempt::kPending) {
+        record(host, port, a);
+        if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, port);
+        continue;
+      }
+      Slot* free_slot = host.slots;
+      while (free_slot->socket || free_slot->deadline == Clock::time_point::max()) ++free_slot;
+      free_slot->deadline = Clock::time_point::max();  // reserved until finish_pending fills it
+      ++inflight;
+      ++host.inflight;
+      stats.max_inflight = std::max(stats.max_inflight, inflight);
+      stats.max_inflight_per_host = std::max(stats.max_inflight_per_host, host.inflight);
+      asio::co_spawn(io, finish_pending(host, *free_slot, endpoint, fd, options.retries), asio::detached);
     }
+    co_await wait_below(1);
+    co_return all_tried && !stop.load();
   }
 
   void mark_finished(uint64_t index) {
@@ -166,6 +229,8 @@ struct Engine::Impl {
   // kMaxConnectionsPerHost workers, then hands the host to the prober.
   asio::awaitable<void> lane(size_t lane_index) {
     Slot* my_slots = &slots[lane_index * kMaxConnectionsPerHost];
+    asio::steady_timer wake(io);
+    asio::steady_timer pace_timer(io);
     while (!stop.load(std::memory_order_relaxed)) {
       if (next_host >= source->host_count()) break;
       const uint64_t index = next_host++;
@@ -176,10 +241,10 @@ struct Engine::Impl {
         if (observer->on_host_done) observer->on_host_done(nullptr, completed_prefix);
         continue;
       }
-      static_assert(kMaxConnectionsPerHost == 4, "the parallel join below lists four workers");
-      co_await (sweep_worker(host, my_slots[0]) && sweep_worker(host, my_slots[1]) &&
-                sweep_worker(host, my_slots[2]) && sweep_worker(host, my_slots[3]));
-      const bool complete = host.next_port >= host.target.ports.size() && !stop.load();
+      host.wake = &wake;
+      host.slots = my_slots;
+      for (int k = 0; k < kMaxConnectionsPerHost; ++k) my_slots[k] = Slot{};
+      const bool complete = co_await sweep_host(host, pace_timer);
       if (!host.open.empty()) {
         HostRecord record;
         record.address = host.target.address;
