@@ -592,8 +592,11 @@ class Parser {
       if (!root["route_sets"].IsMap()) fail(root["route_sets"], "route_sets must be a mapping of name: [routes]");
       for (auto it = root["route_sets"].begin(); it != root["route_sets"].end(); ++it) {
         std::vector<Route> rs;
-        if (!it->second.IsSequence()) fail(it->second, "a route set is a list of routes");
-        for (const auto& r : it->second) rs.push_back(route(r));
+        // A named copy: range-for over `it->second` would bind to a member of yaml-cpp's temporary
+        // iterator proxy, which is gone before the loop body runs (ASan: stack-use-after-scope).
+        const YAML::Node set = it->second;
+        if (!set.IsSequence()) fail(set, "a route set is a list of routes");
+        for (const auto& r : set) rs.push_back(route(r));
         sets[it->first.as<std::string>()] = std::move(rs);
       }
     }
