@@ -320,7 +320,9 @@ class Loader {
   void load_fields(const SourceFile& f) {
     auto root = parse(f);
     if (!root) return;
-    YAML::Node list = (*root)["fields"];
+    // A document that is not a mapping (a bare scalar or list) has no keys: yaml-cpp's non-const
+    // operator[] would throw BadSubscript on it (found by kb_yaml_fuzz).
+    YAML::Node list = root->IsMap() ? (*root)["fields"] : YAML::Node();
     if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'fields' must be a list"); return; }
     for (const auto& e : list) {
       if (!e.IsMap()) { d_.error(f.path, line_of(e), "a field must be a mapping"); continue; }
@@ -343,7 +345,9 @@ class Loader {
   void load_vendors(const SourceFile& f) {
     auto root = parse(f);
     if (!root) return;
-    YAML::Node list = (*root)["vendors"];
+    // A document that is not a mapping (a bare scalar or list) has no keys: yaml-cpp's non-const
+    // operator[] would throw BadSubscript on it (found by kb_yaml_fuzz).
+    YAML::Node list = root->IsMap() ? (*root)["vendors"] : YAML::Node();
     if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'vendors' must be a list"); return; }
     struct Pending { std::string from; std::string to; int line; };
     std::vector<Pending> edges;
@@ -586,7 +590,9 @@ class Loader {
   void load_oui(const SourceFile& f) {
     auto root = parse(f);
     if (!root) return;
-    YAML::Node list = (*root)["prefixes"];
+    // A document that is not a mapping (a bare scalar or list) has no keys: yaml-cpp's non-const
+    // operator[] would throw BadSubscript on it (found by kb_yaml_fuzz).
+    YAML::Node list = root->IsMap() ? (*root)["prefixes"] : YAML::Node();
     if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'prefixes' must be a list"); return; }
     for (const auto& e : list) {
       int line = line_of(e);
