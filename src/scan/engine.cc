@@ -3,12 +3,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,7 +30,6 @@ namespace anshin::scan {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
@@ -61,20 +61,27 @@ class Pacer {
 
 }  // namespace
 
-// One connection slot per possible in-flight connection. The reaper cancels sockets whose deadline
-// passed, so the hot path needs no timer per attempt.
+struct HostWork;
+
+// One slot per possible pending connection (kMaxConnectionsPerHost per lane). A pending connect's
+// descriptor sits in the engine's own epoll set (one epoll_ctl, as in the bare floor); the harvester
+// collects completions, the reaper expires deadlines — no coroutine, timer or allocation per attempt.
 struct Slot {
-  tcp::socket* socket = nullptr;
+  int fd = -1;                       // -1: free
+  HostWork* host = nullptr;
+  uint16_t port = 0;
+  int attempts_left = 0;             // retries left after a timeout
   Clock::time_point deadline{};
 };
 
 // Per-host state while its lane sweeps it.
 struct HostWork {
   HostTarget target;
-  int inflight = 0;                  // connects of this host waiting on the event loop
+  std::vector<std::pair<uint16_t, int>> todo;  // (port, retries left): the ports, then timed-out retries
+  int inflight = 0;                  // pending connects of this host
   std::vector<uint16_t> open;
   asio::steady_timer* wake = nullptr;  // the lane's timer: cancelled when a pending connect ends
-  Slot* slots = nullptr;             // the lane's kMaxConnectionsPerHost reaper slots
+  Slot* slots = nullptr;             // the lane's kMaxConnectionsPerHost slots
 };
 
 struct Engine::Impl {
@@ -82,6 +89,8 @@ struct Engine::Impl {
   asio::io_context io{1};
   std::atomic<bool> stop{false};
   std::vector<Slot> slots;
+  int epfd = -1;                                       // pending connects (EPOLLOUT, data = slot index)
+  std::optional<asio::posix::stream_descriptor> epoll_watch;  // the event loop waits on epfd's readiness
   Pacer pacer;
   EngineStats stats;
   int inflight = 0;
@@ -95,20 +104,24 @@ struct Engine::Impl {
   std::set<uint64_t> completed_ahead;  // finished hosts at index > completed_prefix (at most ~lanes)
 
   explicit Impl(EngineOptions o) : options(o), pacer(o.rate) {}
-
-  void cancel_all() {
+  ~Impl() {
     for (auto& s : slots)
-      if (s.socket) {
-        boost::system::error_code ignored;
-        s.socket->cancel(ignored);
-      }
+      if (s.fd >= 0) ::close(s.fd);
+    epoll_watch.reset();
+    if (epfd >= 0) ::close(epfd);
+  }
+
+  // Stop: every pending connect ends now (as a timeout without retry).
+  void cancel_all() {
+    for (size_t i = 0; i < slots.size(); ++i)
+      if (slots[i].fd >= 0) complete(i, /*timed_out=*/true);
   }
 
   enum class Attempt { kOpen, kRefused, kPending, kError };
 
-  // Starts one connection attempt: a plain non-blocking connect(). On loopback and local segments
-  // most attempts end inside the call (RST, or the handshake is already done), costing
-  // socket+connect+close exactly like the bare floor; only kPending leaves `fd` open for the loop.
+  // Starts one connection attempt: a plain non-blocking connect(), exactly what the bare floor does.
+  // An attempt the kernel finishes inside the call is closed and classified at once; kPending leaves
+  // `fd` open for the epoll set.
   Attempt start_connect(const tcp::endpoint& endpoint, int& fd) {
     fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return Attempt::kError;
@@ -117,6 +130,10 @@ struct Engine::Impl {
     if (err == EINPROGRESS) return Attempt::kPending;
     ::close(fd);
     fd = -1;
+    return classify(err);
+  }
+
+  static Attempt classify(int err) {
     return err == 0 ? Attempt::kOpen : err == ECONNREFUSED ? Attempt::kRefused : Attempt::kError;
   }
 
@@ -128,71 +145,68 @@ struct Engine::Impl {
     }
   }
 
-  // A connection the kernel could not finish at once: wait for writability in one of the host's
-  // reaper slots (the reaper cancels it at the deadline), then retry after a timeout while
-  // attempts remain. Wakes the lane when done.
-  asio::awaitable<void> finish_pending(HostWork& host, Slot& slot, tcp::endpoint endpoint, int fd, int attempts_left) {
-    tcp::socket socket(io);
-    for (;;) {
-      boost::system::error_code ec;
-      socket.assign(endpoint.protocol(), fd, ec);
-      slot = {&socket, Clock::now() + options.timeout};
-      auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
-      slot.socket = nullptr;
-      int err = 0;
-      socklen_t len = sizeof err;
-      if (!wait_ec && ::getsockopt(socket.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-      socket.close(ec);
-      Attempt result = err == 0 ? Attempt::kOpen : err == ECONNREFUSED ? Attempt::kRefused : Attempt::kError;
-      if (wait_ec || err == ETIMEDOUT) {
-        ++stats.timeouts;
-        if (attempts_left-- > 0 && !stop.load(std::memory_order_relaxed)) {
-          if (pacer.enabled()) {
-            asio::steady_timer pace(io);
-            pace.expires_at(pacer.reserve());
-            co_await pace.async_wait(kTuple);
-          }
-          result = start_connect(endpoint, fd);
-          if (result == Attempt::kPending) continue;
-        } else {
-          result = Attempt::kPending;  // gave up: neither open nor refused
-        }
-      }
-      if (result != Attempt::kPending) record(host, endpoint.port(), result);
-      break;
-    }
+  // A pending connect ended: writable (connected or failed) or past its deadline. Closing the
+  // descriptor also removes it from the epoll set. A timeout is queued for retry while attempts remain.
+  void complete(size_t index, bool timed_out) {
+    Slot& slot = slots[index];
+    HostWork& host = *slot.host;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (!timed_out && ::getsockopt(slot.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    ::close(slot.fd);
+    slot.fd = -1;
     --inflight;
     --host.inflight;
-    if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, endpoint.port());
+    if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, slot.port);
+    if (timed_out || err == ETIMEDOUT) {
+      ++stats.timeouts;
+      if (slot.attempts_left > 0 && !stop.load(std::memory_order_relaxed))
+        host.todo.emplace_back(slot.port, slot.attempts_left - 1);
+    } else {
+      record(host, slot.port, classify(err));
+    }
     host.wake->cancel();
   }
 
+  // Collects finished connects from the epoll set whenever it becomes readable.
+  asio::awaitable<void> harvester() {
+    epoll_event events[256];
+    for (;;) {
+      auto [ec] = co_await epoll_watch->async_wait(asio::posix::descriptor_base::wait_read, kTuple);
+      if (ec) co_return;  // cancelled at the end of the run
+      for (;;) {
+        const int n = ::epoll_wait(epfd, events, 256, 0);
+        for (int i = 0; i < n; ++i)
+          if (slots[events[i].data.u32].fd >= 0) complete(events[i].data.u32, false);
+        if (n < 256) break;
+      }
+    }
+  }
+
   // ---- The hot loop -------------------------------------------------------------------------
-  // Sweeps one host: for each port, pace, connect; attempts the kernel finishes at once are recorded
-  // on the spot (no coroutine, allocation, timer or lock); the others wait in the event loop, at
-  // most kMaxConnectionsPerHost at a time, each in its own reaper slot. Returns when every attempt
-  // ended (or at a stop, once the in-flight ones were cancelled). True when every port was tried.
+  // Sweeps one host: for each port (then each timed-out retry), wait for a free slot (at most
+  // kMaxConnectionsPerHost pending), pace, connect. Attempts the kernel finishes at once are recorded
+  // on the spot; the others wait in the epoll set. Returns once nothing is pending; true when every
+  // port was tried to the end (no stop).
   asio::awaitable<bool> sweep_host(HostWork& host, asio::steady_timer& pace_timer) {
-    const auto wait_below = [&](int limit) -> asio::awaitable<void> {
-      while (host.inflight >= limit) {
+    host.todo.reserve(host.target.ports.size());
+    for (const uint16_t port : host.target.ports) host.todo.emplace_back(port, options.retries);
+    size_t next = 0;
+    while (next < host.todo.size() || host.inflight > 0) {
+      if (stop.load(std::memory_order_relaxed)) break;
+      if (next == host.todo.size() || host.inflight >= kMaxConnectionsPerHost) {
         host.wake->expires_at(Clock::time_point::max());
         co_await host.wake->async_wait(kTuple);
+        continue;
       }
-    };
-    bool all_tried = true;
-    for (const uint16_t port : host.target.ports) {
-      if (stop.load(std::memory_order_relaxed)) {
-        all_tried = false;
-        break;
-      }
-      co_await wait_below(kMaxConnectionsPerHost);
+      const auto [port, retries_left] = host.todo[next++];
       if (pacer.enabled()) {
         pace_timer.expires_at(pacer.reserve());
         co_await pace_timer.async_wait(kTuple);
       }
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
-      int fd = -1;
       if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
+      int fd = -1;
       Attempt a = start_connect(endpoint, fd);
       for (int backoff = 0; a == Attempt::kError && fd < 0 && backoff < 100 && !stop.load(); ++backoff) {
         pace_timer.expires_after(std::chrono::milliseconds(10));  // out of descriptors: wait, same port
@@ -204,17 +218,24 @@ struct Engine::Impl {
         if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, port);
         continue;
       }
-      Slot* free_slot = host.slots;
-      while (free_slot->socket || free_slot->deadline == Clock::time_point::max()) ++free_slot;
-      free_slot->deadline = Clock::time_point::max();  // reserved until finish_pending fills it
+      size_t k = 0;
+      while (host.slots[k].fd >= 0) ++k;  // a free slot exists: inflight < kMaxConnectionsPerHost
+      Slot& slot = host.slots[k];
+      slot = Slot{fd, &host, port, retries_left, Clock::now() + options.timeout};
+      epoll_event ev{};
+      ev.events = EPOLLOUT;
+      ev.data.u32 = static_cast<uint32_t>(&slot - slots.data());
+      ::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
       ++inflight;
       ++host.inflight;
       stats.max_inflight = std::max(stats.max_inflight, inflight);
       stats.max_inflight_per_host = std::max(stats.max_inflight_per_host, host.inflight);
-      asio::co_spawn(io, finish_pending(host, *free_slot, endpoint, fd, options.retries), asio::detached);
     }
-    co_await wait_below(1);
-    co_return all_tried && !stop.load();
+    while (host.inflight > 0) {  // stopping: cancel_all() ends the pending ones
+      host.wake->expires_at(Clock::time_point::max());
+      co_await host.wake->async_wait(kTuple);
+    }
+    co_return next == host.todo.size() && !stop.load();
   }
 
   void mark_finished(uint64_t index) {
@@ -243,7 +264,6 @@ struct Engine::Impl {
       }
       host.wake = &wake;
       host.slots = my_slots;
-      for (int k = 0; k < kMaxConnectionsPerHost; ++k) my_slots[k] = Slot{};
       const bool complete = co_await sweep_host(host, pace_timer);
       if (!host.open.empty()) {
         HostRecord record;
@@ -272,11 +292,8 @@ struct Engine::Impl {
       timer.expires_after(tick);
       co_await timer.async_wait(kTuple);
       const auto now = Clock::now();
-      for (auto& s : slots)
-        if (s.socket && s.deadline <= now) {
-          boost::system::error_code ignored;
-          s.socket->cancel(ignored);
-        }
+      for (size_t i = 0; i < slots.size(); ++i)
+        if (slots[i].fd >= 0 && slots[i].deadline <= now) complete(i, /*timed_out=*/true);
     }
   }
 
@@ -331,6 +348,11 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   uint64_t lanes = static_cast<uint64_t>(std::max(1, m.options.concurrency / per_host));
   lanes = std::min<uint64_t>(lanes, std::max<uint64_t>(1, m.stats.hosts_total - m.next_host));
   m.slots.assign(lanes * per_host, Slot{});
+  m.epoll_watch.reset();
+  if (m.epfd >= 0) ::close(m.epfd);
+  m.epfd = ::epoll_create1(EPOLL_CLOEXEC);
+  m.epoll_watch.emplace(m.io, ::dup(m.epfd));
+  asio::co_spawn(m.io, m.harvester(), asio::detached);
   m.lanes_running = static_cast<int>(lanes);
 
   const auto started = Clock::now();
@@ -360,6 +382,7 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
     }
     boost::system::error_code ignored;
     signals.cancel(ignored);
+    m.epoll_watch->cancel(ignored);
   }, asio::detached);
   m.io.run();
 
