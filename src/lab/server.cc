@@ -1078,7 +1078,7 @@ uint64_t LabServer::connections() const { return impl_->conns.load(); }
 
 uint64_t LabServer::count(const LogQuery& q) const {
   std::lock_guard lock(impl_->log_mu);
-  bool empty = !q.address && !q.device && !q.kind && !q.method && !q.target && !q.op && !q.port;
+  bool empty = !q.address && !q.device && !q.kind && !q.method && !q.target && !q.op && !q.port && !q.authorization;
   if (empty) return impl_->log_total;
   uint64_t n = 0;
   for (const auto& e : impl_->log)
