@@ -50,8 +50,13 @@ function(anshin_module name)
     target_link_libraries(${name}_tests PRIVATE ${lib} GTest::gtest_main GTest::gmock)
     target_compile_definitions(${name}_tests PRIVATE
       ANSHIN_SOURCE_DIR="${PROJECT_SOURCE_DIR}" ANSHIN_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    # Lab tests share loopback address blocks between test cases of one suite: never run two at once.
+    set(lock "")
+    if(name STREQUAL "lab")
+      set(lock RESOURCE_LOCK lab_addresses)
+    endif()
     gtest_discover_tests(${name}_tests DISCOVERY_MODE PRE_TEST
-      WORKING_DIRECTORY ${PROJECT_BINARY_DIR} PROPERTIES LABELS unit)
+      WORKING_DIRECTORY ${PROJECT_BINARY_DIR} PROPERTIES LABELS unit ${lock})
   endif()
 
   foreach(f IN LISTS fuzzers)

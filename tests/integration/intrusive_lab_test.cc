@@ -76,8 +76,8 @@ lab::Fleet test_fleet() {
 TEST(IntrusiveLab, WithoutFlagsNoLoginAttemptAndNoCveRequest) {
   auto fleet = test_fleet();
   lab::LabServer server;
-  ASSERT_TRUE(server.start(fleet, "127.77.236.0/24"));
-  auto result = scan_lab("127.77.236.0/24", {});
+  ASSERT_TRUE(server.start(fleet, "127.77.238.0/24"));
+  auto result = scan_lab("127.77.238.0/24", {});
   ASSERT_TRUE(result) << result.error().message;
   server.stop();
   EXPECT_GT(server.count({.kind = "http"}), 50u);
@@ -94,11 +94,11 @@ TEST(IntrusiveLab, WithoutFlagsNoLoginAttemptAndNoCveRequest) {
 TEST(IntrusiveLab, DefaultCredsAndActiveCves) {
   auto fleet = test_fleet();
   lab::LabServer server;
-  ASSERT_TRUE(server.start(fleet, "127.77.237.0/24"));
+  ASSERT_TRUE(server.start(fleet, "127.77.239.0/24"));
   scan::IntrusiveOptions opts;
   opts.default_creds = true;
   opts.cves_active = true;
-  auto result = scan_lab("127.77.237.0/24", opts);
+  auto result = scan_lab("127.77.239.0/24", opts);
   ASSERT_TRUE(result) << result.error().message;
   server.stop();
 
