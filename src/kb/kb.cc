@@ -701,25 +701,31 @@ Result<std::vector<SourceFile>> KnowledgeBase::dir_sources(const std::filesystem
 }
 
 Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load_sources(const std::vector<SourceFile>& files,
-                                                                         Diagnostics& diags) {
+                                                                         Diagnostics& diags,
+                                                                         const std::filesystem::path& ieee_dir) {
   size_t before = diags.error_count();
   auto impl = build(files, diags);
   if (diags.error_count() != before)
     return make_error(Errc::kInvalidInput, "knowledge base has " + std::to_string(diags.error_count() - before) + " error(s)");
+  // The full IEEE registry (Debian's ieee-data), when asked for and present: the shipped camera
+  // prefixes stay authoritative (added first); registry organisations map to vendors via aliases.
+  if (!ieee_dir.empty()) impl->oui.load_ieee_dir(ieee_dir, &impl->vocab);
   return std::shared_ptr<const KnowledgeBase>(new KnowledgeBase(std::move(impl)));
 }
 
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load(const std::filesystem::path& dir, Diagnostics& diags) {
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load(const std::filesystem::path& dir, Diagnostics& diags,
+                                                                 const std::filesystem::path& ieee_dir) {
   auto files = dir_sources(dir);
   if (!files) {
     diags.error(dir.string(), 0, files.error().message);
     return files.error();
   }
-  return load_sources(*files, diags);
+  return load_sources(*files, diags, ieee_dir);
 }
 
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load_embedded(Diagnostics& diags) {
-  return load_sources(embedded_sources(), diags);
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load_embedded(Diagnostics& diags,
+                                                                          const std::filesystem::path& ieee_dir) {
+  return load_sources(embedded_sources(), diags, ieee_dir);
 }
 
 bool KnowledgeBase::verify_sources(const std::vector<SourceFile>& files, Diagnostics& diags, KbStats* stats) {

@@ -141,11 +141,15 @@ class KnowledgeBase {
  public:
   // Loads every *.yaml below `dir` (the folder that holds kb.yaml). Errors go to `diags`; the result is an
   // error when any diagnostic is an error.
-  static Result<std::shared_ptr<const KnowledgeBase>> load(const std::filesystem::path& dir, Diagnostics& diags);
+  // `ieee_dir`: also load the full IEEE MAC registry from there (e.g. /usr/share/ieee-data) when present.
+  static Result<std::shared_ptr<const KnowledgeBase>> load(const std::filesystem::path& dir, Diagnostics& diags,
+                                                           const std::filesystem::path& ieee_dir = {});
   // The knowledge base compiled into the binary (data/**/*.yaml).
-  static Result<std::shared_ptr<const KnowledgeBase>> load_embedded(Diagnostics& diags);
+  static Result<std::shared_ptr<const KnowledgeBase>> load_embedded(Diagnostics& diags,
+                                                                    const std::filesystem::path& ieee_dir = {});
   static Result<std::shared_ptr<const KnowledgeBase>> load_sources(const std::vector<SourceFile>& files,
-                                                                   Diagnostics& diags);
+                                                                   Diagnostics& diags,
+                                                                   const std::filesystem::path& ieee_dir = {});
 
   // `anshin kb verify`: load (collecting every schema problem) and run the self-tests (examples match
   // their rule, expected captures, no shadowing by earlier rules). Returns true when no error was found.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "core/version.h"
 #include "discovery/udp_discovery.h"
 #include "net/dialer.h"
+#include "net/neighbours.h"
 #include "probes/prober.h"
 #include "scan/service_names.h"
 #include "verdict/verdict.h"
@@ -96,7 +98,9 @@ Result<targets::PlanOptions> plan_options_from_json(const std::string& text) {
 
 Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir) {
   kb::Diagnostics diags;
-  auto loaded = dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(dir, diags);
+  // MAC prefixes: the shipped camera-vendor table plus Debian's ieee-data registry when installed.
+  const std::filesystem::path ieee = "/usr/share/ieee-data";
+  auto loaded = dir.empty() ? kb::KnowledgeBase::load_embedded(diags, ieee) : kb::KnowledgeBase::load(dir, diags, ieee);
   if (!loaded) {
     std::string message = "knowledge base " + (dir.empty() ? std::string("(built in)") : dir) + " has errors:";
     size_t shown = 0;

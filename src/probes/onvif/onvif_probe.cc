@@ -66,11 +66,21 @@ class OnvifProbe final : public Probe {
         }
       }
     }
+    bool have_services = false;
     if (!ctx.stop) {
       auto services = co_await call("GetServices", codec::onvif::get_services());
       if (services) {
-        if (auto s = codec::onvif::parse_services(services->response.body); s && !s->envelope.fault)
+        if (auto s = codec::onvif::parse_services(services->response.body); s && !s->envelope.fault) {
           for (const auto& svc : s->services) observe(rec, "onvif.service", svc.ns);
+          have_services = !s->services.empty();
+        }
+      }
+    }
+    if (!ctx.stop && !have_services) {  // older devices: GetCapabilities instead (as agsh/onvif does)
+      auto caps = co_await call("GetCapabilities", codec::onvif::get_capabilities());
+      if (caps) {
+        if (auto c = codec::onvif::parse_capabilities(caps->response.body); c && !c->envelope.fault)
+          for (const auto& [category, xaddr] : c->xaddrs) observe(rec, "onvif.service", category);
       }
     }
     co_return rec;
