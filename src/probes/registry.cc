@@ -8,6 +8,7 @@ const std::vector<std::unique_ptr<Probe>>& registry() {
     v.push_back(make_banner_probe());     // 21, 22, 23: server-first banners
     v.push_back(make_rtsp_probe());       // 554, 8554, ...: OPTIONS, DESCRIBE
     v.push_back(make_http_probe());       // every other port: GET /, favicon, TLS certificate
+    v.push_back(make_rtsp_fallback_probe());  // ports nothing identified yet: one RTSP OPTIONS
     v.push_back(make_onvif_probe());      // web ports: ONVIF device service (pre-auth calls)
     v.push_back(make_hikvision_probe());  // first web port: ISAPI deviceInfo, login page
     v.push_back(make_dahua_probe());      // first web port: magicBox CGI, RPC2_Login challenge

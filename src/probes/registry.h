@@ -11,6 +11,7 @@ namespace anshin::probes {
 
 std::unique_ptr<Probe> make_banner_probe();
 std::unique_ptr<Probe> make_rtsp_probe();
+std::unique_ptr<Probe> make_rtsp_fallback_probe();
 std::unique_ptr<Probe> make_http_probe();
 std::unique_ptr<Probe> make_onvif_probe();
 std::unique_ptr<Probe> make_hikvision_probe();

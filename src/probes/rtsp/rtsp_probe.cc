@@ -7,6 +7,10 @@
 #include "probes/common.h"
 #include "probes/registry.h"
 
+// GCC 12 reports a false -Wmismatched-new-delete on asio's coroutine frame when one member coroutine
+// awaits another (the frame's operator new/delete pair is asio's own); see GCC PR 104810-style reports.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 namespace anshin::probes {
 namespace {
 
@@ -23,10 +27,30 @@ constexpr std::string_view kPaths[] = {"/", "/Streaming/Channels/101", "/cam/rea
 
 class RtspProbe final : public Probe {
  public:
+  // fallback: run on open ports that no earlier probe identified (RTSP servers on unusual ports,
+  // e.g. a GStreamer server that answers HTTP with a 503 it never finishes), one OPTIONS more there.
+  explicit RtspProbe(bool fallback) : fallback_(fallback) {}
   const ProbeInfo& info() const override { return kInfo; }
-  bool applies(const ProbeContext&, uint16_t port) const override { return is_rtsp_port(port); }
+  bool applies(const ProbeContext& ctx, uint16_t port) const override {
+    if (!fallback_) return is_rtsp_port(port);
+    if (is_rtsp_port(port) || is_banner_port(port)) return false;
+    for (const auto& s : ctx.host.services)
+      if (s.port == port && s.transport == Transport::kTcp &&
+          (s.status == ProbeStatus::kSuccess || s.status == ProbeStatus::kAuthRequired))
+        return false;
+    return true;
+  }
 
   boost::asio::awaitable<ServiceRecord> run(ProbeContext& ctx, uint16_t port) override {
+    // A guess on a port of unknown purpose gets a shorter wait, so silent SDK ports cost little.
+    const auto saved = ctx.timeout;
+    if (fallback_) ctx.timeout = std::min(ctx.timeout, std::chrono::milliseconds(1500));
+    ServiceRecord rec = co_await run_with(ctx, port);
+    ctx.timeout = saved;
+    co_return rec;
+  }
+
+  boost::asio::awaitable<ServiceRecord> run_with(ProbeContext& ctx, uint16_t port) {
     ServiceRecord rec = new_record(*this, port, "rtsp");
     const std::string base = "rtsp://" + host_port(ctx.host.address, port);
     std::unique_ptr<net::Stream> stream;
@@ -111,10 +135,13 @@ class RtspProbe final : public Probe {
     }
     co_return rec;
   }
+ private:
+  bool fallback_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Probe> make_rtsp_probe() { return std::make_unique<RtspProbe>(); }
+std::unique_ptr<Probe> make_rtsp_probe() { return std::make_unique<RtspProbe>(false); }
+std::unique_ptr<Probe> make_rtsp_fallback_probe() { return std::make_unique<RtspProbe>(true); }
 
 }  // namespace anshin::probes
