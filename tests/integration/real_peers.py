@@ -238,10 +238,7 @@ def upnp_inner(anshin, work):
         assert dev["model"] == "Archer C7", f"upnp: model {dev['model']!r}"
         assert "exposure.upnp" in {f["id"] for f in dev["findings"]}, f"upnp: no exposure.upnp finding"
         # A router: never surveillance equipment.
-        assert dev["category"] in ("other", "unknown"), f"upnp: a router labelled {dev['category']}"
-        if dev["category"] != "other":
-            known_gap(f"a TP-Link InternetGatewayDevice is category {dev['category']!r}, not 'other': the UPnP "
-                      f"deviceType rule (upnp-igd, weight 0.4) does not outweigh the brand from upnp.manufacturer (0.6)")
+        assert dev["category"] == "other", f"upnp: a router labelled {dev['category']!r}"
     finally:
         stop(peer)
 
