@@ -30,6 +30,7 @@ fuzz: deps
 
 bench: build
 	bench/sweep
+	bench/identify
 
 clean:
 	rm -rf build build-asan build-fuzz
