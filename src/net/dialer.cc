@@ -41,62 +41,12 @@ Error from_ec(const boost::system::error_code& ec) {
 }
 
 
-class TcpStream final : public Stream {
+// A Stream over any Asio async stream (a TCP socket, or TLS on one): every operation races a timer.
+template <class AsyncStream>
+class DeadlineStream : public Stream {
  public:
-  explicit TcpStream(tcp::socket s) : socket_(std::move(s)), timer_(socket_.get_executor()) {}
-
-  asio::awaitable<Result<void>> write(std::string_view data, Deadline deadline) override {
-    timer_.expires_at(deadline);
-    auto r = co_await (asio::async_write(socket_, asio::buffer(data.data(), data.size()), kTuple) ||
-                       timer_.async_wait(kTuple));
-    if (r.index() == 1) co_return Error{Errc::kTimeout, "write timed out"};
-    auto [ec, n] = std::get<0>(r);
-    if (ec) co_return from_ec(ec);
-    co_return Result<void>{};
-  }
-
-  asio::awaitable<Result<size_t>> read_some(std::string& buffer, size_t max, Deadline deadline) override {
-    const size_t old = buffer.size();
-    buffer.resize(old + max);
-    timer_.expires_at(deadline);
-    auto r = co_await (socket_.async_read_some(asio::buffer(buffer.data() + old, max), kTuple) ||
-                       timer_.async_wait(kTuple));
-    if (r.index() == 1) {
-      buffer.resize(old);
-      co_return Error{Errc::kTimeout, "read timed out"};
-    }
-    auto [ec, n] = std::get<0>(r);
-    buffer.resize(old + n);
-    if (ec) co_return from_ec(ec);
-    co_return n;
-  }
-
- private:
-  tcp::socket socket_;
-  asio::steady_timer timer_;
-};
-
-class TlsStream final : public Stream {
- public:
-  TlsStream(tcp::socket s, ssl::context& ctx) : stream_(std::move(s), ctx), timer_(stream_.get_executor()) {}
-
-  asio::awaitable<Result<void>> handshake(Deadline deadline) {
-    timer_.expires_at(deadline);
-    auto r = co_await (stream_.async_handshake(ssl::stream_base::client, kTuple) || timer_.async_wait(kTuple));
-    if (r.index() == 1) co_return Error{Errc::kTimeout, "TLS handshake timed out"};
-    auto [ec] = std::get<0>(r);
-    if (ec) co_return Error{Errc::kTls, "TLS handshake failed: " + ec.message()};
-    SSL* s = stream_.native_handle();
-    info_.version = SSL_get_version(s);
-    if (X509* cert = SSL_get1_peer_certificate(s)) {
-      unsigned char* der = nullptr;
-      const int len = i2d_X509(cert, &der);
-      if (len > 0) info_.peer_cert_der.assign(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-      OPENSSL_free(der);
-      X509_free(cert);
-    }
-    co_return Result<void>{};
-  }
+  template <class... Args>
+  explicit DeadlineStream(Args&&... args) : stream_(std::forward<Args>(args)...), timer_(stream_.get_executor()) {}
 
   asio::awaitable<Result<void>> write(std::string_view data, Deadline deadline) override {
     timer_.expires_at(deadline);
@@ -124,11 +74,38 @@ class TlsStream final : public Stream {
     co_return n;
   }
 
+ protected:
+  AsyncStream stream_;
+  asio::steady_timer timer_;
+};
+
+using TcpStream = DeadlineStream<tcp::socket>;
+
+class TlsStream final : public DeadlineStream<ssl::stream<tcp::socket>> {
+ public:
+  TlsStream(tcp::socket s, ssl::context& ctx) : DeadlineStream(std::move(s), ctx) {}
+
+  asio::awaitable<Result<void>> handshake(Deadline deadline) {
+    timer_.expires_at(deadline);
+    auto r = co_await (stream_.async_handshake(ssl::stream_base::client, kTuple) || timer_.async_wait(kTuple));
+    if (r.index() == 1) co_return Error{Errc::kTimeout, "TLS handshake timed out"};
+    auto [ec] = std::get<0>(r);
+    if (ec) co_return Error{Errc::kTls, "TLS handshake failed: " + ec.message()};
+    SSL* s = stream_.native_handle();
+    info_.version = SSL_get_version(s);
+    if (X509* cert = SSL_get1_peer_certificate(s)) {
+      unsigned char* der = nullptr;
+      const int len = i2d_X509(cert, &der);
+      if (len > 0) info_.peer_cert_der.assign(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+      OPENSSL_free(der);
+      X509_free(cert);
+    }
+    co_return Result<void>{};
+  }
+
   const TlsInfo* tls() const override { return &info_; }
 
  private:
-  ssl::stream<tcp::socket> stream_;
-  asio::steady_timer timer_;
   TlsInfo info_;
 };
 
