@@ -92,6 +92,11 @@ std::vector<std::pair<uint16_t, bool>> http_ports(const HostRecord& host) {
   return out;
 }
 
+bool is_first_web_port(const HostRecord& host, uint16_t port) {
+  const auto ports = http_ports(host);
+  return !ports.empty() && ports.front().first == port;
+}
+
 bool probe_succeeded(const HostRecord& host, std::string_view probe) {
   return std::any_of(host.services.begin(), host.services.end(),
                      [&](const ServiceRecord& s) { return s.probe == probe && s.status == ProbeStatus::kSuccess; });

@@ -40,6 +40,8 @@ bool is_banner_port(uint16_t port);
 
 // Ports on which the http probe found a web server, best first (80, 443, 8080, then ascending).
 std::vector<std::pair<uint16_t, bool /*tls*/>> http_ports(const HostRecord& host);
+// The host's best web port (the first of http_ports): where the vendor API probes run, once per host.
+bool is_first_web_port(const HostRecord& host, uint16_t port);
 // True when some earlier record of `probe` on this host has status kSuccess.
 bool probe_succeeded(const HostRecord& host, std::string_view probe);
 

@@ -24,8 +24,7 @@ class CveActiveProbe final : public Probe {
   const ProbeInfo& info() const override { return kInfo; }
   bool applies(const ProbeContext& ctx, uint16_t port) const override {
     if (!ctx.intrusive || ctx.intrusive->active_cves.empty()) return false;
-    const auto ports = http_ports(ctx.host);
-    return !ports.empty() && ports.front().first == port;
+    return is_first_web_port(ctx.host, port);
   }
 
   boost::asio::awaitable<ServiceRecord> run(ProbeContext& ctx, uint16_t port) override {

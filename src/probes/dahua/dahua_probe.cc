@@ -18,8 +18,7 @@ class DahuaProbe final : public Probe {
  public:
   const ProbeInfo& info() const override { return kInfo; }
   bool applies(const ProbeContext& ctx, uint16_t port) const override {
-    const auto ports = http_ports(ctx.host);
-    return !ports.empty() && ports.front().first == port;
+    return is_first_web_port(ctx.host, port);
   }
 
   boost::asio::awaitable<ServiceRecord> run(ProbeContext& ctx, uint16_t port) override {
