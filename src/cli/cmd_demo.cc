@@ -52,6 +52,7 @@ int run_demo(const DemoOptions& o) {
     return 2;
   }
   report::render_terminal(result->snapshot, stdout, {.color = use_color(stdout), .lang = *lang});
+  std::fflush(stdout);  // the summary before any later stderr line
   if (!o.json_out.empty()) {
     if (auto w = write_file_atomically(o.json_out, report::to_json(result->snapshot)); !w) {
       std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());

@@ -131,6 +131,7 @@ int run_scan(const ScanOptions& o) {
     }
   }
   report::render_terminal(snap, human, {.color = use_color(human), .lang = *lang});
+  std::fflush(stdout);  // the summary before any later stderr line
   return exit_status_for(snap, o.fail_on);
 }
 
