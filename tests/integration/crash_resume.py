@@ -72,7 +72,11 @@ try:
     doc = json.loads(rep.stdout)
     addrs = {d["address"] for d in doc["devices"]}
     lab_addrs = {a for a in addrs if a.startswith("127.89.5.")}
-    assert len(lab_addrs) == 25, f"stored scan has {len(lab_addrs)} lab devices, expected 25"
+    import yaml
+    src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+    with open(os.path.join(src, "lab", "fleets", "default.yaml")) as f:
+        expected = len(yaml.safe_load(f)["devices"])
+    assert len(lab_addrs) == expected, f"stored scan has {len(lab_addrs)} lab devices, expected {expected}"
     assert not doc["scan"].get("interrupted"), "final scan still interrupted"
     print(f"{kills} SIGKILLs ({mid_scan} mid-scan): integrity ok after each, no stored device lost; "
           f"--resume completed the scan with all {len(lab_addrs)} lab devices")
