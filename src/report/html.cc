@@ -295,34 +295,41 @@ std::string render_device_section(Lang L, const Device& d) {
 
 }  // namespace
 
+namespace {
+
+// Escapes one visible piece for element content; false when the piece needs no entity.
+bool append_text_entity(std::string& out, char c) {
+  switch (c) {
+    case '&': out += "&amp;"; return true;
+    case '<': out += "&lt;"; return true;
+    case '>': out += "&gt;"; return true;
+    case '"': out += "&quot;"; return true;
+    case '\'': out += "&#39;"; return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 std::string html_text(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
   each_visible(text::sanitize_utf8(s), [&](std::string_view piece) {
-    if (piece.size() != 1) { out += piece; return; }
-    switch (piece[0]) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += piece;
-    }
+    if (piece.size() != 1 || !append_text_entity(out, piece[0])) out += piece;
   });
   return out;
 }
 
+// As html_text, plus the characters that matter inside a double-quoted attribute value.
 std::string html_attr(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
   each_visible(text::sanitize_utf8(s), [&](std::string_view piece) {
-    if (piece.size() != 1) { out += piece; return; }
+    if (piece.size() != 1 || append_text_entity(out, piece[0])) {
+      if (piece.size() != 1) out += piece;
+      return;
+    }
     switch (piece[0]) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
       case '`': out += "&#96;"; break;
       case '\t': out += "&#9;"; break;
       case '\n': out += "&#10;"; break;
