@@ -61,6 +61,7 @@ int run_scan(const ScanOptions& o) {
   req.seed = o.seed;
   req.identify = !o.sweep_only;
   req.udp_discovery = !o.sweep_only;
+  req.multicast = !o.no_multicast;
   req.intrusive = intrusive;
 
   // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.

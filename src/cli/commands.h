@@ -30,6 +30,7 @@ struct ScanOptions {
   bool allow_public = false;
   bool dry_run = false;
   bool sweep_only = false;      // connect sweep only: no identification probes, no UDP discovery
+  bool no_multicast = false;    // UDP discovery unicast only, no multicast on local segments
   bool check_default_creds = false;
   bool check_cves_active = false;
   bool resume = false;

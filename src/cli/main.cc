@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   s->add_flag("--allow-public", scan.allow_public, "allow addresses outside private, loopback, link-local");
   s->add_flag("--dry-run", scan.dry_run, "print what would be probed, send nothing");
   s->add_flag("--sweep-only", scan.sweep_only, "find open ports only: no identification probes, no UDP discovery");
+  s->add_flag("--no-multicast", scan.no_multicast, "UDP discovery by unicast only, even on a local segment");
   s->add_flag("--check-default-creds", scan.check_default_creds, "try documented factory defaults (intrusive)");
   s->add_flag("--check-cves-active", scan.check_cves_active, "send read-only CVE confirmation requests (intrusive)");
   s->add_flag("--resume", scan.resume, "finish the interrupted scan stored in --db");

@@ -35,6 +35,7 @@ namespace anshin::discovery {
 
 struct UdpDiscoveryOptions {
   double rate = 0;                                  // datagrams per second (all protocols); 0 = unlimited
+  bool multicast = true;                            // also probe the groups of local segments in the plan
   std::chrono::milliseconds wait{1500};             // receive window after the last send
   int repeats = 2;                                  // each probe sent this many times (nmap: 2)
   std::chrono::milliseconds repeat_interval{100};   // spacing of the repeats of one address

@@ -236,7 +236,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   if (request.resume) engine_options.start_index = request.resume->start_index;
   Engine engine(engine_options);
   // UDP discovery beside the sweep, paced like it; a resumed scan does not repeat it.
-  discovery::UdpDiscovery udp(plan, seed, *dialer, {.rate = request.engine.rate});
+  discovery::UdpDiscovery udp(plan, seed, *dialer, {.rate = request.engine.rate, .multicast = request.multicast});
   std::vector<BackgroundTask*> background;
   if (request.udp_discovery && !request.resume) background.push_back(&udp);
   result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts, &observer, background);
