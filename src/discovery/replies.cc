@@ -32,6 +32,11 @@ uint16_t protocol_port(Protocol p) {
   return 0;
 }
 
+uint32_t protocol_group_v4(Protocol p) {
+  // 239.255.255.250 (WS-Discovery, SSDP, SADP); DHIP uses .251 (protocols.md §3.1).
+  return p == Protocol::kDhip ? 0xeffffffbu : 0xeffffffau;
+}
+
 std::string bounded_value(std::string_view s) {
   s = text::trim(s);
   if (s.size() > kMaxValueBytes) s = s.substr(0, kMaxValueBytes);

@@ -28,6 +28,8 @@ inline constexpr Protocol kProtocols[kProtocolCount] = {Protocol::kWsd, Protocol
 
 const char* protocol_name(Protocol p);  // "wsd", "sadp", "dhip", "ssdp" (also the ServiceRecord probe)
 uint16_t protocol_port(Protocol p);     // 3702, 37020, 37810, 1900
+// The IPv4 multicast group of the protocol, host order: 239.255.255.250, or .251 for DHIP.
+uint32_t protocol_group_v4(Protocol p);
 
 inline constexpr size_t kMaxValueBytes = 4096;
 

@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/multicast.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
@@ -12,6 +13,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <deque>
 #include <functional>
 #include <random>
@@ -23,6 +26,7 @@
 #include "codec/soap/wsd.h"
 #include "codec/ssdp/ssdp.h"
 #include "codec/ssdp/upnp.h"
+#include "discovery/local_segments.h"
 #include "discovery/replies.h"
 #include "targets/intervals.h"
 #include "targets/permutation.h"
@@ -114,6 +118,11 @@ struct UdpDiscovery::Impl {
   };
   std::vector<std::unique_ptr<Channel>> channels;
   std::array<std::array<Channel*, 2>, kProtocolCount> by_protocol{};
+
+  // Multicast: the local segments the plan covers, and listeners bound to the groups of the
+  // protocols whose devices may answer to the group instead of the sender (SADP, DHIP).
+  std::vector<LocalSegment> segments;
+  std::vector<std::unique_ptr<Channel>> group_listeners;
 
   // Per answering address.
   struct ProtocolState {
@@ -223,6 +232,11 @@ struct UdpDiscovery::Impl {
         boost::system::error_code ignored;
         ch->socket.set_option(udp::socket::receive_buffer_size(4 << 20), ignored);
         ch->socket.non_blocking(true, ignored);
+        if (!v6 && !segments.empty()) {
+          // TTL 1: a multicast probe never leaves the local segment.
+          ch->socket.set_option(asio::ip::multicast::hops(1), ignored);
+          ch->socket.set_option(asio::ip::multicast::enable_loopback(true), ignored);
+        }
         ch->buffer.resize(kDatagramBuffer);
         by_protocol[static_cast<size_t>(p)][static_cast<size_t>(fam)] = ch.get();
         channels.push_back(std::move(ch));
@@ -230,13 +244,55 @@ struct UdpDiscovery::Impl {
     }
   }
 
+  // Listeners on group:port for SADP and DHIP, joined on every segment. A bind failure (the port is
+  // taken by another program without SO_REUSEADDR) only costs the group-addressed replies.
+  void open_group_listeners(const asio::any_io_executor& ex) {
+    for (Protocol p : {Protocol::kSadp, Protocol::kDhip}) {
+      auto ch = std::make_unique<Channel>(Channel{p, false, udp::socket(ex), {}});
+      const auto group = asio::ip::address_v4(protocol_group_v4(p));
+      boost::system::error_code ec;
+      ch->socket.open(udp::v4(), ec);
+      if (!ec) ch->socket.set_option(udp::socket::reuse_address(true), ec);
+      if (!ec) ch->socket.bind(udp::endpoint(group, protocol_port(p)), ec);
+      if (ec) continue;
+      int joined = 0;
+      for (const auto& seg : segments) {
+        ip_mreqn req{};
+        req.imr_multiaddr.s_addr = htonl(group.to_uint());
+        req.imr_address.s_addr = htonl(seg.address);
+        req.imr_ifindex = static_cast<int>(seg.index);
+        if (setsockopt(ch->socket.native_handle(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &req, sizeof req) == 0) ++joined;
+      }
+      if (joined == 0) continue;
+      boost::system::error_code ignored;
+      ch->socket.non_blocking(true, ignored);
+      ch->buffer.resize(kDatagramBuffer);
+      group_listeners.push_back(std::move(ch));
+    }
+  }
+
+  // Our own probes come back to the group listeners (multicast loopback): drop what we sent.
+  bool is_own_datagram(const udp::endpoint& from) const {
+    if (!from.address().is_v4()) return false;
+    const uint32_t a = from.address().to_v4().to_uint();
+    if (std::none_of(segments.begin(), segments.end(), [&](const LocalSegment& s) { return s.address == a; }))
+      return false;
+    for (const auto& ch : channels) {
+      boost::system::error_code ec;
+      const auto local = ch->socket.local_endpoint(ec);
+      if (!ec && local.port() == from.port()) return true;
+    }
+    return false;
+  }
+
   void close_channels() {
     closing = true;
-    for (auto& ch : channels) {
-      boost::system::error_code ignored;
-      ch->socket.cancel(ignored);
-      ch->socket.close(ignored);
-    }
+    for (auto* list : {&channels, &group_listeners})
+      for (auto& ch : *list) {
+        boost::system::error_code ignored;
+        ch->socket.cancel(ignored);
+        ch->socket.close(ignored);
+      }
   }
 
   asio::awaitable<void> receive_loop(Channel& ch) {
@@ -248,6 +304,7 @@ struct UdpDiscovery::Impl {
         if (ec == asio::error::operation_aborted) co_return;
         continue;  // e.g. a stray ICMP error report: keep listening
       }
+      if (is_own_datagram(from)) continue;
       on_datagram(ch.protocol, from_address(from.address()), std::string_view(ch.buffer.data(), n));
     }
   }
@@ -432,6 +489,33 @@ struct UdpDiscovery::Impl {
     }
   }
 
+  // Each probe to its group on every segment, `repeats` rounds `repeat_interval` apart, through the
+  // same pacer as the unicast probes. IP_MULTICAST_IF picks the segment's interface per datagram.
+  asio::awaitable<void> send_multicast() {
+    for (int round = 0; round < options.repeats && !stopping(); ++round) {
+      if (round > 0) co_await sleep_until(Clock::now() + options.repeat_interval);
+      for (const auto& seg : segments) {
+        for (ProbeKind k : kProbeKinds) {
+          if (stopping()) co_return;
+          const Protocol p = protocol_of(k);
+          Channel* ch = by_protocol[static_cast<size_t>(p)][0];
+          if (!ch) continue;
+          ip_mreqn req{};
+          req.imr_address.s_addr = htonl(seg.address);
+          req.imr_ifindex = static_cast<int>(seg.index);
+          if (setsockopt(ch->socket.native_handle(), IPPROTO_IP, IP_MULTICAST_IF, &req, sizeof req) != 0) {
+            ++stats.send_errors;
+            continue;
+          }
+          const IpAddr group = IpAddr::v4(protocol_group_v4(p));
+          const uint64_t before = stats.sent;
+          co_await send_one(*ch, to_endpoint(group, protocol_port(p)), build(k, group));
+          stats.multicast_sent += stats.sent - before;
+        }
+      }
+    }
+  }
+
   asio::awaitable<void> send_all() {
     struct Pending {
       uint64_t index;
@@ -491,13 +575,18 @@ asio::awaitable<void> UdpDiscovery::run(const std::atomic<bool>& stop) {
       m.own_dialer = net::make_tcp_dialer(m.executor, [impl = impl_.get()](const IpAddr& a) { return impl->contains(a); });
       m.dialer = m.own_dialer.get();
     }
+    if (m.options.multicast && m.has_v4) m.segments = segments_covered_by(multicast_segments(), m.spans);
+    for (const auto& seg : m.segments) m.stats.multicast_segments.push_back(seg.to_string());
     m.open_channels(m.executor);
-    for (auto& ch : m.channels) {
-      ++m.receivers_running;
-      asio::co_spawn(m.executor, m.receive_loop(*ch), [&m](std::exception_ptr) { --m.receivers_running; });
-    }
+    if (!m.segments.empty()) m.open_group_listeners(m.executor);
+    for (auto* list : {&m.channels, &m.group_listeners})
+      for (auto& ch : *list) {
+        ++m.receivers_running;
+        asio::co_spawn(m.executor, m.receive_loop(*ch), [&m](std::exception_ptr) { --m.receivers_running; });
+      }
 
     const auto send_start = Clock::now();
+    if (!m.segments.empty()) co_await m.send_multicast();
     co_await m.send_all();
     m.stats.send_seconds = std::chrono::duration<double>(Clock::now() - send_start).count();
 

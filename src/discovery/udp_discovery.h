@@ -1,7 +1,10 @@
 // UDP discovery beside the TCP sweep: unicast WS-Discovery (typed NetworkVideoTransmitter + untyped
 // Probe), SADP inquiry, DHIP DHDiscover.search and SSDP M-SEARCH (ST ssdp:all) to every address of
 // the plan, in permutation order, each probe `repeats` times ~100 ms apart (UDP loses packets), paced
-// by one global datagram rate. One ephemeral UDP socket per protocol and address family. Replies are
+// by one global datagram rate. One ephemeral UDP socket per protocol and address family.
+// Multicast (options.multicast): when the plan covers a local segment (discovery/local_segments.h),
+// the same probes go first to their groups (239.255.255.250, DHIP .251) on that interface with TTL 1,
+// and listeners bound to the SADP and DHIP groups catch devices that answer to the group. Replies are
 // collected until `wait` after the last send (or stop), attributed to their *source address* only if
 // it is in the plan, deduplicated, capped per address and protocol, parsed with the codec and turned
 // into Observations (docs/observation-keys.md). For an SSDP LOCATION on the replying host itself, the
@@ -35,7 +38,7 @@ namespace anshin::discovery {
 
 struct UdpDiscoveryOptions {
   double rate = 0;                                  // datagrams per second (all protocols); 0 = unlimited
-  bool multicast = true;                            // also probe the groups of local segments in the plan
+  bool multicast = true;                            // also probe the groups of local segments the plan covers
   std::chrono::milliseconds wait{1500};             // receive window after the last send
   int repeats = 2;                                  // each probe sent this many times (nmap: 2)
   std::chrono::milliseconds repeat_interval{100};   // spacing of the repeats of one address
@@ -70,7 +73,9 @@ class UdpDiscovery final : public scan::BackgroundTask {
   std::map<IpAddr, std::vector<ServiceRecord>> take_results();
 
   struct Stats {
-    uint64_t sent = 0;          // datagrams sent
+    uint64_t sent = 0;          // datagrams sent (unicast and multicast)
+    uint64_t multicast_sent = 0;  // of which to a multicast group
+    std::vector<std::string> multicast_segments;  // "eth0 192.168.1.10/24": segments probed by multicast
     uint64_t send_errors = 0;   // datagrams the kernel refused
     uint64_t received = 0;      // datagrams received (all)
     uint64_t attributed = 0;    // parsed and attributed to a plan address

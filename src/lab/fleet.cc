@@ -333,16 +333,16 @@ class Parser {
         check_keys(n, {"kind", "port", "note"}, "silent service");
         break;
       case ServiceKind::kWsd:
-        check_keys(n, {"kind", "port", "types", "reply", "flood", "reply_from", "reply_port", "note"}, "wsd service");
+        check_keys(n, {"kind", "port", "types", "reply", "flood", "reply_from", "reply_port", "answers", "reply_to", "note"}, "wsd service");
         break;
       case ServiceKind::kSadp:
-        check_keys(n, {"kind", "port", "reply", "flood", "reply_from", "reply_port", "note"}, "udp service");
+        check_keys(n, {"kind", "port", "reply", "flood", "reply_from", "reply_port", "answers", "reply_to", "note"}, "udp service");
         break;
       case ServiceKind::kDhip:
-        check_keys(n, {"kind", "port", "reply", "flood", "reply_from", "reply_port", "lengths", "note"}, "udp service");
+        check_keys(n, {"kind", "port", "reply", "flood", "reply_from", "reply_port", "lengths", "answers", "reply_to", "note"}, "udp service");
         break;
       case ServiceKind::kSsdp:
-        check_keys(n, {"kind", "port", "replies", "flood", "reply_from", "reply_port", "note"}, "ssdp service");
+        check_keys(n, {"kind", "port", "replies", "flood", "reply_from", "reply_port", "answers", "reply_to", "note"}, "ssdp service");
         break;
     }
     if (s.kind == ServiceKind::kHttp && n["tls"]) default_port = 443;
@@ -416,6 +416,18 @@ class Parser {
         if (std::sscanf(s.reply_from.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a != 127 || b > 255 ||
             c > 255 || d > 255)
           fail(n["reply_from"], "reply_from must be an IPv4 address in 127.0.0.0/8");
+      }
+      if (n["answers"]) {
+        const std::string answers = str(n["answers"], "answers");
+        if (answers != "both" && answers != "unicast" && answers != "multicast")
+          fail(n["answers"], "answers must be both, unicast or multicast");
+        s.answers_unicast = answers != "multicast";
+        s.answers_multicast = answers != "unicast";
+      }
+      if (n["reply_to"]) {
+        const std::string reply_to = str(n["reply_to"], "reply_to");
+        if (reply_to != "sender" && reply_to != "group") fail(n["reply_to"], "reply_to must be sender or group");
+        s.reply_to_group = reply_to == "group";
       }
       if (n["lengths"]) {
         const auto& l = n["lengths"];

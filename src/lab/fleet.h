@@ -99,6 +99,10 @@ struct Service {
   uint16_t reply_port = 0;                  // with reply_from or alone: send from this port (0 = the service
                                             // port for the device address, ephemeral for reply_from)
   std::optional<std::pair<uint32_t, uint32_t>> dhip_lengths;  // dhip: lie in the two header length fields
+  // Multicast (served only where loopback carries multicast, i.e. inside a test's network namespace):
+  bool answers_unicast = true;              // answers: multicast -> ignore probes sent to the device address
+  bool answers_multicast = true;            // answers: unicast -> ignore probes sent to the group
+  bool reply_to_group = false;              // reply_to: group -> answer to the group, not the sender
 };
 
 struct Credential {

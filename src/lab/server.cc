@@ -1,6 +1,9 @@
 #include "lab/server.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
 
@@ -13,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,6 +27,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -352,6 +357,16 @@ struct LabServer::Impl {
   Fleet fleet;  // copy: routes are referenced by pointer
   ServeOptions opts;
   size_t listeners = 0;
+  size_t groups_joined = 0;
+  unsigned loopback_index = 0;  // lo's index when it carries multicast, else 0
+  // Every UDP service, for the group listeners: the socket it answers from.
+  struct UdpResponder {
+    DeviceRt* d;
+    const Service* s;
+    int fd;
+  };
+  std::vector<UdpResponder> responders;
+  std::set<std::pair<uint32_t, uint16_t>> responder_endpoints;  // (address, port) the lab answers from
   double start_secs = 0;
   std::atomic<bool> running{false};
   std::atomic<uint64_t> conns{0};
@@ -824,12 +839,41 @@ struct LabServer::Impl {
     return out;
   }
 
+  static uint32_t group_of(ServiceKind k) {
+    return k == ServiceKind::kDhip ? 0xeffffffbu : 0xeffffffau;  // 239.255.255.251 (DHIP), else .250
+  }
+
+  // Answers one probe that reached service s of device d, sent to the device address or (via_group)
+  // to the service's multicast group. Runs on the device's thread; `out_fd` is the socket it answers from.
+  void answer(DeviceRt& d, const Service& s, int out_fd, std::string_view in, const udp::endpoint& from,
+              bool via_group) {
+    const std::string target = via_group ? ip_text(group_of(s.kind)) : "";
+    std::string probe;
+    auto replies = udp_reply(d, s, in, probe);
+    if (via_group ? !s.answers_multicast : !s.answers_unicast) {
+      record(d, s.port, "udp", s.kind, probe, target, "", 0);
+      return;
+    }
+    record(d, s.port, "udp", s.kind, probe, target, "", replies.empty() ? 0 : 1);
+    udp::endpoint to = from;
+    if (s.reply_to_group && loopback_index) to = udp::endpoint(asio::ip::address_v4(group_of(s.kind)), s.port);
+    for (int k = 0; k < s.flood; ++k) {
+      if (k > 0) {  // flood: every copy rendered afresh, so {{message_id}} makes distinct datagrams
+        std::string ignored;
+        replies = udp_reply(d, s, in, ignored);
+      }
+      for (const auto& r : replies)  // datagram sockets rarely block; drop if they do
+        ::sendto(out_fd, r.data(), r.size(), MSG_DONTWAIT, to.data(), static_cast<socklen_t>(to.size()));
+    }
+  }
+
   // Waits for readability, then drains the socket into a per-thread buffer: no per-socket receive
   // buffer, so thousands of UDP responders cost almost nothing.
   // `from_sock`: when the service sends from another address or port (reply_from / reply_port).
   asio::awaitable<void> udp_loop(udp::socket sock, DeviceRt* d, const Service* s, std::shared_ptr<udp::socket> from_sock) {
     static thread_local std::vector<char> buf(65536);
     sock.non_blocking(true);
+    const int out_fd = from_sock ? from_sock->native_handle() : sock.native_handle();
     for (;;) {
       auto [wec] = co_await sock.async_wait(udp::socket::wait_read, kTuple);
       if (wec) {
@@ -843,21 +887,72 @@ struct LabServer::Impl {
         if (ec) break;  // would_block: wait again
         // Never answer anything outside loopback (the lab's own network rule).
         if (!from.address().is_v4() || (from.address().to_v4().to_uint() >> 24) != 127) continue;
-        std::string probe;
-        auto replies = udp_reply(*d, *s, std::string_view(buf.data(), n), probe);
-        record(*d, s->port, "udp", s->kind, probe, "", "", replies.empty() ? 0 : 1);
-        udp::socket& out = from_sock ? *from_sock : sock;
-        for (int k = 0; k < s->flood; ++k) {
-          if (k > 0) {  // flood: every copy rendered afresh, so {{message_id}} makes distinct datagrams
-            std::string ignored;
-            replies = udp_reply(*d, *s, std::string_view(buf.data(), n), ignored);
-          }
-          for (const auto& r : replies) {
-            boost::system::error_code sec;
-            out.send_to(asio::buffer(r), from, 0, sec);  // datagram sockets rarely block; drop if they do
-          }
+        answer(*d, *s, out_fd, std::string_view(buf.data(), n), from, false);
+      }
+    }
+  }
+
+  // One socket per (group, port) the fleet's UDP services use, bound to the group and joined on lo.
+  // A probe to the group is handed to every service on that port, on the service's own thread.
+  asio::awaitable<void> group_loop(udp::socket sock, uint32_t group, uint16_t port) {
+    std::vector<char> buf(65536);
+    sock.non_blocking(true);
+    for (;;) {
+      auto [wec] = co_await sock.async_wait(udp::socket::wait_read, kTuple);
+      if (wec) {
+        if (wec == asio::error::operation_aborted || !sock.is_open()) co_return;
+        continue;
+      }
+      for (;;) {
+        udp::endpoint from;
+        boost::system::error_code ec;
+        size_t n = sock.receive_from(asio::buffer(buf), from, 0, ec);
+        if (ec) break;
+        if (!from.address().is_v4() || (from.address().to_v4().to_uint() >> 24) != 127) continue;
+        // A device's own reply to the group comes back here: it is not a probe.
+        if (responder_endpoints.count({from.address().to_v4().to_uint(), from.port()})) continue;
+        auto payload = std::make_shared<std::string>(buf.data(), n);
+        for (const auto& r : responders) {
+          if (r.s->port != port || group_of(r.s->kind) != group) continue;
+          asio::post(*ctxs[r.d->thread], [this, r, payload, from] { answer(*r.d, *r.s, r.fd, *payload, from, true); });
         }
       }
+    }
+  }
+
+  // lo's interface index when it is up and carries multicast (inside a test's namespace), else 0.
+  static unsigned multicast_loopback_index() {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return 0;
+    unsigned index = 0;
+    for (const ifaddrs* i = list; i && !index; i = i->ifa_next)
+      if (i->ifa_name && (i->ifa_flags & IFF_LOOPBACK) && (i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_MULTICAST))
+        index = if_nametoindex(i->ifa_name);
+    freeifaddrs(list);
+    return index;
+  }
+
+  void join_groups() {
+    loopback_index = opts.multicast ? multicast_loopback_index() : 0;
+    if (!loopback_index) return;
+    ip_mreqn via_lo{};
+    via_lo.imr_ifindex = static_cast<int>(loopback_index);
+    for (const auto& r : responders)  // replies to the group (reply_to: group) leave through lo
+      setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_IF, &via_lo, sizeof via_lo);
+    std::set<std::pair<uint32_t, uint16_t>> wanted;
+    for (const auto& r : responders) wanted.insert({group_of(r.s->kind), r.s->port});
+    for (const auto& [group, port] : wanted) {
+      udp::socket sock(*ctxs[0]);
+      boost::system::error_code ec;
+      sock.open(udp::v4(), ec);
+      if (!ec) sock.set_option(udp::socket::reuse_address(true), ec);
+      if (!ec) sock.bind(udp::endpoint(asio::ip::address_v4(group), port), ec);
+      if (ec) continue;
+      ip_mreqn join = via_lo;
+      join.imr_multiaddr.s_addr = htonl(group);
+      if (setsockopt(sock.native_handle(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &join, sizeof join) != 0) continue;
+      ++groups_joined;
+      asio::co_spawn(*ctxs[0], group_loop(std::move(sock), group, port), asio::detached);
     }
   }
 
@@ -921,6 +1016,13 @@ struct LabServer::Impl {
               return bind_error(ec);
             }
           }
+          if (from_sock) {
+            const auto local = from_sock->local_endpoint(ec);
+            if (!ec) responder_endpoints.insert({local.address().to_v4().to_uint(), local.port()});
+            ec.clear();
+          }
+          responder_endpoints.insert({d->addr, s.port});
+          responders.push_back({d, &s, from_sock ? from_sock->native_handle() : sock.native_handle()});
           asio::co_spawn(io, udp_loop(std::move(sock), d, &s, std::move(from_sock)), asio::detached);
         } else {
           std::shared_ptr<ssl::context> tls;
@@ -972,6 +1074,9 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
   m.fleet = fleet;
   m.opts = options;
   m.listeners = 0;
+  m.groups_joined = 0;
+  m.responders.clear();
+  m.responder_endpoints.clear();
   m.conns = 0;
   m.public_devs.clear();
   {
@@ -1056,6 +1161,7 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
     m.public_devs.clear();
     return b;
   }
+  m.join_groups();
   for (auto& c : m.ctxs) {
     asio::io_context* io = c.get();
     m.threads.emplace_back([io] { io->run(); });
@@ -1073,6 +1179,7 @@ void LabServer::stop() {
 bool LabServer::running() const { return impl_->running; }
 std::vector<LabDevice> LabServer::devices() const { return impl_->public_devs; }
 size_t LabServer::listener_count() const { return impl_->listeners; }
+size_t LabServer::multicast_groups() const { return impl_->groups_joined; }
 double LabServer::start_seconds() const { return impl_->start_secs; }
 uint64_t LabServer::connections() const { return impl_->conns.load(); }
 

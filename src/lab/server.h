@@ -64,6 +64,11 @@ struct ServeOptions {
   std::string log_file;   // JSON lines, one per LogEntry; "" = none
   int threads = 2;        // io_context threads; devices are spread over them
   size_t log_memory = 200000;  // entries kept in memory for log(); count() keeps counting beyond
+  // Also answer WS-Discovery, SADP, DHIP and SSDP probes sent to their multicast groups, as devices on a
+  // segment do. Takes effect only where loopback carries multicast (a test's network namespace, e.g.
+  // shared/peers/netns_run.sh); on a stock host lo has no IFF_MULTICAST and nothing joins a group.
+  // Replies still go only to 127/8 senders (or, with `reply_to: group`, to the group on lo).
+  bool multicast = true;
 };
 
 // A loopback IPv4 network: the one-line error for anything outside 127.0.0.0/8.
@@ -96,6 +101,7 @@ class LabServer {
 
   std::vector<LabDevice> devices() const;
   size_t listener_count() const;     // TCP listeners + UDP sockets
+  size_t multicast_groups() const;   // group sockets joined on loopback (0 outside a namespace)
   double start_seconds() const;      // wall time start() took
 
   // No filter: every entry since start / clear_log(); with a filter: over the entries kept in memory.

@@ -27,7 +27,7 @@ struct ScanRequest {
   const assess::Assessor* assessor = nullptr;    // findings; null = none
   assess::AssessOptions assess_options;
   bool udp_discovery = true;                     // WS-Discovery, SADP, DHIP, SSDP to every address
-  bool multicast = true;                         // ...and to their groups on local segments in the plan
+  bool multicast = true;                         // ...and to their groups on local segments the plan covers
   store::Store* store = nullptr;                 // write the scan incrementally (null = --no-db)
   // Resuming an interrupted scan stored in `store`: continue it instead of beginning a new one.
   struct Resume {
