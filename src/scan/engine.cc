@@ -122,15 +122,26 @@ struct Engine::Impl {
   // Starts one connection attempt: a plain non-blocking connect(), exactly what the bare floor does.
   // An attempt the kernel finishes inside the call is closed and classified at once; kPending leaves
   // `fd` open for the epoll set.
-  Attempt start_connect(const tcp::endpoint& endpoint, int& fd) {
+  // `err` is the errno of a failed socket()/connect() (0 otherwise).
+  Attempt start_connect(const tcp::endpoint& endpoint, int& fd, int& err) {
     fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Attempt::kError;
+    if (fd < 0) {
+      err = errno;
+      return Attempt::kError;
+    }
     ++stats.connects;
-    const int err = ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0 ? 0 : errno;
+    err = ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size())) == 0 ? 0 : errno;
     if (err == EINPROGRESS) return Attempt::kPending;
     ::close(fd);
     fd = -1;
     return classify(err);
+  }
+
+  // This host ran short (descriptors, buffers, ephemeral ports): worth another try in a moment. Any
+  // other immediate failure (ENETUNREACH for a broadcast address, EACCES from a firewall rule) is the
+  // answer for that port.
+  static bool out_of_resources(int err) {
+    return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM || err == EAGAIN || err == EADDRNOTAVAIL;
   }
 
   static Attempt classify(int err) {
@@ -206,12 +217,12 @@ struct Engine::Impl {
       }
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
       if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
-      int fd = -1;
-      Attempt a = start_connect(endpoint, fd);
-      for (int backoff = 0; a == Attempt::kError && fd < 0 && backoff < 100 && !stop.load(); ++backoff) {
+      int fd = -1, err = 0;
+      Attempt a = start_connect(endpoint, fd, err);
+      for (int backoff = 0; a == Attempt::kError && out_of_resources(err) && backoff < 100 && !stop.load(); ++backoff) {
         pace_timer.expires_after(std::chrono::milliseconds(10));  // out of descriptors: wait, same port
         co_await pace_timer.async_wait(kTuple);
-        a = start_connect(endpoint, fd);
+        a = start_connect(endpoint, fd, err);
       }
       if (a != Attempt::kPending) {
         record(host, port, a);

@@ -160,6 +160,20 @@ TEST(Engine, StopReturnsPromptlyWithWhatWasFound) {
   ASSERT_EQ(by_address(hosts).count("127.66.3.1"), 1u);  // swept first: kept
 }
 
+TEST(Engine, ImmediateFailureIsRecordedOnceNotRetried) {
+  // connect() to the loopback broadcast address fails at once with ENETUNREACH (nothing is sent). That
+  // is the port's answer, not a shortage of descriptors: one attempt per port, counted as an error.
+  VectorSource src;
+  src.add("127.255.255.255", {19800, 19801, 19802});
+  Engine engine({.concurrency = 16, .timeout = std::chrono::milliseconds(200), .retries = 1, .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  EXPECT_EQ(stats.connects, 3u);
+  EXPECT_EQ(stats.errors, 3u);
+  EXPECT_EQ(stats.hosts_done, 1u);
+  EXPECT_TRUE(hosts.empty());
+}
+
 TEST(Engine, RateLimitSpacesConnections) {
   VectorSource src;
   for (int i = 1; i <= 10; ++i) src.add(("127.66.4." + std::to_string(i)).c_str(), {19700, 19701});
