@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/text.h"
+#include "i18n/catalog.h"
 
 namespace anshin::assess {
 namespace {
@@ -148,7 +149,7 @@ Result<std::vector<std::string>> parse_policy_option(std::string_view value) {
     auto p = std::string(text::trim(part));
     if (p.empty()) continue;
     if (p != "us" && p != "uk" && p != "au")
-      return make_error(Errc::kInvalidInput, "unknown policy jurisdiction '" + p + "' (use us, uk, au, all or none)");
+      return i18n::error(Errc::kInvalidInput, "error.policy.unknown", {{"policy", p}});
     if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   }
   return out;

@@ -14,19 +14,27 @@
 #include "targets/targets.h"
 
 namespace anshin::cli {
+namespace {
+
+// A progress line of the demo on stderr ("demo: ...").
+void status(std::string_view key, std::initializer_list<i18n::Arg> args) {
+  std::fprintf(stderr, "%s\n", msg(key, args).c_str());
+}
+
+}  // namespace
 
 int run_demo(const DemoOptions& o) {
   const auto lang = resolve_lang(o.lang);
-  if (!lang) return usage_error("--lang must be 'ja' or 'en'");
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
   auto fleet = lab::Fleet::load("default");
-  if (!fleet) return usage_error("demo: " + fleet.error().message);
+  if (!fleet) return usage_error(with_prefix(fleet.error(), "demo: "));
   lab::LabServer server;
   if (auto started = server.start(*fleet, o.bind); !started) {
-    std::fprintf(stderr, "anshin: demo: cannot start the lab fleet: %s\n", started.error().message.c_str());
+    std::fprintf(stderr, "anshin: %s\n",
+                 msg("cli.demo.lab_failed", {{"reason", i18n::message(ui_lang(), started.error())}}).c_str());
     return 2;
   }
-  std::fprintf(stderr, "demo: lab fleet '%s' is serving %zu devices on %s (loopback only)\n",
-               fleet->name.c_str(), server.devices().size(), o.bind.c_str());
+  status("cli.demo.serving", {{"fleet", fleet->name}, {"devices", std::to_string(server.devices().size())}, {"bind", o.bind}});
 
   scan::ScanRequest req;
   req.plan.targets = {o.bind};
@@ -35,37 +43,30 @@ int run_demo(const DemoOptions& o) {
   req.engine.timeout = std::chrono::milliseconds(1000);
   req.engine.progress = false;
   auto plan = scan::plan_targets(req);
-  if (!plan) return usage_error("demo: " + plan.error().message);
+  if (!plan) return usage_error(with_prefix(plan.error(), "demo: "));
   auto kb = scan::load_knowledge_base("");
-  if (!kb) return usage_error("demo: " + kb.error().message);
+  if (!kb) return usage_error(with_prefix(kb.error(), "demo: "));
   req.kb = *kb;
   auto assessor = scan::load_assessor(**kb, "");
-  if (!assessor) return usage_error("demo: " + assessor.error().message);
+  if (!assessor) return usage_error(with_prefix(assessor.error(), "demo: "));
   req.assessor = assessor->get();
   req.assess_options.lang = *lang;
-  std::fprintf(stderr, "demo: scanning %s (%llu addresses x %zu ports)\n", o.bind.c_str(),
-               static_cast<unsigned long long>(plan->address_count()), req.plan.ports.size());
+  status("cli.demo.scanning", {{"bind", o.bind},
+                               {"addresses", std::to_string(plan->address_count())},
+                               {"ports", std::to_string(req.plan.ports.size())}});
   auto result = scan::run_scan(req, *plan);
   server.stop();
-  if (!result) {
-    std::fprintf(stderr, "anshin: demo: %s\n", result.error().message.c_str());
-    return 2;
-  }
+  if (!result) return fail(2, with_prefix(result.error(), "demo: "));
   report::render_terminal(result->snapshot, stdout, {.color = use_color(stdout), .lang = *lang});
   std::fflush(stdout);  // the summary before any later stderr line
   if (!o.json_out.empty()) {
-    if (auto w = write_file_atomically(o.json_out, report::to_json(result->snapshot)); !w) {
-      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
-      return 2;
-    }
-    std::fprintf(stderr, "demo: wrote %s\n", o.json_out.c_str());
+    if (auto w = write_file_atomically(o.json_out, report::to_json(result->snapshot)); !w) return fail(2, w.error());
+    status("cli.demo.wrote", {{"path", o.json_out}});
   }
   if (!o.html_out.empty()) {
-    if (auto w = write_file_atomically(o.html_out, report::render_html(result->snapshot, {.lang = *lang})); !w) {
-      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
-      return 2;
-    }
-    std::fprintf(stderr, "demo: wrote %s (open it in a browser; it works offline)\n", o.html_out.c_str());
+    if (auto w = write_file_atomically(o.html_out, report::render_html(result->snapshot, {.lang = *lang})); !w)
+      return fail(2, w.error());
+    status("cli.demo.wrote_html", {{"path", o.html_out}});
   }
   return 0;
 }

@@ -4,23 +4,19 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "core/text.h"
 #include "store/diff.h"
 #include "store/store.h"
 
 namespace anshin::cli {
 namespace {
 
-int store_failure(const Error& e) {
-  std::fprintf(stderr, "anshin: %s\n", text::escape_for_terminal(e.message).c_str());
-  return store::exit_status_for(e);
-}
+int store_failure(const Error& e) { return fail(store::exit_status_for(e), e); }
 
 }  // namespace
 
 int run_diff(const DiffOptions& o) {
   if (!o.scans.empty() && o.scans.size() != 2) {
-    return usage_error("diff: give two scans (OLD NEW), or none for the two newest");
+    return usage_error("cli.diff.two_scans");
   }
   auto db = store::Store::open(o.db, store::OpenOptions{.create = false});
   if (!db) return store_failure(db.error());
@@ -34,8 +30,8 @@ int run_diff(const DiffOptions& o) {
     for (const auto& s : *all)
       if (!s.info.finished.empty()) ended.push_back(s.number);
     if (ended.size() < 2) {
-      return store_failure(Error{Errc::kNotFound, "diff needs two finished scans in " + db->path() + "; it holds " +
-                                                      std::to_string(ended.size())});
+      return store_failure(i18n::error(Errc::kNotFound, "cli.diff.need_two_scans",
+                                       {{"path", db->path()}, {"count", std::to_string(ended.size())}}));
     }
     older = ended[ended.size() - 2];
     newer = ended.back();

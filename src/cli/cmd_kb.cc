@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/text.h"
 #include "assess/assess.h"
 #include "kb/kb.h"
@@ -23,18 +24,30 @@ int run_kb_verify(const KbOptions& opts) {
   bool assess_ok = assess::verify_assessment(opts.kb_dir, assess_diags, &astats);
   for (const auto& d : assess_diags.all())
     std::printf("%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
-  std::printf("assess: %zu policies, %zu CVEs, %zu examples: %s\n", astats.policies, astats.cves,
-              astats.policy_examples + astats.cve_examples + astats.scheme_examples + astats.model_examples,
-              assess_ok ? "ok" : "errors");
+  const size_t assess_examples =
+      astats.policy_examples + astats.cve_examples + astats.scheme_examples + astats.model_examples;
+  std::printf("%s\n", msg(assess_ok ? "cli.kb.assess_ok" : "cli.kb.assess_errors",
+                          {{"policies", std::to_string(astats.policies)},
+                           {"cves", std::to_string(astats.cves)},
+                           {"examples", std::to_string(assess_examples)}})
+                         .c_str());
   ok = ok && assess_ok;
   std::string version = stats.kb_version.empty() ? "?" : stats.kb_version;
   if (ok) {
-    std::printf("kb %s: %zu vendors, %zu rules, %zu examples, %zu OUI prefixes: ok\n", version.c_str(), stats.vendors,
-                stats.rules, stats.examples, stats.oui_prefixes);
+    std::printf("%s\n", msg("cli.kb.ok", {{"version", version},
+                                          {"vendors", std::to_string(stats.vendors)},
+                                          {"rules", std::to_string(stats.rules)},
+                                          {"examples", std::to_string(stats.examples)},
+                                          {"oui", std::to_string(stats.oui_prefixes)}})
+                           .c_str());
     return 0;
   }
-  std::printf("kb %s: %zu vendors, %zu rules, %zu examples: %zu error(s)\n", version.c_str(), stats.vendors, stats.rules,
-              stats.examples, diags.error_count() + assess_diags.error_count());
+  std::printf("%s\n", msg("cli.kb.errors", {{"version", version},
+                                            {"vendors", std::to_string(stats.vendors)},
+                                            {"rules", std::to_string(stats.rules)},
+                                            {"examples", std::to_string(stats.examples)},
+                                            {"errors", std::to_string(diags.error_count() + assess_diags.error_count())}})
+                         .c_str());
   return 1;
 }
 

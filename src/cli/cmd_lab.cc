@@ -1,4 +1,5 @@
 // `anshin lab`: serve the simulated fleet on loopback until SIGINT/SIGTERM (docs/lab.md).
+#include <fmt/core.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "lab/fleet.h"
 #include "lab/server.h"
 
@@ -14,9 +16,9 @@ namespace anshin::cli {
 
 int run_lab(const LabOptions& o) {
   auto net = lab::parse_loopback_cidr(o.bind);
-  if (!net) return usage_error(net.error().message);
+  if (!net) return usage_error(net.error());
   auto fleet = lab::Fleet::load(o.fleet, o.fleet_dir.empty() ? std::nullopt : std::optional<std::string>(o.fleet_dir));
-  if (!fleet) return usage_error(fleet.error().message);
+  if (!fleet) return usage_error(fleet.error());
 
   // Block the stop signals before the serving threads start, so they inherit the mask and sigwait() below
   // receives them.
@@ -32,10 +34,7 @@ int run_lab(const LabOptions& o) {
   so.scale = o.scale;
   so.log_file = o.log_file;
   so.threads = o.threads;
-  if (auto r = server.start(*fleet, so); !r) {
-    std::fprintf(stderr, "anshin: lab: %s\n", r.error().message.c_str());
-    return r.error().code == Errc::kIo ? 2 : 1;
-  }
+  if (auto r = server.start(*fleet, so); !r) return fail(r.error().code == Errc::kIo ? 2 : 1, with_prefix(r.error(), "lab: "));
   auto devices = server.devices();
   if (o.scale <= 0) {
     for (const auto& d : devices) {
@@ -47,21 +46,24 @@ int run_lab(const LabOptions& o) {
       std::printf("%-15s %-22s %s\n", d.address.c_str(), d.id.c_str(), ports.c_str());
     }
   }
-  std::printf("lab: %zu devices on %s (%zu listeners, started in %.2f s), Ctrl-C to stop\n", devices.size(),
-              o.bind.c_str(), server.listener_count(), server.start_seconds());
+  std::printf("%s\n", msg("cli.lab.serving", {{"devices", std::to_string(devices.size())},
+                                               {"bind", o.bind},
+                                               {"listeners", std::to_string(server.listener_count())},
+                                               {"seconds", fmt::format("{:.2f}", server.start_seconds())}})
+                         .c_str());
   std::fflush(stdout);
   if (!o.ready_file.empty()) {
     std::ofstream rf(o.ready_file);
     rf << "ready " << devices.size() << "\n";
     if (!rf) {
       server.stop();
-      return usage_error("cannot write --ready-file " + o.ready_file);
+      return usage_error("cli.lab.ready_file", {{"path", o.ready_file}});
     }
   }
   int sig = 0;
   sigwait(&set, &sig);
   server.stop();
-  std::fprintf(stderr, "lab: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fprintf(stderr, "%s\n", msg("cli.lab.stopped", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}}).c_str());
   return 0;
 }
 

@@ -11,38 +11,39 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "kb/kb.h"
 
 namespace anshin::cli {
 
 int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
-  if (!lang) return usage_error("--lang must be ja or en");
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(opts.lang)}});
   auto juris = assess::parse_policy_option(opts.policy);
-  if (!juris) return usage_error(juris.error().message);
+  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   kb::Diagnostics diags;
   auto kb = opts.kb_dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(opts.kb_dir, diags);
   if (!kb) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
-    return usage_error("the knowledge base does not load");
+    return usage_error("cli.kb_does_not_load");
   }
   std::vector<kb::SourceFile> files;
   if (opts.kb_dir.empty()) {
     files = kb::KnowledgeBase::embedded_sources();
   } else {
     auto f = kb::KnowledgeBase::dir_sources(opts.kb_dir);
-    if (!f) return usage_error(f.error().message);
+    if (!f) return usage_error(f.error());
     files = std::move(*f);
   }
   auto as = assess::Assessor::load(**kb, files, diags);
   if (!as) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
-    return usage_error("the assessment data does not load");
+    return usage_error("cli.assessment_does_not_load");
   }
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
-  bool ja = *lang == "ja";
+  const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args = {}) { return i18n::tr(*lang, key, args); };
 
   nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", (*kb)->kb_version()}, {"results", nlohmann::json::array()}};
   for (const auto& q : opts.queries) {
@@ -74,32 +75,32 @@ int run_lookup(const LookupOptions& opts) {
       std::printf("  %s\n\n", r.message.c_str());
       continue;
     }
-    auto line = [](const char* label, const std::string& v) {
+    auto line = [](const std::string& label, const std::string& v) {
       if (v.empty()) return;
       std::string l = label;
       size_t w = text::display_width(l);
       if (w < 14) l.append(14 - w, ' ');
       std::printf("  %s %s\n", l.c_str(), text::escape_for_terminal(v).c_str());
     };
-    line(ja ? "製造元" : "manufacturer", r.manufacturer.empty() ? (ja ? "不明" : "unknown") : r.manufacturer);
-    line(ja ? "ブランド" : "brand", r.brand);
-    line(ja ? "型番" : "model", r.model);
-    line(ja ? "種別" : "category", r.category);
-    line(ja ? "OEM 関係" : "relation", r.relation);
-    for (const auto& h : r.how) line(ja ? "根拠" : "recognised by", h);
-    if (r.policies.empty()) line(ja ? "規制" : "policies", ja ? "該当なし" : "none of the selected policies names this manufacturer");
+    line(T("lookup.manufacturer"), r.manufacturer.empty() ? T("lookup.unknown") : r.manufacturer);
+    line(T("lookup.brand"), r.brand);
+    line(T("lookup.model"), r.model);
+    line(T("lookup.category"), r.category);
+    line(T("lookup.relation"), r.relation);
+    for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
+    if (r.policies.empty()) line(T("lookup.policies"), T("lookup.no_policy"));
     for (const auto& f : r.policies) {
       std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
       std::printf("      %s\n", f.detail.c_str());
     }
-    if (r.cves.empty() && !r.model.empty()) line("CVE", ja ? "このデータにある既知の脆弱性はありません" : "no known CVE of this model line in the data");
+    if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
     for (const auto& c : r.cves) {
       std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
                   c.kev_added.empty() ? "" : (std::string(", KEV ") + c.kev_added).c_str(), c.title.c_str());
-      std::printf("      %s%s%s; %s %s\n", ja ? "ファームウェア次第" : "depends on firmware",
-                  c.affected.empty() ? "" : (ja ? "（影響範囲 " : " (affected "),
-                  c.affected.empty() ? "" : (c.affected + (ja ? "）" : ")")).c_str(), ja ? "修正版：" : "fixed in:",
-                  c.fixed.empty() ? (ja ? "勧告を参照" : "see the advisory") : c.fixed.c_str());
+      const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
+      std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
+                                                    : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))
+                                       .c_str());
     }
     std::printf("\n");
   }

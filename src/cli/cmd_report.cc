@@ -4,7 +4,6 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/text.h"
 #include "report/csv.h"
 #include "report/html.h"
 #include "report/json.h"
@@ -13,10 +12,7 @@
 namespace anshin::cli {
 namespace {
 
-int store_failure(const Error& e) {
-  std::fprintf(stderr, "anshin: %s\n", text::escape_for_terminal(e.message).c_str());
-  return store::exit_status_for(e);
-}
+int store_failure(const Error& e) { return fail(store::exit_status_for(e), e); }
 
 // The stored scan `key` names (number or id), or the newest finished one when empty.
 Result<store::StoredScan> pick_scan(store::Store& db, const std::string& key) {
@@ -24,8 +20,7 @@ Result<store::StoredScan> pick_scan(store::Store& db, const std::string& key) {
   auto latest = db.latest_scan();
   if (!latest) return latest.error();
   if (!*latest) {
-    return Error{Errc::kNotFound, "no finished scan in " + db.path() +
-                                      " (run `anshin scan` first; --scan N renders an unfinished one)"};
+    return i18n::error(Errc::kNotFound, "cli.report.no_finished_scan", {{"path", db.path()}});
   }
   return std::move(**latest);
 }
@@ -34,7 +29,7 @@ Result<store::StoredScan> pick_scan(store::Store& db, const std::string& key) {
 
 int run_report(const ReportOptions& o) {
   const auto lang = resolve_lang(o.lang);
-  if (!lang) return usage_error("--lang: expected ja or en, got " + text::escape_for_terminal(o.lang));
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
   auto db = store::Store::open(o.db, store::OpenOptions{.create = false});
   if (!db) return store_failure(db.error());
   auto scan = pick_scan(*db, o.scan);
@@ -50,21 +45,18 @@ int run_report(const ReportOptions& o) {
   } else if (o.format == "html") {
     body = report::render_html(*snap, report::HtmlOptions{.lang = *lang});
   } else {
-    return usage_error("--format: expected json, csv or html");
+    return usage_error("cli.report.bad_format", {{"value", quote_value(o.format)}});
   }
 
   if (o.out.empty() || o.out == "-") {
     if (std::fwrite(body.data(), 1, body.size(), stdout) != body.size() || std::fflush(stdout) != 0) {
-      std::fprintf(stderr, "anshin: cannot write the report to stdout\n");
+      note("cli.report.stdout_failed");
       return 2;
     }
     return 0;
   }
   auto written = write_file_atomically(o.out, body);
-  if (!written) {
-    std::fprintf(stderr, "anshin: %s\n", text::escape_for_terminal(written.error().message).c_str());
-    return 2;
-  }
+  if (!written) return fail(2, written.error());
   return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/text.h"
 #include "report/json.h"
 #include "report/observations.h"
 #include "report/terminal.h"
@@ -17,14 +18,12 @@
 namespace anshin::cli {
 
 int run_scan(const ScanOptions& o) {
-  if (o.resume && (!o.targets.empty() || !o.import_nmap.empty()))
-    return usage_error("scan --resume continues the stored scan: give no targets");
-  if (o.resume && o.no_db) return usage_error("scan --resume needs the inventory: drop --no-db");
-  if (o.targets.empty() && o.import_nmap.empty() && !o.resume)
-    return usage_error("scan: no targets given (an address, CIDR, range, host name, @FILE or --import-nmap FILE)");
   const auto lang = resolve_lang(o.lang);
-  if (!lang) return usage_error("--lang must be 'ja' or 'en'");
-  for (const auto& note : not_built_yet_notes(o)) std::fprintf(stderr, "anshin: %s\n", note.c_str());
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
+  if (o.resume && (!o.targets.empty() || !o.import_nmap.empty())) return usage_error("cli.scan.resume_with_targets");
+  if (o.resume && o.no_db) return usage_error("cli.scan.resume_without_db");
+  if (o.targets.empty() && o.import_nmap.empty() && !o.resume) return usage_error("cli.scan.no_targets");
+  for (const auto& line : not_built_yet_notes(o)) std::fprintf(stderr, "anshin: %s\n", line.c_str());
 
   // Intrusive checks, only with the contract's flags. Credentials come from a 0600 file named by
   // --credentials or ANSHIN_CREDENTIALS, never from the command line (there is no --password).
@@ -36,7 +35,7 @@ int run_scan(const ScanOptions& o) {
     if (const char* env = std::getenv("ANSHIN_CREDENTIALS"); env && *env) credentials_path = env;
   if (!credentials_path.empty()) {
     auto file = scan::load_credentials_file(credentials_path);
-    if (!file) return usage_error(file.error().message);
+    if (!file) return usage_error(file.error());
     intrusive.credentials = std::make_shared<const scan::CredentialsFile>(std::move(*file));
   }
 
@@ -47,7 +46,7 @@ int run_scan(const ScanOptions& o) {
   req.plan.allow_public = o.allow_public;
   if (!o.ports.empty()) {
     auto ports = targets::parse_ports(o.ports);
-    if (!ports) return usage_error("--ports: " + ports.error().message);
+    if (!ports) return usage_error(with_prefix(ports.error(), "--ports: "));
     req.plan.ports = *ports;
   } else {
     const auto def = targets::default_camera_ports();
@@ -58,6 +57,7 @@ int run_scan(const ScanOptions& o) {
   req.engine.timeout = std::chrono::milliseconds(o.timeout_ms);
   req.engine.retries = o.retries;
   req.engine.progress = !o.quiet && isatty(STDERR_FILENO);
+  req.engine.lang = *lang;
   req.seed = o.seed;
   req.identify = !o.sweep_only;
   req.udp_discovery = !o.sweep_only;
@@ -68,37 +68,35 @@ int run_scan(const ScanOptions& o) {
   std::optional<store::Store> inventory;
   if (!o.no_db && !o.dry_run) {
     auto opened = store::Store::open(o.db);
-    if (!opened) {
-      std::fprintf(stderr, "anshin: %s\n", opened.error().message.c_str());
-      return store::exit_status_for(opened.error());
-    }
+    if (!opened) return fail(store::exit_status_for(opened.error()), opened.error());
     inventory.emplace(std::move(*opened));
     req.store = &*inventory;
   }
   if (o.resume) {
     auto unfinished = inventory->unfinished_scan();
-    if (!unfinished) return usage_error(unfinished.error().message);
-    if (!*unfinished) return usage_error("scan --resume: no interrupted scan in " + o.db);
+    if (!unfinished) return usage_error(unfinished.error());
+    if (!*unfinished) return usage_error("cli.scan.nothing_to_resume", {{"path", o.db}});
     const auto& u = **unfinished;
     auto options = scan::plan_options_from_json(u.scan.resume.plan_json);
-    if (!options) return usage_error(options.error().message);
+    if (!options) return usage_error(options.error());
     req.plan = *options;
     req.seed = u.scan.resume.seed;
     req.resume = scan::ScanRequest::Resume{u.scan.number, u.scan.info, u.scan.resume.hosts_done, u.done_addresses};
-    std::fprintf(stderr, "anshin: resuming scan %s (%llu hosts done, %zu devices stored)\n", u.scan.info.id.c_str(),
-                 static_cast<unsigned long long>(u.scan.resume.hosts_done), u.done_addresses.size());
+    note("cli.scan.resuming", {{"id", text::escape_for_terminal(u.scan.info.id)},
+                               {"hosts", std::to_string(u.scan.resume.hosts_done)},
+                               {"devices", std::to_string(u.done_addresses.size())}});
   }
 
   auto plan = scan::plan_targets(req);
-  if (!plan) return usage_error(plan.error().message);
+  if (!plan) return usage_error(plan.error());
   auto kb = scan::load_knowledge_base(o.kb_dir);
-  if (!kb) return usage_error(kb.error().message);
+  if (!kb) return usage_error(kb.error());
   req.kb = *kb;
   auto assessor = scan::load_assessor(**kb, o.kb_dir);
-  if (!assessor) return usage_error(assessor.error().message);
+  if (!assessor) return usage_error(assessor.error());
   req.assessor = assessor->get();
   auto jurisdictions = assess::parse_policy_option(o.policy);
-  if (!jurisdictions) return usage_error("--policy: " + jurisdictions.error().message);
+  if (!jurisdictions) return usage_error(with_prefix(jurisdictions.error(), "--policy: "));
   req.assess_options.jurisdictions = *jurisdictions;
   req.assess_options.lang = *lang;
   if (o.dry_run) {
@@ -107,10 +105,7 @@ int run_scan(const ScanOptions& o) {
   }
 
   auto result = scan::run_scan(req, *plan);
-  if (!result) {
-    std::fprintf(stderr, "anshin: %s\n", result.error().message.c_str());
-    return 2;
-  }
+  if (!result) return fail(2, result.error());
   const ScanSnapshot& snap = result->snapshot;
 
   // With --json -, stdout carries the document and the human summary goes to stderr.
@@ -121,15 +116,12 @@ int run_scan(const ScanOptions& o) {
       std::fwrite(doc.data(), 1, doc.size(), stdout);
       std::fflush(stdout);
     } else if (auto w = write_file_atomically(o.json_out, doc); !w) {
-      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
-      return 2;
+      return fail(2, w.error());
     }
   }
   if (!o.observations_out.empty()) {
-    if (auto w = write_file_atomically(o.observations_out, report::observations_jsonl(result->hosts)); !w) {
-      std::fprintf(stderr, "anshin: %s\n", w.error().message.c_str());
-      return 2;
-    }
+    if (auto w = write_file_atomically(o.observations_out, report::observations_jsonl(result->hosts)); !w)
+      return fail(2, w.error());
   }
   report::render_terminal(snap, human, {.color = use_color(human), .lang = *lang});
   std::fflush(stdout);  // the summary before any later stderr line

@@ -3,9 +3,14 @@
 // 3 findings at or above --fail-on.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/result.h"
+#include "i18n/catalog.h"
 
 namespace anshin::cli {
 
@@ -91,7 +96,11 @@ int run_kb_verify(const KbOptions&);
 int run_report(const ReportOptions&);
 int run_diff(const DiffOptions&);
 
-// Prints "anshin: <message>" on stderr and returns 1: the one-line answer to bad input.
-int usage_error(const std::string& message);
+// The one-line answer to bad input: prints "anshin: <text>" on stderr in the message language
+// (common.h: ui_lang) and returns 1. The text is the catalog entry `key` (data/i18n), or the error's.
+int usage_error(std::string_view key, std::initializer_list<i18n::Arg> args = {});
+int usage_error(const Error& error);
+// The same line for an error that stops a command, with the given exit status (2: could not run).
+int fail(int status, const Error& error);
 
 }  // namespace anshin::cli

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/text.h"
+
 namespace anshin::cli {
 
 std::optional<std::string> resolve_lang(const std::string& explicit_choice) {
@@ -20,6 +22,65 @@ std::optional<std::string> resolve_lang(const std::string& explicit_choice) {
   return "en";
 }
 
+std::string lang_for_messages(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    std::string_view value;
+    if (arg == "--lang" && i + 1 < argc) {
+      value = argv[i + 1];
+    } else if (arg.starts_with("--lang=")) {
+      value = arg.substr(7);
+    } else {
+      continue;
+    }
+    if (value == "ja" || value == "en") return std::string(value);
+  }
+  return *resolve_lang("");
+}
+
+namespace {
+std::string& ui_lang_storage() {
+  static std::string lang = "en";
+  return lang;
+}
+}  // namespace
+
+void set_ui_lang(std::string lang) { ui_lang_storage() = std::move(lang); }
+const std::string& ui_lang() { return ui_lang_storage(); }
+
+std::string msg(std::string_view key, std::initializer_list<i18n::Arg> args) { return i18n::tr(ui_lang(), key, args); }
+
+void note(std::string_view key, std::initializer_list<i18n::Arg> args) {
+  std::fprintf(stderr, "anshin: %s\n", msg(key, args).c_str());
+}
+
+int usage_error(std::string_view key, std::initializer_list<i18n::Arg> args) {
+  note(key, args);
+  return 1;
+}
+
+int usage_error(const Error& error) { return fail(1, error); }
+
+int fail(int status, const Error& error) {
+  // Control characters escaped line by line: only the knowledge-base diagnostics (--kb DIR) span lines.
+  const std::string text = i18n::message(ui_lang(), error);
+  std::string out;
+  for (std::string_view line : text::split(text, '\n')) {
+    if (!out.empty()) out += '\n';
+    out += text::escape_for_terminal(line);
+  }
+  std::fprintf(stderr, "anshin: %s\n", out.c_str());
+  return status;
+}
+
+std::string quote_value(std::string_view s) {
+  constexpr size_t kMax = 80;
+  std::string body = text::escape_for_terminal(s.size() > kMax ? s.substr(0, kMax) : s);
+  if (s.size() > kMax) body += "...";
+  return "\"" + body + "\"";
+}
+
 bool use_color(std::FILE* stream) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
@@ -30,13 +91,13 @@ Result<void> write_file_atomically(const std::string& path, const std::string& c
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{Errc::kIo, "cannot write " + path};
+    if (!out) return i18n::error(Errc::kIo, "cli.cannot_write", {{"path", path}});
     out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    if (!out.flush()) return Error{Errc::kIo, "cannot write " + path};
+    if (!out.flush()) return i18n::error(Errc::kIo, "cli.cannot_write", {{"path", path}});
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Error{Errc::kIo, "cannot write " + path + ": " + ec.message()};
+  if (ec) return i18n::error(Errc::kIo, "cli.cannot_write_why", {{"path", path}, {"reason", ec.message()}});
   return {};
 }
 

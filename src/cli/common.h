@@ -15,6 +15,20 @@ namespace anshin::cli {
 // nullopt when the explicit choice is neither.
 std::optional<std::string> resolve_lang(const std::string& explicit_choice);
 
+// The language of messages and --help, decided once before the command line is parsed: the value of
+// --lang in argv when it is "ja" or "en", else resolve_lang("") (LC_ALL, LC_MESSAGES, LANG).
+std::string lang_for_messages(int argc, char** argv);
+void set_ui_lang(std::string lang);
+const std::string& ui_lang();
+
+// The catalog entry key in the message language.
+std::string msg(std::string_view key, std::initializer_list<i18n::Arg> args = {});
+// Prints "anshin: " + msg(key, args) on stderr (a status line, not an error).
+void note(std::string_view key, std::initializer_list<i18n::Arg> args = {});
+
+// User text for a message: in double quotes, control characters escaped, at most ~80 bytes.
+std::string quote_value(std::string_view text);
+
 // Colour only on a terminal and only when NO_COLOR is unset (https://no-color.org).
 bool use_color(std::FILE* stream);
 

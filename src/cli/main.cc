@@ -1,117 +1,121 @@
 // anshin command line: parses every contract command with CLI11 and hands a plain options struct
 // to cmd_*.cc. Parse errors are one line on stderr and exit status 1.
+//
+// Messages, --help and parse errors are in the user's language (data/i18n: help.*, cli.*), decided
+// before parsing: --lang on the command line, else LC_ALL/LC_MESSAGES/LANG, else English.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
 #include <string>
 
+#include "cli/cli11_i18n.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "core/version.h"
-
-namespace anshin::cli {
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "anshin: %s\n", message.c_str());
-  return 1;
-}
-
-}  // namespace anshin::cli
+#include "i18n/catalog.h"
 
 int main(int argc, char** argv) {
   using namespace anshin::cli;
-  CLI::App app{"anshin: audit the IP video-surveillance equipment on a network"};
-  app.set_version_flag("--version", std::string(anshin::kToolVersion));
+  set_ui_lang(lang_for_messages(argc, argv));
+  const std::string lang = ui_lang();
+  const auto H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+
+  CLI::App app{H("help.app")};
+  localize_help_labels(app, lang);
+  app.set_help_flag("-h,--help", H("help.help"));
+  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
   app.require_subcommand(1);
   std::function<int()> run;
 
   ScanOptions scan;
-  auto* s = app.add_subcommand("scan", "discover, identify and assess every device at TARGET");
-  s->add_option("targets", scan.targets, "addresses, CIDRs, ranges, host names or @FILE");
-  s->add_option("--exclude", scan.excludes, "remove these addresses (repeatable)");
-  s->add_option("--import-nmap", scan.import_nmap, "add the hosts and open ports of an nmap XML run");
-  s->add_option("-p,--ports", scan.ports, "ports, e.g. 80,443,554,8000-8010 (default: camera port set)");
-  s->add_option("--json", scan.json_out, "write anshin.scan/1 JSON to FILE ('-' = stdout)");
-  s->add_option("--observations", scan.observations_out, "write what every probe saw, one host per JSON line");
-  auto* db_opt = s->add_option("--db", scan.db, "inventory database");
-  s->add_flag("--no-db", scan.no_db, "do not store the scan");
-  s->add_option("--concurrency", scan.concurrency, "connections in flight at once")->check(CLI::Range(1, 20000));
-  s->add_option("--rate", scan.rate, "new connections per second (0 = unlimited)")->check(CLI::Range(0.0, 1e7));
-  s->add_option("--timeout", scan.timeout_ms, "per-connection timeout in ms")->check(CLI::Range(10, 60000));
-  s->add_option("--retries", scan.retries, "retries after a connect timeout")->check(CLI::Range(0, 5));
-  s->add_option("--lang", scan.lang, "report language: ja or en (default from LANG)");
-  s->add_option("--kb", scan.kb_dir, "knowledge-base folder (development; default: built in)");
-  s->add_option("--policy", scan.policy, "policies to apply: us,uk,au or all");
-  s->add_option("--fail-on", scan.fail_on, "exit 3 when a finding is at or above SEVERITY")
+  auto* s = app.add_subcommand("scan", H("help.command.scan"));
+  s->add_option("targets", scan.targets, H("help.scan.targets"));
+  s->add_option("--exclude", scan.excludes, H("help.scan.exclude"));
+  s->add_option("--import-nmap", scan.import_nmap, H("help.scan.import_nmap"));
+  s->add_option("-p,--ports", scan.ports, H("help.scan.ports"));
+  s->add_option("--json", scan.json_out, H("help.scan.json"));
+  s->add_option("--observations", scan.observations_out, H("help.scan.observations"));
+  auto* db_opt = s->add_option("--db", scan.db, H("help.db"));
+  s->add_flag("--no-db", scan.no_db, H("help.scan.no_db"));
+  s->add_option("--concurrency", scan.concurrency, H("help.scan.concurrency"))->check(CLI::Range(1, 20000));
+  s->add_option("--rate", scan.rate, H("help.scan.rate"))->check(CLI::Range(0.0, 1e7));
+  s->add_option("--timeout", scan.timeout_ms, H("help.scan.timeout"))->check(CLI::Range(10, 60000));
+  s->add_option("--retries", scan.retries, H("help.scan.retries"))->check(CLI::Range(0, 5));
+  s->add_option("--lang", scan.lang, H("help.lang"));
+  s->add_option("--kb", scan.kb_dir, H("help.kb_dir"));
+  s->add_option("--policy", scan.policy, H("help.scan.policy"));
+  s->add_option("--fail-on", scan.fail_on, H("help.scan.fail_on"))
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
-  s->add_flag("--allow-public", scan.allow_public, "allow addresses outside private, loopback, link-local");
-  s->add_flag("--dry-run", scan.dry_run, "print what would be probed, send nothing");
-  s->add_flag("--sweep-only", scan.sweep_only, "find open ports only: no identification probes, no UDP discovery");
-  s->add_flag("--no-multicast", scan.no_multicast, "UDP discovery by unicast only, even on a local segment");
-  s->add_flag("--check-default-creds", scan.check_default_creds, "try documented factory defaults (intrusive)");
-  s->add_flag("--check-cves-active", scan.check_cves_active, "send read-only CVE confirmation requests (intrusive)");
-  s->add_flag("--resume", scan.resume, "finish the interrupted scan stored in --db");
-  s->add_option("--credentials", scan.credentials, "credentials file (mode 0600)");
-  s->add_flag("-q,--quiet", scan.quiet, "no progress line");
-  s->add_option("--seed", scan.seed, "permutation seed (default random)");
+  s->add_flag("--allow-public", scan.allow_public, H("help.scan.allow_public"));
+  s->add_flag("--dry-run", scan.dry_run, H("help.scan.dry_run"));
+  s->add_flag("--sweep-only", scan.sweep_only, H("help.scan.sweep_only"));
+  s->add_flag("--no-multicast", scan.no_multicast, H("help.scan.no_multicast"));
+  s->add_flag("--check-default-creds", scan.check_default_creds, H("help.scan.check_default_creds"));
+  s->add_flag("--check-cves-active", scan.check_cves_active, H("help.scan.check_cves_active"));
+  s->add_flag("--resume", scan.resume, H("help.scan.resume"));
+  s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
+  s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
+  s->add_option("--seed", scan.seed, H("help.scan.seed"));
   s->callback([&] {
     scan.db_given = db_opt->count() > 0;
     run = [&] { return run_scan(scan); };
   });
 
   LabOptions lab;
-  auto* l = app.add_subcommand("lab", "run the simulated device fleet on loopback until interrupted");
-  l->add_option("--fleet", lab.fleet, "fleet name (lab/fleets/NAME.yaml) or a YAML file path");
-  l->add_option("--bind", lab.bind, "loopback CIDR to serve on");
-  l->add_option("--scale", lab.scale, "replicate the fleet to N devices over --bind")->check(CLI::Range(0, 1000000));
-  l->add_option("--ready-file", lab.ready_file, "write this file once all listeners are up");
-  l->add_option("--fleet-dir", lab.fleet_dir, "folder holding NAME.yaml fleets (default: built in)");
-  l->add_option("--log", lab.log_file, "append every request/datagram received as a JSON line");
-  l->add_option("--threads", lab.threads, "serving threads")->check(CLI::Range(1, 64));
+  auto* l = app.add_subcommand("lab", H("help.command.lab"));
+  l->add_option("--fleet", lab.fleet, H("help.lab.fleet"));
+  l->add_option("--bind", lab.bind, H("help.lab.bind"));
+  l->add_option("--scale", lab.scale, H("help.lab.scale"))->check(CLI::Range(0, 1000000));
+  l->add_option("--ready-file", lab.ready_file, H("help.lab.ready_file"));
+  l->add_option("--fleet-dir", lab.fleet_dir, H("help.lab.fleet_dir"));
+  l->add_option("--log", lab.log_file, H("help.lab.log"));
+  l->add_option("--threads", lab.threads, H("help.lab.threads"))->check(CLI::Range(1, 64));
   l->callback([&] { run = [&] { return run_lab(lab); }; });
 
   DemoOptions demo;
-  auto* d = app.add_subcommand("demo", "start the lab fleet, scan it, print the summary, write the report");
-  d->add_option("--lang", demo.lang, "ja or en");
-  d->add_option("--json", demo.json_out, "where to write the scan JSON");
-  d->add_option("--html", demo.html_out, "where to write the HTML report");
-  d->add_option("--bind", demo.bind, "loopback CIDR for the demo fleet");
+  auto* d = app.add_subcommand("demo", H("help.command.demo"));
+  d->add_option("--lang", demo.lang, H("help.lang"));
+  d->add_option("--json", demo.json_out, H("help.demo.json"));
+  d->add_option("--html", demo.html_out, H("help.demo.html"));
+  d->add_option("--bind", demo.bind, H("help.demo.bind"));
   d->callback([&] { run = [&] { return run_demo(demo); }; });
 
   ReportOptions report;
-  auto* r = app.add_subcommand("report", "render a stored scan (default: the newest)");
-  r->add_option("--db", report.db, "inventory database");
-  r->add_option("--scan", report.scan, "scan number or id (default: the newest finished scan)");
-  r->add_option("--format", report.format, "json, csv or html")
+  auto* r = app.add_subcommand("report", H("help.command.report"));
+  r->add_option("--db", report.db, H("help.db"));
+  r->add_option("--scan", report.scan, H("help.report.scan"));
+  r->add_option("--format", report.format, H("help.report.format"))
       ->required()
       ->check(CLI::IsMember({"json", "csv", "html"}));
-  r->add_option("--lang", report.lang, "ja or en (default from LANG)");
-  r->add_option("-o,--output", report.out, "write to FILE (default: stdout)");
-  r->add_flag("--excel", report.excel, "CSV for Excel: UTF-8 with BOM and CRLF (Japanese Excel opens it)");
+  r->add_option("--lang", report.lang, H("help.lang"));
+  r->add_option("-o,--output", report.out, H("help.report.output"));
+  r->add_flag("--excel", report.excel, H("help.report.excel"));
   r->callback([&] { run = [&] { return run_report(report); }; });
 
   DiffOptions diff;
-  auto* df = app.add_subcommand("diff", "what changed between two stored scans (default: the two newest)");
-  df->add_option("--db", diff.db, "inventory database");
-  df->add_option("scans", diff.scans, "OLD NEW: scan numbers or ids")->expected(0, 2);
-  df->add_flag("--json", diff.json, "anshin.diff/1 JSON on stdout");
+  auto* df = app.add_subcommand("diff", H("help.command.diff"));
+  df->add_option("--db", diff.db, H("help.db"));
+  df->add_option("scans", diff.scans, H("help.diff.scans"))->expected(0, 2);
+  df->add_flag("--json", diff.json, H("help.diff.json"));
   df->callback([&] { run = [&] { return run_diff(diff); }; });
 
   LookupOptions lookup;
-  auto* lk = app.add_subcommand("lookup", "offline, before purchase: who makes this brand/model, which policies, which CVEs");
-  lk->add_option("queries", lookup.queries, "brand/model strings, e.g. \"Annke C800\" DS-2CD2043G0-I")->required();
-  lk->add_flag("--json", lookup.json, "JSON on stdout");
-  lk->add_option("--lang", lookup.lang, "ja or en (default from LANG)");
-  lk->add_option("--policy", lookup.policy, "policies to apply: us,uk,au, all or none");
-  lk->add_option("--kb", lookup.kb_dir, "knowledge-base folder (development; default: built in)");
+  auto* lk = app.add_subcommand("lookup", H("help.command.lookup"));
+  lk->add_option("queries", lookup.queries, H("help.lookup.queries"))->required();
+  lk->add_flag("--json", lookup.json, H("help.lookup.json"));
+  lk->add_option("--lang", lookup.lang, H("help.lang"));
+  lk->add_option("--policy", lookup.policy, H("help.lookup.policy"));
+  lk->add_option("--kb", lookup.kb_dir, H("help.kb_dir"));
   lk->callback([&] { run = [&] { return run_lookup(lookup); }; });
 
   KbOptions kb;
-  auto* k = app.add_subcommand("kb", "knowledge-base tools");
+  auto* k = app.add_subcommand("kb", H("help.command.kb"));
   k->require_subcommand(1);
-  auto* kv = k->add_subcommand("verify", "check every rule against its examples");
-  kv->add_option("--kb", kb.kb_dir, "knowledge-base folder (default: built in)");
+  auto* kv = k->add_subcommand("verify", H("help.command.kb_verify"));
+  kv->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
   kv->callback([&] { run = [&] { return run_kb_verify(kb); }; });
 
+  localize_help_groups(app, lang);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -121,7 +125,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
+    std::fprintf(stderr, "anshin: %s\n", parse_error_message(lang, app, e, argc, argv).c_str());
+    return 1;
   }
   return run ? run() : 0;
 }

@@ -3,8 +3,10 @@
 #pragma once
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace anshin {
 
@@ -23,9 +25,23 @@ enum class Errc {
 
 const char* errc_name(Errc code);
 
+// A named value for a message placeholder "{name}" (see i18n/catalog.h).
+struct MessageArg {
+  std::string name;
+  std::string value;
+};
+
+// `message` is the complete English text (logs, tests, the English command line). An error meant for
+// the user also names its text in the message catalogs (data/i18n): `key` and `args`, from which the
+// command line renders it in the user's language (i18n::message); `prefix` is language-neutral text
+// before the catalog text, such as a "hosts.txt:3: " location. Errors without a key are shown as
+// `message` in every language. Make keyed errors with i18n::error().
 struct Error {
   Errc code;
   std::string message;
+  std::string key = {};
+  std::vector<MessageArg> args = {};
+  std::string prefix = {};
 };
 
 template <class T>
@@ -65,5 +81,12 @@ class [[nodiscard]] Result<void> {
 };
 
 inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+
+// The same error with language-neutral text in front (a location, an option name): "--ports: ...".
+inline Error with_prefix(Error error, std::string_view prefix) {
+  error.message.insert(0, prefix);
+  error.prefix.insert(0, prefix);
+  return error;
+}
 
 }  // namespace anshin

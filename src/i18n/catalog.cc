@@ -95,7 +95,10 @@ const Catalog& catalog(std::string_view lang) {
   return *catalogs().all.front();
 }
 
-std::string format(std::string_view pattern, std::initializer_list<Arg> args) {
+namespace {
+
+template <class Args>
+std::string format_with(std::string_view pattern, const Args& args) {
   std::string out;
   out.reserve(pattern.size() + 16);
   for (size_t i = 0; i < pattern.size();) {
@@ -109,7 +112,7 @@ std::string format(std::string_view pattern, std::initializer_list<Arg> args) {
       const size_t close = pattern.find('}', i + 1);
       if (close != std::string_view::npos) {
         const std::string_view name = pattern.substr(i + 1, close - i - 1);
-        const auto it = std::find_if(args.begin(), args.end(), [&](const Arg& a) { return a.name == name; });
+        const auto it = std::find_if(args.begin(), args.end(), [&](const auto& a) { return a.name == name; });
         if (it != args.end()) {
           out += it->value;
           i = close + 1;
@@ -122,6 +125,12 @@ std::string format(std::string_view pattern, std::initializer_list<Arg> args) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string format(std::string_view pattern, std::initializer_list<Arg> args) { return format_with(pattern, args); }
+std::string format(std::string_view pattern, std::span<const Arg> args) { return format_with(pattern, args); }
+std::string format(std::string_view pattern, std::span<const MessageArg> args) { return format_with(pattern, args); }
 
 std::vector<std::string> placeholders(std::string_view pattern) {
   std::vector<std::string> out;
@@ -144,6 +153,25 @@ std::vector<std::string> placeholders(std::string_view pattern) {
 
 std::string tr(std::string_view lang, std::string_view key, std::initializer_list<Arg> args) {
   return format(catalog(lang).get(key), args);
+}
+
+std::string tr(std::string_view lang, std::string_view key, std::span<const Arg> args) {
+  return format(catalog(lang).get(key), args);
+}
+
+std::string tr(std::string_view lang, std::string_view key, std::span<const MessageArg> args) {
+  return format(catalog(lang).get(key), args);
+}
+
+Error error(Errc code, std::string key, const std::vector<Arg>& args) {
+  Error e{code, tr("en", key, args), std::move(key)};
+  for (const Arg& a : args) e.args.push_back({std::string(a.name), a.value});
+  return e;
+}
+
+std::string message(std::string_view lang, const Error& error) {
+  if (error.key.empty() || normalize_lang(lang) == kDefaultLang) return error.message;
+  return error.prefix + tr(lang, error.key, error.args);
 }
 
 std::map<std::string, std::string, std::less<>> parse_catalog(std::string_view yaml_text) {

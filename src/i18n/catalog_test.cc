@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/embedded.h"
 
@@ -110,6 +114,63 @@ TEST(I18nCatalog, EmbeddedFilesAreTheSourceFiles) {
   for (const auto& f : embedded::data_i18n()) paths.insert(f.path);
   EXPECT_TRUE(paths.contains("data/i18n/en.yaml"));
   EXPECT_TRUE(paths.contains("data/i18n/ja.yaml"));
+}
+
+// The command line's texts (help, cli, error, lookup, scan) are named by literal keys in the sources:
+// every key named in src/ (tests and comments aside) exists in every catalog, and every key of those
+// sections is named somewhere (no dead text).
+std::set<std::string> keys_named_in_sources() {
+  const std::regex literal(R"re("((?:help|cli|error|lookup|scan)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)")re");
+  std::set<std::string> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(ANSHIN_SOURCE_DIR) + "/src")) {
+    const std::string path = entry.path().string();
+    if (!entry.is_regular_file() || path.ends_with("_test.cc")) continue;
+    if (!path.ends_with(".cc") && !path.ends_with(".h")) continue;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto first = line.find_first_not_of(" \t");
+      if (first != std::string::npos && line.compare(first, 2, "//") == 0) continue;
+      for (std::sregex_iterator it(line.begin(), line.end(), literal), end; it != end; ++it) out.insert((*it)[1].str());
+    }
+  }
+  return out;
+}
+
+TEST(I18nCatalog, EveryMessageKeyInTheSourcesIsInEveryCatalog) {
+  const auto named = keys_named_in_sources();
+  EXPECT_GT(named.size(), 150u);  // the scan found the command line's keys
+  for (const auto& lang : languages()) {
+    for (const auto& key : named) {
+      EXPECT_NE(catalog(lang).find(key), nullptr) << lang << " lacks " << key;
+    }
+  }
+}
+
+TEST(I18nCatalog, EveryMessageKeyIsUsed) {
+  const auto named = keys_named_in_sources();
+  for (const auto& [key, value] : catalog("en").entries()) {
+    const bool message = key.starts_with("help.") || key.starts_with("cli.") || key.starts_with("error.") ||
+                         key.starts_with("lookup.") || key.starts_with("scan.");
+    if (message) {
+      EXPECT_TRUE(named.contains(key)) << key << " is in the catalog but no source names it";
+    }
+  }
+}
+
+TEST(I18nError, KeyedErrorsCarryEnglishAndRenderInTheUsersLanguage) {
+  const Error e = error(Errc::kInvalidInput, "error.ports.not_number", {{"port", "\"http\""}});
+  EXPECT_EQ(e.code, Errc::kInvalidInput);
+  EXPECT_EQ(e.message, "invalid port \"http\": not a number");
+  EXPECT_EQ(message("en", e), e.message);
+  EXPECT_EQ(message("ja", e), "ポート \"http\" が正しくありません：数値ではありません。");
+  // A language-neutral prefix goes in front in every language.
+  const Error p = with_prefix(e, "--ports: ");
+  EXPECT_EQ(p.message, "--ports: invalid port \"http\": not a number");
+  EXPECT_EQ(message("ja", p), "--ports: ポート \"http\" が正しくありません：数値ではありません。");
+  // An error without a key is its English message in every language.
+  const Error plain = make_error(Errc::kIo, "lab: address in use");
+  EXPECT_EQ(message("ja", plain), "lab: address in use");
 }
 
 }  // namespace

@@ -23,6 +23,9 @@
 #include <set>
 #include <unordered_map>
 
+#include <fmt/core.h>
+
+#include "i18n/catalog.h"
 #include "scan/host_prober.h"
 
 namespace anshin::scan {
@@ -317,10 +320,13 @@ struct Engine::Impl {
       const double rate = secs > 0 ? static_cast<double>(stats.connects) / secs : 0;
       const double frac = stats.hosts_total ? static_cast<double>(stats.hosts_done) / static_cast<double>(stats.hosts_total) : 1;
       const double eta = frac > 0 ? secs / frac - secs : 0;
-      std::fprintf(stderr, "\r\033[Kscan: %llu/%llu hosts  %.0f conn/s  %llu open  ETA %.0fs",
-                   static_cast<unsigned long long>(stats.hosts_done),
-                   static_cast<unsigned long long>(stats.hosts_total), rate,
-                   static_cast<unsigned long long>(stats.open), eta);
+      const std::string line = i18n::tr(options.lang, "scan.progress",
+                                        {{"done", std::to_string(stats.hosts_done)},
+                                         {"total", std::to_string(stats.hosts_total)},
+                                         {"rate", fmt::format("{:.0f}", rate)},
+                                         {"open", std::to_string(stats.open)},
+                                         {"eta", fmt::format("{:.0f}", eta)}});
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
     }
     std::fprintf(stderr, "\r\033[K");
   }

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/ip.h"
@@ -43,6 +44,7 @@ struct EngineOptions {
   std::chrono::milliseconds timeout{1000};      // per connection attempt
   int retries = 1;                              // extra attempts after a timeout
   bool progress = false;                        // print a progress line on stderr
+  std::string lang = "en";                      // language of the progress line (data/i18n scan.progress)
   bool handle_signals = true;                   // stop cleanly on SIGINT/SIGTERM
   uint64_t start_index = 0;                     // resume: hosts before this source index are done
 };

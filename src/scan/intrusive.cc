@@ -8,6 +8,7 @@
 
 #include "core/embedded.h"
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "probes/cve_active/active_checks.h"
 
 namespace anshin::scan {
@@ -77,13 +78,12 @@ const std::vector<DefaultPair>& builtin_default_pairs() {
 
 Result<CredentialsFile> load_credentials_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Error{Errc::kInvalidInput, "credentials file " + path + " cannot be read"};
-  if (!S_ISREG(st.st_mode)) return Error{Errc::kInvalidInput, "credentials file " + path + " is not a regular file"};
+  if (::stat(path.c_str(), &st) != 0) return i18n::error(Errc::kInvalidInput, "error.credentials.unreadable", {{"path", path}});
+  if (!S_ISREG(st.st_mode)) return i18n::error(Errc::kInvalidInput, "error.credentials.not_regular", {{"path", path}});
   if ((st.st_mode & 07777) != 0600) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return Error{Errc::kInvalidInput, "credentials file " + path + " has mode " + mode +
-                                          "; it must be 0600 (chmod 600 " + path + ")"};
+    return i18n::error(Errc::kInvalidInput, "error.credentials.mode", {{"path", path}, {"mode", mode}});
   }
   CredentialsFile out;
   out.path = path;
@@ -91,7 +91,7 @@ Result<CredentialsFile> load_credentials_file(const std::string& path) {
     const YAML::Node root = YAML::LoadFile(path);
     const auto list = root["credentials"];
     if (!list || !list.IsSequence())
-      return Error{Errc::kInvalidInput, "credentials file " + path + ": expected a 'credentials:' list"};
+      return i18n::error(Errc::kInvalidInput, "error.credentials.no_list", {{"path", path}});
     for (const auto& n : list) {
       CredentialEntry e;
       e.host = str(n, "host");
@@ -100,13 +100,12 @@ Result<CredentialsFile> load_credentials_file(const std::string& path) {
       if (e.username.empty()) e.username = str(n, "user");
       e.password = str(n, "password");
       if (e.username.empty() || (e.host.empty() && e.vendor.empty()))
-        return Error{Errc::kInvalidInput, "credentials file " + path + ": entry " + std::to_string(out.entries.size() + 1) +
-                                              " needs username and host or vendor"};
+        return i18n::error(Errc::kInvalidInput, "error.credentials.entry",
+                           {{"path", path}, {"entry", std::to_string(out.entries.size() + 1)}});
       out.entries.push_back(std::move(e));
     }
   } catch (const YAML::Exception& e) {  // the message has a line/column only, never file contents
-    return Error{Errc::kInvalidInput, "credentials file " + path + " is not valid YAML (line " +
-                                          std::to_string(e.mark.line + 1) + ")"};
+    return i18n::error(Errc::kInvalidInput, "error.credentials.yaml", {{"path", path}, {"line", std::to_string(e.mark.line + 1)}});
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include "assess/intrusive.h"
 #include "core/version.h"
 #include "discovery/udp_discovery.h"
+#include "i18n/catalog.h"
 #include "net/dialer.h"
 #include "net/neighbours.h"
 #include "probes/prober.h"
@@ -216,7 +217,9 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
       // A host cut short by Ctrl-C is not stored: --resume probes it again.
       if (record && !record->interrupted) {
         if (auto put = request.store->put_device(stored_scan, finalize(*record)); !put) {
-          std::fprintf(stderr, "anshin: inventory: %s; the rest of this scan is not stored\n", put.error().message.c_str());
+          std::fprintf(stderr, "anshin: %s\n",
+                       i18n::tr(request.assess_options.lang, "scan.inventory_stopped",
+                                {{"reason", i18n::message(request.assess_options.lang, put.error())}}).c_str());
           store_failed = true;
           return;
         }
@@ -289,7 +292,9 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   if (request.store && !store_failed) {
     if (!info.interrupted) (void)request.store->set_hosts_done(stored_scan, plan.address_count());
     if (auto fin = request.store->finish_scan(stored_scan, info.finished, info.interrupted); !fin)
-      std::fprintf(stderr, "anshin: inventory: %s\n", fin.error().message.c_str());
+      std::fprintf(stderr, "anshin: %s\n",
+                   i18n::tr(request.assess_options.lang, "scan.inventory_failed",
+                            {{"reason", i18n::message(request.assess_options.lang, fin.error())}}).c_str());
   }
   if (request.resume && request.store) {
     // The snapshot of a resumed scan is the whole stored scan, not only this run's part.

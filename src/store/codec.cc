@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "i18n/catalog.h"
 #include "store/sqlite_util.h"
 
 namespace anshin::store::codec {
@@ -120,7 +121,7 @@ Result<T> guarded(const std::string& text, F&& from) {
   } catch (const Corrupt&) {
   } catch (const json::exception&) {
   }
-  return Error{Errc::kProtocol, "corrupt inventory row (unreadable JSON column)"};
+  return i18n::error(Errc::kProtocol, "error.store.corrupt_json");
 }
 
 }  // namespace

@@ -1,16 +1,16 @@
 #include "store/sqlite_util.h"
 
+#include "i18n/catalog.h"
+
 namespace anshin::store::sql {
 
 Error error_from(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
-  std::string msg(what);
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    return Error{Errc::kIo, msg + ": the database is locked by another process (is another anshin running?)"};
-  }
-  if (primary == SQLITE_NOTADB) return Error{Errc::kInvalidInput, msg + ": the file is not an SQLite database"};
+  const std::string msg(what);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return i18n::error(Errc::kIo, "error.store.locked", {{"what", msg}});
+  if (primary == SQLITE_NOTADB) return i18n::error(Errc::kInvalidInput, "error.store.notadb", {{"what", msg}});
   const char* detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return Error{Errc::kIo, msg + ": " + (detail ? detail : sqlite3_errstr(rc))};
+  return i18n::error(Errc::kIo, "error.store.sqlite", {{"what", msg}, {"detail", detail ? detail : sqlite3_errstr(rc)}});
 }
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "store/codec.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
@@ -143,7 +144,7 @@ Result<bool> scan_exists(sqlite3* db, ScanNumber scan) {
 }
 
 Error no_such_scan(ScanNumber scan) {
-  return Error{Errc::kNotFound, "no scan number " + std::to_string(scan) + " in the inventory"};
+  return i18n::error(Errc::kNotFound, "error.store.no_scan_number", {{"number", std::to_string(scan)}});
 }
 
 struct Candidate {
@@ -276,7 +277,7 @@ Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
 }
 
 Error corrupt(const std::string& what) {
-  return Error{Errc::kProtocol, "corrupt inventory row: " + what};
+  return i18n::error(Errc::kProtocol, "error.store.corrupt_row", {{"what", what}});
 }
 
 }  // namespace
@@ -290,10 +291,10 @@ Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(path, ec);
   if (!options.create && !exists) {
-    return Error{Errc::kNotFound, "no inventory at " + path + " (run `anshin scan` first, or pass --db FILE)"};
+    return i18n::error(Errc::kNotFound, "error.store.no_inventory", {{"path", path}});
   }
   if (exists && std::filesystem::is_directory(path, ec)) {
-    return Error{Errc::kInvalidInput, path + " is a directory, not an anshin inventory"};
+    return i18n::error(Errc::kInvalidInput, "error.store.directory", {{"path", path}});
   }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
@@ -314,7 +315,7 @@ Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
     rc = st.step();
     if (rc != SQLITE_ROW) {
       if ((rc & 0xff) == SQLITE_NOTADB) {
-        return Error{Errc::kInvalidInput, path + " is not an anshin inventory (not an SQLite database)"};
+        return i18n::error(Errc::kInvalidInput, "error.store.not_sqlite", {{"path", path}});
       }
       return sql::error_from(db, rc, what);
     }
@@ -333,13 +334,13 @@ Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
     has_tables = rc == SQLITE_ROW;
   }
   if (app_id != schema::kApplicationId && (app_id != 0 || version != 0 || has_tables)) {
-    return Error{Errc::kInvalidInput, path + " is an SQLite database but not an anshin inventory"};
+    return i18n::error(Errc::kInvalidInput, "error.store.foreign_sqlite", {{"path", path}});
   }
   if (version > schema::latest_version()) {
-    return Error{Errc::kInvalidInput,
-                 path + " was written by a newer anshin (inventory schema v" + std::to_string(version) +
-                     "; this anshin knows up to v" + std::to_string(schema::latest_version()) +
-                     "): upgrade anshin or use another --db"};
+    return i18n::error(Errc::kInvalidInput, "error.store.newer",
+                       {{"path", path},
+                        {"version", std::to_string(version)},
+                        {"latest", std::to_string(schema::latest_version())}});
   }
   {
     Stmt st(db, "PRAGMA journal_mode = WAL");
@@ -350,7 +351,7 @@ Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
   if (rc != SQLITE_OK) return sql::error_from(db, rc, what);
   if (version < schema::latest_version()) {
     auto m = schema::migrate(db, schema::latest_version());
-    if (!m) return Error{m.error().code, what + ": " + m.error().message};
+    if (!m) return with_prefix(m.error(), what + ": ");
   }
   impl->version = schema::latest_version();
   return Store(std::move(impl));
@@ -366,7 +367,7 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
     Stmt st(db, "SELECT 1 FROM scans WHERE id = ?");
     st.bind_bytes(1, id);
     const int rc = st.step();
-    if (rc == SQLITE_ROW) return Error{Errc::kInvalidInput, "scan id " + id + " is already in the inventory"};
+    if (rc == SQLITE_ROW) return i18n::error(Errc::kInvalidInput, "error.store.duplicate_id", {{"id", id}});
     if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording the scan");
   }
   Stmt st(db,
@@ -559,19 +560,18 @@ Result<StoredScan> Store::find_scan(std::string_view number_or_id) {
                                                     : first_scan(db, "WHERE s.id = ?", std::nullopt, key);
   if (!found) return found.error();
   if (*found) return std::move(**found);
-  std::string msg = "no scan " + text::escape_for_terminal(key) + " in " + impl_->path;
+  std::vector<i18n::Arg> args = {{"scan", text::escape_for_terminal(key)}, {"path", impl_->path}};
   auto all = query_scans(db, "ORDER BY s.number DESC LIMIT 5");
   if (all && !all->empty()) {
-    msg += " (newest: ";
+    std::string newest;
     for (size_t i = 0; i < all->size(); ++i) {
-      if (i) msg += ", ";
-      msg += std::to_string((*all)[i].number) + " = " + text::escape_for_terminal((*all)[i].info.id);
+      if (i) newest += ", ";
+      newest += std::to_string((*all)[i].number) + " = " + text::escape_for_terminal((*all)[i].info.id);
     }
-    msg += ")";
-  } else if (all) {
-    msg += " (it holds no scans yet)";
+    args.push_back({"newest", newest});
+    return i18n::error(Errc::kNotFound, "error.store.no_scan_newest", std::move(args));
   }
-  return Error{Errc::kNotFound, msg};
+  return i18n::error(Errc::kNotFound, all ? "error.store.no_scan_empty" : "error.store.no_scan", std::move(args));
 }
 
 Result<void> Store::check_integrity() {

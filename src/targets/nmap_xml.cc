@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "i18n/catalog.h"
 #include "targets/detail.h"
 
 namespace anshin::targets {
@@ -36,11 +37,11 @@ constexpr unsigned kParseFlags = pugi::parse_default & ~pugi::parse_pi & ~pugi::
 Result<std::vector<NmapHost>> extract_hosts(const pugi::xml_document& doc, const pugi::xml_parse_result& parsed,
                                             const std::string& where) {
   if (!parsed)
-    return make_error(Errc::kInvalidInput, where + ": not valid XML (" + parsed.description() + " at byte " +
-                                               std::to_string(parsed.offset) + ")");
+    return i18n::error(Errc::kInvalidInput, "error.nmap.not_xml",
+                       {{"file", where}, {"reason", parsed.description()}, {"offset", std::to_string(parsed.offset)}});
   const pugi::xml_node root = doc.document_element();
   if (std::strcmp(root.name(), "nmaprun") != 0)
-    return make_error(Errc::kInvalidInput, where + ": not an nmap XML file (root element is not <nmaprun>)");
+    return i18n::error(Errc::kInvalidInput, "error.nmap.not_nmap", {{"file", where}});
 
   // IPv4 before IPv6, then by address.
   const auto v4_first = [](const IpAddr& a, const IpAddr& b) {
@@ -55,8 +56,8 @@ Result<std::vector<NmapHost>> extract_hosts(const pugi::xml_document& doc, const
       if (std::strcmp(port.child("state").attribute("state").value(), "open") != 0) continue;
       uint16_t p = 0;
       if (!parse_portid(port.attribute("portid").value(), p))
-        return make_error(Errc::kInvalidInput,
-                          where + ": bad portid " + detail::quote(port.attribute("portid").value()));
+        return i18n::error(Errc::kInvalidInput, "error.nmap.bad_portid",
+                           {{"file", where}, {"portid", detail::quote(port.attribute("portid").value())}});
       ports.push_back(p);
     }
     for (const pugi::xml_node addr : host.children("address")) {
@@ -65,7 +66,8 @@ Result<std::vector<NmapHost>> extract_hosts(const pugi::xml_document& doc, const
       const char* text = addr.attribute("addr").value();
       const auto ip = IpAddr::parse(text);
       if (!ip || ip->is_v6() != (type == "ipv6"))
-        return make_error(Errc::kInvalidInput, where + ": bad " + std::string(type) + " address " + detail::quote(text));
+        return i18n::error(Errc::kInvalidInput, "error.nmap.bad_address",
+                           {{"file", where}, {"family", std::string(type)}, {"address", detail::quote(text)}});
       auto& merged = hosts[*ip];
       merged.insert(merged.end(), ports.begin(), ports.end());
     }
@@ -85,7 +87,7 @@ Result<std::vector<NmapHost>> extract_hosts(const pugi::xml_document& doc, const
 Result<std::vector<NmapHost>> parse_nmap_xml(std::string_view xml, std::string_view origin) {
   const std::string where(origin);
   if (xml.size() > kMaxNmapXmlBytes)
-    return make_error(Errc::kInvalidInput, where + ": larger than 256 MiB, refusing to import");
+    return i18n::error(Errc::kInvalidInput, "error.nmap.data_too_large", {{"file", where}});
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), kParseFlags, pugi::encoding_utf8);
   return extract_hosts(doc, parsed, where);
@@ -95,18 +97,17 @@ Result<std::vector<NmapHost>> load_nmap_xml(const std::string& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec)
-    return make_error(Errc::kInvalidInput, "cannot read nmap XML file " + detail::quote(path) + ": " + ec.message());
+    return i18n::error(Errc::kInvalidInput, "error.nmap.unreadable", {{"path", detail::quote(path)}, {"reason", ec.message()}});
   if (size > kMaxNmapXmlBytes)
-    return make_error(Errc::kInvalidInput,
-                      "nmap XML file " + detail::quote(path) + " is larger than 256 MiB, refusing to import");
+    return i18n::error(Errc::kInvalidInput, "error.nmap.too_large", {{"path", detail::quote(path)}});
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return make_error(Errc::kInvalidInput,
-                      "cannot read nmap XML file " + detail::quote(path) + ": " + std::strerror(errno));
+    return i18n::error(Errc::kInvalidInput, "error.nmap.unreadable",
+                       {{"path", detail::quote(path)}, {"reason", std::strerror(errno)}});
   std::string data(static_cast<size_t>(size), '\0');
   in.read(data.data(), static_cast<std::streamsize>(data.size()));
   if (static_cast<uint64_t>(in.gcount()) != size)
-    return make_error(Errc::kInvalidInput, "cannot read nmap XML file " + detail::quote(path) + ": short read");
+    return i18n::error(Errc::kInvalidInput, "error.nmap.unreadable", {{"path", detail::quote(path)}, {"reason", "short read"}});
   pugi::xml_document doc;
   const pugi::xml_parse_result parsed =
       doc.load_buffer_inplace(data.data(), data.size(), kParseFlags, pugi::encoding_utf8);

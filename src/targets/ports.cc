@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "targets/detail.h"
 
 namespace anshin::targets {
@@ -13,16 +14,17 @@ namespace {
 
 // Parses one decimal port number; digits only, 1..65535.
 Result<uint16_t> parse_port_number(std::string_view item, std::string_view whole) {
-  if (item.empty()) return make_error(Errc::kInvalidInput, "invalid port list " + detail::quote(whole) + ": empty port in range");
+  if (item.empty())
+    return i18n::error(Errc::kInvalidInput, "error.ports.empty_in_range", {{"list", detail::quote(whole)}});
   uint32_t v = 0;
   for (char c : item) {
     if (c < '0' || c > '9')
-      return make_error(Errc::kInvalidInput, "invalid port " + detail::quote(item) + ": not a number");
+      return i18n::error(Errc::kInvalidInput, "error.ports.not_number", {{"port", detail::quote(item)}});
     v = v * 10 + static_cast<uint32_t>(c - '0');
     if (v > 65535)
-      return make_error(Errc::kInvalidInput, "invalid port " + detail::quote(item) + ": ports are 1-65535");
+      return i18n::error(Errc::kInvalidInput, "error.ports.out_of_range", {{"port", detail::quote(item)}});
   }
-  if (v == 0) return make_error(Errc::kInvalidInput, "invalid port " + detail::quote(item) + ": ports are 1-65535");
+  if (v == 0) return i18n::error(Errc::kInvalidInput, "error.ports.out_of_range", {{"port", detail::quote(item)}});
   return static_cast<uint16_t>(v);
 }
 
@@ -30,13 +32,13 @@ Result<uint16_t> parse_port_number(std::string_view item, std::string_view whole
 
 Result<std::vector<uint16_t>> parse_ports(std::string_view text) {
   const std::string_view whole = text::trim(text);
-  if (whole.empty()) return make_error(Errc::kInvalidInput, "empty port list");
+  if (whole.empty()) return i18n::error(Errc::kInvalidInput, "error.ports.empty");
   std::array<bool, 65536> seen{};
   size_t count = 0;
   for (std::string_view raw : text::split(whole, ',')) {
     const std::string_view item = text::trim(raw);
     if (item.empty())
-      return make_error(Errc::kInvalidInput, "invalid port list " + detail::quote(whole) + ": empty item");
+      return i18n::error(Errc::kInvalidInput, "error.ports.empty_item", {{"list", detail::quote(whole)}});
     const size_t dash = item.find('-');
     uint16_t lo = 0, hi = 0;
     if (dash == std::string_view::npos) {
@@ -49,8 +51,7 @@ Result<std::vector<uint16_t>> parse_ports(std::string_view text) {
       auto b = parse_port_number(text::trim(item.substr(dash + 1)), whole);
       if (!b) return b.error();
       if (*b < *a)
-        return make_error(Errc::kInvalidInput,
-                          "invalid port range " + detail::quote(item) + ": end is below start");
+        return i18n::error(Errc::kInvalidInput, "error.ports.reversed", {{"range", detail::quote(item)}});
       lo = *a;
       hi = *b;
     }

@@ -3,14 +3,17 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "targets/detail.h"
 
 namespace anshin::targets {
 
 namespace {
 
-Error bad(std::string_view text, const std::string& why) {
-  return make_error(Errc::kInvalidInput, "invalid target " + detail::quote(text) + ": " + why);
+// "invalid target \"TEXT\": <why>": key names the why (data/i18n error.target.*).
+Error bad(std::string_view text, std::string key, std::vector<i18n::Arg> args = {}) {
+  args.push_back({"target", detail::quote(text)});
+  return i18n::error(Errc::kInvalidInput, std::move(key), std::move(args));
 }
 
 bool digits_and_dots(std::string_view s) {
@@ -24,9 +27,9 @@ bool all_digits(std::string_view s) {
 // A numeric address, or an error that says which family the text looked like.
 Result<IpAddr> parse_address(std::string_view whole, std::string_view s) {
   if (auto ip = IpAddr::parse(s)) return *ip;
-  if (s.find(':') != std::string_view::npos) return bad(whole, detail::quote(s) + " is not an IPv6 address");
-  if (s == whole) return bad(whole, "not an IPv4 address");
-  return bad(whole, detail::quote(s) + " is not an IPv4 address");
+  if (s.find(':') != std::string_view::npos) return bad(whole, "error.target.part_not_ipv6", {{"part", detail::quote(s)}});
+  if (s == whole) return bad(whole, "error.target.not_ipv4");
+  return bad(whole, "error.target.part_not_ipv4", {{"part", detail::quote(s)}});
 }
 
 bool valid_host_name(std::string_view s) {
@@ -49,32 +52,32 @@ bool valid_host_name(std::string_view s) {
 
 Result<TargetExpr> parse_target(std::string_view raw) {
   const std::string_view s = text::trim(raw);
-  if (s.empty()) return make_error(Errc::kInvalidInput, "invalid target: empty");
-  if (s.find_first_of(" \t\r\n\v\f") != std::string_view::npos) return bad(s, "contains white space");
+  if (s.empty()) return i18n::error(Errc::kInvalidInput, "error.target.empty");
+  if (s.find_first_of(" \t\r\n\v\f") != std::string_view::npos) return bad(s, "error.target.white_space");
 
   if (s.front() == '@') {
     const std::string_view path = s.substr(1);
-    if (path.empty()) return bad(s, "@ must be followed by a file name");
+    if (path.empty()) return bad(s, "error.target.no_file_name");
     return TargetExpr{TargetKind::kFile, {}, std::string(path)};
   }
 
   if (const size_t slash = s.find('/'); slash != std::string_view::npos) {
-    if (slash == 0) return bad(s, "a CIDR needs an address before the '/'");
+    if (slash == 0) return bad(s, "error.target.cidr_no_address");
     auto base = parse_address(s, s.substr(0, slash));
     if (!base) {
       if (valid_host_name(s.substr(0, slash)) && !digits_and_dots(s.substr(0, slash)))
-        return bad(s, "a CIDR needs a numeric address before the '/'");
+        return bad(s, "error.target.cidr_not_numeric");
       return base.error();
     }
     const std::string_view len = s.substr(slash + 1);
     const int bits = base->is_v6() ? 128 : 32;
     const char* family = base->is_v6() ? "IPv6" : "IPv4";
     if (!all_digits(len) || len.size() > 3)
-      return bad(s, "prefix length " + detail::quote(len) + " is not a number");
+      return bad(s, "error.target.prefix_not_number", {{"prefix", detail::quote(len)}});
     const int prefix = std::stoi(std::string(len));
     if (prefix > bits)
-      return bad(s, "prefix /" + std::to_string(prefix) + " is out of range for " + family + " (0-" +
-                        std::to_string(bits) + ")");
+      return bad(s, "error.target.prefix_range",
+                 {{"prefix", std::to_string(prefix)}, {"family", family}, {"bits", std::to_string(bits)}});
     TargetExpr e{TargetKind::kCidr, cidr_span(*base, prefix), {}};
     e.text = e.span.to_string();  // "10.1.0.0/16"; a /32 or /128 is written as the bare address
     return e;
@@ -89,17 +92,17 @@ Result<TargetExpr> parse_target(std::string_view raw) {
       IpAddr end;
       if (start->is_v4() && all_digits(right) && right.size() <= 3) {
         const int last = std::stoi(std::string(right));
-        if (last > 255) return bad(s, "range end " + std::string(right) + " is not an octet (0-255)");
+        if (last > 255) return bad(s, "error.target.range_octet", {{"end", std::string(right)}});
         end = IpAddr::v4((start->v4_value() & 0xffffff00u) | static_cast<uint32_t>(last));
       } else {
-        if (right.empty()) return bad(s, "range has no end");
+        if (right.empty()) return bad(s, "error.target.range_no_end");
         auto e = parse_address(s, right);
         if (!e) return e.error();
         end = *e;
       }
-      if (end.is_v6() != start->is_v6()) return bad(s, "range mixes IPv4 and IPv6");
+      if (end.is_v6() != start->is_v6()) return bad(s, "error.target.range_mixed");
       if (end < *start)
-        return bad(s, "range is reversed (" + end.to_string() + " is before " + start->to_string() + ")");
+        return bad(s, "error.target.range_reversed", {{"end", end.to_string()}, {"start", start->to_string()}});
       TargetExpr e{TargetKind::kRange, AddrSpan{to_u128(*start), to_u128(end), start->is_v6()}, {}};
       e.text = start->to_string() + "-" + end.to_string();
       if (*start == end) {
@@ -111,9 +114,9 @@ Result<TargetExpr> parse_target(std::string_view raw) {
   }
 
   if (auto ip = IpAddr::parse(s)) return TargetExpr{TargetKind::kAddress, AddrSpan::single(*ip), ip->to_string()};
-  if (digits_and_dots(s)) return bad(s, "not an IPv4 address");
-  if (s.find(':') != std::string_view::npos) return bad(s, "not an IPv6 address");
-  if (!valid_host_name(s)) return bad(s, "not an address, CIDR, range or host name");
+  if (digits_and_dots(s)) return bad(s, "error.target.not_ipv4");
+  if (s.find(':') != std::string_view::npos) return bad(s, "error.target.not_ipv6");
+  if (!valid_host_name(s)) return bad(s, "error.target.not_a_target");
   return TargetExpr{TargetKind::kHostName, {}, text::to_lower(s)};
 }
 

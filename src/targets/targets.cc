@@ -15,13 +15,13 @@
 #include <unordered_set>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "targets/detail.h"
 
 namespace anshin::targets {
 
 namespace {
 
-constexpr const char* kPublicWhy = "(outside private, loopback and link-local ranges)";
 constexpr u128 kMaxV6Span = 0xffffffffu;  // size - 1 of the widest IPv6 target: 2^32 addresses (a /96)
 constexpr u128 kMaxProbes = static_cast<u128>(1) << 62;
 
@@ -36,20 +36,22 @@ struct Expanded {
 Result<std::string> read_target_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    return make_error(Errc::kInvalidInput, "cannot read target file " + detail::quote(path) + ": is a directory");
+    return i18n::error(Errc::kInvalidInput, "error.target_file.directory", {{"path", detail::quote(path)}});
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return make_error(Errc::kInvalidInput, "cannot read target file " + detail::quote(path) + ": " +
-                                               (errno != 0 ? std::strerror(errno) : "cannot open"));
+    return i18n::error(Errc::kInvalidInput, "error.target_file.unreadable",
+                       {{"path", detail::quote(path)}, {"reason", errno != 0 ? std::strerror(errno) : "cannot open"}});
   std::string data;
   char buf[65536];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     data.append(buf, static_cast<size_t>(in.gcount()));
     if (data.size() > kMaxTargetFileBytes)
-      return make_error(Errc::kInvalidInput, "target file " + detail::quote(path) + " is larger than 64 MiB");
+      return i18n::error(Errc::kInvalidInput, "error.target_file.too_large", {{"path", detail::quote(path)}});
   }
-  if (in.bad()) return make_error(Errc::kInvalidInput, "cannot read target file " + detail::quote(path) + ": read error");
+  if (in.bad())
+    return i18n::error(Errc::kInvalidInput, "error.target_file.unreadable",
+                       {{"path", detail::quote(path)}, {"reason", "read error"}});
   return data;
 }
 
@@ -59,16 +61,14 @@ Result<void> expand_simple(const TargetExpr& e, const Resolver& resolve, const s
   Expanded x{e.text, e.kind, {}};
   if (e.kind == TargetKind::kHostName) {
     auto addrs = resolve(e.text);
-    if (!addrs)
-      return make_error(addrs.error().code, where + addrs.error().message);
+    if (!addrs) return with_prefix(addrs.error(), where);
     if (addrs->empty())
-      return make_error(Errc::kInvalidInput, where + "invalid target " + detail::quote(e.text) + ": unknown host");
+      return with_prefix(i18n::error(Errc::kInvalidInput, "error.target.unknown_host", {{"target", detail::quote(e.text)}}),
+                         where);
     for (const IpAddr& a : *addrs) x.spans.push_back(AddrSpan::single(a));
   } else {
     if (sweep && e.span.v6 && e.span.size_minus_one() > kMaxV6Span)
-      return make_error(Errc::kInvalidInput,
-                        where + "refusing " + e.text +
-                            ": an IPv6 target may hold at most 2^32 addresses (a /96); larger ones cannot be swept");
+      return with_prefix(i18n::error(Errc::kInvalidInput, "error.target.ipv6_too_large", {{"target", e.text}}), where);
     x.spans.push_back(e.span);
   }
   out.push_back(std::move(x));
@@ -92,29 +92,21 @@ Result<void> expand(const std::string& expr, const Resolver& resolve, bool sweep
     if (line.empty()) continue;
     const std::string where = path + ":" + std::to_string(line_no) + ": ";
     auto e = parse_target(line);
-    if (!e) return make_error(e.error().code, where + e.error().message);
-    if (e->kind == TargetKind::kFile)
-      return make_error(Errc::kInvalidInput, where + "an @FILE may not name another @FILE");
+    if (!e) return with_prefix(e.error(), where);
+    if (e->kind == TargetKind::kFile) return with_prefix(i18n::error(Errc::kInvalidInput, "error.target_file.nested"), where);
     if (auto r = expand_simple(*e, resolve, where, sweep, out); !r) return r.error();
     ++entries;
   }
   if (entries == 0)
-    return make_error(Errc::kInvalidInput, "target file " + detail::quote(path) + " has no targets");
+    return i18n::error(Errc::kInvalidInput, "error.target_file.empty", {{"path", detail::quote(path)}});
   return {};
 }
 
 Error out_of_scope(const Expanded& x, const AddrSpan& span, const IpAddr& first_public) {
-  std::string msg = "refusing " + x.label;
-  if (x.kind == TargetKind::kHostName) {
-    msg += " (" + first_public.to_string() + "): resolves to a public address " + kPublicWhy +
-           "; pass --allow-public if you are authorised to scan it";
-  } else if (span.lo == span.hi) {
-    msg += std::string(": public address ") + kPublicWhy + "; pass --allow-public if you are authorised to scan it";
-  } else {
-    msg += std::string(": contains public addresses ") + kPublicWhy + ", the first is " + first_public.to_string() +
-           "; pass --allow-public if you are authorised to scan them";
-  }
-  return make_error(Errc::kOutOfScope, msg);
+  const char* key = x.kind == TargetKind::kHostName ? "error.scope.public_host"
+                    : span.lo == span.hi            ? "error.scope.public_address"
+                                                    : "error.scope.public_range";
+  return i18n::error(Errc::kOutOfScope, key, {{"target", x.label}, {"address", first_public.to_string()}});
 }
 
 bool contains(const std::vector<AddrSpan>& spans, const IpAddr& a) {
@@ -146,7 +138,8 @@ Result<std::vector<IpAddr>> resolve_with_getaddrinfo(const std::string& host) {
   const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
   if (rc != 0) {
     const std::string why = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
-    return make_error(Errc::kInvalidInput, "invalid target " + detail::quote(host) + ": unknown host (" + why + ")");
+    return i18n::error(Errc::kInvalidInput, "error.target.unknown_host_why",
+                       {{"target", detail::quote(host)}, {"reason", why}});
   }
   std::vector<IpAddr> out;
   for (const addrinfo* p = res; p != nullptr; p = p->ai_next) {
@@ -166,7 +159,7 @@ Result<std::vector<IpAddr>> resolve_with_getaddrinfo(const std::string& host) {
   }
   ::freeaddrinfo(res);
   if (out.empty())
-    return make_error(Errc::kInvalidInput, "invalid target " + detail::quote(host) + ": unknown host (no addresses)");
+    return i18n::error(Errc::kInvalidInput, "error.target.no_addresses", {{"target", detail::quote(host)}});
   return out;
 }
 
@@ -228,11 +221,11 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
     ports = options.ports;
     std::sort(ports.begin(), ports.end());
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-    if (ports.front() == 0) return make_error(Errc::kInvalidInput, "invalid port 0: ports are 1-65535");
+    if (ports.front() == 0) return i18n::error(Errc::kInvalidInput, "error.ports.out_of_range", {{"port", "0"}});
   }
 
   if (options.targets.empty() && options.import_nmap.empty() && options.imported.empty())
-    return make_error(Errc::kInvalidInput, "no targets given");
+    return i18n::error(Errc::kInvalidInput, "error.targets.none");
 
   // Targets and excludes.
   std::vector<Expanded> targets, excludes;
@@ -257,8 +250,7 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
     auto hosts = load_nmap_xml(options.import_nmap);
     if (!hosts) return hosts.error();
     if (hosts->empty())
-      return make_error(Errc::kInvalidInput,
-                        "nmap XML file " + detail::quote(options.import_nmap) + " lists no host that is up");
+      return i18n::error(Errc::kInvalidInput, "error.nmap.no_hosts_up", {{"path", detail::quote(options.import_nmap)}});
     add_imported(*hosts);
     import_label = "nmap:" + options.import_nmap;
   }
@@ -277,9 +269,8 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
         if (auto pub = first_outside(s, allowed)) return out_of_scope(x, s, *pub);
     for (const auto& [addr, unused] : imported) {
       if (contains(allowed, addr)) continue;
-      return make_error(Errc::kOutOfScope, "refusing " + addr.to_string() + " from " + import_label +
-                                               ": public address " + kPublicWhy +
-                                               "; pass --allow-public if you are authorised to scan it");
+      return i18n::error(Errc::kOutOfScope, "error.scope.public_imported",
+                         {{"address", addr.to_string()}, {"source", import_label}});
     }
   }
 
@@ -323,8 +314,8 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
   for (auto& [p, spans] : by_ports) add_group(p, std::move(spans));
 
   if (plan.groups_.empty()) {
-    if (!excluded.empty()) return make_error(Errc::kInvalidInput, "no addresses left after excludes");
-    return make_error(Errc::kInvalidInput, "no targets given");
+    if (!excluded.empty()) return i18n::error(Errc::kInvalidInput, "error.targets.all_excluded");
+    return i18n::error(Errc::kInvalidInput, "error.targets.none");
   }
 
   u128 addresses = 0, probes = 0;
@@ -334,14 +325,14 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
     for (const AddrSpan& s : g.spans) {
       g.starts.push_back(static_cast<uint64_t>(n));
       n += s.size_minus_one() + 1;  // at most 2^32 per span: spans are IPv4 or at most 2^32 IPv6
-      if (n > kMaxProbes) return make_error(Errc::kInvalidInput, "too many addresses to scan");
+      if (n > kMaxProbes) return i18n::error(Errc::kInvalidInput, "error.targets.too_many_addresses");
     }
     g.addresses = static_cast<uint64_t>(n);
     g.first_address = static_cast<uint64_t>(addresses);
     g.first_probe = static_cast<uint64_t>(probes);
     addresses += n;
     probes += n * g.ports.size();
-    if (probes > kMaxProbes) return make_error(Errc::kInvalidInput, "too many probes to scan (more than 2^62)");
+    if (probes > kMaxProbes) return i18n::error(Errc::kInvalidInput, "error.targets.too_many_probes");
     plan.group_first_address_.push_back(g.first_address);
     plan.group_first_probe_.push_back(g.first_probe);
   }
