@@ -33,5 +33,26 @@ TEST(Json, InvalidUtf8InAnyFieldNeverThrows) {
   EXPECT_TRUE(nlohmann::json::accept(doc));
 }
 
+TEST(Json, StreamedLayoutIsNlohmannsOwn) {
+  // to_json writes device by device; the text must be exactly what dumping one DOM gives, at every
+  // indent, with zero, one or several devices (and device strings holding newlines and controls).
+  std::vector<ScanSnapshot> snaps = {testing::canonical_snapshot(), testing::hostile_snapshot()};
+  ScanSnapshot none = testing::canonical_snapshot();
+  none.devices.clear();
+  snaps.push_back(none);
+  ScanSnapshot one = testing::canonical_snapshot();
+  one.devices.resize(1);
+  one.devices[0].verdict.model = "line1\nline2\r\n  \"quoted\"";
+  snaps.push_back(one);
+  for (const auto& snap : snaps) {
+    for (int indent : {-1, 0, 2, 4}) {
+      const std::string doc = to_json(snap, indent);
+      const auto parsed = nlohmann::ordered_json::parse(doc);
+      EXPECT_EQ(doc, parsed.dump(indent) + "\n") << "indent " << indent << ", " << snap.devices.size() << " devices";
+      EXPECT_EQ(parsed["devices"].size(), snap.devices.size());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace anshin::report
