@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <ostream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -60,7 +61,12 @@ int run_demo(const DemoOptions& o) {
   report::render_terminal(result->snapshot, stdout, {.color = use_color(stdout), .lang = *lang});
   std::fflush(stdout);  // the summary before any later stderr line
   if (!o.json_out.empty()) {
-    if (auto w = write_file_atomically(o.json_out, report::to_json(result->snapshot)); !w) return fail(2, w.error());
+    auto w = write_file_atomically(o.json_out, [&result](std::ostream& out) {
+      report::write_json(result->snapshot, [&out](std::string_view piece) {
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      });
+    });
+    if (!w) return fail(2, w.error());
     status("cli.demo.wrote", {{"path", o.json_out}});
   }
   if (!o.html_out.empty()) {

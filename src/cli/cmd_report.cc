@@ -1,5 +1,6 @@
 // anshin report: renders a stored scan from the inventory as anshin.scan/1 JSON, CSV or HTML.
 #include <cstdio>
+#include <ostream>
 #include <string>
 
 #include "cli/commands.h"
@@ -37,10 +38,25 @@ int run_report(const ReportOptions& o) {
   auto snap = db->snapshot(scan->number);
   if (!snap) return store_failure(snap.error());
 
+  if (o.format == "json") {  // streamed: a large scan is never held as text
+    if (o.out.empty() || o.out == "-") {
+      report::write_json(*snap, [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+      if (std::ferror(stdout) || std::fflush(stdout) != 0) {
+        note("cli.report.stdout_failed");
+        return 2;
+      }
+      return 0;
+    }
+    auto written = write_file_atomically(o.out, [&snap](std::ostream& out) {
+      report::write_json(*snap, [&out](std::string_view piece) {
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      });
+    });
+    if (!written) return fail(2, written.error());
+    return 0;
+  }
   std::string body;
-  if (o.format == "json") {
-    body = report::to_json(*snap);
-  } else if (o.format == "csv") {
+  if (o.format == "csv") {
     body = report::render_csv(*snap, report::CsvOptions{.lang = *lang, .excel = o.excel});
   } else if (o.format == "html") {
     body = report::render_html(*snap, report::HtmlOptions{.lang = *lang});

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <ostream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -62,6 +63,7 @@ int run_scan(const ScanOptions& o) {
   req.identify = !o.sweep_only;
   req.udp_discovery = !o.sweep_only;
   req.multicast = !o.no_multicast;
+  req.keep_observations = !o.observations_out.empty();
   req.intrusive = intrusive;
 
   // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.
@@ -111,11 +113,15 @@ int run_scan(const ScanOptions& o) {
   // With --json -, stdout carries the document and the human summary goes to stderr.
   std::FILE* human = o.json_out == "-" ? stderr : stdout;
   if (!o.json_out.empty()) {
-    const std::string doc = report::to_json(snap);
     if (o.json_out == "-") {
-      std::fwrite(doc.data(), 1, doc.size(), stdout);
+      report::write_json(snap, [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
       std::fflush(stdout);
-    } else if (auto w = write_file_atomically(o.json_out, doc); !w) {
+    } else if (auto w = write_file_atomically(o.json_out, [&snap](std::ostream& out) {
+                 report::write_json(snap, [&out](std::string_view piece) {
+                   out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+                 });
+               });
+               !w) {
       return fail(2, w.error());
     }
   }

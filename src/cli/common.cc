@@ -88,12 +88,23 @@ bool use_color(std::FILE* stream) {
 }
 
 Result<void> write_file_atomically(const std::string& path, const std::string& contents) {
+  return write_file_atomically(path, [&contents](std::ostream& out) {
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  });
+}
+
+Result<void> write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return i18n::error(Errc::kIo, "cli.cannot_write", {{"path", path}});
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    if (!out.flush()) return i18n::error(Errc::kIo, "cli.cannot_write", {{"path", path}});
+    write(out);
+    if (!out.flush()) {
+      out.close();
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      return i18n::error(Errc::kIo, "cli.cannot_write", {{"path", path}});
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

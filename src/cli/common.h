@@ -1,6 +1,8 @@
 // Helpers shared by the cmd_*.cc files.
 #pragma once
 #include <cstdio>
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,9 @@ bool use_color(std::FILE* stream);
 
 // Writes via a temporary file and rename, so an interrupted write never leaves half a report.
 Result<void> write_file_atomically(const std::string& path, const std::string& contents);
+// The same, with the contents streamed by `write` (called once with the open file): large reports
+// are never held in memory whole.
+Result<void> write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 // 0, or 3 when --fail-on SEVERITY is set and a finding is at or above it.
 int exit_status_for(const ScanSnapshot& snapshot, const std::string& fail_on);

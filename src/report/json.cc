@@ -47,10 +47,10 @@ void append_element(std::string& out, const ordered_json& element, int indent, i
 
 }  // namespace
 
-// The document is written device by device: a DOM of the whole scan (nlohmann nodes per value) cost
-// more than the snapshot itself for thousands of devices. The output is byte-identical to dumping one
-// DOM (the golden tests hold it to that).
-std::string to_json(const ScanSnapshot& snap, int indent) {
+// A DOM of the whole scan (nlohmann nodes per value) cost more than the snapshot itself for thousands
+// of devices, so the document is produced device by device (the golden tests hold the text to the
+// one-DOM layout).
+void write_json(const ScanSnapshot& snap, const JsonSink& sink, int indent) {
   ordered_json doc;
   doc["schema"] = kScanSchema;
   ordered_json scan;
@@ -68,6 +68,7 @@ std::string to_json(const ScanSnapshot& snap, int indent) {
 
   doc["devices"] = ordered_json::array();
   std::string out = doc.dump(indent);
+  doc = nullptr;
   // The dump ends with the empty array of the last key: `"devices": []` then the closing brace.
   out.resize(out.rfind("[]"));
   out += snap.devices.empty() ? "[]" : indent < 0 ? "[" : "[\n";
@@ -125,10 +126,19 @@ std::string to_json(const ScanSnapshot& snap, int indent) {
     if (!first) out += indent < 0 ? "," : ",\n";
     first = false;
     append_element(out, j, indent, 2);
+    sink(out);
+    out.clear();
   }
   if (!snap.devices.empty()) out += indent < 0 ? "]" : "\n" + std::string(static_cast<size_t>(indent), ' ') + "]";
   out += indent < 0 ? "}" : "\n}";
-  return out + "\n";
+  out += "\n";
+  sink(out);
+}
+
+std::string to_json(const ScanSnapshot& snapshot, int indent) {
+  std::string text;
+  write_json(snapshot, [&text](std::string_view piece) { text += piece; }, indent);
+  return text;
 }
 
 }  // namespace anshin::report

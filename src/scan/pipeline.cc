@@ -281,12 +281,14 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
     if (stop) result.stats.interrupted = true;
   }
 
-  for (const auto& h : result.hosts) {
+  for (auto& h : result.hosts) {
     result.snapshot.devices.push_back(finalize(h));
     // Devices stored during the sweep are stored again with what discovery (and the intrusive pass) added.
     if (request.store && !store_failed && touched.count(h.address) && !h.interrupted)
       (void)request.store->put_device(stored_scan, result.snapshot.devices.back());
+    if (!request.keep_observations) h = HostRecord{};
   }
+  if (!request.keep_observations) result.hosts = {};
   info.finished = now_rfc3339_utc();
   info.interrupted = result.stats.interrupted;
   if (request.store && !store_failed) {

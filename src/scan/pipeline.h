@@ -28,6 +28,10 @@ struct ScanRequest {
   assess::AssessOptions assess_options;
   bool udp_discovery = true;                     // WS-Discovery, SADP, DHIP, SSDP to every address
   bool multicast = true;                         // ...and to their groups on local segments the plan covers
+  // Keep every host's raw observations in ScanResult::hosts (for --observations). Without it each
+  // host's record is released once its device is decided: thousands of devices then cost their
+  // verdicts and findings only.
+  bool keep_observations = true;
   store::Store* store = nullptr;                 // write the scan incrementally (null = --no-db)
   // Resuming an interrupted scan stored in `store`: continue it instead of beginning a new one.
   struct Resume {
@@ -50,7 +54,7 @@ Result<targets::PlanOptions> plan_options_from_json(const std::string& json);
 struct ScanResult {
   ScanSnapshot snapshot;
   EngineStats stats;
-  std::vector<HostRecord> hosts;  // raw observations, by address
+  std::vector<HostRecord> hosts;  // raw observations, by address (empty unless keep_observations)
 };
 
 // Plans the targets (errors: bad input, out of scope) without sending anything.
