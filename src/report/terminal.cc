@@ -86,7 +86,7 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
       findings += fmt::format("{}{} {}", findings.empty() ? "" : ", ", counts[s], label);
     }
     if (findings.empty()) findings = "-";
-    table.push_back({{d->address.to_string(), category_name(v.category), truncate(maker, 32), truncate(esc(v.model), 22),
+    table.push_back({{d->address.to_string(), std::string(L.get(std::string("terminal.category_short.") + category_name(v.category))), truncate(maker, 32), truncate(esc(v.model), 22),
                       truncate(esc(v.firmware), 26), truncate(services, 40), findings},
                      max_severity(*d)});
   }

@@ -30,6 +30,7 @@ TEST(Terminal, EnglishLabelsFromCatalog) {
       << out;
   EXPECT_NE(out.find("Hikvision / Annke"), std::string::npos);
   EXPECT_NE(out.find("1 crit, 3 high, 3 med"), std::string::npos) << out;
+  EXPECT_NE(out.find(" camera "), std::string::npos) << out;
 }
 
 TEST(Terminal, JapaneseLabelsFromCatalog) {
@@ -37,6 +38,9 @@ TEST(Terminal, JapaneseLabelsFromCatalog) {
   EXPECT_NE(out.find("製造元 / ブランド"), std::string::npos);
   EXPECT_NE(out.find("256 アドレス中 4 台の機器が応答しました（"), std::string::npos) << out;
   EXPECT_NE(out.find("1 緊急, 3 重要"), std::string::npos) << out;
+  // The category column speaks Japanese too; the canonical English name stays in JSON and CSV only.
+  EXPECT_NE(out.find("  カメラ  "), std::string::npos) << out;
+  EXPECT_EQ(out.find(" camera "), std::string::npos) << out;
 }
 
 TEST(Terminal, NoDevicesAndInterrupted) {
