@@ -1,9 +1,11 @@
 // anshin diff: what changed between two stored scans (new, gone, moved, firmware changed, findings
-// changed), as a readable list or anshin.diff/1 JSON (--json).
+// changed), as a readable list in the user's language (--lang, else LANG) or anshin.diff/1 JSON (--json,
+// the same in every language).
 #include <cstdio>
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "store/diff.h"
 #include "store/store.h"
 
@@ -15,6 +17,8 @@ int store_failure(const Error& e) { return fail(store::exit_status_for(e), e); }
 }  // namespace
 
 int run_diff(const DiffOptions& o) {
+  const auto lang = resolve_lang(o.lang);
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
   if (!o.scans.empty() && o.scans.size() != 2) {
     return usage_error("cli.diff.two_scans");
   }
@@ -49,7 +53,7 @@ int run_diff(const DiffOptions& o) {
   auto b = db->identified_snapshot(newer);
   if (!b) return store_failure(b.error());
   const auto diff = store::diff_scans(*a, *b);
-  const std::string out = o.json ? store::diff_to_json(diff) : store::diff_to_text(diff);
+  const std::string out = o.json ? store::diff_to_json(diff) : store::diff_to_text(diff, *lang);
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) return 2;
   return 0;
 }

@@ -102,7 +102,7 @@ int run_scan(const ScanOptions& o) {
   req.assess_options.jurisdictions = *jurisdictions;
   req.assess_options.lang = *lang;
   if (o.dry_run) {
-    scan::print_dry_run(*plan, o.seed, 20, stdout);
+    scan::print_dry_run(*plan, o.seed, 20, stdout, *lang);
     return 0;
   }
 

@@ -78,6 +78,7 @@ struct DiffOptions {
   std::string db = "anshin.db";
   std::vector<std::string> scans;  // none (the two newest finished scans) or OLD NEW
   bool json = false;
+  std::string lang;                // "" = from LANG (the text output; --json is language-neutral)
 };
 
 struct LookupOptions {

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   df->add_option("--db", diff.db, H("help.db"));
   df->add_option("scans", diff.scans, H("help.diff.scans"))->expected(0, 2);
   df->add_flag("--json", diff.json, H("help.diff.json"));
+  df->add_option("--lang", diff.lang, H("help.lang"));
   df->callback([&] { run = [&] { return run_diff(diff); }; });
 
   LookupOptions lookup;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/embedded.h"
+#include "i18n/catalog.h"
 
 namespace anshin::lab {
 
@@ -661,10 +662,10 @@ Result<Fleet> Fleet::load(std::string_view name_or_path, std::optional<std::stri
       if (want == f.path) return parse(f.contents, want);
     std::string known;
     for (const auto& n : builtin_names()) known += (known.empty() ? "" : ", ") + n;
-    return make_error(Errc::kNotFound, "no built-in fleet '" + std::string(name_or_path) + "' (built in: " + known + ")");
+    return i18n::error(Errc::kNotFound, "error.lab.no_fleet", {{"name", std::string(name_or_path)}, {"known", known}});
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(Errc::kNotFound, "cannot read fleet file " + path);
+  if (!in) return i18n::error(Errc::kNotFound, "error.lab.fleet_unreadable", {{"path", path}});
   std::ostringstream ss;
   ss << in.rdbuf();
   return parse(ss.str(), path);

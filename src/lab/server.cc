@@ -32,6 +32,7 @@
 #include <unordered_map>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "lab/auth.h"
 #include "lab/certs.h"
 
@@ -63,16 +64,16 @@ Result<LoopbackNet> parse_loopback_cidr(std::string_view cidr) {
   if (slash != std::string::npos) {
     std::string p = s.substr(slash + 1);
     if (p.empty() || p.size() > 2 || p.find_first_not_of("0123456789") != std::string::npos)
-      return make_error(Errc::kInvalidInput, "bad --bind '" + s + "': expected a CIDR like 127.77.0.0/24");
+      return i18n::error(Errc::kInvalidInput, "error.lab.bind_syntax", {{"value", s}});
     prefix = std::stoi(p);
-    if (prefix > 32) return make_error(Errc::kInvalidInput, "bad --bind '" + s + "': prefix above 32");
+    if (prefix > 32) return i18n::error(Errc::kInvalidInput, "error.lab.bind_prefix", {{"value", s}});
   }
   in_addr a{};
   if (inet_pton(AF_INET, addr.c_str(), &a) != 1)
-    return make_error(Errc::kInvalidInput, "bad --bind '" + s + "': expected an IPv4 CIDR like 127.77.0.0/24");
+    return i18n::error(Errc::kInvalidInput, "error.lab.bind_not_ipv4", {{"value", s}});
   uint32_t v = ntohl(a.s_addr);
   if (prefix < 8 || (v >> 24) != 127)
-    return make_error(Errc::kOutOfScope, "--bind " + s + " is outside 127.0.0.0/8: the lab serves on loopback only");
+    return i18n::error(Errc::kOutOfScope, "error.lab.bind_not_loopback", {{"value", s}});
   uint32_t mask = prefix == 0 ? 0 : (0xffffffffu << (32 - prefix));
   return LoopbackNet{v & mask, prefix};
 }
@@ -991,10 +992,9 @@ struct LabServer::Impl {
         boost::system::error_code ec;
         std::string where = d->address + ":" + std::to_string(s.port) + (is_udp(s.kind) ? "/udp" : "/tcp");
         auto bind_error = [&](const boost::system::error_code& e) -> Error {
-          if (e == asio::error::access_denied)
-            return make_error(Errc::kIo, "cannot bind " + where + ": permission denied (ports below 1024 need root)");
-          if (e == asio::error::address_in_use) return make_error(Errc::kIo, "cannot bind " + where + ": already in use");
-          return make_error(Errc::kIo, "cannot bind " + where + ": " + e.message());
+          if (e == asio::error::access_denied) return i18n::error(Errc::kIo, "error.lab.bind_permission", {{"where", where}});
+          if (e == asio::error::address_in_use) return i18n::error(Errc::kIo, "error.lab.bind_in_use", {{"where", where}});
+          return i18n::error(Errc::kIo, "error.lab.bind_failed", {{"where", where}, {"reason", e.message()}});
         };
         auto addr = asio::ip::address_v4(d->addr);
         if (is_udp(s.kind)) {
@@ -1089,12 +1089,13 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
   std::string cidr = ip_text(net->network) + "/" + std::to_string(net->prefix);
   size_t n = options.scale > 0 ? static_cast<size_t>(options.scale) : ps.size();
   if (options.scale > 0 && static_cast<uint64_t>(options.scale) + 1 > size)
-    return make_error(Errc::kInvalidInput, "--scale " + std::to_string(options.scale) + " does not fit in " + cidr);
+    return i18n::error(Errc::kInvalidInput, "error.lab.scale_does_not_fit",
+                       {{"scale", std::to_string(options.scale)}, {"cidr", cidr}});
   if (options.scale <= 0)
     for (const auto& p : ps)
       if (static_cast<uint64_t>(p.suffix) >= size)
-        return make_error(Errc::kInvalidInput, "device '" + p.id + "' suffix " + std::to_string(p.suffix) +
-                                                   " does not fit in " + cidr);
+        return i18n::error(Errc::kInvalidInput, "error.lab.suffix_does_not_fit",
+                           {{"device", p.id}, {"suffix", std::to_string(p.suffix)}, {"cidr", cidr}});
 
   // Raise the descriptor limit: ~5 listeners per device under --scale.
   struct rlimit rl {};
@@ -1153,7 +1154,7 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
     if (!m.log_file) {
       m.shutdown();
       m.public_devs.clear();
-      return make_error(Errc::kIo, "cannot open log file " + options.log_file);
+      return i18n::error(Errc::kIo, "error.lab.log_file", {{"path", options.log_file}});
     }
   }
   if (auto b = m.bind_all(); !b) {

@@ -88,7 +88,8 @@ class LabServer {
 
   // Binds every listener, then returns; serving continues on background threads until stop().
   // Errors: kOutOfScope (bind outside 127/8), kInvalidInput (fleet does not fit), kIo (bind failed;
-  // the message names address:port and says when root is needed).
+  // the message names address:port and says when root is needed). These are keyed (error.lab.* in
+  // data/i18n): the command line shows them in the user's language.
   Result<void> start(const Fleet& fleet, const ServeOptions& options);
   Result<void> start(const Fleet& fleet, std::string bind, int scale = 0) {
     ServeOptions o;

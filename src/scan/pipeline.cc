@@ -19,6 +19,7 @@
 #include "net/neighbours.h"
 #include "probes/prober.h"
 #include "scan/service_names.h"
+#include "targets/ports.h"
 #include "verdict/verdict.h"
 
 namespace anshin::scan {
@@ -139,13 +140,22 @@ Result<targets::TargetPlan> plan_targets(const ScanRequest& request) {
   return targets::build_plan(request.plan);
 }
 
-void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out) {
+void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out,
+                   std::string_view lang) {
+  const auto line = [&](std::string_view indent, std::string_view key, std::initializer_list<i18n::Arg> args) {
+    fmt::print(out, "{}{}\n", indent, i18n::tr(lang, key, args));
+  };
   if (seed == 0) seed = random_u64();
-  fmt::print(out, "dry run: {} addresses, {} connection attempts (at most {} per host at once), nothing sent\n",
-             plan.address_count(), plan.size(), kMaxConnectionsPerHost);
-  for (const auto& line : plan.summary()) fmt::print(out, "  {}\n", line);
+  line("", "scan.dry_run.header",
+       {{"addresses", std::to_string(plan.address_count())},
+        {"attempts", std::to_string(plan.size())},
+        {"per_host", std::to_string(kMaxConnectionsPerHost)}});
+  for (const targets::PortGroup& g : plan.groups()) {
+    const std::string ports = targets::format_ports(g.ports);
+    for (const targets::AddrSpan& s : g.spans) line("  ", "scan.dry_run.ports", {{"target", s.to_string()}, {"ports", ports}});
+  }
   PermutedHosts hosts(plan, seed);
-  fmt::print(out, "first hosts in scan order (seed {:#x}):\n", seed);
+  line("", "scan.dry_run.order", {{"seed", fmt::format("{:#x}", seed)}});
   // Walk every host in scan order, as the engine would, to show the iteration is streaming.
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t checksum = 0, probes = 0;
@@ -156,14 +166,18 @@ void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample
     if (i < sample) {
       std::string ports;
       for (uint16_t p : h.ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
-      fmt::print(out, "  {} ports {}\n", h.address.to_string(), ports);
+      line("  ", "scan.dry_run.ports", {{"target", h.address.to_string()}, {"ports", ports}});
     }
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  fmt::print(out, "walked {} hosts / {} attempts in {:.3f} s (checksum {:x}); peak RSS {} KiB\n",
-             hosts.host_count(), probes, secs, checksum, ru.ru_maxrss);
+  line("", "scan.dry_run.walked",
+       {{"hosts", std::to_string(hosts.host_count())},
+        {"attempts", std::to_string(probes)},
+        {"seconds", fmt::format("{:.3f}", secs)},
+        {"checksum", fmt::format("{:x}", checksum)},
+        {"rss", std::to_string(ru.ru_maxrss)}});
 }
 
 Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan) {

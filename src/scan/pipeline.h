@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -60,9 +61,11 @@ struct ScanResult {
 // Plans the targets (errors: bad input, out of scope) without sending anything.
 Result<targets::TargetPlan> plan_targets(const ScanRequest& request);
 
-// Prints what a scan would probe: counts, ports, and the first `sample` probes in scan order.
+// Prints what a scan would probe: counts, ports, and the first `sample` probes in scan order, in `lang`
+// ("ja" or "en"; the catalog entries scan.dry_run.* in data/i18n).
 // Walks the whole permutation (nothing is stored), so its time and memory show the iteration cost.
-void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out);
+void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out,
+                   std::string_view lang);
 
 // The knowledge base compiled into the binary, or the one in `dir` (--kb). Errors list every problem.
 Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/text.h"
+#include "i18n/catalog.h"
 
 namespace anshin::store {
 namespace {
@@ -154,19 +155,23 @@ ordered_json strings(const std::vector<std::string>& v) {
   return a;
 }
 
-// "192.0.2.7 Hikvision DS-2CD2043G0-I", escaped for a terminal.
-std::string label(const Device& d) {
+// "192.0.2.7 Hikvision DS-2CD2043G0-I", escaped for a terminal; without maker and model the category
+// as the terminal table names it (terminal.category_short): "192.0.2.7 (nvr)", "192.0.2.7 （その他）".
+std::string label(const Device& d, std::string_view lang) {
   std::string out = d.address.to_string();
   const auto& v = d.verdict;
   const auto& who = v.brand ? v.brand : v.manufacturer;
   if (who) out += " " + text::escape_for_terminal(*who);
   if (v.model) out += " " + text::escape_for_terminal(*v.model);
-  if (!who && !v.model) out += std::string(" (") + category_name(v.category) + ")";
+  if (!who && !v.model) {
+    const std::string key = std::string("terminal.category_short.") + category_name(v.category);
+    out += " " + i18n::tr(lang, "cli.diff.unidentified", {{"category", std::string(i18n::catalog(lang).get(key))}});
+  }
   return out;
 }
 
-std::string show(const std::optional<std::string>& v) {
-  return v ? "\"" + text::escape_for_terminal(*v) + "\"" : std::string("(unknown)");
+std::string show(const std::optional<std::string>& v, std::string_view lang) {
+  return v ? "\"" + text::escape_for_terminal(*v) + "\"" : i18n::tr(lang, "cli.diff.unknown");
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -218,42 +223,49 @@ std::string diff_to_json(const ScanDiff& diff, int indent) {
   return doc.dump(indent) + "\n";
 }
 
-std::string diff_to_text(const ScanDiff& diff) {
-  std::string out;
-  out += "from " + text::escape_for_terminal(diff.old_scan.id) + " to " + text::escape_for_terminal(diff.new_scan.id) +
-         "\n";
-  if (diff.new_scan.interrupted) {
-    out += "note: the newer scan was interrupted; devices it did not reach are listed as gone\n";
-  }
-  if (diff.empty()) {
-    out += "no changes\n";
-    return out;
-  }
+std::string diff_to_text(const ScanDiff& diff, std::string_view lang) {
+  const auto T = [lang](std::string_view key, std::initializer_list<i18n::Arg> args = {}) {
+    return i18n::tr(lang, key, args) + "\n";
+  };
+  const auto heading = [&](std::string_view key, size_t count) {
+    return "\n" + T(key, {{"count", std::to_string(count)}});
+  };
+  std::string out = T("cli.diff.header", {{"old", text::escape_for_terminal(diff.old_scan.id)},
+                                           {"new", text::escape_for_terminal(diff.new_scan.id)}});
+  if (diff.new_scan.interrupted) out += T("cli.diff.interrupted");
+  if (diff.empty()) return out + T("cli.diff.no_changes");
   if (!diff.added.empty()) {
-    out += "\nnew (" + std::to_string(diff.added.size()) + "):\n";
-    for (const auto& d : diff.added) out += "  + " + label(d) + "\n";
+    out += heading("cli.diff.new", diff.added.size());
+    for (const auto& d : diff.added) out += "  + " + label(d, lang) + "\n";
   }
   if (!diff.gone.empty()) {
-    out += "\ngone (" + std::to_string(diff.gone.size()) + "):\n";
-    for (const auto& d : diff.gone) out += "  - " + label(d) + "\n";
+    out += heading("cli.diff.gone", diff.gone.size());
+    for (const auto& d : diff.gone) out += "  - " + label(d, lang) + "\n";
   }
   if (!diff.moved.empty()) {
-    out += "\nmoved (" + std::to_string(diff.moved.size()) + "):\n";
-    for (const auto& m : diff.moved) out += "  " + m.from.to_string() + " -> " + label(m.device) + "\n";
+    out += heading("cli.diff.moved", diff.moved.size());
+    for (const auto& m : diff.moved)
+      out += "  " + T("cli.diff.moved_line", {{"from", m.from.to_string()}, {"device", label(m.device, lang)}});
   }
   if (!diff.firmware_changed.empty()) {
-    out += "\nfirmware changed (" + std::to_string(diff.firmware_changed.size()) + "):\n";
+    out += heading("cli.diff.firmware_changed", diff.firmware_changed.size());
     for (const auto& f : diff.firmware_changed) {
-      out += "  " + label(f.device) + ": " + show(f.from) + " -> " + show(f.to) + "\n";
+      out += "  " + T("cli.diff.firmware_line",
+                      {{"device", label(f.device, lang)}, {"from", show(f.from, lang)}, {"to", show(f.to, lang)}});
     }
   }
   if (!diff.findings_changed.empty()) {
-    out += "\nfindings changed (" + std::to_string(diff.findings_changed.size()) + "):\n";
+    out += heading("cli.diff.findings_changed", diff.findings_changed.size());
     for (const auto& f : diff.findings_changed) {
-      out += "  " + label(f.device) + ":";
-      if (!f.added.empty()) out += " added " + join(f.added) + (f.removed.empty() ? "" : ";");
-      if (!f.removed.empty()) out += " removed " + join(f.removed);
-      out += "\n";
+      const std::string device = label(f.device, lang);
+      if (f.removed.empty()) {
+        out += "  " + T("cli.diff.findings_added", {{"device", device}, {"added", join(f.added)}});
+      } else if (f.added.empty()) {
+        out += "  " + T("cli.diff.findings_removed", {{"device", device}, {"removed", join(f.removed)}});
+      } else {
+        out += "  " + T("cli.diff.findings_both",
+                        {{"device", device}, {"added", join(f.added)}, {"removed", join(f.removed)}});
+      }
     }
   }
   return out;

@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/device.h"
@@ -52,7 +53,8 @@ ScanDiff diff_scans(const IdentifiedSnapshot& older, const IdentifiedSnapshot& n
 // Device strings are made valid UTF-8 (U+FFFD) as in report/json.h.
 std::string diff_to_json(const ScanDiff& diff, int indent = 2);
 
-// A readable list; every device string passes through text::escape_for_terminal.
-std::string diff_to_text(const ScanDiff& diff);
+// A readable list in `lang` ("ja" or "en"; the catalog entries cli.diff.* in data/i18n); every device
+// string passes through text::escape_for_terminal.
+std::string diff_to_text(const ScanDiff& diff, std::string_view lang = "en");
 
 }  // namespace anshin::store

@@ -136,5 +136,107 @@ TEST(Diff, InterruptedNewerScanIsNoted) {
   EXPECT_NE(diff_to_text(d).find("interrupted"), std::string::npos);
 }
 
+// A diff with every kind of line, built by hand so the text can be compared whole.
+ScanDiff every_kind_of_change() {
+  ScanDiff d;
+  d.old_scan = scan_info("20261127T100000Z-aaaa");
+  d.new_scan = scan_info("20261128T100000Z-bbbb");
+  d.new_scan.interrupted = true;
+  d.added = {device("10.0.0.4", "aa:00:00:00:00:04")};
+  Device bare = device("10.0.0.2");
+  bare.verdict.manufacturer.reset();
+  bare.verdict.model.reset();
+  bare.verdict.category = Category::kNvr;
+  d.gone = {bare};
+  d.moved = {MovedDevice{3, ip("10.0.0.3"), device("10.0.0.33", std::nullopt, "SERIAL-3")}};
+  d.firmware_changed = {FirmwareChange{1, "V5.5.0", "V5.7.3", device("10.0.0.1")},
+                        FirmwareChange{5, std::nullopt, "V1.0", device("10.0.0.5")}};
+  d.findings_changed = {FindingsChange{1, {"auth.rtsp-open", "cve.CVE-2021-36260"}, {"exposure.telnet"}, device("10.0.0.1")},
+                        FindingsChange{6, {"exposure.upnp"}, {}, device("10.0.0.6")},
+                        FindingsChange{7, {}, {"exposure.ftp"}, device("10.0.0.7")}};
+  return d;
+}
+
+TEST(DiffText, EnglishIsUnchanged) {
+  // The English text as it was before the catalogs (cli.diff.* in data/i18n/en.yaml), byte for byte.
+  const std::string want =
+      "from 20261127T100000Z-aaaa to 20261128T100000Z-bbbb\n"
+      "note: the newer scan was interrupted; devices it did not reach are listed as gone\n"
+      "\n"
+      "new (1):\n"
+      "  + 10.0.0.4 Hikvision DS-2CD2043G0-I\n"
+      "\n"
+      "gone (1):\n"
+      "  - 10.0.0.2 (nvr)\n"
+      "\n"
+      "moved (1):\n"
+      "  10.0.0.3 -> 10.0.0.33 Hikvision DS-2CD2043G0-I\n"
+      "\n"
+      "firmware changed (2):\n"
+      "  10.0.0.1 Hikvision DS-2CD2043G0-I: \"V5.5.0\" -> \"V5.7.3\"\n"
+      "  10.0.0.5 Hikvision DS-2CD2043G0-I: (unknown) -> \"V1.0\"\n"
+      "\n"
+      "findings changed (3):\n"
+      "  10.0.0.1 Hikvision DS-2CD2043G0-I: added auth.rtsp-open, cve.CVE-2021-36260; removed exposure.telnet\n"
+      "  10.0.0.6 Hikvision DS-2CD2043G0-I: added exposure.upnp\n"
+      "  10.0.0.7 Hikvision DS-2CD2043G0-I: removed exposure.ftp\n";
+  const ScanDiff d = every_kind_of_change();
+  EXPECT_EQ(diff_to_text(d), want);
+  EXPECT_EQ(diff_to_text(d, "en"), want);
+  EXPECT_EQ(diff_to_text(d, "en_US.UTF-8"), want);
+}
+
+TEST(DiffText, Japanese) {
+  const std::string want =
+      "比較対象：スキャン 20261127T100000Z-aaaa → 20261128T100000Z-bbbb\n"
+      "注意：新しいほうのスキャンは中断されています。スキャンが届かなかった機器も「見つからなくなった機器」に含まれます。\n"
+      "\n"
+      "新しく見つかった機器（1 台）：\n"
+      "  + 10.0.0.4 Hikvision DS-2CD2043G0-I\n"
+      "\n"
+      "見つからなくなった機器（1 台）：\n"
+      "  - 10.0.0.2 （NVR）\n"
+      "\n"
+      "アドレスが変わった機器（1 台）：\n"
+      "  10.0.0.3 → 10.0.0.33 Hikvision DS-2CD2043G0-I\n"
+      "\n"
+      "ファームウェアが変わった機器（2 台）：\n"
+      "  10.0.0.1 Hikvision DS-2CD2043G0-I：\"V5.5.0\" → \"V5.7.3\"\n"
+      "  10.0.0.5 Hikvision DS-2CD2043G0-I：（不明） → \"V1.0\"\n"
+      "\n"
+      "指摘事項が変わった機器（3 台）：\n"
+      "  10.0.0.1 Hikvision DS-2CD2043G0-I：追加 auth.rtsp-open, cve.CVE-2021-36260／解消 exposure.telnet\n"
+      "  10.0.0.6 Hikvision DS-2CD2043G0-I：追加 exposure.upnp\n"
+      "  10.0.0.7 Hikvision DS-2CD2043G0-I：解消 exposure.ftp\n";
+  const ScanDiff d = every_kind_of_change();
+  EXPECT_EQ(diff_to_text(d, "ja"), want);
+  EXPECT_EQ(diff_to_text(d, "ja_JP.UTF-8"), want);
+}
+
+TEST(DiffText, NoChangesInBothLanguages) {
+  ScanDiff d;
+  d.old_scan = scan_info("a");
+  d.new_scan = scan_info("b");
+  EXPECT_EQ(diff_to_text(d, "en"), "from a to b\nno changes\n");
+  EXPECT_EQ(diff_to_text(d, "ja"), "比較対象：スキャン a → b\n変化はありません。\n");
+}
+
+TEST(DiffText, JsonKeepsIdsNotWords) {
+  // diff_to_json takes no language: categories stay ids, an unknown firmware stays null.
+  const auto j = nlohmann::json::parse(diff_to_json(every_kind_of_change()));
+  EXPECT_EQ(j["gone"][0]["category"], "nvr");
+  EXPECT_EQ(j["firmware_changed"][1]["firmware_from"], nullptr);
+}
+
+TEST(DiffText, HostileStringsAreEscapedInJapaneseToo) {
+  ScanDiff d = every_kind_of_change();
+  d.new_scan.id = "b\x1b[2J";
+  d.added[0].verdict.model = "\x1b]0;pwned\x07";
+  d.firmware_changed[0].to = "\x1b[31mred";
+  const auto t = diff_to_text(d, "ja");
+  EXPECT_EQ(t.find('\x1b'), std::string::npos) << t;
+  EXPECT_EQ(t.find('\x07'), std::string::npos) << t;
+}
+
 }  // namespace
 }  // namespace anshin::store
