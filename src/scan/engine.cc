@@ -56,10 +56,15 @@ class Pacer {
     next_ += interval_;
     return slot;
   }
+  // A timer that fires late lets reserved slots bunch up; the last gate before each start keeps actual
+  // starts at least one interval apart, so no one-second window ever holds more than rate + 1.
+  Clock::time_point earliest_start() const { return last_start_ + interval_; }
+  void started(Clock::time_point when) { last_start_ = when; }
 
  private:
   Clock::duration interval_;
   Clock::time_point next_{};
+  Clock::time_point last_start_{};
 };
 
 }  // namespace
@@ -217,6 +222,11 @@ struct Engine::Impl {
       if (pacer.enabled()) {
         pace_timer.expires_at(pacer.reserve());
         co_await pace_timer.async_wait(kTuple);
+        while (Clock::now() < pacer.earliest_start()) {
+          pace_timer.expires_at(pacer.earliest_start());
+          co_await pace_timer.async_wait(kTuple);
+        }
+        pacer.started(Clock::now());
       }
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
       if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
