@@ -23,7 +23,7 @@ KEEP = "--keep" in sys.argv
 NET = "127.77.243.0/24"
 PREFIX = "127.77.243."
 WALL_BOUND_S = 60          # whole scan of the /24; measured ~7 s (docs/reliability.md)
-RSS_CAP_MB = 64            # peak RSS of the scan process (os.wait4 ru_maxrss); measured ~16 MiB
+RSS_CAP_MB = 64            # peak RSS of the scan process (/usr/bin/time %M); measured ~16-24 MiB
 
 # suffix -> (id, check). Every device must be in the JSON; `check` gets (json device, observation host).
 def addr(s):
@@ -90,23 +90,33 @@ RAW_MARKUP = ["<script>alert", "<img src=x", "<svg onload", "</title><script>", 
 
 
 def run_bounded(args, bound_s):
-    """Runs args, returns (rc, stdout, stderr, wall seconds, peak RSS MiB) via os.wait4."""
-    t0 = time.time()
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = [], []
-    readers = [threading.Thread(target=lambda f, b: b.append(f.read()), args=(p.stdout, out)),
-               threading.Thread(target=lambda f, b: b.append(f.read()), args=(p.stderr, err))]
-    for r in readers:
-        r.start()
-    timer = threading.Timer(bound_s * 3, lambda: p.kill())  # hard stop far beyond the bound, to report it
-    timer.start()
-    _, status, ru = os.wait4(p.pid, 0)
-    timer.cancel()
-    wall = time.time() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    for r in readers:
-        r.join()
-    return p.returncode, b"".join(out), b"".join(err), wall, ru.ru_maxrss / 1024.0
+    """Runs args, returns (rc, stdout, stderr, wall seconds, peak RSS MiB).
+
+    The peak RSS comes from /usr/bin/time -f %M (package time), not from os.wait4: a child forked from
+    this Python process inherits Python's RSS high-water mark through fork+exec, so after the first
+    pass parsed its JSON, wait4 reported ~110 MiB for a scan that peaks at 24 MiB."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        t0 = time.time()
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + list(args), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        out, err = [], []
+        readers = [threading.Thread(target=lambda f, b: b.append(f.read()), args=(p.stdout, out)),
+                   threading.Thread(target=lambda f, b: b.append(f.read()), args=(p.stderr, err))]
+        for r in readers:
+            r.start()
+        timer = threading.Timer(bound_s * 3, lambda: p.kill())  # hard stop far beyond the bound, to report it
+        timer.start()
+        rc = p.wait()
+        timer.cancel()
+        wall = time.time() - t0
+        for r in readers:
+            r.join()
+        text = rss.read().split()
+        # time reports "Command terminated by signal N" first when the scan dies: keep its exit code.
+        if text and text[0] == "Command" and "signal" in text:
+            rc = -int(text[text.index("signal") + 1])
+        kib = int(text[-1]) if text and text[-1].isdigit() else 0
+    return rc, b"".join(out), b"".join(err), wall, kib / 1024.0
 
 
 def start_lab(work):
@@ -167,6 +177,12 @@ def check_csv(path):
             assert "\x1b" not in cell, f"CSV cell with ESC: {cell[:80]!r}"
 
 
+def sanitized_build():
+    """True for an ASan/UBSan binary (build-asan): its memory figures are the sanitizer's, not anshin's."""
+    with open(ANSHIN, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 def main():
     work = tempfile.mkdtemp(prefix="anshin-hostile-")
     lab = start_lab(work)
@@ -178,7 +194,10 @@ def main():
         assert rc >= 0, f"scan killed by signal {-rc}: {stderr.decode(errors='replace')[-2000:]}"
         assert rc == 0, f"scan exit {rc}: {stderr.decode(errors='replace')[-2000:]}"
         assert wall <= WALL_BOUND_S, f"scan took {wall:.1f} s > {WALL_BOUND_S} s"
-        assert rss <= RSS_CAP_MB, f"scan peak RSS {rss:.1f} MiB > {RSS_CAP_MB} MiB"
+        if sanitized_build():
+            print("  (peak RSS not checked: AddressSanitizer's shadow memory and quarantine are in it)")
+        else:
+            assert rss <= RSS_CAP_MB, f"scan peak RSS {rss:.1f} MiB > {RSS_CAP_MB} MiB"
         check_terminal(stdout, stderr)
 
         doc = json.loads(open(js, "rb").read().decode("utf-8"))  # strict UTF-8 and JSON
@@ -211,7 +230,8 @@ def main():
             print("SKIP report checks: scan --db not wired yet: " + err2.decode(errors="replace").strip()[:200])
         else:
             assert rc2 == 0, f"scan --db exit {rc2}: {err2.decode(errors='replace')[-2000:]}"
-            assert wall2 <= WALL_BOUND_S and rss2 <= RSS_CAP_MB, f"scan --db: {wall2:.1f} s, {rss2:.1f} MiB"
+            assert wall2 <= WALL_BOUND_S, f"scan --db: {wall2:.1f} s"
+            assert sanitized_build() or rss2 <= RSS_CAP_MB, f"scan --db: {rss2:.1f} MiB"
             check_terminal(out2, err2)
             for fmt, check in (("html", check_html), ("csv", check_csv), ("json", None)):
                 path = os.path.join(work, "report." + fmt)
