@@ -26,10 +26,12 @@ def stored_devices():
     con = sqlite3.connect(db)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed"
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "scans" not in tables:
+            return 0  # killed before the first migration committed (seen under ASan's slow start)
         scan = con.execute("SELECT id FROM scans ORDER BY rowid DESC LIMIT 1").fetchone()
         if not scan:
             return 0
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         table = next(t for t in ("observations", "scan_devices", "device_observations") if t in tables)
         return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     finally:
