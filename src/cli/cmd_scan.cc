@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/text.h"
+#include "i18n/catalog.h"
 #include "report/json.h"
 #include "report/observations.h"
 #include "report/terminal.h"
@@ -130,6 +131,10 @@ int run_scan(const ScanOptions& o) {
       return fail(2, w.error());
   }
   report::render_terminal(snap, human, {.color = use_color(human), .lang = *lang});
+  std::fflush(human);
+  if (!o.quiet)  // what was sent beyond the targets' own addresses
+    for (const auto& segment : result->multicast_segments)
+      std::fprintf(stderr, "anshin: %s\n", i18n::tr(*lang, "scan.multicast_used", {{"segment", segment}}).c_str());
   std::fflush(stdout);  // the summary before any later stderr line
   return exit_status_for(snap, o.fail_on);
 }

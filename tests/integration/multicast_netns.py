@@ -67,11 +67,13 @@ def lab_log(path):
 def scan(anshin, work, name, extra=(), plan=PLAN):
     out = os.path.join(work, f"{name}.json")
     t0 = time.time()
-    r = subprocess.run([anshin, "scan", plan, "--json", out, "--no-db", "-q", *extra],
+    r = subprocess.run([anshin, "scan", plan, "--json", out, "--no-db", *extra],
                        capture_output=True, text=True, timeout=120)
     secs = time.time() - t0
     assert r.returncode == 0, f"{name}: exit {r.returncode}: {r.stderr.strip()[:500]}"
-    return json.load(open(out))["devices"], secs
+    # The scan says where it multicast (one line per segment), and says nothing when it did not.
+    said = [l for l in r.stderr.splitlines() if "multicast" in l]
+    return json.load(open(out))["devices"], secs, said
 
 
 def inner(anshin, work):
@@ -95,7 +97,9 @@ def inner(anshin, work):
             time.sleep(0.05)
 
         # 1. Multicast on (the default).
-        devices, secs = scan(anshin, work, "multicast")
+        devices, secs, said = scan(anshin, work, "multicast")
+        assert said == ["anshin: discovery also multicast on lo 127.77.0.1/25: the targets cover that segment "
+                        "(--no-multicast turns it off)"], f"multicast note: {said}"
         by_addr = {d["address"]: d for d in devices}
         print(f"multicast: {len(devices)} devices in {secs:.2f} s: "
               f"{[(d['address'], d['manufacturer'], d['brand'], d['model']) for d in devices]}")
@@ -123,7 +127,8 @@ def inner(anshin, work):
 
         # 2. Multicast off: the same devices ignore unicast probes, so nothing is found.
         open(log, "w").close()
-        devices, secs = scan(anshin, work, "unicast", ["--no-multicast"])
+        devices, secs, said = scan(anshin, work, "unicast", ["--no-multicast"])
+        assert said == [], f"--no-multicast, yet: {said}"
         print(f"--no-multicast: {len(devices)} devices in {secs:.2f} s")
         assert devices == [], f"--no-multicast found {[d['address'] for d in devices]}"
         entries = lab_log(log)
@@ -135,7 +140,8 @@ def inner(anshin, work):
 
         # 3. A plan that covers only part of the segment: no multicast at all.
         open(log, "w").close()
-        devices, secs = scan(anshin, work, "partial", [], plan="127.77.0.0/26")
+        devices, secs, said = scan(anshin, work, "partial", [], plan="127.77.0.0/26")
+        assert said == [], f"partial segment, yet: {said}"
         print(f"127.77.0.0/26 (part of the segment): {len(devices)} devices in {secs:.2f} s")
         entries = lab_log(log)
         assert not [e for e in entries if e["target"]], "multicast sent for a plan that does not cover the segment"
