@@ -125,6 +125,31 @@ TEST(labFleet, UnknownKeyAndDuplicatePort) {
   expect_error(std::string(kHead) + device("a", 10, std::string(kHttp) + kHttp), "already has a tcp service on port 80");
 }
 
+TEST(labFleet, MulticastAnswersAndReplyTo) {
+  auto f = Fleet::parse(std::string(kHead) +
+                            device("a", 10,
+                                   "      - {kind: sadp, reply: x, answers: multicast, reply_to: group}\n"
+                                   "      - {kind: dhip, reply: x, answers: unicast}\n"
+                                   "      - {kind: wsd, types: \"tds:Device\", reply: x}\n"),
+                        "t.yaml");
+  ASSERT_TRUE(f) << f.error().message;
+  const auto& sv = f->personalities[0].services;
+  ASSERT_EQ(sv.size(), 3u);
+  EXPECT_FALSE(sv[0].answers_unicast);
+  EXPECT_TRUE(sv[0].answers_multicast);
+  EXPECT_TRUE(sv[0].reply_to_group);
+  EXPECT_TRUE(sv[1].answers_unicast);
+  EXPECT_FALSE(sv[1].answers_multicast);
+  EXPECT_FALSE(sv[1].reply_to_group);
+  EXPECT_TRUE(sv[2].answers_unicast && sv[2].answers_multicast && !sv[2].reply_to_group);  // the defaults
+  expect_error(std::string(kHead) + device("a", 10, "      - {kind: sadp, reply: x, answers: sometimes}\n"),
+               "answers must be both, unicast or multicast");
+  expect_error(std::string(kHead) + device("a", 10, "      - {kind: sadp, reply: x, reply_to: nowhere}\n"),
+               "reply_to must be sender or group");
+  expect_error(std::string(kHead) + device("a", 10, "      - {kind: http, port: 80, answers: multicast}\n"),
+               "unknown key 'answers'");
+}
+
 TEST(labFleet, YamlSyntaxErrorHasLine) { expect_error("fleet: t\ndevices:\n  - id: [\n", "bad.yaml:"); }
 
 TEST(labFleet, MissingGroundTruthField) {
