@@ -63,6 +63,40 @@ std::vector<const CLI::App*> given_commands(const CLI::App& app) {
   return out;
 }
 
+// Whether `name` ("--lang", "-p") is an option of `app` or of any of its commands that takes a value
+// (so the next argument is that value, not a command).
+bool takes_value(const CLI::App& app, const std::string& name) {
+  if (const CLI::Option* opt = app.get_option_no_throw(name); opt && opt->get_items_expected_max() > 0) return true;
+  for (const CLI::App* sub : app.get_subcommands({}))
+    if (takes_value(*sub, name)) return true;
+  return false;
+}
+
+// libstdc++'s std::regex recurses once per character on "(.*)" (GCC PR 86164): a 30,000-character
+// argument overflowed the stack. Words longer than kLongWord are cut to their first kKeptPrefix bytes
+// (messages show at most 80 bytes of a value anyway) and a message still longer than
+// kMaxMatchedMessage is not matched at all.
+constexpr size_t kLongWord = 200, kKeptPrefix = 100, kMaxMatchedMessage = 2048;
+
+std::string shorten_long_words(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find(' ', i);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(i, end - i);
+    if (word.size() > kLongWord) {
+      out += word.substr(0, kKeptPrefix);
+      out += "...";
+    } else {
+      out += word;
+    }
+    if (end < text.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
+
 std::string command_names(const CLI::App& parent) {
   std::string out;
   for (const CLI::App* sub : parent.get_subcommands({})) {
@@ -97,12 +131,15 @@ void localize_help_groups(CLI::App& app, std::string_view lang) {
 
 std::string parse_error_message(std::string_view lang, const CLI::App& app, const CLI::ParseError& error, int argc,
                                 char** argv) {
-  const std::string what = error.what();
+  const std::string what = shorten_long_words(error.what());
   const auto commands = given_commands(app);
   std::string command = "anshin";
   for (const CLI::App* c : commands) command += " " + c->get_name();
   const CLI::App& innermost = commands.empty() ? app : *commands.back();
 
+  if (what.size() > kMaxMatchedMessage)
+    return i18n::tr(lang, "cli.parse.other",
+                    {{"detail", text::escape_for_terminal(what.substr(0, 200)) + "..."}});
   for (const Pattern& p : patterns()) {
     std::smatch m;
     if (!std::regex_match(what, m, std::regex(p.regex))) continue;
@@ -143,7 +180,10 @@ std::string parse_error_message(std::string_view lang, const CLI::App& app, cons
       if (!commands.empty()) key = "cli.parse.subcommand_required";
       for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg.starts_with("-")) continue;
+        if (arg.starts_with("-")) {
+          if (arg.find('=') == std::string_view::npos && takes_value(app, std::string(arg))) ++i;  // its value
+          continue;
+        }
         bool known = false;
         for (const CLI::App* c : commands) known = known || c->get_name() == arg;
         if (known) continue;

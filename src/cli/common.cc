@@ -52,7 +52,8 @@ const std::string& ui_lang() { return ui_lang_storage(); }
 std::string msg(std::string_view key, std::initializer_list<i18n::Arg> args) { return i18n::tr(ui_lang(), key, args); }
 
 void note(std::string_view key, std::initializer_list<i18n::Arg> args) {
-  std::fprintf(stderr, "anshin: %s\n", msg(key, args).c_str());
+  // Values may be the user's own paths: escaped like everything else that reaches the terminal.
+  std::fprintf(stderr, "anshin: %s\n", text::escape_for_terminal(msg(key, args)).c_str());
 }
 
 int usage_error(std::string_view key, std::initializer_list<i18n::Arg> args) {
@@ -98,8 +99,13 @@ Result<void> write_file_atomically(const std::string& path, const std::function<
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return i18n::error(Errc::kIo, "cli.cannot_write", {{"path", path}});
-    write(out);
-    if (!out.flush()) {
+    bool written = true;
+    try {
+      write(out);
+    } catch (const std::exception&) {  // e.g. bad_alloc while rendering: no half file, one clear line
+      written = false;
+    }
+    if (!written || !out.flush()) {
       out.close();
       std::error_code ignored;
       std::filesystem::remove(tmp, ignored);

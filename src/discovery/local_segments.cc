@@ -30,6 +30,7 @@ std::vector<LocalSegment> multicast_segments() {
     s.address = ntohl(reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr);
     const uint32_t mask = ntohl(reinterpret_cast<const sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr);
     s.prefix = std::popcount(mask);
+    s.point_to_point = (i->ifa_flags & IFF_POINTOPOINT) != 0;
     if (s.index == 0) continue;
     out.push_back(std::move(s));
   }
@@ -39,19 +40,20 @@ std::vector<LocalSegment> multicast_segments() {
 
 std::vector<LocalSegment> segments_covered_by(const std::vector<LocalSegment>& segments,
                                               const std::vector<targets::AddrSpan>& spans) {
+  const auto covered = [&spans](const LocalSegment& s) {
+    if (s.point_to_point || s.prefix >= 31) return false;
+    const targets::u128 first = s.network() + 1, last = s.broadcast() - 1;
+    // Spans are normalized (merged), so a covered segment lies inside a single span.
+    return std::any_of(spans.begin(), spans.end(),
+                       [&](const targets::AddrSpan& sp) { return !sp.v6 && sp.lo <= first && last <= sp.hi; });
+  };
   std::vector<LocalSegment> out;
   for (const auto& s : segments) {
     if (std::any_of(out.begin(), out.end(), [&](const LocalSegment& o) { return o.index == s.index; })) continue;
-    targets::u128 first = s.network(), last = s.broadcast();
-    if (s.prefix <= 30) {
-      ++first;
-      --last;
-    }
-    // Spans are normalized (merged), so a covered segment lies inside a single span.
-    const bool covered = std::any_of(spans.begin(), spans.end(), [&](const targets::AddrSpan& sp) {
-      return !sp.v6 && sp.lo <= first && last <= sp.hi;
+    const bool every_subnet = std::all_of(segments.begin(), segments.end(), [&](const LocalSegment& other) {
+      return other.index != s.index || covered(other);
     });
-    if (covered) out.push_back(s);
+    if (every_subnet) out.push_back(s);
   }
   return out;
 }

@@ -22,6 +22,7 @@ struct LocalSegment {
   unsigned index = 0;     // interface index (IP_MULTICAST_IF / IP_ADD_MEMBERSHIP)
   uint32_t address = 0;   // this host's address on it, host order
   int prefix = 32;        // netmask length
+  bool point_to_point = false;  // IFF_POINTOPOINT (VPN tunnels): never a broadcast segment
 
   uint32_t network() const { return prefix == 0 ? 0 : address & (~0u << (32 - prefix)); }
   uint32_t broadcast() const { return prefix == 0 ? ~0u : network() | ~(~0u << (32 - prefix)); }
@@ -33,10 +34,15 @@ struct LocalSegment {
 // This host's multicast-capable IPv4 segments (getifaddrs), in interface order. Empty on error.
 std::vector<LocalSegment> multicast_segments();
 
-// The segments the plan covers: every host address of the segment (all but the network and broadcast
-// addresses when the prefix is /30 or shorter) lies in the normalized `spans`. A multicast probe
-// reaches every device on the segment, so a plan naming only part of it (one host, a /25 of a /24,
-// an --exclude inside it) gets no multicast there. One entry per interface: the first covered wins.
+// The interfaces the plan covers, one segment each (the first of the interface, for IP_MULTICAST_IF).
+// A multicast probe reaches everything on the link, so an interface qualifies only when the plan
+// holds every host address of *every* IPv4 segment it carries (all but the network and broadcast
+// addresses when the prefix is /30 or shorter), and none of them is a /31, a /32 or point-to-point
+// (a cloud VM's /32, a VPN tunnel: covering "the segment" would mean naming only this host). A plan
+// naming only part of the link (one host, a /25 of a /24, an --exclude inside it, one of two
+// subnets) gets no multicast there. Devices on the link with addresses on no subnet of ours (a
+// camera still on its factory 192.168.1.64) hear the probe all the same; their replies are dropped
+// because they are not in the plan.
 std::vector<LocalSegment> segments_covered_by(const std::vector<LocalSegment>& segments,
                                               const std::vector<targets::AddrSpan>& spans);
 

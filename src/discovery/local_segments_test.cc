@@ -56,14 +56,34 @@ TEST(LocalSegments, OnlySegmentsThePlanCoversGetMulticast) {
   EXPECT_TRUE(segments_covered_by(segs, {v6}).empty());
 }
 
-TEST(LocalSegments, OneEntryPerInterface) {
-  const std::vector<LocalSegment> segs = {segment("lo", 1, "127.0.0.1", 8), segment("lo", 1, "127.77.0.1", 25)};
+TEST(LocalSegments, EverySubnetOfTheInterfaceMustBeCovered) {
+  // Multicast reaches the whole link: with two subnets on lo, naming one of them is not enough.
+  const std::vector<LocalSegment> segs = {segment("lo", 1, "127.0.0.1", 8), segment("lo", 1, "127.77.0.1", 25),
+                                          segment("eth0", 2, "10.0.0.10", 24), segment("eth0", 2, "192.168.1.10", 24)};
   auto got = segments_covered_by(segs, {span("127.0.0.0", "127.255.255.255")});
-  ASSERT_EQ(got.size(), 1u);
+  ASSERT_EQ(got.size(), 1u);  // 127/8 holds 127.77.0.0/25 too
   EXPECT_EQ(got[0].prefix, 8);
-  got = segments_covered_by(segs, {span("127.77.0.0", "127.77.0.127")});
+  EXPECT_TRUE(segments_covered_by(segs, {span("127.77.0.0", "127.77.0.127")}).empty());
+  EXPECT_TRUE(segments_covered_by(segs, {span("10.0.0.0", "10.0.0.255")}).empty());
+  got = segments_covered_by(segs, {span("10.0.0.0", "10.0.0.255"), span("192.168.1.0", "192.168.1.255")});
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].prefix, 25);
+  EXPECT_EQ(got[0].interface, "eth0");
+  EXPECT_EQ(got[0].address, IpAddr::parse("10.0.0.10")->v4_value());  // one entry: the first address
+}
+
+TEST(LocalSegments, HostRoutesAndTunnelsAreNeverASegment) {
+  // A /32 (cloud VM), a /31 or a point-to-point tunnel "covered" by naming this host alone: no multicast.
+  EXPECT_TRUE(segments_covered_by({segment("eth0", 2, "172.31.5.9", 32)}, {span("172.31.5.9", "172.31.5.9")}).empty());
+  EXPECT_TRUE(segments_covered_by({segment("eth0", 2, "10.9.0.0", 31)}, {span("10.0.0.0", "10.255.255.255")}).empty());
+  LocalSegment tun = segment("tun0", 5, "10.8.0.6", 24);
+  tun.point_to_point = true;
+  EXPECT_TRUE(segments_covered_by({tun}, {span("10.8.0.0", "10.8.0.255")}).empty());
+  // ...and an interface carrying one of those next to a covered subnet stays excluded.
+  EXPECT_TRUE(segments_covered_by({segment("eth0", 2, "192.168.1.10", 24), segment("eth0", 2, "192.168.9.1", 32)},
+                                  {span("192.168.0.0", "192.168.255.255")})
+                  .empty());
+  // A /30 has two host addresses.
+  EXPECT_EQ(segments_covered_by({segment("eth0", 2, "10.1.1.1", 30)}, {span("10.1.1.1", "10.1.1.2")}).size(), 1u);
 }
 
 TEST(LocalSegments, ThisHostsSegmentsAreWellFormed) {

@@ -255,6 +255,9 @@ struct UdpDiscovery::Impl {
       if (!ec) ch->socket.set_option(udp::socket::reuse_address(true), ec);
       if (!ec) ch->socket.bind(udp::endpoint(group, protocol_port(p)), ec);
       if (ec) continue;
+      // Only the groups joined on the covered segments' interfaces, not another program's joins elsewhere.
+      const int off = 0;
+      setsockopt(ch->socket.native_handle(), IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off);
       int joined = 0;
       for (const auto& seg : segments) {
         ip_mreqn req{};

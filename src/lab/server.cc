@@ -366,6 +366,7 @@ struct LabServer::Impl {
     const Service* s;
     int fd;
   };
+  std::set<int> group_reply_fds;  // responders pinned to lo: only these may answer to the group
   std::vector<UdpResponder> responders;
   std::set<std::pair<uint32_t, uint16_t>> responder_endpoints;  // (address, port) the lab answers from
   double start_secs = 0;
@@ -857,7 +858,7 @@ struct LabServer::Impl {
     }
     record(d, s.port, "udp", s.kind, probe, target, "", replies.empty() ? 0 : 1);
     udp::endpoint to = from;
-    if (s.reply_to_group && loopback_index) to = udp::endpoint(asio::ip::address_v4(group_of(s.kind)), s.port);
+    if (s.reply_to_group && group_reply_fds.count(out_fd)) to = udp::endpoint(asio::ip::address_v4(group_of(s.kind)), s.port);
     for (int k = 0; k < s.flood; ++k) {
       if (k > 0) {  // flood: every copy rendered afresh, so {{message_id}} makes distinct datagrams
         std::string ignored;
@@ -938,8 +939,11 @@ struct LabServer::Impl {
     if (!loopback_index) return;
     ip_mreqn via_lo{};
     via_lo.imr_ifindex = static_cast<int>(loopback_index);
-    for (const auto& r : responders)  // replies to the group (reply_to: group) leave through lo
-      setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_IF, &via_lo, sizeof via_lo);
+    const int ttl = 1, off = 0;
+    for (const auto& r : responders)  // replies to the group (reply_to: group) leave through lo, or not at all
+      if (setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_IF, &via_lo, sizeof via_lo) == 0 &&
+          setsockopt(r.fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) == 0)
+        group_reply_fds.insert(r.fd);
     std::set<std::pair<uint32_t, uint16_t>> wanted;
     for (const auto& r : responders) wanted.insert({group_of(r.s->kind), r.s->port});
     for (const auto& [group, port] : wanted) {
@@ -949,6 +953,7 @@ struct LabServer::Impl {
       if (!ec) sock.set_option(udp::socket::reuse_address(true), ec);
       if (!ec) sock.bind(udp::endpoint(asio::ip::address_v4(group), port), ec);
       if (ec) continue;
+      setsockopt(sock.native_handle(), IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off);  // lo's joins only
       ip_mreqn join = via_lo;
       join.imr_multiaddr.s_addr = htonl(group);
       if (setsockopt(sock.native_handle(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &join, sizeof join) != 0) continue;
@@ -1077,6 +1082,7 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
   m.groups_joined = 0;
   m.responders.clear();
   m.responder_endpoints.clear();
+  m.group_reply_fds.clear();
   m.conns = 0;
   m.public_devs.clear();
   {

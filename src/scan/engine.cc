@@ -34,6 +34,8 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Longest sleep between two looks at the stop flag while a lane waits for its --rate slot.
+constexpr auto kStopSlice = std::chrono::milliseconds(25);
 
 namespace {
 
@@ -202,6 +204,15 @@ struct Engine::Impl {
     }
   }
 
+  // Sleeps until `when` in slices of kStopSlice, so Ctrl-C ends the wait (a lane at --rate 2 may hold a
+  // slot minutes ahead). Returns early once stop is requested.
+  asio::awaitable<void> sleep_until(asio::steady_timer& timer, Clock::time_point when) {
+    while (!stop.load(std::memory_order_relaxed) && Clock::now() < when) {
+      timer.expires_at(std::min(when, Clock::now() + kStopSlice));
+      co_await timer.async_wait(kTuple);
+    }
+  }
+
   // ---- The hot loop -------------------------------------------------------------------------
   // Sweeps one host: for each port (then each timed-out retry), wait for a free slot (at most
   // kMaxConnectionsPerHost pending), pace, connect. Attempts the kernel finishes at once are recorded
@@ -220,12 +231,10 @@ struct Engine::Impl {
       }
       const auto [port, retries_left] = host.todo[next++];
       if (pacer.enabled()) {
-        pace_timer.expires_at(pacer.reserve());
-        co_await pace_timer.async_wait(kTuple);
-        while (Clock::now() < pacer.earliest_start()) {
-          pace_timer.expires_at(pacer.earliest_start());
-          co_await pace_timer.async_wait(kTuple);
-        }
+        co_await sleep_until(pace_timer, pacer.reserve());
+        while (!stop.load(std::memory_order_relaxed) && Clock::now() < pacer.earliest_start())
+          co_await sleep_until(pace_timer, pacer.earliest_start());
+        if (stop.load(std::memory_order_relaxed)) break;  // never a new connection after Ctrl-C
         pacer.started(Clock::now());
       }
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);

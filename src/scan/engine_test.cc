@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -172,6 +174,30 @@ TEST(Engine, ImmediateFailureIsRecordedOnceNotRetried) {
   EXPECT_EQ(stats.errors, 3u);
   EXPECT_EQ(stats.hosts_done, 1u);
   EXPECT_TRUE(hosts.empty());
+}
+
+TEST(Engine, NoNewConnectionAfterStopWhileLanesWaitForTheirRateSlot) {
+  // --rate 5 with 64 lanes: most lanes hold a slot seconds ahead. After stop, none may start one.
+  VectorSource src;
+  for (int i = 1; i <= 64; ++i) src.add(("127.66.5." + std::to_string(i)).c_str(), {19900, 19901});
+  std::atomic<bool> stopped{false};
+  std::atomic<int> after_stop{0};
+  EngineObserver obs;
+  obs.on_connect_start = [&](const IpAddr&, uint16_t) {
+    if (stopped.load()) ++after_stop;
+  };
+  Engine engine({.concurrency = 64, .rate = 5, .timeout = std::chrono::milliseconds(500), .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    stopped.store(true);
+    engine.request_stop();
+  });
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  stopper.join();
+  EXPECT_TRUE(stats.interrupted);
+  EXPECT_EQ(after_stop.load(), 0);
+  EXPECT_LT(stats.connects, 10u);  // ~2-3 at 5/s in 0.4 s, far from the 128 planned
 }
 
 TEST(Engine, RateLimitSpacesConnections) {

@@ -257,7 +257,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
   std::vector<BackgroundTask*> background;
   if (request.udp_discovery && !request.resume) background.push_back(&udp);
   result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts, &observer, background);
-  result.multicast_segments = udp.stats().multicast_segments;
+  if (udp.stats().multicast_sent > 0) result.multicast_segments = udp.stats().multicast_segments;
 
   // Merge what discovery heard: into the host's record, or a new one (a device may answer discovery
   // while its TCP ports are filtered).

@@ -56,7 +56,7 @@ struct ScanResult {
   ScanSnapshot snapshot;
   EngineStats stats;
   std::vector<HostRecord> hosts;  // raw observations, by address (empty unless keep_observations)
-  std::vector<std::string> multicast_segments;  // "eth0 192.168.1.10/24": where discovery multicast
+  std::vector<std::string> multicast_segments;  // "eth0 192.168.1.10/24": where discovery multicast (if it sent)
 };
 
 // Plans the targets (errors: bad input, out of scope) without sending anything.

@@ -99,6 +99,9 @@ CASES = [
      "nosuch.yaml", "cannot read fleet file", False),
     ("unknown command", "frobnicate", [], "frobnicate", "unknown command", False),
     ("kb without subcommand", "kb", [], "verify", "needs a subcommand", False),
+    # std::regex recursed per character on CLI11's message and overflowed the stack (exit 139).
+    ("huge argument", "scan", [LOCAL, "--dry-run", "--rate", "a" * 30000], "a" * 50, "expected a number", True),
+    ("huge unknown option", "scan", [LOCAL, "--bogus" + "a" * 40000], "--bogus" + "a" * 40, "unknown option", True),
 ]
 
 # English lines that must stay exactly as they were before the catalogs.
@@ -292,6 +295,13 @@ try:
                   f"lab on a taken port ({how}): {lines[0]!r}")
 finally:
     blocker.close()
+
+# An option's value is not a command: `anshin --lang ja` lacks a command; it does not name one called "ja".
+for args in (["--lang", "ja"], ["--lang", "en"]):
+    r = run(args)
+    lines = r.stderr.splitlines()
+    if not (r.returncode == 1 and len(lines) == 1 and '"ja"' not in lines[0] and '"en"' not in lines[0]):
+        failures.append(f"anshin {' '.join(args)}: {r.returncode} {r.stderr!r}")
 
 shutil.rmtree(work, ignore_errors=True)
 if failures:

@@ -4,21 +4,25 @@
 The multicast fleet (lab/fleets/multicast.yaml) has no TCP port open: a Hikvision camera whose SADP
 answers only the group and answers *to the group*, a Dahua camera answering DHIP only on
 239.255.255.251, an Amcrest (Dahua OEM) camera answering WS-Discovery only on the group, and a fourth
-SADP camera outside the scanned /25. In the namespace lo carries multicast (shared/peers/netns_run.sh)
-and this test gives it the address 127.77.0.1/25, so the plan 127.77.0.0/25 covers a local segment.
+SADP camera on the same link but on no subnet of the scanner's (127.77.1.200: a camera still on a
+factory address). In the namespace lo carries multicast (shared/peers/netns_run.sh); this test gives lo
+the single address 127.77.0.1/24 (127.0.0.1/8 removed) and a local route for 127.77.1.0/24, so the plan
+127.77.0.0/24 covers every subnet of the link.
 
-1. `anshin scan 127.77.0.0/25`: exactly the three cameras in the plan, each named as the fleet's
+1. `anshin scan 127.77.0.0/24`: exactly the three cameras in the plan, each named as the fleet's
    ground truth says (manufacturer, brand, model, firmware, serial), from udp/37020, 37810, 3702; the
    camera outside the plan received the multicast probe (lab log) and is not reported.
-2. `anshin scan 127.77.0.0/25 --no-multicast`: no device, although the lab log shows the unicast
+2. `anshin scan 127.77.0.0/24 --no-multicast`: no device, although the lab log shows the unicast
    probes reached all three (and were ignored, as those stacks do): (1) is multicast's doing.
 3. `anshin scan 127.77.0.0/26`: the plan names only part of the segment, so no multicast is sent
    (it would reach devices the user did not name): no group probe in the lab log, no device.
+4. With a second subnet on lo (127.77.2.1/24), 127.77.0.0/24 no longer covers the link: no multicast.
 
 usage: multicast_netns.py ANSHIN [--netns-inner WORKDIR]   (env ANSHIN_SOURCE_DIR: the source tree)
 Exit 77 (ctest: skipped) when network namespaces are unavailable (not root, no unshare/ip).
 Loopback rule: every packet stays inside the private namespace, which has only lo.
 """
+import ipaddress
 import json
 import os
 import shutil
@@ -30,8 +34,8 @@ import time
 
 import yaml
 
-BIND = "127.77.0.0/24"
-PLAN = "127.77.0.0/25"
+BIND = "127.77.0.0/23"
+PLAN = "127.77.0.0/24"
 GROUP = {"sadp": "239.255.255.250", "wsd": "239.255.255.250", "dhip": "239.255.255.251"}
 
 
@@ -54,9 +58,9 @@ def stop(proc):
 def ground_truth():
     """The fleet's expectations; templated serials are checked by their literal prefix."""
     fleet = yaml.safe_load(open(os.path.join(source_dir(), "lab", "fleets", "multicast.yaml")))
-    net = BIND.split("/")[0].rsplit(".", 1)[0]
-    return {f"{net}.{d['suffix']}": dict(d["expect"], id=d["id"],
-                                         kind=d["services"][0]["kind"]) for d in fleet["devices"]}
+    base = ipaddress.ip_network(BIND).network_address
+    return {str(base + d["suffix"]): dict(d["expect"], id=d["id"], kind=d["services"][0]["kind"])
+            for d in fleet["devices"]}
 
 
 def lab_log(path):
@@ -81,9 +85,11 @@ def inner(anshin, work):
     with open("/proc/net/dev") as f:
         ifaces = [l.split(":")[0].strip() for l in f.readlines()[2:]]
     assert ifaces == ["lo"], f"namespace is not private: {ifaces}"
-    subprocess.run(["ip", "addr", "add", "127.77.0.1/25", "dev", "lo"], check=True)
+    for cmd in (["ip", "addr", "del", "127.0.0.1/8", "dev", "lo"], ["ip", "addr", "add", "127.77.0.1/24", "dev", "lo"],
+                ["ip", "route", "add", "local", "127.77.1.0/24", "dev", "lo", "table", "local"]):
+        subprocess.run(cmd, check=True)
     truth = ground_truth()
-    in_plan = {a: t for a, t in truth.items() if int(a.rsplit(".", 1)[1]) < 128}
+    in_plan = {a: t for a, t in truth.items() if ipaddress.ip_address(a) in ipaddress.ip_network(PLAN)}
     outside = {a: t for a, t in truth.items() if a not in in_plan}
     assert len(in_plan) == 3 and len(outside) == 1, "multicast.yaml changed: update this test"
 
@@ -98,7 +104,7 @@ def inner(anshin, work):
 
         # 1. Multicast on (the default).
         devices, secs, said = scan(anshin, work, "multicast")
-        assert said == ["anshin: discovery also multicast on lo 127.77.0.1/25: the targets cover that segment "
+        assert said == ["anshin: discovery also multicast on lo 127.77.0.1/24: the targets cover that segment "
                         "(--no-multicast turns it off)"], f"multicast note: {said}"
         by_addr = {d["address"]: d for d in devices}
         print(f"multicast: {len(devices)} devices in {secs:.2f} s: "
@@ -146,6 +152,15 @@ def inner(anshin, work):
         entries = lab_log(log)
         assert not [e for e in entries if e["target"]], "multicast sent for a plan that does not cover the segment"
         assert [e for e in entries if e["address"] == "127.77.0.10"], "no unicast probe reached 127.77.0.10"
+        assert devices == [], f"found {[d['address'] for d in devices]} without multicast"
+
+        # 4. A second subnet on the link: the plan no longer covers everything multicast would reach.
+        subprocess.run(["ip", "addr", "add", "127.77.2.1/24", "dev", "lo"], check=True)
+        open(log, "w").close()
+        devices, secs, said = scan(anshin, work, "two-subnets")
+        print(f"{PLAN} with 127.77.2.1/24 also on lo: {len(devices)} devices in {secs:.2f} s")
+        assert said == [], f"two subnets on lo, yet: {said}"
+        assert not [e for e in lab_log(log) if e["target"]], "multicast sent although 127.77.2.0/24 is not covered"
         assert devices == [], f"found {[d['address'] for d in devices]} without multicast"
     finally:
         stop(lab)
