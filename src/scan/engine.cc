@@ -46,10 +46,22 @@ tcp::endpoint to_endpoint(const IpAddr& a, uint16_t port) {
   return {asio::ip::address_v6(b), port};
 }
 
-// Global pacing for --rate: hands out evenly spaced start times.
+// Global pacing for --rate. reserve() hands out evenly spaced start times on an ideal grid (so the
+// achieved rate does not drift with timer latency). A timer that fires late lets reserved slots bunch
+// up, so a second gate caps actual starts: the last `cap` of them are kept, and a start waits until
+// the oldest is a full `window` old. With cap = rate (for rates up to kMaxCap per second) the window is
+// one second: no one-second window ever holds more than rate starts.
 class Pacer {
  public:
-  explicit Pacer(double rate) : interval_(rate > 0 ? std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate)) : Clock::duration::zero()) {}
+  static constexpr size_t kMaxCap = 65536;  // 512 KiB of time points at most; faster rates use a shorter window
+
+  explicit Pacer(double rate)
+      : interval_(rate > 0 ? std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate)) : Clock::duration::zero()) {
+    if (!enabled()) return;
+    const size_t cap = std::clamp<size_t>(static_cast<size_t>(rate), 1, kMaxCap);
+    window_ = std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(cap) / rate));
+    recent_.assign(cap, Clock::time_point::min());
+  }
   bool enabled() const { return interval_ != Clock::duration::zero(); }
   Clock::time_point reserve() {
     const auto now = Clock::now();
@@ -58,15 +70,22 @@ class Pacer {
     next_ += interval_;
     return slot;
   }
-  // A timer that fires late lets reserved slots bunch up; the last gate before each start keeps actual
-  // starts at least one interval apart, so no one-second window ever holds more than rate + 1.
-  Clock::time_point earliest_start() const { return last_start_ + interval_; }
-  void started(Clock::time_point when) { last_start_ = when; }
+  // The earliest time the next start keeps within the cap.
+  Clock::time_point earliest_start() const {
+    const auto oldest = recent_[oldest_];
+    return oldest == Clock::time_point::min() ? oldest : oldest + window_;
+  }
+  void started(Clock::time_point when) {
+    recent_[oldest_] = when;
+    oldest_ = (oldest_ + 1) % recent_.size();
+  }
 
  private:
   Clock::duration interval_;
+  Clock::duration window_{};
   Clock::time_point next_{};
-  Clock::time_point last_start_{};
+  std::vector<Clock::time_point> recent_;  // ring of the last `cap` starts; min() = none yet
+  size_t oldest_ = 0;
 };
 
 }  // namespace
@@ -235,12 +254,14 @@ struct Engine::Impl {
         while (!stop.load(std::memory_order_relaxed) && Clock::now() < pacer.earliest_start())
           co_await sleep_until(pace_timer, pacer.earliest_start());
         if (stop.load(std::memory_order_relaxed)) break;  // never a new connection after Ctrl-C
-        pacer.started(Clock::now());
       }
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
       if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
       int fd = -1, err = 0;
       Attempt a = start_connect(endpoint, fd, err);
+      // Recorded after connect(): the cap then holds for every time anyone observes between the gate
+      // and here (the SYN, the observer's clock), not only for the gate's own clock.
+      if (pacer.enabled()) pacer.started(Clock::now());
       for (int backoff = 0; a == Attempt::kError && out_of_resources(err) && backoff < 100 && !stop.load(); ++backoff) {
         pace_timer.expires_after(std::chrono::milliseconds(10));  // out of descriptors: wait, same port
         co_await pace_timer.async_wait(kTuple);
