@@ -28,6 +28,7 @@
 #include "codec/ssdp/upnp.h"
 #include "discovery/local_segments.h"
 #include "discovery/replies.h"
+#include "net/pacer.h"
 #include "targets/intervals.h"
 #include "targets/permutation.h"
 
@@ -64,24 +65,7 @@ IpAddr from_address(const asio::ip::address& a) {
   return IpAddr::v6(b);
 }
 
-// Evenly spaced send slots (the TCP sweep's pacing, for datagrams).
-class Pacer {
- public:
-  explicit Pacer(double rate)
-      : interval_(rate > 0 ? std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate)) : Clock::duration::zero()) {}
-  bool enabled() const { return interval_ != Clock::duration::zero(); }
-  Clock::time_point reserve() {
-    const auto now = Clock::now();
-    if (next_ < now) next_ = now;
-    const auto slot = next_;
-    next_ += interval_;
-    return slot;
-  }
-
- private:
-  Clock::duration interval_;
-  Clock::time_point next_{};
-};
+using net::Pacer;  // the TCP sweep's pacing, for datagrams
 
 // Which probe datagram to build.
 enum class ProbeKind : uint8_t { kWsdTyped, kWsdUntyped, kSadp, kDhip, kSsdp };
@@ -461,6 +445,7 @@ struct UdpDiscovery::Impl {
     if (pacer.enabled()) {
       const auto slot = pacer.reserve();
       if (slot > Clock::now()) co_await sleep_until(slot);
+      while (!stopping() && Clock::now() < pacer.earliest_start()) co_await sleep_until(pacer.earliest_start());
       since_yield = 0;
     } else if (++since_yield >= kYieldEvery) {
       since_yield = 0;
@@ -473,6 +458,7 @@ struct UdpDiscovery::Impl {
       co_await ch.socket.async_wait(udp::socket::wait_write, kTuple);
       ch.socket.send_to(asio::buffer(datagram), to, 0, ec);
     }
+    if (pacer.enabled()) pacer.started(Clock::now());
     if (ec) {
       ++stats.send_errors;
     } else {
