@@ -869,13 +869,13 @@ struct LabServer::Impl {
     }
   }
 
-  // Waits for readability, then drains the socket into a per-thread buffer: no per-socket receive
-  // buffer, so thousands of UDP responders cost almost nothing.
-  // `from_sock`: when the service sends from another address or port (reply_from / reply_port).
-  asio::awaitable<void> udp_loop(udp::socket sock, DeviceRt* d, const Service* s, std::shared_ptr<udp::socket> from_sock) {
+  // Waits for readability, then drains `sock` into a per-thread buffer (no per-socket receive buffer,
+  // so thousands of UDP responders cost almost nothing), handing every datagram from 127.0.0.0/8 to
+  // `on(payload, from)`; anything else is dropped (the lab's own network rule). Ends when `sock` closes.
+  template <class OnDatagram>
+  static asio::awaitable<void> serve_datagrams(udp::socket& sock, OnDatagram on) {
     static thread_local std::vector<char> buf(65536);
     sock.non_blocking(true);
-    const int out_fd = from_sock ? from_sock->native_handle() : sock.native_handle();
     for (;;) {
       auto [wec] = co_await sock.async_wait(udp::socket::wait_read, kTuple);
       if (wec) {
@@ -885,41 +885,35 @@ struct LabServer::Impl {
       for (;;) {
         udp::endpoint from;
         boost::system::error_code ec;
-        size_t n = sock.receive_from(asio::buffer(buf), from, 0, ec);
+        const size_t n = sock.receive_from(asio::buffer(buf), from, 0, ec);
         if (ec) break;  // would_block: wait again
-        // Never answer anything outside loopback (the lab's own network rule).
         if (!from.address().is_v4() || (from.address().to_v4().to_uint() >> 24) != 127) continue;
-        answer(*d, *s, out_fd, std::string_view(buf.data(), n), from, false);
+        on(std::string_view(buf.data(), n), from);
       }
     }
+  }
+
+  // A device's UDP service. `from_sock`: when it sends from another address or port (reply_from /
+  // reply_port).
+  asio::awaitable<void> udp_loop(udp::socket sock, DeviceRt* d, const Service* s, std::shared_ptr<udp::socket> from_sock) {
+    const int out_fd = from_sock ? from_sock->native_handle() : sock.native_handle();
+    co_await serve_datagrams(sock, [&](std::string_view payload, const udp::endpoint& from) {
+      answer(*d, *s, out_fd, payload, from, false);
+    });
   }
 
   // One socket per (group, port) the fleet's UDP services use, bound to the group and joined on lo.
   // A probe to the group is handed to every service on that port, on the service's own thread.
   asio::awaitable<void> group_loop(udp::socket sock, uint32_t group, uint16_t port) {
-    std::vector<char> buf(65536);
-    sock.non_blocking(true);
-    for (;;) {
-      auto [wec] = co_await sock.async_wait(udp::socket::wait_read, kTuple);
-      if (wec) {
-        if (wec == asio::error::operation_aborted || !sock.is_open()) co_return;
-        continue;
+    co_await serve_datagrams(sock, [&](std::string_view payload, const udp::endpoint& from) {
+      // A device's own reply to the group comes back here: it is not a probe.
+      if (responder_endpoints.count({from.address().to_v4().to_uint(), from.port()})) return;
+      auto copy = std::make_shared<std::string>(payload);
+      for (const auto& r : responders) {
+        if (r.s->port != port || group_of(r.s->kind) != group) continue;
+        asio::post(*ctxs[r.d->thread], [this, r, copy, from] { answer(*r.d, *r.s, r.fd, *copy, from, true); });
       }
-      for (;;) {
-        udp::endpoint from;
-        boost::system::error_code ec;
-        size_t n = sock.receive_from(asio::buffer(buf), from, 0, ec);
-        if (ec) break;
-        if (!from.address().is_v4() || (from.address().to_v4().to_uint() >> 24) != 127) continue;
-        // A device's own reply to the group comes back here: it is not a probe.
-        if (responder_endpoints.count({from.address().to_v4().to_uint(), from.port()})) continue;
-        auto payload = std::make_shared<std::string>(buf.data(), n);
-        for (const auto& r : responders) {
-          if (r.s->port != port || group_of(r.s->kind) != group) continue;
-          asio::post(*ctxs[r.d->thread], [this, r, payload, from] { answer(*r.d, *r.s, r.fd, *payload, from, true); });
-        }
-      }
-    }
+    });
   }
 
   // lo's interface index when it is up and carries multicast (inside a test's namespace), else 0.
