@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lab/server.h"
+#include "lab_scan.h"
 #include "scan/pipeline.h"
 #include "targets/targets.h"
 
@@ -62,21 +63,7 @@ TEST(FindingsLab, EveryFindingFiresOnItsPersonalityAndNotOnTheCleanControl) {
   auto started = server.start(*fleet, kCidr);
   ASSERT_TRUE(started) << started.error().message;
 
-  scan::ScanRequest req;
-  req.plan.targets = {kCidr};
-  const auto ports = targets::default_camera_ports();
-  req.plan.ports.assign(ports.begin(), ports.end());
-  req.engine.handle_signals = false;
-  auto kb = scan::load_knowledge_base("");
-  ASSERT_TRUE(kb) << kb.error().message;
-  req.kb = *kb;
-  auto assessor = scan::load_assessor(**kb, "");
-  ASSERT_TRUE(assessor) << assessor.error().message;
-  req.assessor = assessor->get();
-  req.assess_options.lang = "en";  // the "possibly affected" wording below is the English title
-  auto plan = scan::plan_targets(req);
-  ASSERT_TRUE(plan);
-  auto result = scan::run_scan(req, *plan);
+  auto result = labtest::scan_lab(kCidr);  // English titles: the "possibly affected" wording below
   ASSERT_TRUE(result) << result.error().message;
   server.stop();
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "lab/server.h"
+#include "lab_scan.h"
 #include "scan/pipeline.h"
 #include "targets/targets.h"
 
@@ -22,18 +23,8 @@ TEST(IdentifyLab, EveryPersonalityIdentifiedExactly) {
   auto started = server.start(*fleet, "127.77.242.0/24");
   ASSERT_TRUE(started) << started.error().message;
 
-  scan::ScanRequest req;
-  req.plan.targets = {"127.77.242.0/24"};
-  const auto ports = targets::default_camera_ports();
-  req.plan.ports.assign(ports.begin(), ports.end());
-  req.engine.handle_signals = false;
-  auto kb = scan::load_knowledge_base("");
-  ASSERT_TRUE(kb) << kb.error().message;
-  req.kb = *kb;
-  auto plan = scan::plan_targets(req);
-  ASSERT_TRUE(plan);
-  auto result = scan::run_scan(req, *plan);
-  ASSERT_TRUE(result);
+  auto result = labtest::scan_lab("127.77.242.0/24", {.assess = false});
+  ASSERT_TRUE(result) << result.error().message;
   server.stop();
 
   std::map<std::string, const Device*> by_address;

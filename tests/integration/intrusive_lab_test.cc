@@ -10,6 +10,7 @@
 #include <map>
 
 #include "lab/server.h"
+#include "lab_scan.h"
 #include "scan/pipeline.h"
 #include "targets/targets.h"
 
@@ -18,23 +19,7 @@ namespace {
 
 const std::string kBypass = "/system/deviceInfo?auth=YWRtaW46MTEK";
 
-Result<scan::ScanResult> scan_lab(const std::string& cidr, const scan::IntrusiveOptions& intrusive) {
-  scan::ScanRequest req;
-  req.plan.targets = {cidr};
-  const auto ports = targets::default_camera_ports();
-  req.plan.ports.assign(ports.begin(), ports.end());
-  req.engine.handle_signals = false;
-  auto kb = scan::load_knowledge_base("");
-  if (!kb) return kb.error();
-  req.kb = *kb;
-  auto assessor = scan::load_assessor(**kb, "");
-  if (!assessor) return assessor.error();
-  req.assessor = assessor->get();
-  req.intrusive = intrusive;
-  auto plan = scan::plan_targets(req);
-  if (!plan) return plan.error();
-  return scan::run_scan(req, *plan);  // the assessor outlives the call (kept by `assessor`)
-}
+using labtest::scan_lab;
 
 // The test fleet: the default one, with the Hanwha personality locking after one failure (403), and
 // the 2014 Hikvision personality on a CVE-2017-7921 model line, answering the bypass GET like the
@@ -77,7 +62,7 @@ TEST(IntrusiveLab, WithoutFlagsNoLoginAttemptAndNoCveRequest) {
   auto fleet = test_fleet();
   lab::LabServer server;
   ASSERT_TRUE(server.start(fleet, "127.77.238.0/24"));
-  auto result = scan_lab("127.77.238.0/24", {});
+  auto result = scan_lab("127.77.238.0/24");
   ASSERT_TRUE(result) << result.error().message;
   server.stop();
   EXPECT_GT(server.count({.kind = "http"}), 50u);
@@ -98,7 +83,7 @@ TEST(IntrusiveLab, DefaultCredsAndActiveCves) {
   scan::IntrusiveOptions opts;
   opts.default_creds = true;
   opts.cves_active = true;
-  auto result = scan_lab("127.77.239.0/24", opts);
+  auto result = scan_lab("127.77.239.0/24", {.intrusive = opts});
   ASSERT_TRUE(result) << result.error().message;
   server.stop();
 
