@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <cstdio>
-#include <ostream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -61,11 +60,7 @@ int run_demo(const DemoOptions& o) {
   report::render_terminal(result->snapshot, stdout, {.color = use_color(stdout), .lang = *lang});
   std::fflush(stdout);  // the summary before any later stderr line
   if (!o.json_out.empty()) {
-    auto w = write_file_atomically(o.json_out, [&result](std::ostream& out) {
-      report::write_json(result->snapshot, [&out](std::string_view piece) {
-        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-      });
-    });
+    auto w = write_file_atomically(o.json_out, [&result](std::ostream& out) { report::write_json(result->snapshot, out); });
     if (!w) return fail(2, w.error());
     status("cli.demo.wrote", {{"path", o.json_out}});
   }

@@ -1,6 +1,5 @@
 // anshin report: renders a stored scan from the inventory as anshin.scan/1 JSON, CSV or HTML.
 #include <cstdio>
-#include <ostream>
 #include <string>
 
 #include "cli/commands.h"
@@ -40,18 +39,14 @@ int run_report(const ReportOptions& o) {
 
   if (o.format == "json") {  // streamed: a large scan is never held as text
     if (o.out.empty() || o.out == "-") {
-      report::write_json(*snap, [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+      report::write_json(*snap, stdout);
       if (std::ferror(stdout) || std::fflush(stdout) != 0) {
         note("cli.report.stdout_failed");
         return 2;
       }
       return 0;
     }
-    auto written = write_file_atomically(o.out, [&snap](std::ostream& out) {
-      report::write_json(*snap, [&out](std::string_view piece) {
-        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-      });
-    });
+    auto written = write_file_atomically(o.out, [&snap](std::ostream& out) { report::write_json(*snap, out); });
     if (!written) return fail(2, written.error());
     return 0;
   }

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <ostream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -115,13 +114,9 @@ int run_scan(const ScanOptions& o) {
   std::FILE* human = o.json_out == "-" ? stderr : stdout;
   if (!o.json_out.empty()) {
     if (o.json_out == "-") {
-      report::write_json(snap, [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+      report::write_json(snap, stdout);
       std::fflush(stdout);
-    } else if (auto w = write_file_atomically(o.json_out, [&snap](std::ostream& out) {
-                 report::write_json(snap, [&out](std::string_view piece) {
-                   out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-                 });
-               });
+    } else if (auto w = write_file_atomically(o.json_out, [&snap](std::ostream& out) { report::write_json(snap, out); });
                !w) {
       return fail(2, w.error());
     }

@@ -1,6 +1,7 @@
 #include "report/json.h"
 
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "core/text.h"
 
@@ -133,6 +134,15 @@ void write_json(const ScanSnapshot& snap, const JsonSink& sink, int indent) {
   out += indent < 0 ? "}" : "\n}";
   out += "\n";
   sink(out);
+}
+
+void write_json(const ScanSnapshot& snapshot, std::ostream& out, int indent) {
+  write_json(snapshot, [&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); },
+             indent);
+}
+
+void write_json(const ScanSnapshot& snapshot, std::FILE* out, int indent) {
+  write_json(snapshot, [out](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), out); }, indent);
 }
 
 std::string to_json(const ScanSnapshot& snapshot, int indent) {
