@@ -107,6 +107,7 @@ struct UdpDiscovery::Impl {
   // protocols whose devices may answer to the group instead of the sender (SADP, DHIP).
   std::vector<LocalSegment> segments;
   std::vector<std::unique_ptr<Channel>> group_listeners;
+  std::vector<uint16_t> own_ports;  // the channels' local ports (our probes' source ports)
 
   // Per answering address.
   struct ProtocolState {
@@ -222,6 +223,7 @@ struct UdpDiscovery::Impl {
           ch->socket.set_option(asio::ip::multicast::enable_loopback(true), ignored);
         }
         ch->buffer.resize(kDatagramBuffer);
+        if (const auto local = ch->socket.local_endpoint(ignored); !ignored) own_ports.push_back(local.port());
         by_protocol[static_cast<size_t>(p)][static_cast<size_t>(fam)] = ch.get();
         channels.push_back(std::move(ch));
       }
@@ -264,12 +266,7 @@ struct UdpDiscovery::Impl {
     const uint32_t a = from.address().to_v4().to_uint();
     if (std::none_of(segments.begin(), segments.end(), [&](const LocalSegment& s) { return s.address == a; }))
       return false;
-    for (const auto& ch : channels) {
-      boost::system::error_code ec;
-      const auto local = ch->socket.local_endpoint(ec);
-      if (!ec && local.port() == from.port()) return true;
-    }
-    return false;
+    return std::find(own_ports.begin(), own_ports.end(), from.port()) != own_ports.end();
   }
 
   void close_channels() {
