@@ -24,17 +24,22 @@ const char* protocol_name(Protocol p) {
 
 uint16_t protocol_port(Protocol p) {
   switch (p) {
-    case Protocol::kWsd: return 3702;
-    case Protocol::kSadp: return 37020;
-    case Protocol::kDhip: return 37810;
-    case Protocol::kSsdp: return 1900;
+    case Protocol::kWsd: return codec::wsd::kPort;
+    case Protocol::kSadp: return codec::sadp::kPort;
+    case Protocol::kDhip: return codec::dhip::kPort;
+    case Protocol::kSsdp: return codec::ssdp::kPort;
   }
   return 0;
 }
 
 uint32_t protocol_group_v4(Protocol p) {
-  // 239.255.255.250 (WS-Discovery, SSDP, SADP); DHIP uses .251 (protocols.md §3.1).
-  return p == Protocol::kDhip ? 0xeffffffbu : 0xeffffffau;
+  switch (p) {
+    case Protocol::kWsd: return codec::wsd::kGroupV4;
+    case Protocol::kSadp: return codec::sadp::kGroupV4;
+    case Protocol::kDhip: return codec::dhip::kGroupV4;
+    case Protocol::kSsdp: return codec::ssdp::kGroupV4;
+  }
+  return 0;
 }
 
 std::string bounded_value(std::string_view s) {

@@ -195,7 +195,8 @@ struct UdpDiscovery::Impl {
       }
       case ProbeKind::kDhip: return dhip_search;
       case ProbeKind::kSsdp: {
-        const std::string host = target.is_v6() ? "[" + target.to_string() + "]:1900" : target.to_string() + ":1900";
+        const std::string port = ":" + std::to_string(codec::ssdp::kPort);
+        const std::string host = target.is_v6() ? "[" + target.to_string() + "]" + port : target.to_string() + port;
         return codec::ssdp::build_msearch("ssdp:all", 1, host);
       }
     }

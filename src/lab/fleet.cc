@@ -9,6 +9,10 @@
 #include <set>
 #include <sstream>
 
+#include "codec/dhip/dhip.h"
+#include "codec/sadp/sadp.h"
+#include "codec/soap/wsd.h"
+#include "codec/ssdp/ssdp.h"
 #include "core/embedded.h"
 #include "i18n/catalog.h"
 
@@ -316,8 +320,8 @@ class Parser {
     static const std::map<std::string, std::pair<ServiceKind, int>> kinds = {
         {"http", {ServiceKind::kHttp, 80}},     {"rtsp", {ServiceKind::kRtsp, 554}},
         {"banner", {ServiceKind::kBanner, 0}},  {"silent", {ServiceKind::kSilent, 0}},
-        {"wsd", {ServiceKind::kWsd, 3702}},     {"sadp", {ServiceKind::kSadp, 37020}},
-        {"dhip", {ServiceKind::kDhip, 37810}},  {"ssdp", {ServiceKind::kSsdp, 1900}}};
+        {"wsd", {ServiceKind::kWsd, codec::wsd::kPort}},     {"sadp", {ServiceKind::kSadp, codec::sadp::kPort}},
+        {"dhip", {ServiceKind::kDhip, codec::dhip::kPort}},  {"ssdp", {ServiceKind::kSsdp, codec::ssdp::kPort}}};
     auto k = kinds.find(kind);
     if (k == kinds.end()) fail(n["kind"], "unknown service kind '" + kind + "' (http, rtsp, banner, silent, wsd, sadp, dhip, ssdp)");
     s.kind = k->second.first;

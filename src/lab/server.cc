@@ -31,6 +31,10 @@
 #include <thread>
 #include <unordered_map>
 
+#include "codec/dhip/dhip.h"
+#include "codec/sadp/sadp.h"
+#include "codec/soap/wsd.h"
+#include "codec/ssdp/ssdp.h"
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "lab/auth.h"
@@ -842,7 +846,13 @@ struct LabServer::Impl {
   }
 
   static uint32_t group_of(ServiceKind k) {
-    return k == ServiceKind::kDhip ? 0xeffffffbu : 0xeffffffau;  // 239.255.255.251 (DHIP), else .250
+    switch (k) {
+      case ServiceKind::kWsd: return codec::wsd::kGroupV4;
+      case ServiceKind::kSadp: return codec::sadp::kGroupV4;
+      case ServiceKind::kDhip: return codec::dhip::kGroupV4;
+      case ServiceKind::kSsdp: return codec::ssdp::kGroupV4;
+      default: return 0;  // not a discovery service
+    }
   }
 
   // Answers one probe that reached service s of device d, sent to the device address or (via_group)

@@ -17,6 +17,10 @@
 
 namespace anshin::codec::dhip {
 
+// The well-known UDP port and IPv4 multicast group (239.255.255.251 (not .250), host order).
+inline constexpr uint16_t kPort = 37810;
+inline constexpr uint32_t kGroupV4 = 0xeffffffbu;
+
 inline constexpr size_t kHeaderSize = 32;
 inline constexpr size_t kMaxBody = 64 * 1024;
 

@@ -17,6 +17,10 @@
 
 namespace anshin::codec::sadp {
 
+// The well-known UDP port and IPv4 multicast group (239.255.255.250, host order).
+inline constexpr uint16_t kPort = 37020;
+inline constexpr uint32_t kGroupV4 = 0xeffffffau;
+
 struct ProbeMatch {
   std::string uuid, types;
   std::string device_type;         // numeric code

@@ -8,6 +8,7 @@
 // Header: MessageID, RelatesTo (absent on some firmware), Action.
 // Limits: xml::kUdpLimits (64 KiB, depth 48, 5000 nodes); at most 64 matches, 256 items per list.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@
 #include "core/result.h"
 
 namespace anshin::codec::wsd {
+
+// The well-known UDP port and IPv4 multicast group (239.255.255.250, host order).
+inline constexpr uint16_t kPort = 3702;
+inline constexpr uint32_t kGroupV4 = 0xeffffffau;
 
 enum class ScopeKind { kName, kHardware, kLocation, kMac, kProfile, kType, kOther };
 const char* scope_kind_name(ScopeKind k);  // "name", "hardware", "location", "mac", "profile", "type", "other"

@@ -4,6 +4,7 @@
 // "NOTIFY * HTTP/1.1" with NT/NTS instead of ST. Header names are case-insensitive.
 // Limits: one datagram of at most 8 KiB, 64 headers.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,10 @@
 #include "core/result.h"
 
 namespace anshin::codec::ssdp {
+
+// The well-known UDP port and IPv4 multicast group (239.255.255.250, host order).
+inline constexpr uint16_t kPort = 1900;
+inline constexpr uint32_t kGroupV4 = 0xeffffffau;
 
 inline constexpr size_t kMaxDatagram = 8 * 1024;
 
