@@ -177,7 +177,7 @@ const std::vector<std::string>& contract_finding_ids() {
       "policy.us.fcc-covered", "policy.us.ndaa-889",   "policy.uk.sensitive-sites", "policy.au.government-removal",
       "cve.*",                 "auth.default-credentials", "auth.rtsp-open",        "auth.onvif-open",
       "auth.not-activated",    "exposure.telnet",      "exposure.ftp",              "exposure.http-cleartext",
-      "exposure.upnp",         "exposure.p2p-cloud",   "tls.weak"};
+      "exposure.upnp",         "exposure.p2p-cloud",   "tls.weak",                  "identity.weak-evidence"};
   return ids;
 }
 
@@ -690,8 +690,30 @@ Finding Assessor::default_credentials_finding(std::string_view service, uint16_t
   return f;
 }
 
+std::optional<Finding> Assessor::assess_weak_identity(const DeviceVerdict& verdict, const AssessOptions& opts) const {
+  const bool possible = verdict.maker_proof == MakerProof::kPossible && verdict.possible_manufacturer_id;
+  if (!possible && verdict.maker_proof != MakerProof::kIndicated) return std::nullopt;
+  DeviceVerdict as_if = verdict;  // the policies that would apply were the maker proven
+  if (possible) {
+    as_if.manufacturer_id = verdict.possible_manufacturer_id;
+    as_if.manufacturer = verdict.possible_manufacturer;
+  }
+  std::vector<std::string> titles;
+  for (const auto& f : assess_policies(as_if, opts)) titles.push_back(f.title);
+  if (!possible && titles.empty()) return std::nullopt;  // one medium tell and no policy concerned: nothing to say
+  Renderer r{*data_, opts.lang};
+  Args args = {{"manufacturer", as_if.manufacturer.value_or("")},
+               {"policies", titles.empty() ? r.frag("identity.no_policy") : join(titles, "; ")}};
+  Finding f = r.make("identity.weak-evidence", "identity.weak-evidence", possible ? "" : "single", args,
+                     titles.empty() ? Severity::kInfo : Severity::kMedium);
+  f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
+  return f;
+}
+
 std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const {
-  auto out = assess_policies(device.verdict, opts);
+  std::vector<Finding> out;
+  if (device.verdict.maker_proof == MakerProof::kProven) out = assess_policies(device.verdict, opts);
+  else if (auto weak = assess_weak_identity(device.verdict, opts)) out.push_back(std::move(*weak));
   for (auto& f : assess_cves(device.verdict, opts, &host)) out.push_back(std::move(f));
   for (auto& f : assess_hygiene(host, opts)) {
     // An ordinary web server (category "other": nginx, printers) is not a camera's web admin.

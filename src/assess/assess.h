@@ -86,6 +86,10 @@ class Assessor {
   std::vector<Finding> assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
 
   std::vector<Finding> assess_policies(const DeviceVerdict& verdict, const AssessOptions& opts) const;
+  // identity.weak-evidence (docs/verdict.md "Evidence tiers"): for a maker only clone-prone tells suggest
+  // ("possibly X"), and for a maker one medium tell names while a policy would name it. Policy findings
+  // themselves need a proven maker; this finding says why none was raised and what to check.
+  std::optional<Finding> assess_weak_identity(const DeviceVerdict& verdict, const AssessOptions& opts) const;
   // With `host`, a firmware without a build date is completed from the vendor's firmware_date_keys observations.
   std::vector<Finding> assess_cves(const DeviceVerdict& verdict, const AssessOptions& opts,
                                    const HostRecord* host = nullptr) const;

@@ -112,9 +112,9 @@ struct VocabularyBuilder {
 // ------------------------------------------------------------------------------------- rules
 namespace {
 
-const std::array<std::string_view, 11> kSettable = {
-    "hw.vendor", "hw.brand", "hw.model", "hw.firmware", "hw.serial", "hw.device",
-    "hw.mac", "hw.family", "service.product", "service.version", "host.name"};
+const std::array<std::string_view, 12> kSettable = {
+    "hw.vendor", "hw.brand",  "hw.model",        "hw.firmware",     "hw.firmware_build", "hw.serial",
+    "hw.device", "hw.mac",    "hw.family",       "service.product", "service.version",   "host.name"};
 // Attributes whose disagreement between two rules matching one example is a shadowing error.
 const std::array<std::string_view, 4> kConflicting = {"hw.vendor", "hw.brand", "hw.model", "hw.device"};
 
@@ -144,6 +144,7 @@ struct Rule {
   std::vector<std::pair<std::string, SetValue>> set;
   double weight = 0.5;
   bool supporting_only = false;
+  Tier tier = Tier::kMedium;
   std::vector<Example> examples;
 };
 
@@ -433,7 +434,8 @@ class Loader {
     auto root = parse(f);
     if (!root) return;
     if (!root->IsMap()) { d_.error(f.path, 1, "a fingerprint file must be a mapping"); return; }
-    unknown_keys(f, *root, {"matches", "preference", "description", "source", "license", "fingerprints"}, "fingerprint file");
+    unknown_keys(f, *root, {"matches", "preference", "tier", "description", "source", "license", "fingerprints"},
+                 "fingerprint file");
     auto file = std::make_unique<RuleFile>();
     file->path = f.path;
     file->key = scalar((*root)["matches"]).value_or("");
@@ -446,10 +448,11 @@ class Loader {
       try { preference = p.as<double>(); } catch (const YAML::Exception&) { d_.error(f.path, line_of(p), "preference must be a number"); }
       if (preference < 0 || preference > 1) d_.error(f.path, line_of(p), "preference must be within 0..1");
     }
+    Tier tier = load_tier(f, (*root)["tier"], Tier::kMedium, "file");
     YAML::Node list = (*root)["fingerprints"];
     if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'fingerprints' must be a list"); return; }
     for (const auto& e : list) {
-      if (auto r = load_rule(f, e, preference)) file->rules.push_back(std::move(r));
+      if (auto r = load_rule(f, e, preference, tier)) file->rules.push_back(std::move(r));
     }
     if (kb_.vocab.field(file->key) != nullptr) {
       auto& vec = kb_.by_key[file->key];
@@ -460,10 +463,21 @@ class Loader {
     kb_.files.push_back(std::move(file));
   }
 
-  std::unique_ptr<Rule> load_rule(const SourceFile& f, const YAML::Node& e, double preference) {
+  Tier load_tier(const SourceFile& f, const YAML::Node& n, Tier fallback, const std::string& what) {
+    if (!n) return fallback;
+    auto t = parse_tier(scalar(n).value_or(""));
+    if (!t) {
+      d_.error(f.path, line_of(n), what + ": tier must be strong, medium or clone");
+      return fallback;
+    }
+    return *t;
+  }
+
+  std::unique_ptr<Rule> load_rule(const SourceFile& f, const YAML::Node& e, double preference, Tier tier) {
     int line = line_of(e);
     if (!e.IsMap()) { d_.error(f.path, line, "a fingerprint must be a mapping"); return nullptr; }
-    unknown_keys(f, e, {"id", "pattern", "flags", "set", "weight", "supporting_only", "description", "source", "examples"},
+    unknown_keys(f, e,
+                 {"id", "pattern", "flags", "set", "weight", "tier", "supporting_only", "description", "source", "examples"},
                  "fingerprint");
     auto r = std::make_unique<Rule>();
     r->file = f.path;
@@ -475,6 +489,7 @@ class Loader {
     if (!scalar(e["description"])) d_.error(f.path, line, "rule '" + r->id + "' needs a description");
     if (!scalar(e["source"])) d_.error(f.path, line, "rule '" + r->id + "' needs a source");
     r->weight = preference;
+    r->tier = load_tier(f, e["tier"], tier, "rule '" + r->id + "'");
     if (YAML::Node w = e["weight"]) {
       try { r->weight = w.as<double>(); } catch (const YAML::Exception&) { d_.error(f.path, line_of(w), "weight must be a number"); }
       if (r->weight < 0 || r->weight > 1) d_.error(f.path, line_of(w), "rule '" + r->id + "': weight must be within 0..1");
@@ -765,6 +780,7 @@ std::vector<Match> KnowledgeBase::match(const Observation& obs) const {
     m.file = r->file;
     m.weight = r->weight;
     m.supporting_only = r->supporting_only;
+    m.tier = r->tier;
     m.observation = obs;
     out.push_back(std::move(m));
   }
@@ -786,6 +802,22 @@ KbStats KnowledgeBase::stats() const {
   s.examples = impl_->examples;
   s.oui_prefixes = impl_->oui.size();
   return s;
+}
+
+const char* tier_name(Tier t) {
+  switch (t) {
+    case Tier::kStrong: return "strong";
+    case Tier::kMedium: return "medium";
+    case Tier::kClone: return "clone";
+  }
+  return "medium";
+}
+
+std::optional<Tier> parse_tier(std::string_view s) {
+  if (s == "strong") return Tier::kStrong;
+  if (s == "medium") return Tier::kMedium;
+  if (s == "clone") return Tier::kClone;
+  return std::nullopt;
 }
 
 const Match* strongest_vendor_match(const std::vector<Match>& matches) {

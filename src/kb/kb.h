@@ -106,6 +106,15 @@ class Vocabulary {
 };
 
 // --------------------------------------------------------------------------------------- matching
+// How hard a tell is to fake (docs/verdict.md "Evidence tiers"): `strong` tells come from the maker's own
+// protocols and registries (SADP/DHIP replies, ISAPI/magicBox/VAPIX payloads, default certificates, the OUI
+// of the device's own MAC, serial grammars); `medium` from firmware strings a relabel keeps but a clone
+// rarely copies (server strings, realms, SDP names, stream paths, model and firmware grammars); `clone`
+// from what clone firmware copies wholesale (ONVIF namespaces, generic realms, look-alike strings).
+enum class Tier : uint8_t { kStrong, kMedium, kClone };
+const char* tier_name(Tier t);                   // "strong", "medium", "clone"
+std::optional<Tier> parse_tier(std::string_view s);
+
 // Keys a rule may set (docs/kb-format.md): hw.vendor, hw.brand, hw.model, hw.firmware, hw.serial,
 // hw.device, hw.mac, hw.family, service.product, service.version, host.name.
 struct Match {
@@ -116,6 +125,7 @@ struct Match {
   // The rule's vendor tell only supports a vendor other evidence names (an open port): it never names
   // a manufacturer or brand alone (docs/kb-format.md `supporting_only`, docs/verdict.md rule 2).
   bool supporting_only = false;
+  Tier tier = Tier::kMedium;                 // how hard the tell is to fake (file default, rule override)
   Observation observation;                   // what matched
 };
 

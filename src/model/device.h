@@ -26,8 +26,18 @@ struct Evidence {
   std::string rule;                            // knowledge-base rule id
 };
 
+// How well the manufacturer is proven (docs/verdict.md "Evidence tiers"). A policy finding needs kProven:
+// a strong tell, or two independent medium tells. kIndicated: one medium tell names the maker (reported,
+// no policy finding). kPossible: only clone-prone tells suggest one (manufacturer stays null; the name is in
+// `possible_manufacturer`, reported as identity.weak-evidence).
+enum class MakerProof : uint8_t { kNone, kPossible, kIndicated, kProven };
+const char* maker_proof_name(MakerProof p);  // "none", "possible", "indicated", "proven"
+
 struct DeviceVerdict {
   Category category = Category::kUnknown;
+  MakerProof maker_proof = MakerProof::kNone;
+  std::optional<std::string> possible_manufacturer;     // display name, only when maker_proof == kPossible
+  std::optional<std::string> possible_manufacturer_id;
   std::optional<std::string> manufacturer;     // display name of the OEM
   std::optional<std::string> brand;            // display name it is sold under
   std::optional<std::string> manufacturer_id;  // vocabulary ids (for policy/CVE lookups)

@@ -45,3 +45,15 @@ std::optional<Severity> parse_severity(std::string_view name) {
 }
 
 }  // namespace anshin
+
+namespace anshin {
+const char* maker_proof_name(MakerProof p) {
+  switch (p) {
+    case MakerProof::kNone: return "none";
+    case MakerProof::kPossible: return "possible";
+    case MakerProof::kIndicated: return "indicated";
+    case MakerProof::kProven: return "proven";
+  }
+  return "none";
+}
+}  // namespace anshin

@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "kb/oui.h"
+#include "verdict/services.h"
 
 namespace anshin::verdict {
 namespace {
@@ -202,162 +203,245 @@ std::optional<std::string> pick_attribute(std::vector<Candidate> cands, const ch
   return win.value;
 }
 
-// ----------------------------------------------------------------------------------------- decide
-Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
-  const kb::Vocabulary& vocab = kb.vocab();
-  Device dev;
-  dev.address = host.address;
-  dev.mac = host.mac;
-  DeviceVerdict& v = dev.verdict;
-
-  // 1. observations -> matches (only matches that set something)
-  std::vector<Observation> observations = collect_observations(host, kb);
+// ------------------------------------------------------------------------------------------ stages
+// Stage 1: every observation against the KB; only matches that set something are kept. The vector is
+// never resized after this, so pointers into it stay valid.
+std::vector<kb::Match> match_observations(const HostRecord& host, const kb::KnowledgeBase& kb) {
   std::vector<kb::Match> matches;
-  for (const auto& o : observations) {
+  for (const auto& o : collect_observations(host, kb)) {
     for (auto& m : kb.match(o)) {
       if (m.set.empty()) continue;
-      if (matches.size() >= kMaxMatches) break;
+      if (matches.size() >= kMaxMatches) return matches;
       matches.push_back(std::move(m));
     }
   }
-  // Note: `matches` is not resized below, so pointers into it stay valid.
+  return matches;
+}
 
-  // A supporting-only tell (an open port) never names a vendor alone: it counts only for a vendor that a
-  // non-supporting match names at the same level (manufacturer or brand). Unsupported ones imply nothing
-  // and are dropped, so a Reolink's ONVIF port 8000 does not show up as "Hikvision".
-  auto vendor_level = [&](const kb::Match& m, const char* key) -> std::pair<const kb::Vendor*, bool /*maker*/> {
-    auto it = m.set.find(key);
-    if (it == m.set.end()) return {nullptr, false};
-    const kb::Vendor* vendor = vocab.find(it->second);
-    if (vendor == nullptr || vendor->kind == "component") return {nullptr, false};
-    return {vendor, key == kVendorKey && vendor->kind != "brand"};
-  };
-  {
-    std::set<std::pair<std::string, bool>> named;
-    for (const auto& m : matches) {
-      if (m.supporting_only) continue;
-      for (const char* key : {kVendorKey, kBrandKey})
-        if (auto [vendor, maker] = vendor_level(m, key); vendor != nullptr) named.insert({vendor->id, maker});
-    }
-    for (auto& m : matches) {
-      if (!m.supporting_only) continue;
-      for (const char* key : {kVendorKey, kBrandKey}) {
-        auto [vendor, maker] = vendor_level(m, key);
-        if (vendor == nullptr || !named.count({vendor->id, maker})) m.set.erase(key);
-      }
+// The vendor a match names at `key`, and whether at manufacturer level (hw.vendor naming a non-brand).
+std::pair<const kb::Vendor*, bool> vendor_level(const kb::Vocabulary& vocab, const kb::Match& m, const char* key) {
+  auto it = m.set.find(key);
+  if (it == m.set.end()) return {nullptr, false};
+  const kb::Vendor* vendor = vocab.find(it->second);
+  if (vendor == nullptr || vendor->kind == "component") return {nullptr, false};
+  return {vendor, key == std::string_view(kVendorKey) && vendor->kind != "brand"};
+}
+
+// Stage 2: a supporting-only tell (an open port) never names a vendor alone: it counts only for a vendor
+// that a non-supporting match names at the same level. Unsupported ones lose their vendor, so a
+// Reolink's ONVIF port 8000 does not show up as "Hikvision".
+void drop_unsupported_tells(std::vector<kb::Match>& matches, const kb::Vocabulary& vocab) {
+  std::set<std::pair<std::string, bool>> named;
+  for (const auto& m : matches) {
+    if (m.supporting_only) continue;
+    for (const char* key : {kVendorKey, kBrandKey})
+      if (auto [vendor, maker] = vendor_level(vocab, m, key); vendor != nullptr) named.insert({vendor->id, maker});
+  }
+  for (auto& m : matches) {
+    if (!m.supporting_only) continue;
+    for (const char* key : {kVendorKey, kBrandKey}) {
+      auto [vendor, maker] = vendor_level(vocab, m, key);
+      if (vendor == nullptr || !named.count({vendor->id, maker})) m.set.erase(key);
     }
   }
+}
 
-  // 2. vendor scores
+// Stage 3: noisy-OR scores per vendor, manufacturer level and brand level apart.
+struct VendorScores {
+  std::vector<Scored> makers;
+  std::vector<Scored> brands;
+};
+
+VendorScores score_vendors(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab) {
   RuleTable maker_rules, brand_rules;
   for (const auto& m : matches) {
     for (const char* key : {kVendorKey, kBrandKey}) {
-      auto [vendor, maker_level] = vendor_level(m, key);
+      auto [vendor, maker_level] = vendor_level(vocab, m, key);
       if (vendor == nullptr) continue;
       add(maker_level ? maker_rules : brand_rules, vendor->id, m);
     }
   }
-  std::vector<Scored> makers = rank(maker_rules);
-  std::vector<Scored> brands = rank(brand_rules);
+  return {rank(maker_rules), rank(brand_rules)};
+}
 
+// How well the evidence proves that `maker` built the device: a strong tell naming it (or a brand it builds
+// through an S/M edge) proves it; so do two independent medium tells (values that differ and neither
+// contains the other: one realm quoted in two headers is one tell). Clone-prone tells alone only suggest.
+bool independent(const std::string& a, const std::string& b) {
+  std::string x = squash(a), y = squash(b);
+  return x.find(y) == std::string::npos && y.find(x) == std::string::npos;
+}
+
+MakerProof prove(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab, const std::string& maker) {
+  bool any = false, clone = false;
+  std::vector<std::string> medium;
+  for (const auto& m : matches) {
+    if (m.supporting_only) continue;
+    bool names = false;
+    for (const char* key : {kVendorKey, kBrandKey}) {
+      auto [vendor, maker_level] = vendor_level(vocab, m, key);
+      if (vendor == nullptr) continue;
+      if (vendor->id == maker) names = true;
+      else if (!maker_level)
+        if (auto l = link_to(vocab, vendor->id, maker); l && l->strength != kb::Strength::kWeak) names = true;
+    }
+    if (!names) continue;
+    any = true;
+    if (m.tier == kb::Tier::kStrong) return MakerProof::kProven;
+    if (m.tier == kb::Tier::kClone) { clone = true; continue; }
+    const std::string& value = m.observation.value;
+    if (std::all_of(medium.begin(), medium.end(), [&](const std::string& v) { return independent(v, value); }))
+      medium.push_back(value);
+  }
+  if (medium.size() >= 2) return MakerProof::kProven;
+  if (medium.size() == 1) return MakerProof::kIndicated;
+  return any && clone ? MakerProof::kPossible : MakerProof::kNone;
+}
+
+// Stage 4: manufacturer, brand, confidence, conflicts and the maker's proof.
+struct Identity {
   std::optional<std::string> maker_id, brand_id;
+  const Scored* brand = nullptr;  // the chosen brand's scores
   double confidence = 0.0;
-  std::vector<Evidence> relation_evidence;
-  std::vector<std::string>& conflicts = v.conflicts;
+  MakerProof proof = MakerProof::kNone;
+  std::optional<std::string> possible_id;
+  std::vector<Evidence> relation_evidence;  // kb.oem_of entries
+};
 
-  if (!makers.empty()) {
-    maker_id = makers.front().id;
-    confidence = makers.front().score;
+// The S/M oem chain from a brand to a manufacturer (the strongest, then the shortest), if any.
+std::optional<kb::OemLink> maker_of_brand(const kb::Vocabulary& vocab, std::string_view brand) {
+  std::optional<kb::OemLink> via;
+  for (const auto& l : vocab.oem_chain(brand)) {
+    if (l.strength == kb::Strength::kWeak) continue;
+    const kb::Vendor* to = vocab.find(l.to);
+    if (to == nullptr || to->kind != "manufacturer") continue;
+    if (!via || static_cast<int>(l.strength) < static_cast<int>(via->strength) ||
+        (l.strength == via->strength && l.depth < via->depth))
+      via = l;
   }
+  return via;
+}
 
-  // brand: the strongest brand-level vendor; a relabel of the manufacturer beats the manufacturer's own name
-  const Scored* brand = brands.empty() ? nullptr : &brands.front();
-  if (brand != nullptr && maker_id && brand->id == *maker_id) {
-    for (const auto& b : brands) {
-      if (b.id == *maker_id || b.score < kSubstantial) continue;
-      if (link_to(vocab, b.id, *maker_id)) {
-        brand = &b;
-        break;
-      }
-    }
-  }
-  if (brand != nullptr) brand_id = brand->id;
+struct MakerCandidate {
+  std::string id;
+  double score = 0.0;
+  MakerProof proof = MakerProof::kNone;
+  std::optional<kb::OemLink> via;  // set when the candidate comes from the brand's oem chain
+};
 
-  if (maker_id && brand_id) {
-    if (*brand_id != *maker_id) {
-      if (auto l = link_to(vocab, *brand_id, *maker_id)) {
-        relation_evidence.push_back(oem_evidence(vocab, *l, *brand_id));
-      } else if (link_to(vocab, *maker_id, *brand_id)) {
-        // the "manufacturer" tells name a vendor the vocabulary says is built by the brand's maker: related
-      } else {
-        conflicts.push_back("brand " + display(vocab, *brand_id) + " (" + first_seen(*brand) +
-                            ") is not known to be built by " + display(vocab, *maker_id) + " (" +
-                            first_seen(makers.front()) + "); both kept");
-        confidence *= 1.0 - brand->score / 2.0;
-      }
-    }
-  } else if (!maker_id && brand_id) {
-    // brand-level evidence only: follow the oem chain when it is S or M
-    std::optional<kb::OemLink> via;
-    for (const auto& l : vocab.oem_chain(*brand_id)) {
-      if (l.strength == kb::Strength::kWeak) continue;
-      const kb::Vendor* to = vocab.find(l.to);
-      if (to == nullptr || to->kind != "manufacturer") continue;
-      if (!via || static_cast<int>(l.strength) < static_cast<int>(via->strength) ||
-          (l.strength == via->strength && l.depth < via->depth))
-        via = l;
-    }
-    const kb::Vendor* bv = vocab.find(*brand_id);
-    if (via) {
-      maker_id = via->to;
-      confidence = brand->score * (via->strength == kb::Strength::kStrong ? kOemFactorStrong : kOemFactorMedium);
-      relation_evidence.push_back(oem_evidence(vocab, *via, *brand_id));
+// Candidates: every manufacturer-level vendor, plus the maker behind the strongest brand (its S/M chain, or
+// the brand itself when it is a manufacturer). The best proof wins, then the score, then the id.
+std::optional<MakerCandidate> choose_maker(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab,
+                                           const VendorScores& scores) {
+  std::vector<MakerCandidate> cands;
+  for (const auto& m : scores.makers) cands.push_back({m.id, m.score, prove(matches, vocab, m.id), std::nullopt});
+  if (!scores.brands.empty()) {
+    const Scored& b = scores.brands.front();
+    const kb::Vendor* bv = vocab.find(b.id);
+    MakerCandidate c;
+    if (auto via = maker_of_brand(vocab, b.id)) {
+      c = {via->to, b.score * (via->strength == kb::Strength::kStrong ? kOemFactorStrong : kOemFactorMedium),
+           MakerProof::kNone, via};
     } else if (bv != nullptr && bv->kind == "manufacturer") {
-      maker_id = *brand_id;
-      confidence = brand->score;
+      c = {b.id, b.score, MakerProof::kNone, std::nullopt};
     }
-  } else if (maker_id && !brand_id) {
-    // the label is the maker's own, unless the maker is a white-label board supplier (brand unknown)
-    const kb::Vendor* mv = vocab.find(*maker_id);
-    if (mv == nullptr || !mv->white_label) brand_id = maker_id;
+    if (!c.id.empty() && std::none_of(cands.begin(), cands.end(), [&](const auto& x) { return x.id == c.id; })) {
+      c.proof = prove(matches, vocab, c.id);
+      cands.push_back(std::move(c));
+    }
   }
+  if (cands.empty()) return std::nullopt;
+  return *std::min_element(cands.begin(), cands.end(), [](const MakerCandidate& a, const MakerCandidate& b) {
+    if (a.proof != b.proof) return static_cast<int>(a.proof) > static_cast<int>(b.proof);
+    if (a.score != b.score) return a.score > b.score;
+    return a.id < b.id;
+  });
+}
 
-  // a second, unrelated manufacturer with a substantial score
-  if (maker_id) {
-    for (const auto& m : makers) {
-      if (m.id == *maker_id || m.score < kSubstantial || related(vocab, m.id, *maker_id)) continue;
-      const Scored* chosen = find_scored(makers, *maker_id);
-      conflicts.push_back("manufacturer evidence disagrees: " + display(vocab, *maker_id) + " (score " +
-                          score_text(chosen != nullptr ? chosen->score : confidence) + ") vs " +
+// The brand: the strongest brand-level vendor, except that a relabel of the maker beats the maker's own name
+// (firmware leaks the OEM's name, only a relabeller writes its own).
+const Scored* choose_brand(const VendorScores& scores, const kb::Vocabulary& vocab,
+                           const std::optional<std::string>& maker_id) {
+  if (scores.brands.empty()) return nullptr;
+  const Scored* brand = &scores.brands.front();
+  if (maker_id && brand->id == *maker_id) {
+    for (const auto& b : scores.brands) {
+      if (b.id == *maker_id || b.score < kSubstantial) continue;
+      if (link_to(vocab, b.id, *maker_id)) return &b;
+    }
+  }
+  return brand;
+}
+
+void note_conflicts(Identity& id, const VendorScores& scores, const kb::Vocabulary& vocab,
+                    std::vector<std::string>& conflicts) {
+  if (id.maker_id && id.brand_id && *id.brand_id != *id.maker_id) {
+    if (auto l = link_to(vocab, *id.brand_id, *id.maker_id)) {
+      if (id.relation_evidence.empty()) id.relation_evidence.push_back(oem_evidence(vocab, *l, *id.brand_id));
+    } else if (!link_to(vocab, *id.maker_id, *id.brand_id)) {
+      const Scored* maker = find_scored(scores.makers, *id.maker_id);
+      conflicts.push_back("brand " + display(vocab, *id.brand_id) + " (" + first_seen(*id.brand) +
+                          ") is not known to be built by " + display(vocab, *id.maker_id) +
+                          (maker != nullptr ? " (" + first_seen(*maker) + ")" : std::string()) + "; both kept");
+      id.confidence *= 1.0 - id.brand->score / 2.0;
+    }
+  }
+  if (id.maker_id) {
+    for (const auto& m : scores.makers) {
+      if (m.id == *id.maker_id || m.score < kSubstantial || related(vocab, m.id, *id.maker_id)) continue;
+      const Scored* chosen = find_scored(scores.makers, *id.maker_id);
+      conflicts.push_back("manufacturer evidence disagrees: " + display(vocab, *id.maker_id) + " (score " +
+                          score_text(chosen != nullptr ? chosen->score : id.confidence) + ") vs " +
                           display(vocab, m.id) + " (score " + score_text(m.score) + ", " + first_seen(m) + ")");
-      confidence *= 1.0 - m.score / 2.0;
+      id.confidence *= 1.0 - m.score / 2.0;
     }
   }
-  // other brands that fit neither the chosen brand nor the manufacturer
-  if (brand_id) {
-    for (const auto& b : brands) {
-      if (b.id == *brand_id || b.score < kSubstantial) continue;
-      if (related(vocab, b.id, *brand_id) || (maker_id && related(vocab, b.id, *maker_id))) continue;
-      conflicts.push_back("brand evidence disagrees: " + display(vocab, *brand_id) + " vs " + display(vocab, b.id) +
+  if (id.brand_id) {
+    for (const auto& b : scores.brands) {
+      if (b.id == *id.brand_id || b.score < kSubstantial) continue;
+      if (related(vocab, b.id, *id.brand_id) || (id.maker_id && related(vocab, b.id, *id.maker_id))) continue;
+      conflicts.push_back("brand evidence disagrees: " + display(vocab, *id.brand_id) + " vs " + display(vocab, b.id) +
                           " (" + first_seen(b) + ")");
-      if (maker_id) confidence *= 1.0 - b.score / 2.0;
+      if (id.maker_id) id.confidence *= 1.0 - b.score / 2.0;
     }
   }
+}
 
-  if (maker_id) {
-    v.manufacturer_id = *maker_id;
-    v.manufacturer = display(vocab, *maker_id);
-    v.confidence = round2(confidence);
-  } else {
-    v.confidence = 0.0;
+Identity decide_identity(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab,
+                         const VendorScores& scores, std::vector<std::string>& conflicts) {
+  Identity id;
+  auto maker = choose_maker(matches, vocab, scores);
+  if (maker && maker->proof == MakerProof::kPossible) {
+    // Only clone-prone tells: "possibly X", never a manufacturer verdict (nor a brand taken from X's tells).
+    id.proof = MakerProof::kPossible;
+    id.possible_id = maker->id;
+    maker.reset();
   }
-  if (brand_id) {
-    v.brand_id = *brand_id;
-    v.brand = display(vocab, *brand_id);
+  if (maker) {
+    id.maker_id = maker->id;
+    id.confidence = maker->score;
+    id.proof = maker->proof;
   }
+  id.brand = choose_brand(scores, vocab, id.maker_id);
+  if (id.brand != nullptr && id.possible_id &&
+      (id.brand->id == *id.possible_id || link_to(vocab, id.brand->id, *id.possible_id)))
+    id.brand = nullptr;
+  if (id.brand != nullptr) id.brand_id = id.brand->id;
+  if (maker && maker->via && id.brand_id && maker->via->from == *id.brand_id)
+    id.relation_evidence.push_back(oem_evidence(vocab, *maker->via, *id.brand_id));
+  if (id.maker_id && !id.brand_id) {
+    // the label is the maker's own, unless the maker is a white-label board supplier (brand unknown)
+    const kb::Vendor* mv = vocab.find(*id.maker_id);
+    if (mv == nullptr || !mv->white_label) id.brand_id = id.maker_id;
+  }
+  note_conflicts(id, scores, vocab, conflicts);
+  return id;
+}
 
-  // 3. model, firmware, serial
-  std::vector<Candidate> model_c, fw_c, serial_c;
+// Stage 5: model, firmware (with the build the device states apart, e.g. ISAPI firmwareReleasedDate),
+// serial.
+void decide_attributes(const std::vector<kb::Match>& matches, DeviceVerdict& v) {
+  std::vector<Candidate> model_c, fw_c, build_c, serial_c;
   for (size_t i = 0; i < matches.size(); ++i) {
     const auto& m = matches[i];
     auto take = [&](const char* key, std::vector<Candidate>& out) {
@@ -369,14 +453,23 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     };
     take("hw.model", model_c);
     take("hw.firmware", fw_c);
+    take("hw.firmware_build", build_c);
     take("hw.serial", serial_c);
   }
-  v.model = pick_attribute(model_c, "model", conflicts);
-  v.firmware = pick_attribute(fw_c, "firmware", conflicts);
-  v.serial = pick_attribute(serial_c, "serial", conflicts);
+  v.model = pick_attribute(model_c, "model", v.conflicts);
+  v.firmware = pick_attribute(fw_c, "firmware", v.conflicts);
+  auto build = pick_attribute(build_c, "firmware build", v.conflicts);
+  if (v.firmware && build && squash(*v.firmware).find(squash(*build)) == std::string::npos)
+    v.firmware = *v.firmware + " " + *build;
+  v.serial = pick_attribute(serial_c, "serial", v.conflicts);
+}
 
-  // 4. category
+// Stage 6: category. "other" (software products, printers, access terminals...) wins over surveillance
+// categories only when it outweighs them and, with vendor evidence, outweighs the manufacturer verdict or
+// rests on a strong tell (the device's own protocol states its class).
+Category decide_category(const std::vector<kb::Match>& matches, bool vendor_evidence, double vendor_strength) {
   std::map<Category, std::map<std::string, double>> cat_rules;
+  bool strong_other = false;
   for (const auto& m : matches) {
     auto it = m.set.find("hw.device");
     if (it == m.set.end()) continue;
@@ -384,6 +477,7 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     if (!c) continue;
     double& w = cat_rules[*c][m.rule_id];
     w = std::max(w, clamp01(m.weight));
+    if (*c == Category::kOther && m.tier == kb::Tier::kStrong) strong_other = true;
   }
   std::optional<Category> best_surv;
   double best_surv_score = 0.0, other_score = 0.0, unknown_score = 0.0;
@@ -395,49 +489,37 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     else if (cat == Category::kUnknown) unknown_score = s;
     else if (!best_surv || s > best_surv_score) best_surv = cat, best_surv_score = s;
   }
-  bool vendor_evidence = !makers.empty() || !brands.empty();
-  double vendor_strength = maker_id ? confidence : (brand != nullptr ? brand->score : 0.0);
-  if (other_score > 0.0 && (!vendor_evidence || other_score >= vendor_strength) &&
-      other_score >= best_surv_score) {
-    v.category = Category::kOther;
-  } else if (best_surv) {
-    v.category = *best_surv;
-  } else if (vendor_evidence || unknown_score > 0.0) {
-    v.category = Category::kUnknown;
-  } else {
-    v.category = Category::kOther;
-  }
+  if (other_score > 0.0 && (!vendor_evidence || strong_other || other_score >= vendor_strength) &&
+      other_score >= best_surv_score)
+    return Category::kOther;
+  if (best_surv) return *best_surv;
+  if (vendor_evidence || unknown_score > 0.0) return Category::kUnknown;
+  return Category::kOther;
+}
 
-  // Not surveillance equipment and no maker: anshin reports no hardware attributes for it (the evidence
-  // still shows what was seen).
-  if (v.category == Category::kOther && !maker_id) {
-    v.model.reset();
-    v.firmware.reset();
-    v.serial.reset();
-  }
-
-  // 5. evidence, strongest first
+// Stage 7: one evidence entry per contributing match, strongest first, relations first among equals.
+std::vector<Evidence> build_evidence(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab,
+                                     const Identity& id) {
   struct Ranked {
     Evidence e;
     double weight;
     size_t order;
   };
   std::vector<Ranked> ranked;
-  for (const auto& e : relation_evidence) ranked.push_back({e, maker_id ? confidence : 0.0, 0});
+  for (const auto& e : id.relation_evidence) ranked.push_back({e, id.maker_id ? id.confidence : 0.0, 0});
   std::set<std::tuple<std::string, uint16_t, std::string, std::string>> seen;
   for (size_t i = 0; i < matches.size(); ++i) {
     const auto& m = matches[i];
     Evidence e;
     for (const auto& [k, val] : m.set) {
       if (k == kVendorKey || k == kBrandKey) {
-        const kb::Vendor* vendor = vocab.find(val);
-        if (vendor == nullptr || vendor->kind == "component") continue;
-        bool maker_level = k == kVendorKey && vendor->kind != "brand";
+        auto [vendor, maker_level] = vendor_level(vocab, m, k.c_str());
+        if (vendor == nullptr) continue;
         e.implies[maker_level ? "manufacturer" : "brand"] = display(vocab, val);
       } else if (k == "hw.model") {
         e.implies["model"] = trimmed(val);
-      } else if (k == "hw.firmware") {
-        e.implies["firmware"] = trimmed(val);
+      } else if (k == "hw.firmware" || k == "hw.firmware_build") {
+        e.implies[k == "hw.firmware" ? "firmware" : "firmware_build"] = trimmed(val);
       } else if (k == "hw.serial") {
         e.implies["serial"] = trimmed(val);
       } else if (k == "hw.device") {
@@ -448,6 +530,7 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
       }
     }
     if (e.implies.empty()) continue;
+    if (e.implies.count("manufacturer") || e.implies.count("brand")) e.implies["tier"] = kb::tier_name(m.tier);
     e.source = m.observation.key;
     e.port = m.observation.port;
     e.value = m.observation.value;
@@ -459,57 +542,53 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     if (a.weight != b.weight) return a.weight > b.weight;
     return a.order < b.order;
   });
+  std::vector<Evidence> out;
   for (auto& r : ranked) {
-    if (v.evidence.size() >= kMaxEvidence) break;
-    v.evidence.push_back(std::move(r.e));
+    if (out.size() >= kMaxEvidence) break;
+    out.push_back(std::move(r.e));
   }
+  return out;
+}
 
-  // 6. services
-  struct Svc {
-    ServiceSummary s;
-    bool identified = false;
-    double product_weight = -1.0;
-  };
-  std::map<std::pair<int, uint16_t>, Svc> svcs;  // (transport, port)
-  auto slot = [&](Transport t, uint16_t port) -> Svc& {
-    auto& s = svcs[{static_cast<int>(t), port}];
-    s.s.port = port;
-    s.s.transport = t;
-    if (s.s.protocol.empty()) s.s.protocol = "unknown";
-    return s;
-  };
-  for (uint16_t p : host.open_tcp_ports) slot(Transport::kTcp, p);
-  for (const auto& rec : host.services) {
-    bool answered = rec.status == ProbeStatus::kSuccess || rec.status == ProbeStatus::kAuthRequired;
-    bool known = svcs.count({static_cast<int>(rec.transport), rec.port}) != 0;
-    if (!answered && !known) continue;
-    if (rec.port == 0) continue;
-    Svc& s = slot(rec.transport, rec.port);
-    if (rec.tls) s.s.tls = true;
-    if (answered && !s.identified && !rec.protocol.empty()) {
-      s.s.protocol = rec.protocol;
-      s.identified = true;
-    }
+Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
+  const kb::Vocabulary& vocab = kb.vocab();
+  Device dev;
+  dev.address = host.address;
+  dev.mac = host.mac;
+  DeviceVerdict& v = dev.verdict;
+
+  std::vector<kb::Match> matches = match_observations(host, kb);
+  drop_unsupported_tells(matches, vocab);
+  VendorScores scores = score_vendors(matches, vocab);
+  Identity id = decide_identity(matches, vocab, scores, v.conflicts);
+  v.maker_proof = id.proof;
+  if (id.maker_id) {
+    v.manufacturer_id = *id.maker_id;
+    v.manufacturer = display(vocab, *id.maker_id);
+    v.confidence = round2(id.confidence);
   }
-  for (const auto& m : matches) {
-    auto p = m.set.find("service.product");
-    if (p == m.set.end() || m.observation.port == 0) continue;
-    // the observation's transport: UDP when a UDP record on that port produced it, else TCP
-    Transport t = Transport::kTcp;
-    if (svcs.count({static_cast<int>(Transport::kTcp), m.observation.port}) == 0 &&
-        svcs.count({static_cast<int>(Transport::kUdp), m.observation.port}) != 0)
-      t = Transport::kUdp;
-    auto it = svcs.find({static_cast<int>(t), m.observation.port});
-    if (it == svcs.end()) continue;
-    Svc& s = it->second;
-    if (clamp01(m.weight) <= s.product_weight) continue;
-    s.product_weight = clamp01(m.weight);
-    std::string prod = trimmed(p->second);
-    auto ver = m.set.find("service.version");
-    if (ver != m.set.end() && !trimmed(ver->second).empty()) prod += " " + trimmed(ver->second);
-    s.s.product = prod;
+  if (id.possible_id) {
+    v.possible_manufacturer_id = *id.possible_id;
+    v.possible_manufacturer = display(vocab, *id.possible_id);
   }
-  for (auto& [k, s] : svcs) dev.services.push_back(std::move(s.s));
+  if (id.brand_id) {
+    v.brand_id = *id.brand_id;
+    v.brand = display(vocab, *id.brand_id);
+  }
+  decide_attributes(matches, v);
+
+  bool vendor_evidence = !scores.makers.empty() || !scores.brands.empty();
+  double vendor_strength = id.maker_id ? id.confidence : (id.brand != nullptr ? id.brand->score : 0.0);
+  v.category = decide_category(matches, vendor_evidence, vendor_strength);
+  // Not surveillance equipment and no maker: no hardware attributes (a printer's UPnP model name is not
+  // reported); the evidence still shows what was seen.
+  if (v.category == Category::kOther && !id.maker_id) {
+    v.model.reset();
+    v.firmware.reset();
+    v.serial.reset();
+  }
+  v.evidence = build_evidence(matches, vocab, id);
+  dev.services = summarize_services(host, matches);
   return dev;
 }
 

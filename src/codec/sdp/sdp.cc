@@ -35,6 +35,12 @@ Result<Session> parse(std::string_view data, const Limits& limits) {
       case 'i':
         if (s.media.empty()) s.session_info = bounded(value);
         break;
+      case 'u':
+        if (s.media.empty()) s.uri = bounded(value);
+        break;
+      case 'e':
+        if (s.media.empty()) s.email = bounded(value);
+        break;
       case 'm': {
         any = true;
         Media m;

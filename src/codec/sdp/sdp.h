@@ -29,6 +29,8 @@ struct Session {
   std::string origin;         // o=
   std::string session_name;   // s=
   std::string session_info;   // i= (session level)
+  std::string uri;            // u= (session level)
+  std::string email;          // e= (session level)
   std::string tool;           // a=tool: (session level)
   std::vector<std::string> attributes;  // session-level a= values (bounded)
   std::vector<Media> media;   // one per m= line

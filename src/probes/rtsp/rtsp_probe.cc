@@ -17,13 +17,61 @@ namespace {
 constexpr std::string_view kEmits[] = {
     "rtsp.status", "rtsp.header.server", "rtsp.header.public", "rtsp.header.www_authenticate", "rtsp.auth.scheme",
     "rtsp.auth.realm", "rtsp.describe.status", "rtsp.describe.path", "rtsp.sdp.session_name", "rtsp.sdp.tool",
-    "rtsp.sdp.media_count"};
+    "rtsp.sdp.media_count", "rtsp.content_base.path", "rtsp.sdp.origin_user", "rtsp.sdp.info", "rtsp.sdp.uri",
+    "rtsp.sdp.email", "rtsp.sdp.attribute", "rtsp.sdp.media"};
 constexpr ProbeInfo kInfo{"rtsp", Intrusiveness::kSafe, kEmits};
 
 // Candidate stream paths, tried in order until one is not 404 (nmap rtsp-urls.txt and cameradar's
 // route list, protocols.md §5; facts, not code). Kept short: this is fingerprinting, not brute force.
 constexpr std::string_view kPaths[] = {"/", "/Streaming/Channels/101", "/cam/realmonitor?channel=1&subtype=0",
                                        "/axis-media/media.amp", "/h264Preview_01_main"};
+
+// The path of a Content-Base URL ("rtsp://192.168.5.106:554/Streaming/Channels/101/" ->
+// "/Streaming/Channels/101/"): the stream-path convention of the firmware, without the device's address.
+std::string_view url_path(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) {
+    size_t slash = url.find('/');  // "192.168.1.10:554/stream0/" (seen without a scheme)
+    return slash == std::string_view::npos ? std::string_view{} : url.substr(slash);
+  }
+  size_t slash = url.find('/', scheme + 3);
+  return slash == std::string_view::npos ? std::string_view{} : url.substr(slash);
+}
+
+// What a session description says of the server that wrote it: names, the origin's user field, the
+// attributes (distinct, bounded) and the media lines. Values are the device's bytes, bounded by the codec.
+void observe_sdp(ServiceRecord& rec, const codec::sdp::Session& sdp) {
+  constexpr size_t kMaxAttributes = 32, kMaxMedia = 8;
+  observe(rec, "rtsp.sdp.session_name", sdp.session_name);
+  observe(rec, "rtsp.sdp.tool", sdp.tool);
+  observe(rec, "rtsp.sdp.media_count", std::to_string(sdp.media_count()));
+  observe(rec, "rtsp.sdp.origin_user", sdp.origin.substr(0, sdp.origin.find(' ')));
+  observe(rec, "rtsp.sdp.info", sdp.session_info);
+  observe(rec, "rtsp.sdp.uri", sdp.uri);
+  observe(rec, "rtsp.sdp.email", sdp.email);
+  std::vector<std::string_view> seen;
+  auto attribute = [&](std::string_view a) {
+    if (a.empty() || seen.size() >= kMaxAttributes) return;
+    if (std::find(seen.begin(), seen.end(), a) != seen.end()) return;
+    seen.push_back(a);
+    observe(rec, "rtsp.sdp.attribute", a);
+  };
+  for (const auto& a : sdp.attributes) attribute(a);
+  for (size_t i = 0; i < sdp.media.size(); ++i) {
+    if (i < kMaxMedia) observe(rec, "rtsp.sdp.media", sdp.media[i].line);
+    for (const auto& a : sdp.media[i].attributes) attribute(a);
+  }
+}
+
+void observe_challenges(ServiceRecord& rec, const codec::rtsp::Reply& reply) {
+  for (const auto& value : reply.www_authenticate()) {
+    observe(rec, "rtsp.header.www_authenticate", value);
+    if (auto ch = codec::auth::parse_www_authenticate(value); ch && !ch->empty()) {
+      observe(rec, "rtsp.auth.scheme", ch->front().scheme);
+      observe(rec, "rtsp.auth.realm", ch->front().realm());
+    }
+  }
+}
 
 class RtspProbe final : public Probe {
  public:
@@ -102,6 +150,7 @@ class RtspProbe final : public Probe {
     observe(rec, "rtsp.status", std::to_string(options->response.status));
     observe(rec, "rtsp.header.server", options->server);
     observe(rec, "rtsp.header.public", options->public_raw);
+    observe_challenges(rec, *options);  // some firmware guards OPTIONS itself (401 with its realm)
     rec.status = ProbeStatus::kSuccess;
 
     for (std::string_view path : kPaths) {
@@ -116,20 +165,11 @@ class RtspProbe final : public Probe {
       if (rec.observations.end() == std::find_if(rec.observations.begin(), rec.observations.end(),
                                                  [](const Observation& o) { return o.key == "rtsp.header.server"; }))
         observe(rec, "rtsp.header.server", d->server);
-      for (const auto& value : d->www_authenticate()) {
-        observe(rec, "rtsp.header.www_authenticate", value);
-        if (auto ch = codec::auth::parse_www_authenticate(value); ch && !ch->empty()) {
-          observe(rec, "rtsp.auth.scheme", ch->front().scheme);
-          observe(rec, "rtsp.auth.realm", ch->front().realm());
-        }
-      }
+      observe_challenges(rec, *d);
       if (status == 401) rec.status = ProbeStatus::kAuthRequired;
+      observe(rec, "rtsp.content_base.path", url_path(d->content_base));
       if (status == 200) {
-        if (auto sdp = codec::sdp::parse(d->response.body); sdp) {
-          observe(rec, "rtsp.sdp.session_name", sdp->session_name);
-          observe(rec, "rtsp.sdp.tool", sdp->tool);
-          observe(rec, "rtsp.sdp.media_count", std::to_string(sdp->media_count()));
-        }
+        if (auto sdp = codec::sdp::parse(d->response.body); sdp) observe_sdp(rec, *sdp);
       }
       break;
     }
