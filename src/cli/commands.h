@@ -65,6 +65,11 @@ struct KbOptions {
   std::string kb_dir;
 };
 
+struct KbSuggestOptions {
+  std::string observations;     // a `scan --observations` file
+  std::string kb_dir;           // "" = the built-in knowledge base
+};
+
 struct ReportOptions {
   std::string db = "anshin.db";
   std::string scan;             // number or id; "" = the newest finished scan
@@ -94,6 +99,7 @@ int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);
 int run_demo(const DemoOptions&);
 int run_kb_verify(const KbOptions&);
+int run_kb_suggest(const KbSuggestOptions&);
 int run_report(const ReportOptions&);
 int run_diff(const DiffOptions&);
 

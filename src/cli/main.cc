@@ -115,6 +115,11 @@ int main(int argc, char** argv) {
   auto* kv = k->add_subcommand("verify", H("help.command.kb_verify"));
   kv->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
   kv->callback([&] { run = [&] { return run_kb_verify(kb); }; });
+  KbSuggestOptions suggest;
+  auto* ks = k->add_subcommand("suggest", H("help.command.kb_suggest"));
+  ks->add_option("observations", suggest.observations, H("help.kb_suggest_file"))->required();
+  ks->add_option("--kb", suggest.kb_dir, H("help.kb_dir"));
+  ks->callback([&] { run = [&] { return run_kb_suggest(suggest); }; });
 
   localize_help_groups(app, lang);
   try {

@@ -151,3 +151,21 @@ TEST(Isapi, UserCheck) {
 
 }  // namespace
 }  // namespace anshin::codec
+
+namespace anshin::codec {
+namespace {
+TEST(AxisParamBrand, ReadsTheBrandGroupAndIgnoresOtherLines) {
+  // shape of Kane610/axis tests/parameters/test_brand.py (an AXIS M3024-L)
+  auto g = axis::parse_param_brand(
+      "root.Brand.Brand=AXIS\r\nroot.Brand.ProdFullName=AXIS M3024-L Network Camera\nroot.Brand.ProdNbr=M3024-L\n"
+      "root.Image.I0.Name=x\nroot.Brand.ProdType=Network Camera\n");
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->brand, "AXIS");
+  EXPECT_EQ(g->prod_nbr, "M3024-L");
+  EXPECT_EQ(g->prod_full_name, "AXIS M3024-L Network Camera");
+  EXPECT_EQ(g->prod_type, "Network Camera");
+  EXPECT_FALSE(axis::parse_param_brand("# Error: Error -1 getting param in group 'Brand'\r\n"));
+  EXPECT_FALSE(axis::parse_param_brand(std::string(70 * 1024, 'x')));
+}
+}  // namespace
+}  // namespace anshin::codec

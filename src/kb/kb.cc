@@ -327,12 +327,16 @@ class Loader {
     if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'fields' must be a list"); return; }
     for (const auto& e : list) {
       if (!e.IsMap()) { d_.error(f.path, line_of(e), "a field must be a mapping"); continue; }
-      unknown_keys(f, e, {"key", "probe", "status", "description"}, "field");
+      unknown_keys(f, e, {"key", "probe", "status", "description", "clue"}, "field");
       FieldInfo fi;
       fi.key = scalar(e["key"]).value_or("");
       fi.probe = scalar(e["probe"]).value_or("");
       fi.status = scalar(e["status"]).value_or("emitted");
       fi.description = scalar(e["description"]).value_or("");
+      if (YAML::Node c = e["clue"]) {
+        try { fi.clue = c.as<int>(); } catch (const YAML::Exception&) { fi.clue = -1; }
+        if (fi.clue < 1 || fi.clue > 9) d_.error(f.path, line_of(c), "field '" + fi.key + "': clue must be a rank 1..9");
+      }
       if (fi.key.empty()) { d_.error(f.path, line_of(e), "field without key"); continue; }
       if (fi.description.empty()) d_.error(f.path, line_of(e), "field '" + fi.key + "' needs a description");
       if (fi.probe.empty()) d_.error(f.path, line_of(e), "field '" + fi.key + "' needs the probe that emits it");

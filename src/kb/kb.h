@@ -85,6 +85,9 @@ struct FieldInfo {
   std::string probe;
   std::string status;                // "emitted" | "planned"
   std::string description;
+  // 1..9 when a value of this key is a clue worth showing for an unidentified surveillance device (1 is
+  // the strongest: maker strings; then realms, certificates, server strings, model-like strings); 0 = not.
+  int clue = 0;
 };
 
 class Vocabulary {

@@ -48,6 +48,9 @@ struct DeviceVerdict {
   double confidence = 0.0;                     // for the manufacturer verdict, 0..1
   std::vector<Evidence> evidence;
   std::vector<std::string> conflicts;          // human-readable notes on disagreeing evidence
+  // For surveillance-like devices with no manufacturer: the strongest raw clues (maker strings, realms,
+  // OUI, certificate subject, model-like strings) with their source key and port, `implies` empty.
+  std::vector<Evidence> clues;
 };
 
 enum class Severity : uint8_t { kInfo, kLow, kMedium, kHigh, kCritical };

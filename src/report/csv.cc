@@ -64,7 +64,7 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
   static constexpr const char* kColumns[] = {
       "column.address",  "column.mac",      "column.category",    "column.manufacturer", "column.brand",
       "column.model",    "column.firmware", "column.serial",      "column.confidence",   "column.services",
-      "column.finding_ids", "column.highest_severity", "column.finding_count"};
+      "column.finding_ids", "column.highest_severity", "column.finding_count", "column.clues"};
   bool first = true;
   for (const char* key : kColumns) {
     if (!first) out += ',';
@@ -80,7 +80,8 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
   const auto opt_cell = [](const std::optional<std::string>& s) { return s ? csv_cell(*s) : std::string(); };
   for (const Device* d : rows) {
     const auto& v = d->verdict;
-    std::string services, ids;
+    std::string services, ids, clues;
+    for (const auto& c : v.clues) clues += (clues.empty() ? "" : "; ") + c.source + "=" + c.value;
     for (const auto& s : d->services) {
       if (!services.empty()) services += ' ';
       services += fmt::format("{}/{}", s.port, s.protocol.empty() ? "?" : s.protocol);
@@ -105,6 +106,7 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
         csv_cell(ids),
         highest < 0 ? std::string() : csv_cell(severity_name(static_cast<Severity>(highest))),
         std::to_string(d->findings.size()),
+        csv_cell(clues),
     };
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i) out += ',';

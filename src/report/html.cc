@@ -215,6 +215,11 @@ std::string render_device_section(Lang L, const Device& d) {
   item("column.confidence", v.manufacturer ? percent(static_cast<size_t>(v.confidence * 1000 + 0.5), 1000)
                                            : "<span class=\"na\">-</span>");
   s += "</dl>\n";
+  if (!v.clues.empty()) {
+    s += "<h4>" + html_text(L.get("device.clues")) + "</h4><ul class=\"clues\">";
+    for (const auto& c : v.clues) s += "<li><code>" + html_text(c.source) + "</code> " + html_text(c.value) + "</li>";
+    s += "</ul>\n";
+  }
   if (!v.conflicts.empty()) {
     s += "<h4>" + html_text(L.get("device.conflicts")) + "</h4><ul>";
     for (const auto& c : v.conflicts) s += "<li>" + html_text(c) + "</li>";

@@ -89,6 +89,11 @@ void write_json(const ScanSnapshot& snap, const JsonSink& sink, int indent) {
     ordered_json ev = ordered_json::array();
     for (const auto& e : v.evidence) ev.push_back(evidence_json(e));
     j["evidence"] = ev;
+    if (!v.clues.empty()) {
+      ordered_json clues = ordered_json::array();
+      for (const auto& c : v.clues) clues.push_back({{"source", str(c.source)}, {"port", c.port}, {"value", str(c.value)}});
+      j["clues"] = clues;
+    }
     if (!v.conflicts.empty()) {
       ordered_json c = ordered_json::array();
       for (const auto& note : v.conflicts) c.push_back(str(note));

@@ -72,6 +72,9 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
     const auto esc = [](const std::optional<std::string>& s) { return s ? text::escape_for_terminal(*s) : std::string("-"); };
     std::string maker = esc(v.manufacturer);
     if (v.brand && v.manufacturer && *v.brand != *v.manufacturer) maker += " / " + esc(v.brand);
+    // No maker: the maker clone-prone tells suggest ("Hikvision?"), else the strongest clue ("? IPCAM").
+    if (!v.manufacturer && v.possible_manufacturer) maker = esc(v.possible_manufacturer) + "?";
+    else if (!v.manufacturer && !v.clues.empty()) maker = "? " + text::escape_for_terminal(v.clues.front().value);
     std::string services;
     for (const auto& s : d->services) {
       if (!services.empty()) services += ' ';

@@ -19,6 +19,7 @@ namespace {
 
 constexpr size_t kMaxMatches = 16384;       // per host, after matching
 constexpr size_t kMaxPayloadMacs = 4;       // MACs learned from discovery payloads looked up in the OUI table
+constexpr size_t kMaxClues = 8;           // per unidentified device
 constexpr size_t kNoteValueBytes = 160;     // device strings quoted in conflict notes are cut here
 constexpr double kOemFactorStrong = 0.95;   // manufacturer through an S oem_of edge: brand score x this
 constexpr double kOemFactorMedium = 0.8;    // ... through an M edge
@@ -550,6 +551,36 @@ std::vector<Evidence> build_evidence(const std::vector<kb::Match>& matches, cons
   return out;
 }
 
+// The strongest clues of an unidentified device: observations of keys the vocabulary marks `clue` (rank
+// 1 first, then first seen), each value once, at most kMaxClues; MAC OUIs included.
+std::vector<Evidence> collect_clues(const HostRecord& host, const kb::KnowledgeBase& kb) {
+  struct Ranked {
+    int rank;
+    size_t order;
+    Evidence e;
+  };
+  std::vector<Ranked> ranked;
+  std::set<std::string> values;
+  for (const auto& o : collect_observations(host, kb)) {
+    const kb::FieldInfo* f = kb.vocab().field(o.key);
+    if (f == nullptr || f->clue == 0) continue;
+    std::string value = trimmed(o.value);
+    if (value.empty() || !values.insert(squash(value)).second) continue;
+    Evidence e;
+    e.source = o.key;
+    e.port = o.port;
+    e.value = std::move(value);
+    ranked.push_back({f->clue, ranked.size(), std::move(e)});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.rank < b.rank; });
+  std::vector<Evidence> out;
+  for (auto& r : ranked) {
+    if (out.size() >= kMaxClues) break;
+    out.push_back(std::move(r.e));
+  }
+  return out;
+}
+
 Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
   const kb::Vocabulary& vocab = kb.vocab();
   Device dev;
@@ -588,6 +619,7 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     v.serial.reset();
   }
   v.evidence = build_evidence(matches, vocab, id);
+  if (!id.maker_id && v.category != Category::kOther) v.clues = collect_clues(host, kb);
   dev.services = summarize_services(host, matches);
   return dev;
 }

@@ -48,4 +48,31 @@ std::string build_basic_device_info_request(std::string_view context) {
   }
 }
 
+Result<BrandGroup> parse_param_brand(std::string_view body) {
+  if (body.size() > 64 * 1024) return make_error(Errc::kProtocol, "axis param: reply too large");
+  BrandGroup g;
+  bool any = false;
+  size_t pos = 0, lines = 0;
+  constexpr std::string_view kPrefix = "root.Brand.";
+  while (pos < body.size() && lines < 64) {
+    size_t nl = body.find('\n', pos);
+    std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.size() - pos : nl - pos);
+    pos = nl == std::string_view::npos ? body.size() : nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.starts_with(kPrefix)) continue;
+    ++lines;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = line.substr(kPrefix.size(), eq - kPrefix.size());
+    std::string value(line.substr(eq + 1, 4096));
+    if (name == "Brand") g.brand = value, any = true;
+    else if (name == "ProdFullName") g.prod_full_name = value, any = true;
+    else if (name == "ProdNbr") g.prod_nbr = value, any = true;
+    else if (name == "ProdShortName") g.prod_short_name = value, any = true;
+    else if (name == "ProdType") g.prod_type = value, any = true;
+  }
+  if (!any) return make_error(Errc::kProtocol, "axis param: no root.Brand line");
+  return g;
+}
+
 }  // namespace anshin::codec::axis

@@ -33,4 +33,12 @@ Result<BasicDeviceInfo> parse_basic_device_info(std::string_view body);
 
 std::string build_basic_device_info_request(std::string_view context = "anshin");
 
+// VAPIX param.cgi?action=list&group=Brand (older AXIS OS, no basicdeviceinfo): text lines
+// `root.Brand.<Name>=<value>`. Other lines are ignored. Limits: 64 KiB, 64 lines kept, 4 KiB a value.
+// Errc::kProtocol when no root.Brand line is present.
+struct BrandGroup {
+  std::string brand, prod_full_name, prod_nbr, prod_short_name, prod_type;
+};
+Result<BrandGroup> parse_param_brand(std::string_view body);
+
 }  // namespace anshin::codec::axis
