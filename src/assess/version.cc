@@ -108,6 +108,19 @@ std::optional<ParsedVersion> parse_hikvision(std::string_view text) {
   return v;
 }
 
+// The release-file form "2.623.00AC004.0.R.200316" / "2.420.AC00.18.R.20200217" (optionally ".bin"):
+// the date after ".r." (yymmdd or yyyymmdd) at or after `from`; 0 when absent.
+int release_suffix_date(std::string_view s, size_t from) {
+  size_t r = s.find(".r.", from);
+  if (r == std::string_view::npos) return 0;
+  size_t k = r + 3, j = k;
+  while (j < s.size() && is_digit(s[j])) ++j;
+  if (j - k == 6) return from_yymmdd(s.substr(k, 6));
+  if (j - k != 8) return 0;
+  std::string iso = std::string(s.substr(k, 4)) + "-" + std::string(s.substr(k + 4, 2)) + "-" + std::string(s.substr(k + 6, 2));
+  return find_iso_date(iso, 0);
+}
+
 std::optional<ParsedVersion> parse_dahua(std::string_view text) {
   ParsedVersion v;
   v.raw = std::string(text);
@@ -126,7 +139,29 @@ std::optional<ParsedVersion> parse_dahua(std::string_view text) {
   if (v.numbers.size() < 2) v.numbers.clear();  // "2" alone is not a Dahua version
   size_t b = s.find("build", end);
   if (b != std::string_view::npos) v.build_date = find_iso_date(s, b);
+  else v.build_date = release_suffix_date(s, end);
   if (v.numbers.empty() && v.build_date == 0) return std::nullopt;
+  return v;
+}
+
+// Every run of digits, in order; any other character separates ("M2.1.6.05" -> 2.1.6.5,
+// "FullImg-1023-1007-1011-1009" -> 1023.1007.1011.1009, "2.60B15" -> 2.60.15). At most 16 groups.
+std::optional<ParsedVersion> parse_digit_groups(std::string_view text) {
+  ParsedVersion v;
+  v.raw = std::string(text);
+  size_t i = 0;
+  while (i < text.size() && v.numbers.size() < 16) {
+    long n = 0;
+    size_t len = read_number(text, i, &n);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    v.numbers.push_back(n);
+    i += len;
+    while (i < text.size() && is_digit(text[i])) ++i;  // a run longer than read_number's limit
+  }
+  if (v.numbers.empty()) return std::nullopt;
   return v;
 }
 
@@ -149,6 +184,7 @@ std::optional<Scheme> parse_scheme(std::string_view name) {
   if (name == "hikvision-build") return Scheme::kHikvisionBuild;
   if (name == "dahua-build") return Scheme::kDahuaBuild;
   if (name == "dotted") return Scheme::kDotted;
+  if (name == "digit-groups") return Scheme::kDigitGroups;
   return std::nullopt;
 }
 
@@ -157,6 +193,7 @@ const char* scheme_name(Scheme s) {
     case Scheme::kHikvisionBuild: return "hikvision-build";
     case Scheme::kDahuaBuild: return "dahua-build";
     case Scheme::kDotted: return "dotted";
+    case Scheme::kDigitGroups: return "digit-groups";
   }
   return "?";
 }
@@ -167,6 +204,7 @@ std::optional<ParsedVersion> parse_version(Scheme scheme, std::string_view text)
     case Scheme::kHikvisionBuild: return parse_hikvision(text);
     case Scheme::kDahuaBuild: return parse_dahua(text);
     case Scheme::kDotted: return parse_dotted(text);
+    case Scheme::kDigitGroups: return parse_digit_groups(text);
   }
   return std::nullopt;
 }
@@ -174,6 +212,7 @@ std::optional<ParsedVersion> parse_version(Scheme scheme, std::string_view text)
 std::optional<int> compare(Scheme scheme, const ParsedVersion& a, const ParsedVersion& b) {
   switch (scheme) {
     case Scheme::kDotted:
+    case Scheme::kDigitGroups:
       if (a.numbers.empty() || b.numbers.empty()) return std::nullopt;
       return cmp_numbers(a.numbers, b.numbers);
     case Scheme::kHikvisionBuild: {
@@ -216,7 +255,7 @@ std::string format_build_date(int d) {
 std::string with_build_date(Scheme scheme, std::string_view firmware, std::string_view date_text) {
   std::string fw(firmware);
   auto v = parse_version(scheme, firmware);
-  if (!v || v->build_date != 0 || scheme == Scheme::kDotted) return fw;
+  if (!v || v->build_date != 0 || scheme == Scheme::kDotted || scheme == Scheme::kDigitGroups) return fw;
   std::string d(date_text);
   std::optional<ParsedVersion> pd;
   if (scheme == Scheme::kHikvisionBuild) {
