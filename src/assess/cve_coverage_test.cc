@@ -35,8 +35,8 @@ const Cve* find_cve(std::string_view id) {
 }
 
 // Floors: the figures reached on 2026-12-06 (raise them when data is added, never lower them silently).
-constexpr size_t kMinCves = 105;
-constexpr size_t kMinVendorsWithCves = 26;
+constexpr size_t kMinCves = 108;
+constexpr size_t kMinVendorsWithCves = 29;
 constexpr size_t kMinKevEntries = 24;
 
 TEST(CveCoverage, CountsDoNotFall) {
@@ -110,7 +110,8 @@ TEST(CveCoverage, NoKevDateOutsideTheTable) {
 // End-of-life products without a fix: the fixed text tells the user to replace the device, in both languages.
 TEST(CveCoverage, EndOfLifeEntriesSayReplace) {
   for (const char* id : {"CVE-2025-1316", "CVE-2024-6047", "CVE-2024-11120", "CVE-2023-52163", "CVE-2022-40799",
-                         "CVE-2022-23227", "CVE-2023-3959", "CVE-2023-4249", "CVE-2022-4621", "CVE-2023-3638"}) {
+                         "CVE-2022-23227", "CVE-2023-3959", "CVE-2023-4249", "CVE-2022-4621", "CVE-2023-3638",
+                         "CVE-2019-7315"}) {
     SCOPED_TRACE(id);
     const Cve* c = find_cve(id);
     ASSERT_NE(c, nullptr);
