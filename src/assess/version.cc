@@ -117,8 +117,13 @@ int release_suffix_date(std::string_view s, size_t from) {
   while (j < s.size() && is_digit(s[j])) ++j;
   if (j - k == 6) return from_yymmdd(s.substr(k, 6));
   if (j - k != 8) return 0;
-  std::string iso = std::string(s.substr(k, 4)) + "-" + std::string(s.substr(k + 4, 2)) + "-" + std::string(s.substr(k + 6, 2));
-  return find_iso_date(iso, 0);
+  auto num = [&](size_t at, size_t len) {
+    int v = 0;
+    for (size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  int y = num(k, 4), m = num(k + 4, 2), d = num(k + 6, 2);
+  return valid_date(y, m, d) ? y * 10000 + m * 100 + d : 0;
 }
 
 std::optional<ParsedVersion> parse_dahua(std::string_view text) {

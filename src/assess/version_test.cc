@@ -56,7 +56,8 @@ TEST(VersionDahua, ReadsTheReleaseFileDate) {
   ASSERT_TRUE(bin);
   EXPECT_EQ(bin->build_date, 20200314);
   EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.800.0000000.6.R.2003")->build_date, 0);  // neither 6 nor 8 digits
-  EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.800.0000000.6.R.201399")->build_date, 0); // not a date
+  EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.800.0000000.6.R.201399")->build_date, 0);    // not a date
+  EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.420.AC00.18.R.20201301")->build_date, 0);  // month 13
   EXPECT_EQ(compare(Scheme::kDahuaBuild, "2.623.00AC003.0.R.200101", "2.623.00AC004.0.R.200316"), -1);
   EXPECT_EQ(compare(Scheme::kDahuaBuild, "2.623.00AC004.0.R, Build Date: 2020-03-16", "2.623.00AC004.0.R.200316"), 0);
 }
