@@ -276,6 +276,21 @@ std::string with_build_date(Scheme scheme, std::string_view firmware, std::strin
   return fw + ",build:" + format_build_date(pd->build_date);
 }
 
+std::string range_text(const VersionRange& r) {
+  std::string out;
+  auto add = [&](const char* op, const std::string& bound) {
+    if (bound.empty()) return;
+    out += (out.empty() ? "" : ", ") + std::string(op) + bound;
+  };
+  const bool single = !r.ge.empty() && r.ge == r.le;
+  if (single) add("= ", r.ge);
+  else add("\u2265 ", r.ge);
+  add("> ", r.gt);
+  if (!single) add("\u2264 ", r.le);
+  add("< ", r.lt);
+  return out;
+}
+
 RangeResult in_range(Scheme scheme, const ParsedVersion& v, const VersionRange& r) {
   bool unknown = false;
   auto check = [&](const std::string& bound, auto ok) {

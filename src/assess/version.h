@@ -58,6 +58,10 @@ struct VersionRange {
   std::string note_ja;  // Japanese ("" = English shown)
 };
 
+// "≥ V5.2.0 build 140721, ≤ V5.4.0 build 160530"; a range whose lower and upper inclusive bounds are the
+// same version reads "= X" (a record that names a single build).
+std::string range_text(const VersionRange& r);
+
 enum class RangeResult { kOutside, kInside, kUnknown };
 RangeResult in_range(Scheme scheme, const ParsedVersion& v, const VersionRange& r);
 

@@ -100,6 +100,13 @@ TEST(VersionBuildDate, CompletesFirmwareFromASeparateDate) {
   EXPECT_EQ(v->build_date, 20201019);
 }
 
+TEST(VersionRangeText, ReadsLikeTheRecord) {
+  EXPECT_EQ(range_text(VersionRange{"V5.2.0", "", "V5.4.0", ""}), "\u2265 V5.2.0, \u2264 V5.4.0");
+  EXPECT_EQ(range_text(VersionRange{"3.0.0.136", "", "3.0.0.136", ""}), "= 3.0.0.136");
+  EXPECT_EQ(range_text(VersionRange{"", "", "", "6.3.40"}), "< 6.3.40");
+  EXPECT_EQ(range_text(VersionRange{"2.800", "2020-03-13", "", "2020-03-30"}), "\u2265 2.800, > 2020-03-13, < 2020-03-30");
+}
+
 TEST(VersionRangeCheck, TriState) {
   VersionRange r{"V5.2.0 build 140721", "", "V5.4.0 build 160530", ""};
   auto in = *parse_version(Scheme::kHikvisionBuild, "V5.3.0 build 150101");
