@@ -9,8 +9,11 @@
 namespace anshin::assess {
 namespace {
 
-std::string range_with_mark(const VersionRange& r) {
-  return r.uncertain ? range_text(r) + " (approximate)" : range_text(r);
+// The range, marked when the data calls it approximate (fragment cve.range_approximate, in the query's language).
+std::string range_with_mark(const AssessData& data, const VersionRange& r, std::string_view lang) {
+  if (!r.uncertain) return range_text(r);
+  const Text* mark = data.fragment("cve.range_approximate");
+  return range_text(r) + (mark ? mark->get(lang) : std::string(" (approximate)"));
 }
 
 }  // namespace
@@ -134,7 +137,8 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
       c.kev_added = cve.kev_added;
       c.state = cve_state_name(st);
       if (af && !af->ranges.empty()) {
-        for (const auto& r : af->ranges) c.affected += (c.affected.empty() ? "" : "; ") + range_with_mark(r);
+        for (const auto& r : af->ranges)
+          c.affected += (c.affected.empty() ? "" : "; ") + range_with_mark(data, r, opts.lang);
       }
       c.fixed = af ? af->fixed.get(opts.lang) : "";
       c.advisory = cve.advisory.empty() ? cve.references.front() : cve.advisory;
