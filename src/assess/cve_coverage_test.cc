@@ -35,7 +35,7 @@ const Cve* find_cve(std::string_view id) {
 }
 
 // Floors: the figures reached on 2026-12-06 (raise them when data is added, never lower them silently).
-constexpr size_t kMinCves = 108;
+constexpr size_t kMinCves = 110;
 constexpr size_t kMinVendorsWithCves = 29;
 constexpr size_t kMinKevEntries = 24;
 
