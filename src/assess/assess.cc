@@ -74,15 +74,6 @@ std::string fmt_cvss(double v) {
   return buf;
 }
 
-std::string range_text(const VersionRange& r) {
-  std::vector<std::string> parts;
-  if (!r.ge.empty()) parts.push_back("\u2265 " + r.ge);
-  if (!r.gt.empty()) parts.push_back("> " + r.gt);
-  if (!r.le.empty()) parts.push_back("\u2264 " + r.le);
-  if (!r.lt.empty()) parts.push_back("< " + r.lt);
-  return join(parts, ", ");
-}
-
 }  // namespace
 
 // ------------------------------------------------------------------------------------------- helpers

@@ -355,10 +355,14 @@ TEST(CveFindings, BuildDateFromASeparateObservation) {
 }
 
 TEST(CveFindings, ModelOnlyAndUncertain) {
+  // ICSA-17-124-02 lines (no range: model only) and CVE-2019-3948 (HX4X3X: one named build, this is another).
   auto fs = A().assess_cves(V("dahua", nullptr, "IPC-HFW4431R-Z", "2.622.0000000.31.R"), Opts());
-  EXPECT_EQ(Ids(fs), std::set<std::string>{"cve.CVE-2017-7927"});
-  EXPECT_EQ(fs[0].severity, Severity::kMedium);
-  EXPECT_NE(fs[0].title.find("no version range"), std::string::npos);
+  EXPECT_EQ(Ids(fs), (std::set<std::string>{"cve.CVE-2017-7925", "cve.CVE-2017-7927", "cve.CVE-2019-3948"}));
+  for (const auto& f : fs) EXPECT_EQ(f.severity, Severity::kMedium) << f.id;
+  ASSERT_TRUE(Find(fs, "cve.CVE-2017-7927"));
+  EXPECT_NE(Find(fs, "cve.CVE-2017-7927")->title.find("no version range"), std::string::npos);
+  ASSERT_TRUE(Find(fs, "cve.CVE-2019-3948"));
+  EXPECT_NE(Find(fs, "cve.CVE-2019-3948")->title.find("verify"), std::string::npos);
   auto hl = A().assess_cves(V("hikvision", "hilook", "IPC-B140H", "V5.5.800 build 210628"), Opts());
   ASSERT_TRUE(Find(hl, "cve.CVE-2021-36260"));
   EXPECT_EQ(Find(hl, "cve.CVE-2021-36260")->severity, Severity::kMedium);

@@ -145,7 +145,7 @@ void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
   std::string vendor = str(root, "vendor");
   auto scheme = parse_scheme(str(root, "scheme"));
   if (vendor.empty()) c.error(root, "a CVE file needs 'vendor:'");
-  if (!scheme) return c.error(root, "scheme must be hikvision-build|dahua-build|dotted");
+  if (!scheme) return c.error(root, "scheme must be hikvision-build|dahua-build|dotted|digit-groups");
   if (d.vendor_schemes.count(vendor) && d.vendor_schemes[vendor] != *scheme)
     c.error(root, "vendor " + vendor + " has two different schemes");
   d.vendor_schemes[vendor] = *scheme;

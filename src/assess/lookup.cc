@@ -9,16 +9,11 @@
 namespace anshin::assess {
 namespace {
 
-std::string range_text(const VersionRange& r) {
-  std::vector<std::string> parts;
-  if (!r.ge.empty()) parts.push_back("\u2265 " + r.ge);
-  if (!r.gt.empty()) parts.push_back("> " + r.gt);
-  if (!r.le.empty()) parts.push_back("\u2264 " + r.le);
-  if (!r.lt.empty()) parts.push_back("< " + r.lt);
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  if (r.uncertain) out += " (approximate)";
-  return out;
+// The range, marked when the data calls it approximate (fragment cve.range_approximate, in the query's language).
+std::string range_with_mark(const AssessData& data, const VersionRange& r, std::string_view lang) {
+  if (!r.uncertain) return range_text(r);
+  const Text* mark = data.fragment("cve.range_approximate");
+  return range_text(r) + (mark ? mark->get(lang) : std::string(" (approximate)"));
 }
 
 }  // namespace
@@ -142,7 +137,8 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
       c.kev_added = cve.kev_added;
       c.state = cve_state_name(st);
       if (af && !af->ranges.empty()) {
-        for (const auto& r : af->ranges) c.affected += (c.affected.empty() ? "" : "; ") + range_text(r);
+        for (const auto& r : af->ranges)
+          c.affected += (c.affected.empty() ? "" : "; ") + range_with_mark(data, r, opts.lang);
       }
       c.fixed = af ? af->fixed.get(opts.lang) : "";
       c.advisory = cve.advisory.empty() ? cve.references.front() : cve.advisory;

@@ -30,6 +30,29 @@ bool HasCve(const LookupResult& r, std::string_view id) {
   return false;
 }
 
+const LookupCve* FindCve(const LookupResult& r, std::string_view id) {
+  for (const auto& c : r.cves)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+// A record naming one build: that build is "= X", every other build is marked approximate in the query's language.
+TEST(AssessLookup, SingleNamedBuildAndApproximateRangesInBothLanguages) {
+  AssessOptions en, ja;
+  ja.lang = "ja";
+  auto r = lookup(A(), "Reolink RLC-410W", en);
+  const LookupCve* c = FindCve(r, "CVE-2021-40407");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->kev_added, "2024-12-18");
+  EXPECT_NE(c->affected.find("= 3.0.0.136"), std::string::npos) << c->affected;
+  EXPECT_NE(c->affected.find("(approximate)"), std::string::npos) << c->affected;
+  auto j = lookup(A(), "Reolink RLC-410W", ja);
+  const LookupCve* cj = FindCve(j, "CVE-2021-40407");
+  ASSERT_NE(cj, nullptr);
+  EXPECT_NE(cj->affected.find("（境界は不確か）"), std::string::npos) << cj->affected;
+  EXPECT_EQ(cj->affected.find("approximate"), std::string::npos) << cj->affected;
+}
+
 TEST(AssessLookup, HikvisionModelAlone) {
   auto r = lookup(A(), "DS-2CD2043G0-I", {});
   ASSERT_TRUE(r.known);

@@ -108,6 +108,24 @@ std::optional<ParsedVersion> parse_hikvision(std::string_view text) {
   return v;
 }
 
+// The release-file form "2.623.00AC004.0.R.200316" / "2.420.AC00.18.R.20200217" (optionally ".bin"):
+// the date after ".r." (yymmdd or yyyymmdd) at or after `from`; 0 when absent.
+int release_suffix_date(std::string_view s, size_t from) {
+  size_t r = s.find(".r.", from);
+  if (r == std::string_view::npos) return 0;
+  size_t k = r + 3, j = k;
+  while (j < s.size() && is_digit(s[j])) ++j;
+  if (j - k == 6) return from_yymmdd(s.substr(k, 6));
+  if (j - k != 8) return 0;
+  auto num = [&](size_t at, size_t len) {
+    int v = 0;
+    for (size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  int y = num(k, 4), m = num(k + 4, 2), d = num(k + 6, 2);
+  return valid_date(y, m, d) ? y * 10000 + m * 100 + d : 0;
+}
+
 std::optional<ParsedVersion> parse_dahua(std::string_view text) {
   ParsedVersion v;
   v.raw = std::string(text);
@@ -126,7 +144,29 @@ std::optional<ParsedVersion> parse_dahua(std::string_view text) {
   if (v.numbers.size() < 2) v.numbers.clear();  // "2" alone is not a Dahua version
   size_t b = s.find("build", end);
   if (b != std::string_view::npos) v.build_date = find_iso_date(s, b);
+  else v.build_date = release_suffix_date(s, end);
   if (v.numbers.empty() && v.build_date == 0) return std::nullopt;
+  return v;
+}
+
+// Every run of digits, in order; any other character separates ("M2.1.6.05" -> 2.1.6.5,
+// "FullImg-1023-1007-1011-1009" -> 1023.1007.1011.1009, "2.60B15" -> 2.60.15). At most 16 groups.
+std::optional<ParsedVersion> parse_digit_groups(std::string_view text) {
+  ParsedVersion v;
+  v.raw = std::string(text);
+  size_t i = 0;
+  while (i < text.size() && v.numbers.size() < 16) {
+    long n = 0;
+    size_t len = read_number(text, i, &n);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    v.numbers.push_back(n);
+    i += len;
+    while (i < text.size() && is_digit(text[i])) ++i;  // a run longer than read_number's limit
+  }
+  if (v.numbers.empty()) return std::nullopt;
   return v;
 }
 
@@ -149,6 +189,7 @@ std::optional<Scheme> parse_scheme(std::string_view name) {
   if (name == "hikvision-build") return Scheme::kHikvisionBuild;
   if (name == "dahua-build") return Scheme::kDahuaBuild;
   if (name == "dotted") return Scheme::kDotted;
+  if (name == "digit-groups") return Scheme::kDigitGroups;
   return std::nullopt;
 }
 
@@ -157,6 +198,7 @@ const char* scheme_name(Scheme s) {
     case Scheme::kHikvisionBuild: return "hikvision-build";
     case Scheme::kDahuaBuild: return "dahua-build";
     case Scheme::kDotted: return "dotted";
+    case Scheme::kDigitGroups: return "digit-groups";
   }
   return "?";
 }
@@ -167,6 +209,7 @@ std::optional<ParsedVersion> parse_version(Scheme scheme, std::string_view text)
     case Scheme::kHikvisionBuild: return parse_hikvision(text);
     case Scheme::kDahuaBuild: return parse_dahua(text);
     case Scheme::kDotted: return parse_dotted(text);
+    case Scheme::kDigitGroups: return parse_digit_groups(text);
   }
   return std::nullopt;
 }
@@ -174,6 +217,7 @@ std::optional<ParsedVersion> parse_version(Scheme scheme, std::string_view text)
 std::optional<int> compare(Scheme scheme, const ParsedVersion& a, const ParsedVersion& b) {
   switch (scheme) {
     case Scheme::kDotted:
+    case Scheme::kDigitGroups:
       if (a.numbers.empty() || b.numbers.empty()) return std::nullopt;
       return cmp_numbers(a.numbers, b.numbers);
     case Scheme::kHikvisionBuild: {
@@ -216,7 +260,7 @@ std::string format_build_date(int d) {
 std::string with_build_date(Scheme scheme, std::string_view firmware, std::string_view date_text) {
   std::string fw(firmware);
   auto v = parse_version(scheme, firmware);
-  if (!v || v->build_date != 0 || scheme == Scheme::kDotted) return fw;
+  if (!v || v->build_date != 0 || scheme == Scheme::kDotted || scheme == Scheme::kDigitGroups) return fw;
   std::string d(date_text);
   std::optional<ParsedVersion> pd;
   if (scheme == Scheme::kHikvisionBuild) {
@@ -230,6 +274,21 @@ std::string with_build_date(Scheme scheme, std::string_view firmware, std::strin
   pd = parse_version(scheme, d);
   if (!pd || pd->build_date == 0) return fw;
   return fw + ",build:" + format_build_date(pd->build_date);
+}
+
+std::string range_text(const VersionRange& r) {
+  std::string out;
+  auto add = [&](const char* op, const std::string& bound) {
+    if (bound.empty()) return;
+    out += (out.empty() ? "" : ", ") + std::string(op) + bound;
+  };
+  const bool single = !r.ge.empty() && r.ge == r.le;
+  if (single) add("= ", r.ge);
+  else add("\u2265 ", r.ge);
+  add("> ", r.gt);
+  if (!single) add("\u2264 ", r.le);
+  add("< ", r.lt);
+  return out;
 }
 
 RangeResult in_range(Scheme scheme, const ParsedVersion& v, const VersionRange& r) {

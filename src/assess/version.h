@@ -6,7 +6,12 @@
 //   dahua-build      "2.622.0000000.31.R, Build Date: 2017-08-03", "2.800.0000000.16.R,build:2020-10-19";
 //                    ranges are stated as build dates ("2021-06-01"); a version without a date (the DHIP
 //                    "Version" string) cannot be compared against a date bound: the answer is "unknown".
+//                    The release-file form "2.623.00AC004.0.R.200316" carries its date after ".R." (yymmdd
+//                    or yyyymmdd) and is read like "..., Build Date: 2020-03-16".
 //   dotted           "9.80.1", "10.12.153", "1.06.01 Hotfix" (numeric components; text after is ignored).
+//   digit-groups     every run of digits in order, anything else separates, leading text ignored:
+//                    "M2.1.6.05" = 2.1.6.5, "FullImg-1023-1007-1011-1009", "2.60B15" = 2.60.15 (> 2.60),
+//                    "3.1.0.71-11". For vendors whose versions carry letters or dashes between numbers.
 //
 // compare() never guesses: when the two sides do not carry the information the bound needs, it returns
 // std::nullopt, and the CVE check reports "possibly affected, firmware not learned" instead of a hit.
@@ -18,7 +23,7 @@
 
 namespace anshin::assess {
 
-enum class Scheme { kHikvisionBuild, kDahuaBuild, kDotted };
+enum class Scheme { kHikvisionBuild, kDahuaBuild, kDotted, kDigitGroups };
 std::optional<Scheme> parse_scheme(std::string_view name);
 const char* scheme_name(Scheme s);
 
@@ -52,6 +57,10 @@ struct VersionRange {
   std::string note;     // English
   std::string note_ja;  // Japanese ("" = English shown)
 };
+
+// "≥ V5.2.0 build 140721, ≤ V5.4.0 build 160530"; a range whose lower and upper inclusive bounds are the
+// same version reads "= X" (a record that names a single build).
+std::string range_text(const VersionRange& r);
 
 enum class RangeResult { kOutside, kInside, kUnknown };
 RangeResult in_range(Scheme scheme, const ParsedVersion& v, const VersionRange& r);

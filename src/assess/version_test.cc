@@ -44,6 +44,51 @@ TEST(VersionDotted, Compares) {
   EXPECT_EQ(compare(Scheme::kDotted, "1.06.01 Hotfix", "1.6.1"), 0);
 }
 
+TEST(VersionDahua, ReadsTheReleaseFileDate) {
+  auto six = parse_version(Scheme::kDahuaBuild, "2.623.00AC004.0.R.200316");
+  ASSERT_TRUE(six);
+  EXPECT_EQ(six->numbers, (std::vector<long>{2, 623, 0}));
+  EXPECT_EQ(six->build_date, 20200316);
+  auto eight = parse_version(Scheme::kDahuaBuild, "2.420.AC00.18.R.20200217");
+  ASSERT_TRUE(eight);
+  EXPECT_EQ(eight->build_date, 20200217);
+  auto bin = parse_version(Scheme::kDahuaBuild, "2.800.0000000.6.R.200314.bin");
+  ASSERT_TRUE(bin);
+  EXPECT_EQ(bin->build_date, 20200314);
+  EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.800.0000000.6.R.2003")->build_date, 0);  // neither 6 nor 8 digits
+  EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.800.0000000.6.R.201399")->build_date, 0);    // not a date
+  EXPECT_EQ(parse_version(Scheme::kDahuaBuild, "2.420.AC00.18.R.20201301")->build_date, 0);  // month 13
+  EXPECT_EQ(compare(Scheme::kDahuaBuild, "2.623.00AC003.0.R.200101", "2.623.00AC004.0.R.200316"), -1);
+  EXPECT_EQ(compare(Scheme::kDahuaBuild, "2.623.00AC004.0.R, Build Date: 2020-03-16", "2.623.00AC004.0.R.200316"), 0);
+}
+
+TEST(VersionDigitGroups, ReadsEveryDigitRun) {
+  auto z = parse_version(Scheme::kDigitGroups, "M2.1.6.05");
+  ASSERT_TRUE(z);
+  EXPECT_EQ(z->numbers, (std::vector<long>{2, 1, 6, 5}));
+  auto av = parse_version(Scheme::kDigitGroups, "FullImg-1023-1007-1011-1009");
+  ASSERT_TRUE(av);
+  EXPECT_EQ(av->numbers, (std::vector<long>{1023, 1007, 1011, 1009}));
+  EXPECT_FALSE(parse_version(Scheme::kDigitGroups, "none"));
+  EXPECT_FALSE(parse_version(Scheme::kDigitGroups, ""));
+  EXPECT_EQ(compare(Scheme::kDigitGroups, "2.60B15", "2.60B16"), -1);
+  EXPECT_EQ(compare(Scheme::kDigitGroups, "2.60B15", "2.60"), 1);
+  EXPECT_EQ(compare(Scheme::kDigitGroups, "3.1.0.71-11", "3.1.0.71-11"), 0);
+  EXPECT_EQ(compare(Scheme::kDigitGroups, "FullImg-1023-1007-1011-1010", "FullImg-1023-1007-1011-1009"), 1);
+  EXPECT_EQ(compare(Scheme::kDigitGroups, "V1.12.14.7", "1.12.14.5"), 1);
+  // 40 groups of digits: bounded at 16, never an overflow.
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "9.";
+  auto big = parse_version(Scheme::kDigitGroups, many);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->numbers.size(), 16u);
+  auto longrun = parse_version(Scheme::kDigitGroups, "1234567890123456789012345.1");
+  ASSERT_TRUE(longrun);
+  EXPECT_EQ(longrun->numbers.size(), 2u);
+  EXPECT_EQ(parse_scheme("digit-groups"), Scheme::kDigitGroups);
+  EXPECT_STREQ(scheme_name(Scheme::kDigitGroups), "digit-groups");
+}
+
 TEST(VersionBuildDate, CompletesFirmwareFromASeparateDate) {
   EXPECT_EQ(with_build_date(Scheme::kHikvisionBuild, "V5.5.0", "build 170725"), "V5.5.0 build 170725");
   EXPECT_EQ(with_build_date(Scheme::kHikvisionBuild, "V5.5.0", "170725"), "V5.5.0 build 170725");
@@ -53,6 +98,13 @@ TEST(VersionBuildDate, CompletesFirmwareFromASeparateDate) {
   auto v = parse_version(Scheme::kDahuaBuild, with_build_date(Scheme::kDahuaBuild, "2.800.0000000.16.R", "2020-10-19"));
   ASSERT_TRUE(v);
   EXPECT_EQ(v->build_date, 20201019);
+}
+
+TEST(VersionRangeText, ReadsLikeTheRecord) {
+  EXPECT_EQ(range_text(VersionRange{"V5.2.0", "", "V5.4.0", ""}), "\u2265 V5.2.0, \u2264 V5.4.0");
+  EXPECT_EQ(range_text(VersionRange{"3.0.0.136", "", "3.0.0.136", ""}), "= 3.0.0.136");
+  EXPECT_EQ(range_text(VersionRange{"", "", "", "6.3.40"}), "< 6.3.40");
+  EXPECT_EQ(range_text(VersionRange{"2.800", "2020-03-13", "", "2020-03-30"}), "\u2265 2.800, > 2020-03-13, < 2020-03-30");
 }
 
 TEST(VersionRangeCheck, TriState) {
