@@ -59,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Small helpers that take the same kind of text.
   (void)kb::parse_strength(input);
+  (void)kb::parse_tier(input);
   (void)kb::OuiTable::parse_mac(input);
 
   std::vector<kb::SourceFile> files = {

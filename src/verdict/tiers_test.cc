@@ -143,9 +143,10 @@ TEST(VerdictTiers, EvidenceCarriesTheTier) {
 TEST(VerdictTiers, FirmwareBuildIsAppendedOnce) {
   auto k = load(kTiny);
   ASSERT_TRUE(k);
-  EXPECT_EQ(titles(*k, {"FW V5.2.0", "build 140721"}).verdict.firmware, "V5.2.0 build 140721");
-  EXPECT_EQ(titles(*k, {"FW V5.2.0build140721", "build 140721"}).verdict.firmware, "V5.2.0build140721");
-  EXPECT_FALSE(titles(*k, {"build 140721"}).verdict.firmware.has_value());  // a build alone is no firmware
+  // (a maker tell too: a host with no maker and no surveillance category reports no hardware attributes)
+  EXPECT_EQ(titles(*k, {"REALM X", "FW V5.2.0", "build 140721"}).verdict.firmware, "V5.2.0 build 140721");
+  EXPECT_EQ(titles(*k, {"REALM X", "FW V5.2.0build140721", "build 140721"}).verdict.firmware, "V5.2.0build140721");
+  EXPECT_FALSE(titles(*k, {"REALM X", "build 140721"}).verdict.firmware.has_value());  // a build alone is no firmware
 }
 
 // ---- the shipped knowledge base on strings recorded from real units (docs/verdict.md table)

@@ -38,6 +38,13 @@ std::string_view url_path(std::string_view url) {
   return slash == std::string_view::npos ? std::string_view{} : url.substr(slash);
 }
 
+// "/a/b/" and "/a/b" are the same path; "" and "/" too.
+bool same_path(std::string_view a, std::string_view b) {
+  while (!a.empty() && a.back() == '/') a.remove_suffix(1);
+  while (!b.empty() && b.back() == '/') b.remove_suffix(1);
+  return a == b;
+}
+
 // What a session description says of the server that wrote it: names, the origin's user field, the
 // attributes (distinct, bounded) and the media lines. Values are the device's bytes, bounded by the codec.
 void observe_sdp(ServiceRecord& rec, const codec::sdp::Session& sdp) {
@@ -167,7 +174,9 @@ class RtspProbe final : public Probe {
         observe(rec, "rtsp.header.server", d->server);
       observe_challenges(rec, *d);
       if (status == 401) rec.status = ProbeStatus::kAuthRequired;
-      observe(rec, "rtsp.content_base.path", url_path(d->content_base));
+      // The Content-Base path is the firmware's own convention only when it is not the path we asked for
+      // echoed back (a server that serves any mount path echoes ours).
+      if (auto cb = url_path(d->content_base); !same_path(cb, path)) observe(rec, "rtsp.content_base.path", cb);
       if (status == 200) {
         if (auto sdp = codec::sdp::parse(d->response.body); sdp) observe_sdp(rec, *sdp);
       }
