@@ -8,7 +8,7 @@ byte-identical replies; also that every corpus device is a personality with the 
 So the lab serves what the real units sent, framed as the corpus frames it, and nothing else.
 
 usage: real_fleet_bytes.py ANSHIN   (env ANSHIN_SOURCE_DIR: the source tree; ANSHIN_REAL_DEVICES: the corpus,
-default SOURCE/../shared/corpora/real-devices). Exit 77 (skipped) when the corpus is absent.
+default: corpora/real-devices in the shared folder beside the source tree). Exit 77 (skipped) when the corpus is absent.
 Loopback only; both servers are stopped by their PID in a finally block.
 """
 import glob
