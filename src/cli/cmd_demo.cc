@@ -1,5 +1,6 @@
-// anshin demo: start the built-in lab fleet on loopback, scan it, print the summary, write the JSON
-// and the self-contained HTML report. Everything stays on 127.77.0.0/24.
+// anshin demo: start a lab fleet on loopback (the built-in default fleet unless --fleet names another,
+// e.g. `real`), scan it on the default camera ports, print the summary, write the JSON and the
+// self-contained HTML report. Everything stays on --bind (127.77.0.0/24 by default).
 #include <fmt/core.h>
 
 #include <cstdio>
@@ -26,7 +27,7 @@ void status(std::string_view key, std::initializer_list<i18n::Arg> args) {
 int run_demo(const DemoOptions& o) {
   const auto lang = resolve_lang(o.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
-  auto fleet = lab::Fleet::load("default");
+  auto fleet = lab::Fleet::load(o.fleet);
   if (!fleet) return usage_error(with_prefix(fleet.error(), "demo: "));
   lab::LabServer server;
   if (auto started = server.start(*fleet, o.bind); !started) {

@@ -59,6 +59,7 @@ struct DemoOptions {
   std::string json_out = "anshin-demo.json";
   std::string html_out = "anshin-report.html";
   std::string bind = "127.77.0.0/24";
+  std::string fleet = "default";  // built-in fleet name or a YAML path (as `anshin lab --fleet`)
 };
 
 struct KbOptions {

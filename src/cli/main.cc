@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   d->add_option("--json", demo.json_out, H("help.demo.json"));
   d->add_option("--html", demo.html_out, H("help.demo.html"));
   d->add_option("--bind", demo.bind, H("help.demo.bind"));
+  d->add_option("--fleet", demo.fleet, H("help.demo.fleet"));
   d->callback([&] { run = [&] { return run_demo(demo); }; });
 
   ReportOptions report;

@@ -554,7 +554,7 @@ class Parser {
     if (!n["expect"]) fail(n, "device '" + p.id + "' needs expect (the ground truth)");
     {
       const auto& e = n["expect"];
-      check_keys(e, {"category", "manufacturer", "brand", "model", "firmware", "serial"}, "expect");
+      check_keys(e, {"category", "manufacturer", "brand", "model", "firmware", "serial", "policy"}, "expect");
       if (!e["category"]) fail(e, "expect needs a category");
       p.expect.category = str(e["category"], "category");
       static const std::set<std::string> cats = {"camera", "nvr", "dvr", "encoder", "intercom", "vms", "other", "unknown"};
@@ -566,6 +566,7 @@ class Parser {
       p.expect.model = opt_str(e["model"]);
       p.expect.firmware = opt_str(e["firmware"]);
       p.expect.serial = opt_str(e["serial"]);
+      if (e["policy"]) p.expect.policy = boolean(e["policy"], "policy");
     }
     if (!n["sources"]) fail(n, "device '" + p.id + "' needs sources");
     p.sources = str_list(n["sources"], "sources");

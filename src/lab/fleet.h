@@ -17,6 +17,9 @@ namespace anshin::lab {
 struct Expect {
   std::string category;  // camera, nvr, dvr, encoder, intercom, vms, other, unknown
   std::optional<std::string> manufacturer, brand, model, firmware, serial;
+  // Optional `policy:` key: true = at least one policy.* finding expected, false = none allowed,
+  // absent = not asserted (the evidence tier decides, docs/verdict.md).
+  std::optional<bool> policy;
 };
 
 // One reply: status line, ordered headers ("Name: value", duplicates allowed), body. Templates allowed.

@@ -158,6 +158,39 @@ TEST(labFleet, MissingGroundTruthField) {
                "expect needs manufacturer");
 }
 
+TEST(labFleet, ExpectPolicyIsOptionalAndBoolean) {
+  const std::string with = "    expect: {category: camera, manufacturer: X, brand: X, model: null, firmware: null, "
+                           "serial: null, policy: false}\n";
+  auto f = Fleet::parse(std::string(kHead) + "  - id: a\n    suffix: 1\n" + with + "    sources: [x]\n    services: []\n" +
+                            device("b", 2, kHttp),
+                        "t.yaml");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->personalities[0].expect.policy, std::optional<bool>(false));
+  EXPECT_EQ(f->personalities[1].expect.policy, std::nullopt);
+  expect_error("fleet: t\ndevices:\n  - id: a\n    suffix: 1\n    expect: {category: camera, manufacturer: null, "
+               "brand: null, model: null, firmware: null, serial: null, policy: maybe}\n    sources: [x]\n"
+               "    services: []\n",
+               "policy");
+}
+
+// lab/fleets/real.yaml: replies recorded from real units; every personality cites its public source and
+// states whether a policy finding is expected wherever the truth settles it.
+TEST(labFleet, RealFleetLoadsWithSourcesAndTruth) {
+  auto f = Fleet::load("real");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_GE(f->personalities.size(), 20u);
+  int with_policy_truth = 0;
+  for (const auto& p : f->personalities) {
+    ASSERT_FALSE(p.sources.empty()) << p.id;
+    EXPECT_EQ(p.sources[0].rfind("https://github.com/", 0), 0u) << p.id << ": first source is the public URL";
+    with_policy_truth += p.expect.policy.has_value();
+    if (!p.expect.manufacturer) {
+      EXPECT_EQ(p.expect.policy, std::optional<bool>(false)) << p.id;
+    }
+  }
+  EXPECT_GE(with_policy_truth, 20);
+}
+
 TEST(labTemplates, RenderAndList) {
   std::map<std::string, std::string> vars = {{"a", "1"}, {"b", "two"}};
   auto lookup = [&](std::string_view n) -> std::optional<std::string> {

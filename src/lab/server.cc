@@ -1153,6 +1153,7 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
     pub.expect.model = r(d->p->expect.model);
     pub.expect.firmware = r(d->p->expect.firmware);
     pub.expect.serial = r(d->p->expect.serial);
+    pub.expect.policy = d->p->expect.policy;
     for (const auto& s : d->p->services)
       pub.ports.push_back({s.port, is_udp(s.kind) ? "udp" : "tcp", service_kind_name(s.kind), s.tls.has_value()});
     m.public_devs.push_back(std::move(pub));

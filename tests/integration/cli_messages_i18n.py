@@ -112,7 +112,7 @@ EXACT_EN = {
     "lab --bind not IPv4": "anshin: bad --bind 'nope/24': expected an IPv4 CIDR like 127.77.0.0/24",
     "lab --scale too large": "anshin: lab: --scale 10 does not fit in 127.90.0.0/30",
     "lab fleet does not fit": "anshin: lab: device 'hikvision-ipc' suffix 10 does not fit in 127.90.0.0/29",
-    "lab unknown fleet": "anshin: no built-in fleet 'nosuch' (built in: default, hostile, multicast)",
+    "lab unknown fleet": "anshin: no built-in fleet 'nosuch' (built in: default, hostile, multicast, real)",
     "lab missing fleet file": "anshin: cannot read fleet file " + os.path.join(work, "nosuch.yaml"),
 }
 

@@ -1,8 +1,11 @@
 // In-process `anshin scan CIDR` for the lab tests: the default camera ports, the built-in knowledge
-// base, the assessor when `assess` (English texts), the intrusive checks asked for, no signal handling
+// base, the assessor when `assess` (English texts), the intrusive checks asked for, `extra_ports`, no signal handling
 // (the test owns the process). The knowledge base and assessor live until the scan returns.
 #pragma once
+#include <algorithm>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "scan/pipeline.h"
 #include "targets/targets.h"
@@ -12,6 +15,7 @@ namespace anshin::labtest {
 struct LabScanOptions {
   bool assess = true;
   scan::IntrusiveOptions intrusive;
+  std::vector<uint16_t> extra_ports;  // scanned besides the default camera ports
 };
 
 inline Result<scan::ScanResult> scan_lab(const std::string& cidr, const LabScanOptions& options = {}) {
@@ -19,6 +23,9 @@ inline Result<scan::ScanResult> scan_lab(const std::string& cidr, const LabScanO
   req.plan.targets = {cidr};
   const auto ports = targets::default_camera_ports();
   req.plan.ports.assign(ports.begin(), ports.end());
+  req.plan.ports.insert(req.plan.ports.end(), options.extra_ports.begin(), options.extra_ports.end());
+  std::sort(req.plan.ports.begin(), req.plan.ports.end());
+  req.plan.ports.erase(std::unique(req.plan.ports.begin(), req.plan.ports.end()), req.plan.ports.end());
   req.engine.handle_signals = false;
   auto kb = scan::load_knowledge_base("");
   if (!kb) return kb.error();
