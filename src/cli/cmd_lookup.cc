@@ -19,8 +19,6 @@ namespace anshin::cli {
 int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(opts.lang)}});
-  auto juris = assess::parse_policy_option(opts.policy);
-  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   kb::Diagnostics diags;
   auto kb = opts.kb_dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(opts.kb_dir, diags);
   if (!kb) {
@@ -40,6 +38,8 @@ int run_lookup(const LookupOptions& opts) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
     return usage_error("cli.assessment_does_not_load");
   }
+  auto juris = assess::parse_policy_option(opts.policy, as->data().jurisdictions());
+  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
@@ -104,7 +104,23 @@ int run_lookup(const LookupOptions& opts) {
     }
     std::printf("\n");
   }
-  if (opts.json) std::printf("%s\n", out.dump(2).c_str());
+  // Rules that name no vendor: once per run, never per device.
+  std::vector<const assess::Policy*> context;
+  for (const assess::Policy* p : assess::listed_policies(as->data(), ao))
+    if (p->context) context.push_back(p);
+  if (opts.json) {
+    out["context"] = nlohmann::json::array();
+    for (const assess::Policy* p : context)
+      out["context"].push_back({{"id", p->finding_id}, {"label", p->label.get(ao.lang)}, {"effective", p->effective},
+                                {"issuer", p->issuer.get(ao.lang)}, {"scope", p->scope.get(ao.lang)},
+                                {"sources", p->sources}});
+    std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+  }
+  if (!context.empty()) std::printf("%s\n", T("lookup.context").c_str());
+  for (const assess::Policy* p : context)
+    std::printf("  %s %s (%s): %s\n", p->effective.c_str(), p->label.get(ao.lang).c_str(), p->issuer.get(ao.lang).c_str(),
+                p->scope.get(ao.lang).c_str());
   return 0;
 }
 
