@@ -119,8 +119,11 @@ int run_lookup(const LookupOptions& opts) {
   }
   if (!context.empty()) std::printf("%s\n", T("lookup.context").c_str());
   for (const assess::Policy* p : context)
-    std::printf("  %s %s (%s): %s\n", p->effective.c_str(), p->label.get(ao.lang).c_str(), p->issuer.get(ao.lang).c_str(),
-                p->scope.get(ao.lang).c_str());
+    std::printf("  %s\n", T("lookup.context_item", {{"date", p->effective},
+                                                     {"label", p->label.get(ao.lang)},
+                                                     {"issuer", p->issuer.get(ao.lang)},
+                                                     {"scope", p->scope.get(ao.lang)}})
+                              .c_str());
   return 0;
 }
 

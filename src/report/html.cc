@@ -198,8 +198,13 @@ std::string render_policy_context(Lang L, const std::vector<PolicyInfo>& policie
     if (s.empty())
       s = "<h3>" + html_text(L.get("summary.context_heading")) + "</h3>\n<p class=\"note\">" +
           html_text(L.get("summary.context_note")) + "</p>\n<ul class=\"policy-context\">\n";
-    s += fmt::format("<li data-policy=\"{}\"><strong>{}</strong> ({}; {}): {}</li>\n", html_attr(p.finding_id),
-                     html_text(p.label), html_text(p.effective), html_text(p.issuer), html_text(p.scope));
+    // The catalog's pattern is escaped as text; the pieces are escaped before they are put in.
+    const std::string item = i18n::format(html_text(L.get("summary.context_item")),
+                                          {{"label", "<strong>" + html_text(p.label) + "</strong>"},
+                                           {"date", html_text(p.effective)},
+                                           {"issuer", html_text(p.issuer)},
+                                           {"scope", html_text(p.scope)}});
+    s += fmt::format("<li data-policy=\"{}\">{}</li>\n", html_attr(p.finding_id), item);
   }
   return s.empty() ? s : s + "</ul>\n";
 }
