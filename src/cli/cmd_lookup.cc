@@ -16,6 +16,37 @@
 
 namespace anshin::cli {
 
+namespace {
+
+std::vector<const assess::Policy*> context_records(const assess::AssessData& data, const assess::AssessOptions& ao) {
+  std::vector<const assess::Policy*> out;
+  for (const assess::Policy* p : assess::listed_policies(data, ao))
+    if (p->context) out.push_back(p);
+  return out;
+}
+
+nlohmann::json context_json(const assess::AssessData& data, const assess::AssessOptions& ao) {
+  auto out = nlohmann::json::array();
+  for (const assess::Policy* p : context_records(data, ao))
+    out.push_back({{"id", p->finding_id}, {"label", p->label.get(ao.lang)}, {"effective", p->effective},
+                   {"issuer", p->issuer.get(ao.lang)}, {"scope", p->scope.get(ao.lang)}, {"sources", p->sources}});
+  return out;
+}
+
+void print_context(const assess::AssessData& data, const assess::AssessOptions& ao) {
+  const auto records = context_records(data, ao);
+  if (!records.empty()) std::printf("%s\n", i18n::tr(ao.lang, "lookup.context").c_str());
+  for (const assess::Policy* p : records)
+    std::printf("  %s\n", i18n::tr(ao.lang, "lookup.context_item",
+                                    {{"date", p->effective},
+                                     {"label", p->label.get(ao.lang)},
+                                     {"issuer", p->issuer.get(ao.lang)},
+                                     {"scope", p->scope.get(ao.lang)}})
+                              .c_str());
+}
+
+}  // namespace
+
 int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(opts.lang)}});
@@ -105,25 +136,12 @@ int run_lookup(const LookupOptions& opts) {
     std::printf("\n");
   }
   // Rules that name no vendor: once per run, never per device.
-  std::vector<const assess::Policy*> context;
-  for (const assess::Policy* p : assess::listed_policies(as->data(), ao))
-    if (p->context) context.push_back(p);
   if (opts.json) {
-    out["context"] = nlohmann::json::array();
-    for (const assess::Policy* p : context)
-      out["context"].push_back({{"id", p->finding_id}, {"label", p->label.get(ao.lang)}, {"effective", p->effective},
-                                {"issuer", p->issuer.get(ao.lang)}, {"scope", p->scope.get(ao.lang)},
-                                {"sources", p->sources}});
+    out["context"] = context_json(as->data(), ao);
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
-  if (!context.empty()) std::printf("%s\n", T("lookup.context").c_str());
-  for (const assess::Policy* p : context)
-    std::printf("  %s\n", T("lookup.context_item", {{"date", p->effective},
-                                                     {"label", p->label.get(ao.lang)},
-                                                     {"issuer", p->issuer.get(ao.lang)},
-                                                     {"scope", p->scope.get(ao.lang)}})
-                              .c_str());
+  print_context(as->data(), ao);
   return 0;
 }
 
