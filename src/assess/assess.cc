@@ -131,18 +131,48 @@ std::vector<std::string> unfilled_placeholders(std::string_view t) {
   return out;
 }
 
-Result<std::vector<std::string>> parse_policy_option(std::string_view value) {
+Result<std::vector<std::string>> parse_policy_option(std::string_view value, const std::vector<std::string>& known) {
   std::vector<std::string> out;
   auto v = text::to_lower(text::trim(value));
-  if (v.empty() || v == "all") return std::vector<std::string>{"us", "uk", "au"};
+  if (v.empty() || v == "all") return std::vector<std::string>{"all"};
   if (v == "none") return out;
   for (auto part : text::split(v, ',')) {
     auto p = std::string(text::trim(part));
     if (p.empty()) continue;
-    if (p != "us" && p != "uk" && p != "au")
-      return i18n::error(Errc::kInvalidInput, "error.policy.unknown", {{"policy", p}});
+    bool ok = std::any_of(known.begin(), known.end(),
+                          [&](const std::string& k) { return k == p || k.rfind(p + "-", 0) == 0; });
+    if (!ok) return i18n::error(Errc::kInvalidInput, "error.policy.unknown", {{"policy", p}, {"known", join(known, ", ")}});
     if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   }
+  return out;
+}
+
+bool policy_selected(std::string_view jurisdiction, const AssessOptions& opts) {
+  for (const auto& j : opts.jurisdictions) {
+    if (j == "all" || j == jurisdiction) return true;
+    if (jurisdiction.size() > j.size() && jurisdiction.substr(0, j.size()) == j && jurisdiction[j.size()] == '-')
+      return true;
+  }
+  return false;
+}
+
+std::vector<const Policy*> listed_policies(const AssessData& data, const AssessOptions& opts) {
+  std::vector<const Policy*> out;
+  for (const auto& p : data.policies)
+    if (policy_selected(p.jurisdiction, opts)) out.push_back(&p);
+  std::stable_sort(out.begin(), out.end(), [](const Policy* a, const Policy* b) {
+    if (a->context != b->context) return !a->context;
+    if (a->order != b->order) return a->order < b->order;
+    return a->id < b->id;
+  });
+  return out;
+}
+
+std::vector<PolicyInfo> policy_infos(const AssessData& data, const AssessOptions& opts) {
+  std::vector<PolicyInfo> out;
+  for (const Policy* p : listed_policies(data, opts))
+    out.push_back({p->finding_id, p->label.get(opts.lang), p->effective, p->issuer.get(opts.lang),
+                   p->scope.get(opts.lang), p->context});
   return out;
 }
 
@@ -165,10 +195,9 @@ const char* cve_state_name(CveState s) {
 
 const std::vector<std::string>& contract_finding_ids() {
   static const std::vector<std::string> ids = {
-      "policy.us.fcc-covered", "policy.us.ndaa-889",   "policy.uk.sensitive-sites", "policy.au.government-removal",
-      "cve.*",                 "auth.default-credentials", "auth.rtsp-open",        "auth.onvif-open",
-      "auth.not-activated",    "exposure.telnet",      "exposure.ftp",              "exposure.http-cleartext",
-      "exposure.upnp",         "exposure.p2p-cloud",   "tls.weak",                  "identity.weak-evidence"};
+      "cve.*",           "auth.default-credentials", "auth.rtsp-open",          "auth.onvif-open",
+      "auth.not-activated", "exposure.telnet",       "exposure.ftp",            "exposure.http-cleartext",
+      "exposure.upnp",   "exposure.p2p-cloud",       "tls.weak",        "identity.weak-evidence"};
   return ids;
 }
 
@@ -181,6 +210,8 @@ std::optional<Lineage> resolve_lineage(const kb::Vocabulary& vocab, const Device
     if (const auto* b = vocab.find(bid); b && b->kind == "manufacturer") mid = bid;
   }
   if (mid.empty() && bid.empty()) return std::nullopt;
+  std::optional<std::string_view> model;
+  if (v.model) model = *v.model;
   auto from_link = [&](const kb::OemLink& l, const std::string& from) {
     Lineage lin;
     lin.target = std::string(target);
@@ -198,7 +229,7 @@ std::optional<Lineage> resolve_lineage(const kb::Vocabulary& vocab, const Device
     lin.from = mid;
     if (bid.empty() || bid == mid) return lin;
     lin.from = bid;
-    for (const auto& l : vocab.oem_chain(bid))
+    for (const auto& l : vocab.oem_chain(bid, model))
       if (l.to == target && l.strength != kb::Strength::kWeak) {
         auto r = from_link(l, bid);
         r.kind = LinkKind::kDirect;  // the manufacturer itself was identified; the relation is cited
@@ -209,7 +240,7 @@ std::optional<Lineage> resolve_lineage(const kb::Vocabulary& vocab, const Device
   }
   const std::string& start = !mid.empty() ? mid : bid;
   std::optional<Lineage> best;
-  for (const auto& l : vocab.oem_chain(start)) {
+  for (const auto& l : vocab.oem_chain(start, model)) {
     if (l.to != target) continue;
     auto cand = from_link(l, start);
     if (!best || link_rank(cand.kind) < link_rank(best->kind)) best = cand;
@@ -254,6 +285,31 @@ CveState evaluate_cve(const Cve& cve, std::string_view model, const std::optiona
 }
 
 // ------------------------------------------------------------------------------------------ Assessor
+namespace {
+
+// A criterion policy names every vocabulary manufacturer whose hq is a criterion country (the explicit
+// entries keep their legal names and sources).
+void add_criterion_entries(const kb::Vocabulary& vocab, AssessData& data) {
+  for (auto& pol : data.policies) {
+    if (pol.criterion_hq.empty()) continue;
+    for (const auto& v : vocab.vendors()) {
+      bool in_scope = v.kind == "manufacturer" &&
+                      std::find(pol.criterion_hq.begin(), pol.criterion_hq.end(), v.hq) != pol.criterion_hq.end();
+      if (!in_scope || pol.entry_for(v.id)) continue;
+      PolicyEntry e;
+      e.vendor = v.id;
+      e.entity = v.name + " (hq " + v.hq + ")";
+      e.since = pol.effective;
+      e.scope = "criterion";
+      e.quote = pol.criterion_quote;
+      e.source = pol.criterion_source;
+      pol.entries.push_back(std::move(e));
+    }
+  }
+}
+
+}  // namespace
+
 Result<Assessor> Assessor::load(const kb::KnowledgeBase& kb, kb::Diagnostics& diags) {
   return load(kb, kb::KnowledgeBase::embedded_sources(), diags);
 }
@@ -262,7 +318,8 @@ Result<Assessor> Assessor::load(const kb::KnowledgeBase& kb, const std::vector<k
                                 kb::Diagnostics& diags) {
   auto d = load_assess_data(files, diags);
   if (!d) return d.error();
-  return Assessor(&kb, std::move(*d));
+  add_criterion_entries(kb.vocab(), **d);
+  return Assessor(&kb, std::shared_ptr<const AssessData>(std::move(*d)));
 }
 
 namespace {
@@ -323,6 +380,8 @@ static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, co
   std::string from = display_name(vocab, lin.from);
   if (v.brand && lin.from == v.brand_id.value_or("")) from = *v.brand;
   std::string sources = lin.edge ? join(lin.edge->sources, "; ") : "";
+  if (lin.edge && (!lin.edge->since.empty() || !lin.edge->until.empty()))
+    sources += "; " + r.frag("chain.dates", {{"since", lin.edge->since}, {"until", lin.edge->until}});
   Args args = {{"manufacturer", target}, {"brand", from}, {"strength", kb::strength_name(lin.strength)},
                {"sources", sources}};
   switch (lin.kind) {
@@ -336,52 +395,65 @@ static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, co
   return {};
 }
 
+namespace {
+
+struct PolicyMatch {
+  Lineage lineage;
+  const PolicyEntry* entry = nullptr;
+};
+
+// The strongest lineage from the device to an entry of `pol` (direct beats S beats M beats W).
+std::optional<PolicyMatch> match_policy(const kb::Vocabulary& vocab, const Policy& pol, const DeviceVerdict& verdict) {
+  std::optional<PolicyMatch> best;
+  for (const auto& e : pol.entries) {
+    auto lin = resolve_lineage(vocab, verdict, e.vendor);
+    if (!lin) continue;
+    if (!pol.follows_oem && lin->kind != LinkKind::kDirect && lin->kind != LinkKind::kIdentified) continue;
+    if (!best || link_rank(lin->kind) < link_rank(best->lineage.kind)) best = PolicyMatch{*lin, &e};
+  }
+  return best;
+}
+
+Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Policy& pol, const PolicyMatch& m,
+                       const DeviceVerdict& verdict, const std::string& lang) {
+  const PolicyEntry& entry = *m.entry;
+  bool weak = m.lineage.kind == LinkKind::kWeak;
+  std::string target = display_name(vocab, m.lineage.target);
+  Args sargs = {{"target", target}, {"since", entry.since}, {"entity", entry.entity}};
+  std::string statement = render(pol.statement.get(lang), sargs);
+  std::string scope = r.frag("scope." + entry.scope, {{"quote", entry.quote}, {"target", target}});
+  std::vector<std::string> ms;
+  for (const auto& x : pol.milestones) ms.push_back(x.date + " " + x.what.get(lang));
+  std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, "; ")}});
+  Args args = {{"chain", chain_text(r, vocab, verdict, m.lineage)},
+               {"policy_title", pol.title.get(lang)},
+               {"rule", pol.rule.get(lang)},
+               {"statement", statement},
+               {"scope", scope},
+               {"milestones", milestones},
+               {"manufacturer", target},
+               {"since", entry.since},
+               {"policy_remediation", pol.remediation.get(lang)},
+               {"note", pol.note.get(lang)}};
+  Finding f = r.make(pol.finding_id, "policy.*", weak ? "weak" : "", args, weak ? pol.weak_severity : pol.severity);
+  f.references = pol.sources;
+  if (!entry.source.empty() && entry.source.rfind("http", 0) == 0 &&
+      std::find(f.references.begin(), f.references.end(), entry.source) == f.references.end())
+    f.references.push_back(entry.source);
+  f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
+  return f;
+}
+
+}  // namespace
+
 std::vector<Finding> Assessor::assess_policies(const DeviceVerdict& verdict, const AssessOptions& opts) const {
   std::vector<Finding> out;
-  const auto& vocab = kb_->vocab();
   Renderer r{*data_, opts.lang};
-  bool all = std::find(opts.jurisdictions.begin(), opts.jurisdictions.end(), "all") != opts.jurisdictions.end();
   for (const auto& pol : data_->policies) {
-    if (!all && std::find(opts.jurisdictions.begin(), opts.jurisdictions.end(), pol.jurisdiction) ==
-                    opts.jurisdictions.end())
-      continue;
-    std::optional<Lineage> best;
-    const PolicyEntry* entry = nullptr;
-    for (const auto& e : pol.entries) {
-      auto lin = resolve_lineage(vocab, verdict, e.vendor);
-      if (!lin) continue;
-      if (!pol.follows_oem && lin->kind != LinkKind::kDirect && lin->kind != LinkKind::kIdentified) continue;
-      if (!best || link_rank(lin->kind) < link_rank(best->kind)) {
-        best = lin;
-        entry = &e;
-      }
-    }
-    if (!best) continue;
-    bool weak = best->kind == LinkKind::kWeak;
-    std::string target = display_name(vocab, best->target);
-    Args sargs = {{"target", target}, {"since", entry->since}, {"entity", entry->entity}};
-    std::string statement = render(pol.statement.get(opts.lang), sargs);
-    std::string scope = r.frag("scope." + entry->scope, {{"quote", entry->quote}, {"target", target}});
-    std::vector<std::string> ms;
-    for (const auto& m : pol.milestones) ms.push_back(m.date + " " + m.what.get(opts.lang));
-    std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, "; ")}});
-    Args args = {{"chain", chain_text(r, vocab, verdict, *best)},
-                 {"policy_title", pol.title.get(opts.lang)},
-                 {"rule", pol.rule.get(opts.lang)},
-                 {"statement", statement},
-                 {"scope", scope},
-                 {"milestones", milestones},
-                 {"manufacturer", target},
-                 {"since", entry->since},
-                 {"policy_remediation", pol.remediation.get(opts.lang)},
-                 {"note", pol.note.get(opts.lang)}};
-    Finding f = r.make(pol.finding_id, "policy.*", weak ? "weak" : "", args, weak ? pol.weak_severity : pol.severity);
-    f.references = pol.sources;
-    if (!entry->source.empty() && entry->source.rfind("http", 0) == 0 &&
-        std::find(f.references.begin(), f.references.end(), entry->source) == f.references.end())
-      f.references.push_back(entry->source);
-    f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
-    out.push_back(std::move(f));
+    if (pol.context || !policy_selected(pol.jurisdiction, opts)) continue;
+    auto match = match_policy(kb_->vocab(), pol, verdict);
+    if (!match) continue;
+    out.push_back(policy_finding(r, kb_->vocab(), pol, *match, verdict, opts.lang));
   }
   return out;
 }

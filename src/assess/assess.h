@@ -1,5 +1,5 @@
 // Assessment: one identified device (+ what its host revealed) -> findings with stable ids
-// (docs/contract.md): policy.* (US/UK/AU rules naming the manufacturer, following OEM relations),
+// (docs/contract.md): policy.* (the rules of data/policies naming the manufacturer, following OEM relations),
 // cve.CVE-* (model line + firmware in a published affected range; version match only, never exploit
 // traffic), and non-intrusive hygiene checks (auth.*, exposure.*, tls.weak). Every vendor fact, range and
 // text comes from data/ (policies, cves, findings); docs/assessment.md has the severity policy.
@@ -26,13 +26,21 @@
 namespace anshin::assess {
 
 struct AssessOptions {
-  std::vector<std::string> jurisdictions = {"us", "uk", "au"};  // "all" = every policy
+  // "all" = every policy; "us" also selects its parts ("us-la"); see policy_selected().
+  std::vector<std::string> jurisdictions = {"all"};
   std::string lang = "en";                                      // "en" | "ja" (others: English)
   std::string as_of;                                            // YYYY-MM-DD, "" = today (UTC)
 };
 
-// Parses a --policy value ("us,uk", "all", "none", "") into jurisdictions; error on an unknown one.
-Result<std::vector<std::string>> parse_policy_option(std::string_view value);
+// Parses a --policy value ("us,uk", "all", "none", "") against the jurisdictions of the data
+// (AssessData::jurisdictions()); error on one that is neither known nor the first part of a known one.
+Result<std::vector<std::string>> parse_policy_option(std::string_view value, const std::vector<std::string>& known);
+// Whether `opts` selects a policy of `jurisdiction` ("us" selects "us" and "us-la").
+bool policy_selected(std::string_view jurisdiction, const AssessOptions& opts);
+// The policies the reports and `lookup` list, context records included, in display order.
+std::vector<const Policy*> listed_policies(const AssessData& data, const AssessOptions& opts);
+// The same as report rows in opts.lang.
+std::vector<PolicyInfo> policy_infos(const AssessData& data, const AssessOptions& opts);
 
 // How a device is tied to a vendor named by a policy or a CVE file.
 enum class LinkKind : uint8_t {
@@ -85,6 +93,7 @@ class Assessor {
   // Every finding for one device, most severe first (then by id).
   std::vector<Finding> assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
 
+  // One finding per selected policy (context records never) whose entries the device's lineage reaches.
   std::vector<Finding> assess_policies(const DeviceVerdict& verdict, const AssessOptions& opts) const;
   // identity.weak-evidence (docs/verdict.md "Evidence tiers"): for a maker only clone-prone tells suggest
   // ("possibly X"), and for a maker one medium tell names while a policy would name it. Policy findings
@@ -123,7 +132,8 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
 // The same on the built-in data (kb_dir empty) or a --kb folder; loads the knowledge base itself.
 bool verify_assessment(const std::filesystem::path& kb_dir, kb::Diagnostics& diags, AssessStats* stats = nullptr);
 
-// The finding ids of the contract (policy ids, then the fixed ones; "cve.*" stands for every CVE id).
+// The fixed finding ids of the contract ("cve.*" stands for every CVE id). Policy ids come from
+// data/policies (one finding id per policy file that is not context); docs/contract.md lists them.
 const std::vector<std::string>& contract_finding_ids();
 
 // "{name}" placeholders substituted once ("{{" / "}}" are literal braces); unknown names stay as written.

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "core/text.h"
@@ -81,12 +82,39 @@ std::shared_ptr<const re2::RE2> compile(Ctx& c, const YAML::Node& at, const std:
   return re;
 }
 
+bool partial_date(std::string_view s) {
+  if (s.size() == 10) return iso_date(s);
+  if (s.size() == 7) return iso_date(std::string(s) + "-01");
+  if (s.size() == 4) return iso_date(std::string(s) + "-01-01");
+  return false;
+}
+
+void load_policy_entries(Ctx& c, const YAML::Node& p, Policy& pol) {
+  static const std::set<std::string> kScopes = {"use-qualified", "telecom-equipment", "criterion", "government-action",
+                                                "export-control", "contracting-ban", "state-procurement",
+                                                "government-use-ban"};
+  std::set<std::string> seen;
+  for (const auto& e : p["entries"]) {
+    check_keys(c, e, {"vendor", "entity", "since", "scope", "quote", "source", "note"}, "policy entry");
+    PolicyEntry en{str(e, "vendor"), str(e, "entity"), str(e, "since"), str(e, "scope"),
+                   str(e, "quote"),  str(e, "source"), str(e, "note"),  line_of(e)};
+    if (!kScopes.count(en.scope)) c.error(e, "scope '" + en.scope + "' is not one of the scope.* fragments' names");
+    if (!iso_date(en.since)) c.error(e, "since must be YYYY-MM-DD");
+    if (en.source.empty()) c.error(e, "entry " + en.vendor + " needs a source");
+    if (!seen.insert(en.vendor).second) c.error(e, "vendor " + en.vendor + " listed twice");
+    pol.entries.push_back(std::move(en));
+  }
+  for (const auto& e : p["examples"])
+    pol.examples.push_back({str(e, "manufacturer"), str(e, "brand"), str(e, "model"), str(e, "expect"), line_of(e)});
+}
+
 void load_policy(Ctx& c, const YAML::Node& root, AssessData& d) {
   auto p = root["policy"];
   if (!p || !p.IsMap()) return c.error(root, "a policy file needs a 'policy:' map");
   check_keys(c, p,
-             {"id", "finding", "jurisdiction", "title", "rule", "statement", "remediation", "note", "effective",
-              "checked", "severity", "weak_severity", "follows_oem", "sources", "milestones", "entries", "examples"},
+             {"id", "finding", "jurisdiction", "context", "order", "title", "label", "issuer", "scope", "rule",
+              "statement", "remediation", "note", "effective", "checked", "severity", "weak_severity", "follows_oem",
+              "criterion", "sources", "milestones", "entries", "examples"},
              "policy");
   Policy pol;
   pol.file = c.file.path;
@@ -94,7 +122,12 @@ void load_policy(Ctx& c, const YAML::Node& root, AssessData& d) {
   pol.id = str(p, "id");
   pol.finding_id = str(p, "finding");
   pol.jurisdiction = str(p, "jurisdiction");
+  pol.context = str(p, "context") == "true";
+  if (auto o = str(p, "order"); !o.empty()) pol.order = std::atoi(o.c_str());
   pol.title = text(p, "title");
+  pol.label = text(p, "label");
+  pol.issuer = text(p, "issuer");
+  pol.scope = text(p, "scope");
   pol.rule = text(p, "rule");
   pol.statement = text(p, "statement");
   pol.remediation = text(p, "remediation");
@@ -103,39 +136,45 @@ void load_policy(Ctx& c, const YAML::Node& root, AssessData& d) {
   pol.checked = str(p, "checked");
   pol.sources = strs(p, "sources");
   pol.follows_oem = str(p, "follows_oem") != "false";
+  if (auto cr = p["criterion"]; cr && cr.IsMap()) {
+    check_keys(c, cr, {"hq", "quote", "source"}, "criterion");
+    pol.criterion_hq = strs(cr, "hq");
+    pol.criterion_quote = str(cr, "quote");
+    pol.criterion_source = str(cr, "source");
+    if (pol.criterion_hq.empty() || pol.criterion_quote.empty() || pol.criterion_source.empty())
+      c.error(cr, "criterion needs hq, quote and source");
+  }
   if (pol.finding_id != "policy." + pol.id) c.error(p, "finding must be 'policy.' + id");
   if (pol.jurisdiction.empty() || pol.id.rfind(pol.jurisdiction + ".", 0) != 0)
     c.error(p, "jurisdiction must be the first part of the id");
-  for (auto* t : {&pol.title, &pol.rule, &pol.statement, &pol.remediation})
-    if (!t->complete()) c.error(p, "policy " + pol.id + ": title, rule, statement and remediation need en and ja");
-  if (!iso_date(pol.effective)) c.error(p, "effective must be YYYY-MM-DD");
+  for (auto* t : {&pol.title, &pol.label, &pol.issuer, &pol.scope, &pol.statement})
+    if (!t->complete()) c.error(p, "policy " + pol.id + ": title, label, issuer, scope and statement need en and ja");
+  if (!(pol.context ? partial_date(pol.effective) : iso_date(pol.effective)))
+    c.error(p, "effective must be YYYY-MM-DD (a context record may give YYYY-MM or YYYY)");
   if (pol.sources.empty()) c.error(p, "policy " + pol.id + " needs at least one source");
-  if (auto s = severity_from_name(str(p, "severity"))) pol.severity = *s;
-  else c.error(p, "severity must be info|low|medium|high|critical");
-  if (auto s = severity_from_name(str(p, "weak_severity"))) pol.weak_severity = *s;
-  else c.error(p, "weak_severity must be info|low|medium|high|critical");
-  if (pol.weak_severity > Severity::kLow) c.error(p, "weak_severity may be at most low (vendors.md: W never high)");
   for (const auto& m : p["milestones"]) {
     Milestone ms{str(m, "date"), text(m, "what"), str(m, "source")};
     if (!iso_date(ms.date) || !ms.what.complete() || ms.source.empty())
       c.error(m, "a milestone needs date (YYYY-MM-DD), what {en, ja} and source");
     pol.milestones.push_back(std::move(ms));
   }
-  static const std::set<std::string> kScopes = {"use-qualified", "telecom-equipment", "criterion", "government-action"};
-  std::set<std::string> seen;
-  for (const auto& e : p["entries"]) {
-    check_keys(c, e, {"vendor", "entity", "since", "scope", "quote", "source", "note"}, "policy entry");
-    PolicyEntry en{str(e, "vendor"), str(e, "entity"), str(e, "since"), str(e, "scope"),
-                   str(e, "quote"),  str(e, "source"), str(e, "note"),  line_of(e)};
-    if (!kScopes.count(en.scope)) c.error(e, "scope must be use-qualified|telecom-equipment|criterion|government-action");
-    if (!iso_date(en.since)) c.error(e, "since must be YYYY-MM-DD");
-    if (en.source.empty()) c.error(e, "entry " + en.vendor + " needs a source");
-    if (!seen.insert(en.vendor).second) c.error(e, "vendor " + en.vendor + " listed twice");
-    pol.entries.push_back(std::move(en));
+  load_policy_entries(c, p, pol);
+  for (const auto& other : d.policies)
+    if (other.id == pol.id) c.error(p, "policy " + pol.id + " defined twice");
+  if (pol.context) {
+    if (!pol.entries.empty() || !pol.examples.empty() || p["severity"] || !pol.criterion_hq.empty())
+      c.error(p, "context policy " + pol.id + " is never a finding: no entries, criterion, examples or severity");
+    d.policies.push_back(std::move(pol));
+    return;
   }
-  if (pol.entries.empty()) c.error(p, "policy " + pol.id + " has no entries");
-  for (const auto& e : p["examples"])
-    pol.examples.push_back({str(e, "manufacturer"), str(e, "brand"), str(e, "expect"), line_of(e)});
+  for (auto* t : {&pol.rule, &pol.remediation})
+    if (!t->complete()) c.error(p, "policy " + pol.id + ": rule and remediation need en and ja");
+  if (auto s = severity_from_name(str(p, "severity"))) pol.severity = *s;
+  else c.error(p, "severity must be info|low|medium|high|critical");
+  if (auto s = severity_from_name(str(p, "weak_severity"))) pol.weak_severity = *s;
+  else c.error(p, "weak_severity must be info|low|medium|high|critical");
+  if (pol.weak_severity > Severity::kLow) c.error(p, "weak_severity may be at most low (vendors.md: W never high)");
+  if (pol.entries.empty() && pol.criterion_hq.empty()) c.error(p, "policy " + pol.id + " has no entries");
   if (pol.examples.empty()) c.error(p, "policy " + pol.id + " needs examples (they are its tests)");
   d.policies.push_back(std::move(pol));
 }
@@ -348,10 +387,15 @@ const Text* AssessData::fragment(std::string_view key) const {
   return it == fragments.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> AssessData::jurisdictions() const {
+  std::set<std::string> all;
+  for (const auto& p : policies) all.insert(p.jurisdiction);
+  return {all.begin(), all.end()};
+}
+
 std::optional<Severity> severity_from_name(std::string_view name) { return parse_severity(name); }
 
-Result<std::shared_ptr<const AssessData>> load_assess_data(const std::vector<kb::SourceFile>& files,
-                                                           kb::Diagnostics& diags) {
+Result<std::shared_ptr<AssessData>> load_assess_data(const std::vector<kb::SourceFile>& files, kb::Diagnostics& diags) {
   auto d = std::make_shared<AssessData>();
   size_t before = diags.error_count();
   for (const auto& f : files) {
@@ -381,7 +425,7 @@ Result<std::shared_ptr<const AssessData>> load_assess_data(const std::vector<kb:
     }
   }
   if (diags.error_count() > before) return make_error(Errc::kInvalidInput, "assessment data has errors");
-  return std::shared_ptr<const AssessData>(std::move(d));
+  return d;
 }
 
 }  // namespace anshin::assess

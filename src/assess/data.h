@@ -48,16 +48,25 @@ struct Milestone {
 
 struct PolicyExample {
   std::string manufacturer, brand;  // vocabulary ids ("" = unknown)
+  std::string model;                // "" = unknown (decides model-qualified OEM relations)
   std::string expect;               // a severity name, or "none"
   int line = 0;
 };
 
+// A rule naming no vendor, or a record not verified well enough for a finding, is `context`: shown in
+// `lookup` and the report, never a finding on a device (it has no entries, examples or severity).
+// A `criterion` policy (the UK statement) also applies to every vocabulary manufacturer whose hq is one
+// of criterion_hq; Assessor::load adds those entries (the explicit entries give legal names).
 struct Policy {
   std::string id;             // "us.fcc-covered"
   std::string finding_id;     // "policy.us.fcc-covered"
-  std::string jurisdiction;   // "us"
-  Text title, rule, statement, remediation, note;
-  std::string effective, checked;
+  std::string jurisdiction;   // "us"; "us-la" is a part of "us" for --policy
+  bool context = false;
+  int order = 1000;           // display order in reports and lookup (then by id)
+  Text title, label, issuer, scope, rule, statement, remediation, note;
+  std::string effective, checked;  // effective: YYYY-MM-DD (context records may give YYYY-MM or YYYY)
+  std::vector<std::string> criterion_hq;  // ISO country codes
+  std::string criterion_quote, criterion_source;
   Severity severity = Severity::kHigh;       // direct, S or M relation
   Severity weak_severity = Severity::kLow;   // W relation: "possible lineage, verify"
   bool follows_oem = true;
@@ -174,12 +183,13 @@ struct AssessData {
 
   const FindingText* finding(std::string_view id) const;
   const Text* fragment(std::string_view key) const;
+  // Every jurisdiction of the policies, sorted ("au", "ca", "jp", "uk", "us", "us-la", ...).
+  std::vector<std::string> jurisdictions() const;
 };
 
 // Loads every file whose role starts with policies/, cves/, findings/ or models/ (other roles are ignored).
 // Problems go to `diags` with file:line; the result is an error when any is an error.
-Result<std::shared_ptr<const AssessData>> load_assess_data(const std::vector<kb::SourceFile>& files,
-                                                           kb::Diagnostics& diags);
+Result<std::shared_ptr<AssessData>> load_assess_data(const std::vector<kb::SourceFile>& files, kb::Diagnostics& diags);
 
 // Severity names of model/device.h, for data files.
 std::optional<Severity> severity_from_name(std::string_view name);

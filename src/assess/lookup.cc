@@ -86,7 +86,7 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
   if (res.brand_id) v.brand = vocab.find(*res.brand_id)->name;
   if (!res.manufacturer_id) {
     // Brand only: the manufacturer follows its strongest S/M relation (as the verdict does).
-    for (const auto& l : vocab.oem_chain(*res.brand_id))
+    for (const auto& l : vocab.oem_chain(*res.brand_id, res.model))
       if (l.strength != kb::Strength::kWeak) {
         v.manufacturer_id = l.to;
         break;
@@ -101,16 +101,20 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
 
   // The OEM relation sentence (policy findings carry it too).
   if (v.manufacturer_id && res.brand_id && *res.brand_id != *v.manufacturer_id) {
-    for (const auto& l : vocab.oem_chain(*res.brand_id))
+    for (const auto& l : vocab.oem_chain(*res.brand_id, res.model))
       if (l.to == *v.manufacturer_id) {
         res.relation = std::string(ja ? "根拠の強さ " : "evidence ") + kb::strength_name(l.strength) +
                        (ja ? "：" : ": ");
-        if (l.edge)
+        if (l.edge) {
           for (size_t i = 0; i < l.edge->sources.size(); ++i) res.relation += (i ? "; " : "") + l.edge->sources[i];
+          if (!l.edge->since.empty() || !l.edge->until.empty())
+            res.relation += (ja ? "（関係の期間 " : " (relation dated ") + l.edge->since + (ja ? "〜" : " to ") +
+                            l.edge->until + (ja ? "）" : ")");
+        }
         break;
       }
   } else if (!v.manufacturer_id && res.brand_id) {
-    for (const auto& l : vocab.oem_chain(*res.brand_id)) {
+    for (const auto& l : vocab.oem_chain(*res.brand_id, res.model)) {
       res.relation += (res.relation.empty() ? "" : " / ") + std::string(ja ? "製造元の可能性：" : "possible maker: ") +
                       vocab.find(l.to)->name + " (" + kb::strength_name(l.strength) + ")";
     }

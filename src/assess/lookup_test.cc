@@ -75,6 +75,13 @@ TEST(AssessLookup, RelabelledBrands) {
   EXPECT_EQ(lorex.manufacturer, "Dahua");
   EXPECT_EQ(lorex.brand, "Lorex");
   EXPECT_TRUE(HasPolicy(lorex, "policy.us.fcc-covered"));
+  EXPECT_NE(lorex.relation.find("relation dated 2018-02-06 to 2022-11-23"), std::string::npos) << lorex.relation;
+  // A Lorex line with no Dahua evidence: the maker stays unknown and no Dahua-only rule names it.
+  auto other = lookup(A(), "Lorex W881AA", {});
+  ASSERT_TRUE(other.known);
+  EXPECT_EQ(other.manufacturer, "");
+  EXPECT_FALSE(HasPolicy(other, "policy.us.ndaa-805-1260h"));
+  EXPECT_EQ(other.relation.find("Dahua"), std::string::npos) << other.relation;
 }
 
 TEST(AssessLookup, AxisHasNoPolicy) {

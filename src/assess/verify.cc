@@ -40,15 +40,9 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
   AssessStats st;
   st.files = d.files;
 
-  // Every contract finding id has texts (policy ids: a policy file; the rest: a findings entry).
-  for (const auto& id : contract_finding_ids()) {
-    if (id.rfind("policy.", 0) == 0) {
-      bool found = std::any_of(d.policies.begin(), d.policies.end(), [&](const Policy& p) { return p.finding_id == id; });
-      if (!found) diags.error("data/policies", 0, "no policy file for contract finding " + id);
-    } else if (!d.finding(id)) {
-      diags.error("data/findings", 0, "no text for contract finding " + id);
-    }
-  }
+  // Every fixed contract finding id has texts (policy ids are the policy files themselves).
+  for (const auto& id : contract_finding_ids())
+    if (!d.finding(id)) diags.error("data/findings", 0, "no text for contract finding " + id);
   if (!d.finding("policy.*")) diags.error("data/findings", 0, "no text for policy.* (policy finding details)");
   for (const auto& [id, f] : d.findings) {
     ++st.findings;
@@ -68,6 +62,9 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
   for (const auto& p : d.policies) {
     ++st.policies;
     same_placeholders(diags, p.file, p.line, p.id + " statement", p.statement);
+    for (const auto* t : {&p.title, &p.label, &p.issuer, &p.scope, &p.remediation})
+      if (!unfilled_placeholders(t->en).empty() || !unfilled_placeholders(t->ja).empty())
+        diags.error(p.file, p.line, p.id + ": title, label, issuer, scope and remediation take no {placeholders}");
     for (const auto& e : p.entries) {
       ++st.policy_entries;
       if (!vocab.find(e.vendor)) diags.error(p.file, e.line, "unknown vendor id '" + e.vendor + "'");
@@ -78,6 +75,7 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
       DeviceVerdict v;
       if (!ex.manufacturer.empty()) v.manufacturer_id = ex.manufacturer;
       if (!ex.brand.empty()) v.brand_id = ex.brand;
+      if (!ex.model.empty()) v.model = ex.model;
       for (const auto* id : {&ex.manufacturer, &ex.brand})
         if (!id->empty() && !vocab.find(*id)) diags.error(p.file, ex.line, "unknown vendor id '" + *id + "'");
       AssessOptions o;
@@ -87,8 +85,8 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
         if (f.id == p.finding_id) got = severity_name(f.severity);
       if (got != ex.expect)
         diags.error(p.file, ex.line,
-                    p.id + " example (manufacturer '" + ex.manufacturer + "', brand '" + ex.brand + "'): expected " +
-                        ex.expect + ", got " + got);
+                    p.id + " example (manufacturer '" + ex.manufacturer + "', brand '" + ex.brand + "', model '" +
+                        ex.model + "'): expected " + ex.expect + ", got " + got);
     }
   }
 

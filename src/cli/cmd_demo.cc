@@ -66,7 +66,8 @@ int run_demo(const DemoOptions& o) {
     status("cli.demo.wrote", {{"path", o.json_out}});
   }
   if (!o.html_out.empty()) {
-    if (auto w = write_file_atomically(o.html_out, report::render_html(result->snapshot, {.lang = *lang})); !w)
+    const report::HtmlOptions html{.lang = *lang, .policies = assess::policy_infos((*assessor)->data(), req.assess_options)};
+    if (auto w = write_file_atomically(o.html_out, report::render_html(result->snapshot, html)); !w)
       return fail(2, w.error());
     status("cli.demo.wrote_html", {{"path", o.html_out}});
   }

@@ -17,11 +17,12 @@ namespace anshin::cli {
 namespace {
 
 // A value can become a YAML example and an RE2 pattern only if it is printable text: no control bytes,
-// valid UTF-8 (hostile bytes are not echoed to the terminal).
+// valid UTF-8 without C1 controls, line separators or bidi overrides (hostile bytes are not echoed).
 bool usable(const std::string& v) {
   for (unsigned char c : v)
     if (c < 0x20 || c == 0x7f) return false;
-  return !v.empty() && text::sanitize_utf8(v) == v;
+  // valid UTF-8 that the terminal escaper leaves alone: no C1 controls, line separators or bidi overrides
+  return !v.empty() && text::sanitize_utf8(v) == v && text::escape_for_terminal(v) == v;
 }
 
 // RE2 pattern matching exactly `v` (ASCII only: other bytes as \x{NN}, as the KB requires), with runs of
@@ -74,9 +75,10 @@ void print_drafts(const Device& d, size_t& drafts) {
   size_t n = 0;
   for (const auto& c : d.verdict.clues) {
     if (!usable(c.value)) continue;
-    std::string id = "todo-" + c.source + "-" + std::to_string(++n);
+    ++n;
+    std::string id = "todo-" + d.address.to_string() + "-" + c.source + "-" + std::to_string(n);
     for (char& ch : id)
-      if (ch == '.' || ch == '_') ch = '-';
+      if (ch == '.' || ch == '_' || ch == ':') ch = '-';
     std::printf("# %s (matches: %s)\n", file_for(c.source).c_str(), c.source.c_str());
     std::printf("  - id: %s\n", id.c_str());
     std::printf("    description: 'TODO: what this string is and which firmware writes it'\n");

@@ -16,11 +16,40 @@
 
 namespace anshin::cli {
 
+namespace {
+
+std::vector<const assess::Policy*> context_records(const assess::AssessData& data, const assess::AssessOptions& ao) {
+  std::vector<const assess::Policy*> out;
+  for (const assess::Policy* p : assess::listed_policies(data, ao))
+    if (p->context) out.push_back(p);
+  return out;
+}
+
+nlohmann::json context_json(const assess::AssessData& data, const assess::AssessOptions& ao) {
+  auto out = nlohmann::json::array();
+  for (const assess::Policy* p : context_records(data, ao))
+    out.push_back({{"id", p->finding_id}, {"label", p->label.get(ao.lang)}, {"effective", p->effective},
+                   {"issuer", p->issuer.get(ao.lang)}, {"scope", p->scope.get(ao.lang)}, {"sources", p->sources}});
+  return out;
+}
+
+void print_context(const assess::AssessData& data, const assess::AssessOptions& ao) {
+  const auto records = context_records(data, ao);
+  if (!records.empty()) std::printf("%s\n", i18n::tr(ao.lang, "lookup.context").c_str());
+  for (const assess::Policy* p : records)
+    std::printf("  %s\n", i18n::tr(ao.lang, "lookup.context_item",
+                                    {{"date", p->effective},
+                                     {"label", p->label.get(ao.lang)},
+                                     {"issuer", p->issuer.get(ao.lang)},
+                                     {"scope", p->scope.get(ao.lang)}})
+                              .c_str());
+}
+
+}  // namespace
+
 int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(opts.lang)}});
-  auto juris = assess::parse_policy_option(opts.policy);
-  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   kb::Diagnostics diags;
   auto kb = opts.kb_dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(opts.kb_dir, diags);
   if (!kb) {
@@ -40,6 +69,8 @@ int run_lookup(const LookupOptions& opts) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
     return usage_error("cli.assessment_does_not_load");
   }
+  auto juris = assess::parse_policy_option(opts.policy, as->data().jurisdictions());
+  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
@@ -104,7 +135,13 @@ int run_lookup(const LookupOptions& opts) {
     }
     std::printf("\n");
   }
-  if (opts.json) std::printf("%s\n", out.dump(2).c_str());
+  // Rules that name no vendor: once per run, never per device.
+  if (opts.json) {
+    out["context"] = context_json(as->data(), ao);
+    std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+  }
+  print_context(as->data(), ao);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "report/csv.h"
 #include "report/html.h"
 #include "report/json.h"
+#include "scan/pipeline.h"
 #include "store/store.h"
 
 namespace anshin::cli {
@@ -23,6 +24,17 @@ Result<store::StoredScan> pick_scan(store::Store& db, const std::string& key) {
     return i18n::error(Errc::kNotFound, "cli.report.no_finished_scan", {{"path", db.path()}});
   }
   return std::move(**latest);
+}
+
+// The policies of the built-in knowledge base (labels in `lang`), for the HTML summary.
+Result<std::vector<PolicyInfo>> report_policies(const std::string& lang) {
+  auto kb = scan::load_knowledge_base("");
+  if (!kb) return kb.error();
+  auto assessor = scan::load_assessor(**kb, "");
+  if (!assessor) return assessor.error();
+  assess::AssessOptions all;
+  all.lang = lang;
+  return assess::policy_infos((*assessor)->data(), all);
 }
 
 }  // namespace
@@ -54,7 +66,9 @@ int run_report(const ReportOptions& o) {
   if (o.format == "csv") {
     body = report::render_csv(*snap, report::CsvOptions{.lang = *lang, .excel = o.excel});
   } else if (o.format == "html") {
-    body = report::render_html(*snap, report::HtmlOptions{.lang = *lang});
+    auto policies = report_policies(*lang);
+    if (!policies) return fail(2, policies.error());
+    body = report::render_html(*snap, report::HtmlOptions{.lang = *lang, .policies = std::move(*policies)});
   } else {
     return usage_error("cli.report.bad_format", {{"value", quote_value(o.format)}});
   }

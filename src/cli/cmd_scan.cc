@@ -97,7 +97,7 @@ int run_scan(const ScanOptions& o) {
   auto assessor = scan::load_assessor(**kb, o.kb_dir);
   if (!assessor) return usage_error(assessor.error());
   req.assessor = assessor->get();
-  auto jurisdictions = assess::parse_policy_option(o.policy);
+  auto jurisdictions = assess::parse_policy_option(o.policy, (*assessor)->data().jurisdictions());
   if (!jurisdictions) return usage_error(with_prefix(jurisdictions.error(), "--policy: "));
   req.assess_options.jurisdictions = *jurisdictions;
   req.assess_options.lang = *lang;

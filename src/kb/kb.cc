@@ -68,10 +68,18 @@ const FieldInfo* Vocabulary::field(std::string_view key) const {
   auto it = field_index_.find(std::string(key));
   return it == field_index_.end() ? nullptr : &fields_[it->second];
 }
-std::vector<OemLink> Vocabulary::oem_chain(std::string_view id) const {
+bool OemEdge::covers_model(std::string_view model) const {
+  auto m = text::trim(model);
+  for (const auto& re : model_patterns)
+    if (re && RE2::PartialMatch(re2::StringPiece(m.data(), m.size()), *re)) return true;
+  return false;
+}
+
+std::vector<OemLink> Vocabulary::oem_chain(std::string_view id, std::optional<std::string_view> model) const {
   std::vector<OemLink> out;
   const Vendor* start = find(id);
   if (start == nullptr) return out;
+  const bool model_known = model && !text::trim(*model).empty();
   std::set<std::string> seen{start->id};
   struct Item { const Vendor* v; Strength s; int depth; };
   std::deque<Item> queue{{start, Strength::kStrong, 0}};
@@ -79,9 +87,14 @@ std::vector<OemLink> Vocabulary::oem_chain(std::string_view id) const {
     Item cur = queue.front();
     queue.pop_front();
     for (const OemEdge& e : cur.v->oem_of) {
+      Strength edge_strength = e.strength;
+      if (!e.models.empty()) {
+        if (!model_known) edge_strength = Strength::kWeak;
+        else if (!e.covers_model(*model)) continue;
+      }
       const Vendor* to = find(e.vendor);
       if (to == nullptr || !seen.insert(to->id).second) continue;
-      Strength s = std::max(cur.s, e.strength);  // enum order: S < M < W, so max = weakest
+      Strength s = std::max(cur.s, edge_strength);  // enum order: S < M < W, so max = weakest
       out.push_back({cur.v->id, to->id, s, cur.depth + 1, &e});
       queue.push_back({to, s, cur.depth + 1});
     }
@@ -291,6 +304,35 @@ class Loader {
     }
   }
 
+  static bool iso_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+      if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+  }
+
+  // since/until are ISO dates in order; `models` compile; a relation that ended (`until`) names its model lines.
+  void check_edge_dates_and_models(const SourceFile& f, int line, const std::string& from, const YAML::Node& o,
+                                   OemEdge& edge) {
+    const std::string what = "oem_of of '" + from + "' -> '" + edge.vendor + "'";
+    for (const auto* d : {&edge.since, &edge.until})
+      if (!d->empty() && !iso_date(*d)) d_.error(f.path, line, what + ": since/until must be YYYY-MM-DD");
+    if (!edge.since.empty() && !edge.until.empty() && edge.until < edge.since)
+      d_.error(f.path, line, what + ": until is before since");
+    edge.models = string_list(f, o["models"], "models");
+    for (const auto& pattern : edge.models) {
+      re2::RE2::Options opt;
+      opt.set_case_sensitive(false);
+      opt.set_log_errors(false);
+      opt.set_max_mem(1 << 20);
+      auto re = std::make_shared<const re2::RE2>(pattern, opt);
+      if (!re->ok()) d_.error(f.path, line, what + ": bad model pattern '" + pattern + "': " + re->error());
+      else edge.model_patterns.push_back(std::move(re));
+    }
+    if (!edge.until.empty() && edge.models.empty())
+      d_.error(f.path, line, what + ": a relation with 'until' must list the model lines it covers ('models')");
+  }
+
   std::vector<std::string> string_list(const SourceFile& f, const YAML::Node& n, const std::string& what) {
     std::vector<std::string> out;
     if (!n) return out;
@@ -395,7 +437,7 @@ class Loader {
           for (const auto& o : oem) {
             int ol = line_of(o);
             if (!o.IsMap()) { d_.error(f.path, ol, "an oem_of entry must be a mapping"); continue; }
-            unknown_keys(f, o, {"vendor", "strength", "sources", "since", "until", "note"}, "oem_of");
+            unknown_keys(f, o, {"vendor", "strength", "sources", "since", "until", "note", "models"}, "oem_of");
             OemEdge edge;
             edge.vendor = scalar(o["vendor"]).value_or("");
             auto s = parse_strength(scalar(o["strength"]).value_or(""));
@@ -406,6 +448,7 @@ class Loader {
             edge.since = scalar(o["since"]).value_or("");
             edge.until = scalar(o["until"]).value_or("");
             edge.note = scalar(o["note"]).value_or("");
+            check_edge_dates_and_models(f, ol, v.id, o, edge);
             edges.push_back({v.id, edge.vendor, ol});
             v.oem_of.push_back(std::move(edge));
           }

@@ -18,6 +18,10 @@
 #include "core/result.h"
 #include "model/observation.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace anshin::kb {
 
 class OuiTable;
@@ -49,12 +53,20 @@ enum class Strength : uint8_t { kStrong, kMedium, kWeak };  // S, M, W of vendor
 const char* strength_name(Strength s);                      // "S", "M", "W"
 std::optional<Strength> parse_strength(std::string_view s);
 
+// brand -> manufacturer. `since`/`until` date the relation (e.g. the years of an ownership). An edge with
+// `models` is model-qualified: it holds for the model lines those patterns name (RE2, case-insensitive,
+// searched), is only "possible lineage" (W) while the model is unknown, and does not hold for a known model
+// none of them names. An edge with `until` must list its models: a device's date is not observable, so
+// after an ownership change the model line decides (docs/kb-format.md).
 struct OemEdge {
   std::string vendor;                // target vendor id (the manufacturer)
   Strength strength = Strength::kWeak;
   std::vector<std::string> sources;
   std::string since, until;          // ISO dates, "" = open
   std::string note;
+  std::vector<std::string> models;   // model-line patterns; empty = every model of the brand
+  std::vector<std::shared_ptr<const re2::RE2>> model_patterns;  // compiled `models`
+  bool covers_model(std::string_view model) const;               // a pattern matches the (trimmed) model
 };
 
 struct Vendor {
@@ -94,7 +106,9 @@ class Vocabulary {
  public:
   const Vendor* find(std::string_view id) const;              // by id, exact
   const Vendor* find_alias(std::string_view name) const;      // id, display name or alias; trimmed, case-insensitive
-  std::vector<OemLink> oem_chain(std::string_view id) const;  // breadth-first over oem_of, cycle-safe
+  // Breadth-first over oem_of, cycle-safe. `model` (nullopt or empty = unknown) decides model-qualified
+  // edges: matched -> the edge's strength, unknown -> W, known but not named -> the edge is not followed.
+  std::vector<OemLink> oem_chain(std::string_view id, std::optional<std::string_view> model = std::nullopt) const;
   const std::vector<Vendor>& vendors() const { return vendors_; }
   const FieldInfo* field(std::string_view key) const;
   const std::vector<FieldInfo>& fields() const { return fields_; }

@@ -201,6 +201,28 @@ TEST(KbVerifyFixtures, WhiteLabelIsABooleanOfAManufacturer) {
   EXPECT_EQ(all.find("'boards'"), std::string::npos) << all;
 }
 
+TEST(KbVerifyFixtures, DatedAndModelQualifiedOemEdges) {
+  std::vector<SourceFile> files = {
+      {"kb.yaml", "kb.yaml", "kb_version: \"t\"\nformat_version: 1\n"},
+      {"fields.yaml", "vocab/fields.yaml", "fields:\n  - { key: http.title, probe: http, status: emitted, description: t }\n"},
+      {"vendors.yaml", "vocab/vendors.yaml",
+       "vendors:\n"
+       "  - { id: maker, name: Maker, kind: manufacturer }\n"
+       "  - { id: sold, name: Sold, kind: brand, oem_of: [{ vendor: maker, strength: S, sources: [s], until: \"2022-11-23\" }] }\n"
+       "  - { id: dated, name: Dated, kind: brand, oem_of: [{ vendor: maker, strength: S, sources: [s], since: \"2018\", "
+       "until: \"2017-01-01\", models: ['^A'] }] }\n"
+       "  - { id: badre, name: BadRe, kind: brand, oem_of: [{ vendor: maker, strength: S, sources: [s], models: ['(x'] }] }\n"
+       "  - { id: fine, name: Fine, kind: brand, oem_of: [{ vendor: maker, strength: S, sources: [s], since: \"2018-02-06\", "
+       "until: \"2022-11-23\", models: ['^E89\\d'] }] }\n"}};
+  Diagnostics d;
+  EXPECT_FALSE(KnowledgeBase::verify_sources(files, d));
+  std::string all = dump(d);
+  EXPECT_NE(all.find("oem_of of 'sold' -> 'maker': a relation with 'until' must list the model lines"), std::string::npos) << all;
+  EXPECT_NE(all.find("oem_of of 'dated' -> 'maker': since/until must be YYYY-MM-DD"), std::string::npos) << all;
+  EXPECT_NE(all.find("oem_of of 'badre' -> 'maker': bad model pattern '(x'"), std::string::npos) << all;
+  EXPECT_EQ(all.find("'fine'"), std::string::npos) << all;
+}
+
 TEST(KbVocab, WhiteLabelMakersAndSupportingOnlyPorts) {
   const auto& v = shipped()->vocab();
   EXPECT_TRUE(v.find("xiongmai")->white_label);
@@ -355,7 +377,8 @@ TEST(KbVocab, OemChains) {
   struct Case { const char* brand; const char* maker; Strength s; };
   for (auto c : {Case{"annke", "hikvision", Strength::kMedium}, Case{"amcrest", "dahua", Strength::kStrong},
                  Case{"ezviz", "hikvision", Strength::kStrong}, Case{"imou", "dahua", Strength::kStrong},
-                 Case{"lorex", "dahua", Strength::kStrong}, Case{"prama", "hikvision", Strength::kStrong},
+                 Case{"prama", "hikvision", Strength::kStrong}, Case{"prama_india", "hikvision", Strength::kWeak},
+                 Case{"icrealtime", "dahua", Strength::kMedium}, Case{"lts", "hikvision", Strength::kMedium},
                  Case{"uniarch", "uniview", Strength::kMedium}, Case{"steinsvik", "truen", Strength::kMedium}}) {
     auto chain = v.oem_chain(c.brand);
     const OemLink* l = edge(chain, c.maker);
@@ -365,14 +388,41 @@ TEST(KbVocab, OemChains) {
     ASSERT_NE(l->edge, nullptr);
     EXPECT_FALSE(l->edge->sources.empty());
   }
-  // Lorex also has a weak, earlier Hikvision edge; the strong Dahua edge comes first.
+  // Lorex: Dahua owned it 2018-02-06 .. 2022-11-23 and the relation is model-qualified. A Dahua-built line
+  // is S; with the model unknown it is only possible lineage (W); a line without Dahua evidence has no Dahua edge.
   auto lorex = v.oem_chain("lorex");
   ASSERT_GE(lorex.size(), 2u);
-  EXPECT_EQ(lorex[0].to, "dahua");
+  EXPECT_EQ(edge(lorex, "dahua")->strength, Strength::kWeak);
   EXPECT_EQ(edge(lorex, "hikvision")->strength, Strength::kWeak);
+  for (const char* dahua_built : {"E891AB", "LNB8005-C", "lne8964ab", "NR908"}) {
+    auto chain = v.oem_chain("lorex", dahua_built);
+    ASSERT_NE(edge(chain, "dahua"), nullptr) << dahua_built;
+    EXPECT_EQ(edge(chain, "dahua")->strength, Strength::kStrong) << dahua_built;
+    EXPECT_EQ(edge(chain, "dahua")->edge->since, "2018-02-06");
+    EXPECT_EQ(edge(chain, "dahua")->edge->until, "2022-11-23");
+  }
+  for (const char* other_line : {"W881AA", "2K-B451AJD", "C581DA"})
+    EXPECT_EQ(edge(v.oem_chain("lorex", other_line), "dahua"), nullptr) << other_line;
+  EXPECT_EQ(edge(v.oem_chain("lorex", "  "), "dahua")->strength, Strength::kWeak);  // blank = unknown
   EXPECT_TRUE(v.oem_chain("hikvision").empty());
   EXPECT_TRUE(v.oem_chain("nope").empty());
   EXPECT_STREQ(strength_name(Strength::kMedium), "M");
+}
+
+TEST(KbVocab, RegistryNamesAndSeparateCompanies) {
+  const auto& v = shipped()->vocab();
+  // The IEEE MA-L name of 14:2F:FD resolves to LTS (exact lookup after case folding).
+  ASSERT_NE(v.find_alias("LT SECURITY INC"), nullptr);
+  EXPECT_EQ(v.find_alias("LT SECURITY INC")->id, "lts");
+  // ACTi (Taiwan) and ACT Security are two companies.
+  ASSERT_NE(v.find_alias("ACTi"), nullptr);
+  EXPECT_EQ(v.find_alias("ACTi")->id, "acti");
+  EXPECT_EQ(v.find_alias("ACTi")->hq, "TW");
+  EXPECT_EQ(v.find_alias("ACT Security")->id, "act");
+  // The joint venture's registry name keeps its S relation; the later company name is only possible lineage.
+  EXPECT_EQ(v.find_alias("Prama Hikvision India Private Limited")->id, "prama");
+  EXPECT_EQ(v.find_alias("Prama India Private Limited")->id, "prama_india");
+  EXPECT_EQ(v.find_alias("Prama India Pvt. Ltd.")->id, "prama_india");
 }
 
 TEST(KbVocab, EveryRuleVendorIsKnownAndNoRuleNamesAComponent) {

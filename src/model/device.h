@@ -67,6 +67,17 @@ struct Finding {
   std::vector<Evidence> evidence;
 };
 
+// A procurement rule as the reports list it, in one language (from data/policies: assess::policy_infos).
+// `context`: a rule that names no vendor (or a record not verified for findings): listed, never counted.
+struct PolicyInfo {
+  std::string finding_id;           // "policy.us.fcc-covered"
+  std::string label;                // short table label: "US: FCC Covered List"
+  std::string effective;            // YYYY-MM-DD (context records: possibly YYYY-MM or YYYY)
+  std::string issuer;               // issuing body
+  std::string scope;                // scope wording
+  bool context = false;
+};
+
 // One service line of the report: what answered on a port.
 struct ServiceSummary {
   uint16_t port = 0;

@@ -25,14 +25,28 @@ TEST(Csv, OneRowPerDeviceRiskiestFirst) {
   ASSERT_EQ(l.size(), 5u);
   EXPECT_EQ(l[0],
             "Address,MAC address,Category,Manufacturer,Brand,Model,Firmware,Serial number,Confidence,Services,"
-            "Finding IDs,Highest severity,Number of findings");
+            "Finding IDs,Highest severity,Number of findings,Clues");
   EXPECT_TRUE(l[1].starts_with("10.20.0.21,44:19:b6:12:34:56,camera,Hikvision,Annke,I91BM,")) << l[1];
   EXPECT_NE(l[1].find(",80/http 554/rtsp 8000/hikvision-sdk,"), std::string::npos);
   EXPECT_NE(l[1].find("policy.us.fcc-covered policy.us.ndaa-889"), std::string::npos);
-  EXPECT_TRUE(l[1].ends_with(",critical,7")) << l[1];
+  EXPECT_TRUE(l[1].ends_with(",critical,7,")) << l[1];  // identified: no clues
   EXPECT_TRUE(l[2].starts_with("10.20.0.30,")) << l[2];
   EXPECT_TRUE(l[4].starts_with("10.20.0.40,")) << l[4];
   EXPECT_TRUE(l[3].starts_with("10.20.0.5,,other,,,,,,0.00,22/ssh 445/smb,,,0")) << l[3];
+}
+
+TEST(Csv, UnidentifiedDeviceShowsItsClues) {
+  ScanSnapshot snap = testing::canonical_snapshot();
+  Device d;
+  d.address = *IpAddr::parse("10.20.0.77");
+  d.verdict.category = Category::kCamera;
+  d.verdict.clues = {{"rtsp.auth.realm", 554, "ZRB Login", {}, ""}, {"rtsp.sdp.session_name", 554, "=cmd|x", {}, ""}};
+  snap.devices = {d};
+  const auto l = lines(render_csv(snap));
+  ASSERT_EQ(l.size(), 2u);
+  EXPECT_TRUE(l[1].ends_with(",\"rtsp.auth.realm=ZRB Login; rtsp.sdp.session_name==cmd|x\"") ||
+              l[1].ends_with(",rtsp.auth.realm=ZRB Login; rtsp.sdp.session_name==cmd|x"))
+      << l[1];
 }
 
 TEST(Csv, JapaneseHeader) {

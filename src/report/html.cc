@@ -190,6 +190,25 @@ std::string or_not_learned(Lang L, const std::optional<std::string>& v) {
   return html_text(*v);
 }
 
+// Rules that name no vendor (and records kept out of findings): date, label, issuer and scope; no counts.
+std::string render_policy_context(Lang L, const std::vector<PolicyInfo>& policies) {
+  std::string s;
+  for (const auto& p : policies) {
+    if (!p.context) continue;
+    if (s.empty())
+      s = "<h3>" + html_text(L.get("summary.context_heading")) + "</h3>\n<p class=\"note\">" +
+          html_text(L.get("summary.context_note")) + "</p>\n<ul class=\"policy-context\">\n";
+    // The catalog's pattern is escaped as text; the pieces are escaped before they are put in.
+    const std::string item = i18n::format(html_text(L.get("summary.context_item")),
+                                          {{"label", "<strong>" + html_text(p.label) + "</strong>"},
+                                           {"date", html_text(p.effective)},
+                                           {"issuer", html_text(p.issuer)},
+                                           {"scope", html_text(p.scope)}});
+    s += fmt::format("<li data-policy=\"{}\">{}</li>\n", html_attr(p.finding_id), item);
+  }
+  return s.empty() ? s : s + "</ul>\n";
+}
+
 std::string render_device_section(Lang L, const Device& d) {
   const auto& v = d.verdict;
   const int sev = max_severity(d);
@@ -368,14 +387,14 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
 
   const size_t total = rows.size();
   size_t surveillance = 0, critical_high = 0, policy_any = 0;
-  size_t per_policy[std::size(kPolicyIds)] = {};
+  std::vector<size_t> per_policy(opt.policies.size(), 0);
   size_t per_severity[5] = {};
   for (const Device* d : rows) {
     if (is_surveillance(*d)) ++surveillance;
     if (max_severity(*d) >= static_cast<int>(Severity::kHigh)) ++critical_high;
     bool any = false;
-    for (size_t p = 0; p < std::size(kPolicyIds); ++p)
-      if (has_policy(*d, kPolicyIds[p])) { ++per_policy[p]; any = true; }
+    for (size_t p = 0; p < opt.policies.size(); ++p)
+      if (!opt.policies[p].context && has_policy(*d, opt.policies[p].finding_id)) { ++per_policy[p]; any = true; }
     if (any) ++policy_any;
     for (const auto& f : d->findings) ++per_severity[static_cast<int>(f.severity)];
   }
@@ -448,15 +467,16 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
   h += fmt::format("<table class=\"policy-table\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>"
                    "<tbody>\n",
                    T("summary.policy_column"), T("summary.devices_column"), T("summary.share_column"));
-  for (size_t p = 0; p < std::size(kPolicyIds); ++p) {
-    std::string key = std::string("policy.") + (kPolicyIds[p] + 7);  // "policy.us.fcc-covered" -> "policy.us_fcc_covered"
-    for (size_t i = 7; i < key.size(); ++i)
-      if (key[i] == '.' || key[i] == '-') key[i] = '_';
+  for (size_t p = 0; p < opt.policies.size(); ++p) {
+    const PolicyInfo& pol = opt.policies[p];
+    if (pol.context) continue;
     h += fmt::format("<tr data-policy=\"{}\"><td>{}</td><td class=\"n\" data-count=\"{}\">{}</td><td>{}{}</td></tr>\n",
-                     kPolicyIds[p], T(key), per_policy[p], per_policy[p], share_bar(per_policy[p], total),
-                     percent(per_policy[p], total));
+                     html_attr(pol.finding_id), html_text(pol.label), per_policy[p], per_policy[p],
+                     share_bar(per_policy[p], total), percent(per_policy[p], total));
   }
-  h += "</tbody></table>\n<p class=\"note\">" + T("summary.policy_note") + "</p>\n</section>\n";
+  h += "</tbody></table>\n<p class=\"note\">" + T("summary.policy_note") + "</p>\n";
+  h += render_policy_context(L, opt.policies);
+  h += "</section>\n";
 
   if (total > 0) {
     // Charts

@@ -9,6 +9,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/device.h"
 
@@ -16,6 +17,9 @@ namespace anshin::report {
 
 struct HtmlOptions {
   std::string lang = "en";  // "en" or "ja"
+  // The policies of the knowledge base in display order, texts in `lang` (assess::policy_infos): rules that
+  // name vendors get a row with their device count; context records are listed below without counts.
+  std::vector<PolicyInfo> policies;
 };
 
 std::string render_html(const ScanSnapshot& snapshot, const HtmlOptions& options = {});
@@ -27,9 +31,5 @@ std::string html_attr(std::string_view s);
 // True for an absolute http:// or https:// URL without spaces or control characters: only those
 // references become links.
 bool is_linkable_url(std::string_view url);
-
-// The finding-id prefixes of the procurement policies counted in the executive summary, in display order.
-inline constexpr const char* kPolicyIds[] = {"policy.us.fcc-covered", "policy.us.ndaa-889",
-                                             "policy.uk.sensitive-sites", "policy.au.government-removal"};
 
 }  // namespace anshin::report

@@ -19,6 +19,8 @@ size_t count(const std::string& hay, const std::string& needle) {
   return n;
 }
 
+HtmlOptions Opt(const std::string& lang) { return {.lang = lang, .policies = testing::report_policies(lang)}; }
+
 std::string metric(const std::string& html, const std::string& name) {
   const std::regex re("data-metric=\"" + name + "\">([0-9]+)<");
   std::smatch m;
@@ -26,7 +28,7 @@ std::string metric(const std::string& html, const std::string& name) {
 }
 
 TEST(Html, SelfContainedDocument) {
-  const std::string h = render_html(testing::canonical_snapshot(), {.lang = "en"});
+  const std::string h = render_html(testing::canonical_snapshot(), Opt("en"));
   EXPECT_TRUE(h.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
   EXPECT_NE(h.find("<meta charset=\"utf-8\">"), std::string::npos);
   EXPECT_NE(h.find("Content-Security-Policy\" content=\"default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; "
@@ -45,24 +47,25 @@ TEST(Html, SelfContainedDocument) {
 }
 
 TEST(Html, JapaneseDocument) {
-  const std::string h = render_html(testing::canonical_snapshot(), {.lang = "ja"});
+  const std::string h = render_html(testing::canonical_snapshot(), Opt("ja"));
   EXPECT_TRUE(h.starts_with("<!DOCTYPE html>\n<html lang=\"ja\">"));
   EXPECT_NE(h.find("概要"), std::string::npos);
   EXPECT_NE(h.find("製造元別の機器台数"), std::string::npos);
   EXPECT_NE(h.find("全 4 台のうち 2 台（50%）は、"), std::string::npos);
   EXPECT_NE(h.find(">緊急</span>"), std::string::npos);
-  EXPECT_EQ(render_html(testing::canonical_snapshot(), {.lang = "ja_JP.UTF-8"}), h);
+  EXPECT_EQ(render_html(testing::canonical_snapshot(), Opt("ja_JP.UTF-8")), h);
 }
 
 TEST(Html, ExecutiveSummaryNumbers) {
-  const std::string h = render_html(testing::canonical_snapshot(), {.lang = "en"});
+  const std::string h = render_html(testing::canonical_snapshot(), Opt("en"));
   EXPECT_EQ(metric(h, "devices"), "4");
   EXPECT_EQ(metric(h, "surveillance"), "3");
   EXPECT_EQ(metric(h, "critical-high"), "2");
   EXPECT_EQ(metric(h, "policy-named"), "2");
-  for (const char* p : kPolicyIds) {
-    EXPECT_NE(h.find(std::string("<tr data-policy=\"") + p + "\">"), std::string::npos) << p;
-    EXPECT_NE(h.find(std::string("data-policy=\"") + p), std::string::npos);
+  for (const auto& p : testing::report_policies("en")) {
+    if (p.context) continue;
+    EXPECT_NE(h.find("<tr data-policy=\"" + p.finding_id + "\"><td>" + p.label + "</td>"), std::string::npos)
+        << p.finding_id;
   }
   EXPECT_NE(h.find("data-count=\"2\">2</td>"), std::string::npos);
   EXPECT_NE(h.find("2 of 4 devices (50%) were made by manufacturers named"), std::string::npos);
@@ -74,16 +77,34 @@ TEST(Html, PolicyCountsUseFindingIdPrefixes) {
   ScanSnapshot s = testing::canonical_snapshot();
   s.devices[2].findings.push_back(
       testing::finding("policy.us.fcc-covered.telecom", Severity::kHigh, "t", "d", "r", {}));
-  const std::string h = render_html(s, {.lang = "en"});
+  const std::string h = render_html(s, Opt("en"));
   EXPECT_EQ(metric(h, "policy-named"), "3");
   EXPECT_NE(h.find("<tr data-policy=\"policy.us.fcc-covered\"><td>US: FCC Covered List</td><td class=\"n\" "
                    "data-count=\"3\">"),
             std::string::npos);
 }
 
+TEST(Html, PolicyRowsComeFromTheOptions) {
+  // Rules get a counted row; context records are listed (escaped) without a count; no rows, no table rows.
+  const std::string h = render_html(testing::canonical_snapshot(), Opt("en"));
+  EXPECT_EQ(count(h, "<tr data-policy="), 4u);
+  EXPECT_NE(h.find("<li data-policy=\"policy.jp.it-procurement-2018\"><strong>Japan: IT procurement agreement "
+                   "&lt;2018&gt;</strong> (2018-12-10; Government of Japan): names no company</li>"),
+            std::string::npos);
+  EXPECT_NE(h.find("Related rules that name no manufacturer"), std::string::npos);
+  HtmlOptions one = Opt("en");
+  one.policies.resize(1);
+  const std::string h1 = render_html(testing::canonical_snapshot(), one);
+  EXPECT_EQ(count(h1, "<tr data-policy="), 1u);
+  EXPECT_EQ(h1.find("Related rules that name no manufacturer"), std::string::npos);
+  EXPECT_EQ(metric(h1, "policy-named"), "2");  // the Hikvision devices carry the FCC finding
+  const std::string ja = render_html(testing::canonical_snapshot(), Opt("ja"));
+  EXPECT_NE(ja.find("メーカーを名指ししない関連規制"), std::string::npos);
+}
+
 TEST(Html, OneSectionAndOneRowPerDevice) {
   const auto snap = testing::canonical_snapshot();
-  const std::string h = render_html(snap, {.lang = "en"});
+  const std::string h = render_html(snap, Opt("en"));
   EXPECT_EQ(count(h, "<section class=\"device\""), snap.devices.size());
   EXPECT_EQ(count(h, "<tr data-address="), snap.devices.size());
   for (const auto& d : snap.devices) {
@@ -114,12 +135,12 @@ TEST(Html, EmptyAndInterruptedScan) {
   ScanSnapshot s;
   s.scan.addresses = 16;
   s.scan.interrupted = true;
-  const std::string en = render_html(s, {.lang = "en"});
+  const std::string en = render_html(s, Opt("en"));
   EXPECT_NE(en.find("No device answered on the scanned addresses."), std::string::npos);
   EXPECT_NE(en.find("id=\"interrupted\""), std::string::npos);
   EXPECT_EQ(en.find("<section class=\"device\""), std::string::npos);
   EXPECT_EQ(metric(en, "devices"), "0");
-  const std::string ja = render_html(s, {.lang = "ja"});
+  const std::string ja = render_html(s, Opt("ja"));
   EXPECT_NE(ja.find("応答した機器はありませんでした"), std::string::npos);
   EXPECT_NE(ja.find("スキャンは途中で中断されました"), std::string::npos);
 }
@@ -143,7 +164,7 @@ TEST(Html, Escapers) {
 
 TEST(Html, HostileDeviceStringsAreEscaped) {
   for (const char* lang : {"en", "ja"}) {
-    const std::string h = render_html(testing::hostile_snapshot(), {.lang = lang});
+    const std::string h = render_html(testing::hostile_snapshot(), Opt(lang));
     // Exactly one script element, ours, at the end; no injected markup survives.
     EXPECT_EQ(count(h, "<script"), 1u) << lang;
     EXPECT_EQ(count(h, "</script"), 1u) << lang;
@@ -170,13 +191,13 @@ TEST(Html, HostileDeviceStringsAreEscaped) {
 }
 
 TEST(Html, ScriptCarriesNoData) {
-  const std::string h = render_html(testing::hostile_snapshot(), {.lang = "en"});
+  const std::string h = render_html(testing::hostile_snapshot(), Opt("en"));
   const size_t open = h.find("<script>");
   ASSERT_NE(open, std::string::npos);
   const std::string script = h.substr(open, h.find("</script>", open) - open);
   EXPECT_EQ(script.find("10.20.0."), std::string::npos);
   EXPECT_EQ(script.find("alert"), std::string::npos);
-  EXPECT_EQ(render_html(testing::canonical_snapshot(), {.lang = "ja"}).find(script) != std::string::npos, true);
+  EXPECT_EQ(render_html(testing::canonical_snapshot(), Opt("ja")).find(script) != std::string::npos, true);
 }
 
 // Not a check: writes the documents the Chromium integration test opens (and that a reviewer can open).
@@ -185,9 +206,9 @@ TEST(HtmlArtifacts, WriteReports) {
   std::filesystem::create_directories(dir);
   for (const char* lang : {"en", "ja"}) {
     std::ofstream(dir / (std::string("report-") + lang + ".html"), std::ios::binary)
-        << render_html(testing::hostile_snapshot(), {.lang = lang});
+        << render_html(testing::hostile_snapshot(), Opt(lang));
     std::ofstream(dir / (std::string("report-canonical-") + lang + ".html"), std::ios::binary)
-        << render_html(testing::canonical_snapshot(), {.lang = lang});
+        << render_html(testing::canonical_snapshot(), Opt(lang));
   }
   SUCCEED() << "wrote " << dir;
 }

@@ -41,6 +41,26 @@ inline std::vector<Finding> policy_findings(const std::string& maker) {
   };
 }
 
+// The policy rows a report gets from the knowledge base (assess::policy_infos), fixed here so report tests do
+// not depend on data/policies: four rules that name vendors and one context record.
+inline std::vector<PolicyInfo> report_policies(const std::string& lang) {
+  const bool ja = lang.rfind("ja", 0) == 0;
+  return {
+      {"policy.us.fcc-covered", ja ? "米国 FCC カバードリスト（Covered List）" : "US: FCC Covered List", "2021-03-12", "FCC",
+       "no new equipment authorisations", false},
+      {"policy.us.ndaa-889", ja ? "米国 国防権限法（NDAA）2019 年度 第 889 条" : "US: NDAA FY2019 section 889",
+       "2019-08-13", "US Congress", "federal procurement", false},
+      {"policy.uk.sensitive-sites",
+       ja ? "英国 政府の機微な施設からの排除（内閣府、2022 年 11 月）" : "UK: sensitive government sites (Cabinet Office, Nov 2022)",
+       "2022-11-24", "Cabinet Office", "sensitive sites", false},
+      {"policy.au.government-removal",
+       ja ? "豪州 政府施設からの撤去（2023 年）" : "Australia: removal from government sites (2023)", "2023-02-09",
+       "Australian Government", "Commonwealth sites", false},
+      {"policy.jp.it-procurement-2018", ja ? "日本 IT 調達に係る関係省庁申合せ" : "Japan: IT procurement agreement <2018>",
+       "2018-12-10", "Government of Japan", "names no company", true},
+  };
+}
+
 inline ScanSnapshot canonical_snapshot() {
   ScanSnapshot s;
   s.scan.id = "2026-11-27T10:00:00Z-3f2a";

@@ -124,9 +124,14 @@ const Scored* find_scored(const std::vector<Scored>& v, std::string_view id) {
 }
 
 // The oem_of link from `brand` to `maker` (any strength), if the vocabulary relates them.
-std::optional<kb::OemLink> link_to(const kb::Vocabulary& vocab, std::string_view brand, std::string_view maker) {
+// `model`: the device's model when known; edges limited to model lines (Lorex->Dahua) need it to be more
+// than weak (kb::Vocabulary::oem_chain).
+using Model = std::optional<std::string_view>;
+
+std::optional<kb::OemLink> link_to(const kb::Vocabulary& vocab, std::string_view brand, std::string_view maker,
+                                   Model model = std::nullopt) {
   std::optional<kb::OemLink> best;
-  for (const auto& l : vocab.oem_chain(brand)) {
+  for (const auto& l : vocab.oem_chain(brand, model)) {
     if (l.to != maker) continue;
     if (!best || static_cast<int>(l.strength) < static_cast<int>(best->strength) ||
         (l.strength == best->strength && l.depth < best->depth))
@@ -136,9 +141,9 @@ std::optional<kb::OemLink> link_to(const kb::Vocabulary& vocab, std::string_view
 }
 
 // Same vendor, or one is on the other's oem chain.
-bool related(const kb::Vocabulary& vocab, std::string_view a, std::string_view b) {
+bool related(const kb::Vocabulary& vocab, std::string_view a, std::string_view b, Model model = std::nullopt) {
   if (a == b) return true;
-  return link_to(vocab, a, b).has_value() || link_to(vocab, b, a).has_value();
+  return link_to(vocab, a, b, model).has_value() || link_to(vocab, b, a, model).has_value();
 }
 
 std::string display(const kb::Vocabulary& vocab, std::string_view id) {
@@ -273,7 +278,8 @@ bool independent(const std::string& a, const std::string& b) {
   return x.find(y) == std::string::npos && y.find(x) == std::string::npos;
 }
 
-MakerProof prove(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab, const std::string& maker) {
+MakerProof prove(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab, const std::string& maker,
+                 Model model) {
   bool any = false, clone = false;
   std::vector<std::string> medium;
   for (const auto& m : matches) {
@@ -284,12 +290,16 @@ MakerProof prove(const std::vector<kb::Match>& matches, const kb::Vocabulary& vo
       if (vendor == nullptr) continue;
       if (vendor->id == maker) names = true;
       else if (!maker_level)
-        if (auto l = link_to(vocab, vendor->id, maker); l && l->strength != kb::Strength::kWeak) names = true;
+        if (auto l = link_to(vocab, vendor->id, maker, model); l && l->strength != kb::Strength::kWeak) names = true;
     }
     if (!names) continue;
     any = true;
-    if (m.tier == kb::Tier::kStrong) return MakerProof::kProven;
-    if (m.tier == kb::Tier::kClone) { clone = true; continue; }
+    // Only the neighbour table's MAC (port 0) is the device's own for sure; a MAC quoted in a reply (an SDP
+    // session name, an ONVIF scope) can be copied or relayed, so its OUI is a medium tell at most.
+    kb::Tier tier = m.tier;
+    if (m.observation.key == "mac.oui" && m.observation.port != 0 && tier == kb::Tier::kStrong) tier = kb::Tier::kMedium;
+    if (tier == kb::Tier::kStrong) return MakerProof::kProven;
+    if (tier == kb::Tier::kClone) { clone = true; continue; }
     const std::string& value = m.observation.value;
     if (std::all_of(medium.begin(), medium.end(), [&](const std::string& v) { return independent(v, value); }))
       medium.push_back(value);
@@ -310,9 +320,9 @@ struct Identity {
 };
 
 // The S/M oem chain from a brand to a manufacturer (the strongest, then the shortest), if any.
-std::optional<kb::OemLink> maker_of_brand(const kb::Vocabulary& vocab, std::string_view brand) {
+std::optional<kb::OemLink> maker_of_brand(const kb::Vocabulary& vocab, std::string_view brand, Model model) {
   std::optional<kb::OemLink> via;
-  for (const auto& l : vocab.oem_chain(brand)) {
+  for (const auto& l : vocab.oem_chain(brand, model)) {
     if (l.strength == kb::Strength::kWeak) continue;
     const kb::Vendor* to = vocab.find(l.to);
     if (to == nullptr || to->kind != "manufacturer") continue;
@@ -333,21 +343,22 @@ struct MakerCandidate {
 // Candidates: every manufacturer-level vendor, plus the maker behind the strongest brand (its S/M chain, or
 // the brand itself when it is a manufacturer). The best proof wins, then the score, then the id.
 std::optional<MakerCandidate> choose_maker(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab,
-                                           const VendorScores& scores) {
+                                           const VendorScores& scores, Model model) {
   std::vector<MakerCandidate> cands;
-  for (const auto& m : scores.makers) cands.push_back({m.id, m.score, prove(matches, vocab, m.id), std::nullopt});
+  for (const auto& m : scores.makers)
+    cands.push_back({m.id, m.score, prove(matches, vocab, m.id, model), std::nullopt});
   if (!scores.brands.empty()) {
     const Scored& b = scores.brands.front();
     const kb::Vendor* bv = vocab.find(b.id);
     MakerCandidate c;
-    if (auto via = maker_of_brand(vocab, b.id)) {
+    if (auto via = maker_of_brand(vocab, b.id, model)) {
       c = {via->to, b.score * (via->strength == kb::Strength::kStrong ? kOemFactorStrong : kOemFactorMedium),
            MakerProof::kNone, via};
     } else if (bv != nullptr && bv->kind == "manufacturer") {
       c = {b.id, b.score, MakerProof::kNone, std::nullopt};
     }
     if (!c.id.empty() && std::none_of(cands.begin(), cands.end(), [&](const auto& x) { return x.id == c.id; })) {
-      c.proof = prove(matches, vocab, c.id);
+      c.proof = prove(matches, vocab, c.id, model);
       cands.push_back(std::move(c));
     }
   }
@@ -362,24 +373,24 @@ std::optional<MakerCandidate> choose_maker(const std::vector<kb::Match>& matches
 // The brand: the strongest brand-level vendor, except that a relabel of the maker beats the maker's own name
 // (firmware leaks the OEM's name, only a relabeller writes its own).
 const Scored* choose_brand(const VendorScores& scores, const kb::Vocabulary& vocab,
-                           const std::optional<std::string>& maker_id) {
+                           const std::optional<std::string>& maker_id, Model model) {
   if (scores.brands.empty()) return nullptr;
   const Scored* brand = &scores.brands.front();
   if (maker_id && brand->id == *maker_id) {
     for (const auto& b : scores.brands) {
       if (b.id == *maker_id || b.score < kSubstantial) continue;
-      if (link_to(vocab, b.id, *maker_id)) return &b;
+      if (link_to(vocab, b.id, *maker_id, model)) return &b;
     }
   }
   return brand;
 }
 
-void note_conflicts(Identity& id, const VendorScores& scores, const kb::Vocabulary& vocab,
-                    std::vector<std::string>& conflicts) {
+void note_conflicts(Identity& id, const std::vector<kb::Match>& matches, const VendorScores& scores,
+                    const kb::Vocabulary& vocab, Model model, std::vector<std::string>& conflicts) {
   if (id.maker_id && id.brand_id && *id.brand_id != *id.maker_id) {
-    if (auto l = link_to(vocab, *id.brand_id, *id.maker_id)) {
+    if (auto l = link_to(vocab, *id.brand_id, *id.maker_id, model)) {
       if (id.relation_evidence.empty()) id.relation_evidence.push_back(oem_evidence(vocab, *l, *id.brand_id));
-    } else if (!link_to(vocab, *id.maker_id, *id.brand_id)) {
+    } else if (!link_to(vocab, *id.maker_id, *id.brand_id, model)) {
       const Scored* maker = find_scored(scores.makers, *id.maker_id);
       conflicts.push_back("brand " + display(vocab, *id.brand_id) + " (" + first_seen(*id.brand) +
                           ") is not known to be built by " + display(vocab, *id.maker_id) +
@@ -389,7 +400,8 @@ void note_conflicts(Identity& id, const VendorScores& scores, const kb::Vocabula
   }
   if (id.maker_id) {
     for (const auto& m : scores.makers) {
-      if (m.id == *id.maker_id || m.score < kSubstantial || related(vocab, m.id, *id.maker_id)) continue;
+      if (m.id == *id.maker_id || m.score < kSubstantial || related(vocab, m.id, *id.maker_id, model)) continue;
+      if (prove(matches, vocab, m.id, model) == MakerProof::kPossible) continue;  // clone tells do not disagree
       const Scored* chosen = find_scored(scores.makers, *id.maker_id);
       conflicts.push_back("manufacturer evidence disagrees: " + display(vocab, *id.maker_id) + " (score " +
                           score_text(chosen != nullptr ? chosen->score : id.confidence) + ") vs " +
@@ -400,7 +412,8 @@ void note_conflicts(Identity& id, const VendorScores& scores, const kb::Vocabula
   if (id.brand_id) {
     for (const auto& b : scores.brands) {
       if (b.id == *id.brand_id || b.score < kSubstantial) continue;
-      if (related(vocab, b.id, *id.brand_id) || (id.maker_id && related(vocab, b.id, *id.maker_id))) continue;
+      if (related(vocab, b.id, *id.brand_id, model) || (id.maker_id && related(vocab, b.id, *id.maker_id, model)))
+        continue;
       conflicts.push_back("brand evidence disagrees: " + display(vocab, *id.brand_id) + " vs " + display(vocab, b.id) +
                           " (" + first_seen(b) + ")");
       if (id.maker_id) id.confidence *= 1.0 - b.score / 2.0;
@@ -409,9 +422,9 @@ void note_conflicts(Identity& id, const VendorScores& scores, const kb::Vocabula
 }
 
 Identity decide_identity(const std::vector<kb::Match>& matches, const kb::Vocabulary& vocab,
-                         const VendorScores& scores, std::vector<std::string>& conflicts) {
+                         const VendorScores& scores, Model model, std::vector<std::string>& conflicts) {
   Identity id;
-  auto maker = choose_maker(matches, vocab, scores);
+  auto maker = choose_maker(matches, vocab, scores, model);
   if (maker && maker->proof == MakerProof::kPossible) {
     // Only clone-prone tells: "possibly X", never a manufacturer verdict (nor a brand taken from X's tells).
     id.proof = MakerProof::kPossible;
@@ -423,9 +436,10 @@ Identity decide_identity(const std::vector<kb::Match>& matches, const kb::Vocabu
     id.confidence = maker->score;
     id.proof = maker->proof;
   }
-  id.brand = choose_brand(scores, vocab, id.maker_id);
+  id.brand = choose_brand(scores, vocab, id.maker_id, model);
+  // With only a possible maker, its own name (or a brand it builds) as the label is the same clone claim.
   if (id.brand != nullptr && id.possible_id &&
-      (id.brand->id == *id.possible_id || link_to(vocab, id.brand->id, *id.possible_id)))
+      (id.brand->id == *id.possible_id || prove(matches, vocab, id.brand->id, model) == MakerProof::kPossible))
     id.brand = nullptr;
   if (id.brand != nullptr) id.brand_id = id.brand->id;
   if (maker && maker->via && id.brand_id && maker->via->from == *id.brand_id)
@@ -435,7 +449,7 @@ Identity decide_identity(const std::vector<kb::Match>& matches, const kb::Vocabu
     const kb::Vendor* mv = vocab.find(*id.maker_id);
     if (mv == nullptr || !mv->white_label) id.brand_id = id.maker_id;
   }
-  note_conflicts(id, scores, vocab, conflicts);
+  note_conflicts(id, matches, scores, vocab, model, conflicts);
   return id;
 }
 
@@ -460,7 +474,8 @@ void decide_attributes(const std::vector<kb::Match>& matches, DeviceVerdict& v) 
   v.model = pick_attribute(model_c, "model", v.conflicts);
   v.firmware = pick_attribute(fw_c, "firmware", v.conflicts);
   auto build = pick_attribute(build_c, "firmware build", v.conflicts);
-  if (v.firmware && build && squash(*v.firmware).find(squash(*build)) == std::string::npos)
+  // appended unless the firmware already states a build (its own or this one)
+  if (v.firmware && build && squash(*v.firmware).find("build") == std::string::npos)
     v.firmware = *v.firmware + " " + *build;
   v.serial = pick_attribute(serial_c, "serial", v.conflicts);
 }
@@ -551,6 +566,29 @@ std::vector<Evidence> build_evidence(const std::vector<kb::Match>& matches, cons
   return out;
 }
 
+// The MAC the device states in a reply (SADP, ISAPI, an ONVIF scope, a certificate...), normalised to
+// "aa:bb:cc:dd:ee:ff", from the highest-weight rule that sets hw.mac: used when the neighbour table has none
+// (a routed segment). Locally administered (randomised) MACs are reported too: they are the device's.
+std::optional<std::string> reported_mac(const std::vector<kb::Match>& matches) {
+  const kb::Match* best = nullptr;
+  std::optional<uint64_t> mac;
+  for (const auto& m : matches) {
+    auto it = m.set.find("hw.mac");
+    if (it == m.set.end()) continue;
+    auto v = kb::OuiTable::parse_mac(it->second);
+    if (!v || *v == 0 || (best != nullptr && m.weight <= best->weight)) continue;
+    best = &m;
+    mac = v;
+  }
+  if (!mac) return std::nullopt;
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", static_cast<unsigned>((*mac >> 40) & 0xff),
+                static_cast<unsigned>((*mac >> 32) & 0xff), static_cast<unsigned>((*mac >> 24) & 0xff),
+                static_cast<unsigned>((*mac >> 16) & 0xff), static_cast<unsigned>((*mac >> 8) & 0xff),
+                static_cast<unsigned>(*mac & 0xff));
+  return std::string(buf);
+}
+
 // The strongest clues of an unidentified device: observations of keys the vocabulary marks `clue` (rank
 // 1 first, then first seen), each value once, at most kMaxClues; MAC OUIs included.
 std::vector<Evidence> collect_clues(const HostRecord& host, const kb::KnowledgeBase& kb) {
@@ -591,7 +629,8 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
   std::vector<kb::Match> matches = match_observations(host, kb);
   drop_unsupported_tells(matches, vocab);
   VendorScores scores = score_vendors(matches, vocab);
-  Identity id = decide_identity(matches, vocab, scores, v.conflicts);
+  decide_attributes(matches, v);  // first: the model selects model-line OEM edges
+  Identity id = decide_identity(matches, vocab, scores, v.model ? Model(*v.model) : std::nullopt, v.conflicts);
   v.maker_proof = id.proof;
   if (id.maker_id) {
     v.manufacturer_id = *id.maker_id;
@@ -606,7 +645,6 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     v.brand_id = *id.brand_id;
     v.brand = display(vocab, *id.brand_id);
   }
-  decide_attributes(matches, v);
 
   bool vendor_evidence = !scores.makers.empty() || !scores.brands.empty();
   double vendor_strength = id.maker_id ? id.confidence : (id.brand != nullptr ? id.brand->score : 0.0);
@@ -619,6 +657,7 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
     v.serial.reset();
   }
   v.evidence = build_evidence(matches, vocab, id);
+  if (!dev.mac) dev.mac = reported_mac(matches);
   if (!id.maker_id && v.category != Category::kOther) v.clues = collect_clues(host, kb);
   dev.services = summarize_services(host, matches);
   return dev;

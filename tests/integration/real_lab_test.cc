@@ -42,11 +42,6 @@ const std::map<std::pair<std::string, std::string>, std::string> kKnownGaps = {
     {{"geovision-rtsp-sdp", "brand"}, "GeoVision only in the source's file name; reported as Uniview"},
     {{"anpviz-rtsp-sdp", "manufacturer"}, "Anjvision inferred from the SDP; the corpus states no maker"},
     {{"anpviz-rtsp-sdp", "brand"}, "Anpviz only in the source's file name; reported as Anjvision"},
-    // Axis param.cgi (Brand group): anshin does not ask for it.
-    {{"axis-m3024-l-param", "category"}, "param.cgi not probed: no surveillance protocol seen"},
-    {{"axis-m3024-l-param", "manufacturer"}, "param.cgi not probed"},
-    {{"axis-m3024-l-param", "brand"}, "param.cgi not probed"},
-    {{"axis-m3024-l-param", "model"}, "param.cgi not probed"},
 };
 
 std::string show(const std::optional<std::string>& s) { return s ? *s : "null"; }
