@@ -25,7 +25,7 @@ TEST(Csv, OneRowPerDeviceRiskiestFirst) {
   ASSERT_EQ(l.size(), 5u);
   EXPECT_EQ(l[0],
             "Address,MAC address,Category,Manufacturer,Brand,Model,Firmware,Serial number,Confidence,Services,"
-            "Finding IDs,Highest severity,Number of findings,Clues");
+            "Finding IDs,Highest severity,Number of findings,Clues (no maker identified)");
   EXPECT_TRUE(l[1].starts_with("10.20.0.21,44:19:b6:12:34:56,camera,Hikvision,Annke,I91BM,")) << l[1];
   EXPECT_NE(l[1].find(",80/http 554/rtsp 8000/hikvision-sdk,"), std::string::npos);
   EXPECT_NE(l[1].find("policy.us.fcc-covered policy.us.ndaa-889"), std::string::npos);
