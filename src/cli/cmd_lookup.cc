@@ -1,6 +1,6 @@
 // `anshin lookup TEXT... [--json]`: offline pre-purchase lookup (src/assess/lookup.h). Text or JSON
-// (anshin.lookup/1) on stdout. Exit 0 (an unknown query is an answer: "not in the knowledge base"),
-// 1 on bad usage.
+// (anshin.lookup/1) on stdout. Exit 0 when every query was recognised, 3 when at least one matches
+// nothing in the knowledge base (its answer still says so), 1 on bad usage.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "kb/kb.h"
+#include "kbops/load.h"
 
 namespace anshin::cli {
 
@@ -22,20 +23,15 @@ int run_lookup(const LookupOptions& opts) {
   auto juris = assess::parse_policy_option(opts.policy);
   if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   kb::Diagnostics diags;
-  auto kb = opts.kb_dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(opts.kb_dir, diags);
-  if (!kb) {
+  auto in_use = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags);
+  if (!in_use) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
     return usage_error("cli.kb_does_not_load");
   }
-  std::vector<kb::SourceFile> files;
-  if (opts.kb_dir.empty()) {
-    files = kb::KnowledgeBase::embedded_sources();
-  } else {
-    auto f = kb::KnowledgeBase::dir_sources(opts.kb_dir);
-    if (!f) return usage_error(f.error());
-    files = std::move(*f);
-  }
-  auto as = assess::Assessor::load(**kb, files, diags);
+  for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
+  const auto& kb = in_use->kb;
+  const auto& files = in_use->files;
+  auto as = assess::Assessor::load(*kb, files, diags);
   if (!as) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
     return usage_error("cli.assessment_does_not_load");
@@ -45,9 +41,11 @@ int run_lookup(const LookupOptions& opts) {
   ao.lang = *lang;
   const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args = {}) { return i18n::tr(*lang, key, args); };
 
-  nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", (*kb)->kb_version()}, {"results", nlohmann::json::array()}};
+  nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", kb->kb_version()}, {"results", nlohmann::json::array()}};
+  bool all_known = true;
   for (const auto& q : opts.queries) {
     auto r = assess::lookup(*as, q, ao);
+    all_known = all_known && r.known;
     if (opts.json) {
       nlohmann::json j = {{"query", text::sanitize_utf8(r.query)}, {"known", r.known}};
       auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
@@ -105,7 +103,7 @@ int run_lookup(const LookupOptions& opts) {
     std::printf("\n");
   }
   if (opts.json) std::printf("%s\n", out.dump(2).c_str());
-  return 0;
+  return all_known ? 0 : 3;
 }
 
 }  // namespace anshin::cli

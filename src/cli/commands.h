@@ -62,7 +62,13 @@ struct DemoOptions {
 };
 
 struct KbOptions {
-  std::string kb_dir;
+  std::string kb_dir;              // "" = the KB in use (kbops/place.h)
+  bool json = false;               // info --json
+  std::string file;                // update FILE
+  bool allow_downgrade = false;    // update --allow-downgrade
+  std::string key;                 // bundle --key PRIVATE.pem
+  std::string data_dir = "data";   // bundle --data DIR
+  std::string out = "anshin-kb.bundle";  // bundle -o FILE
 };
 
 struct ReportOptions {
@@ -94,6 +100,11 @@ int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);
 int run_demo(const DemoOptions&);
 int run_kb_verify(const KbOptions&);
+int run_kb_info(const KbOptions&);
+int run_kb_update(const KbOptions&);
+int run_kb_bundle(const KbOptions&);
+// One line on stderr when the knowledge base version is more than 90 days old (scan, report).
+void warn_if_stale(const std::string& kb_version);
 int run_report(const ReportOptions&);
 int run_diff(const DiffOptions&);
 

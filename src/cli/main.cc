@@ -115,6 +115,19 @@ int main(int argc, char** argv) {
   auto* kv = k->add_subcommand("verify", H("help.command.kb_verify"));
   kv->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
   kv->callback([&] { run = [&] { return run_kb_verify(kb); }; });
+  auto* ki = k->add_subcommand("info", H("help.command.kb_info"));
+  ki->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
+  ki->add_flag("--json", kb.json, H("help.kb.json"));
+  ki->callback([&] { run = [&] { return run_kb_info(kb); }; });
+  auto* ku = k->add_subcommand("update", H("help.command.kb_update"));
+  ku->add_option("file", kb.file, H("help.kb.file"))->required();
+  ku->add_flag("--allow-downgrade", kb.allow_downgrade, H("help.kb.allow_downgrade"));
+  ku->callback([&] { run = [&] { return run_kb_update(kb); }; });
+  auto* kbn = k->add_subcommand("bundle", H("help.command.kb_bundle"));
+  kbn->add_option("--key", kb.key, H("help.kb.key"))->required();
+  kbn->add_option("--data", kb.data_dir, H("help.kb.data"));
+  kbn->add_option("-o,--output", kb.out, H("help.kb.output"));
+  kbn->callback([&] { run = [&] { return run_kb_bundle(kb); }; });
 
   localize_help_groups(app, lang);
   try {
