@@ -55,10 +55,20 @@ int run_lookup(const LookupOptions& opts) {
       j["category"] = opt(r.category);
       j["relation"] = opt(r.relation);
       j["how"] = r.how;
+      j["normalized"] = text::sanitize_utf8(r.normalized);
+      j["oem_chain"] = nlohmann::json::array();
+      for (const auto& l : r.oem_chain)
+        j["oem_chain"].push_back({{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"since", opt(l.since)},
+                                  {"until", opt(l.until)}, {"sources", l.sources}});
       j["policies"] = nlohmann::json::array();
-      for (const auto& f : r.policies)
+      for (size_t i = 0; i < r.policies.size(); ++i) {
+        const auto& f = r.policies[i];
+        const auto& p = r.policy_details[i];
         j["policies"].push_back({{"id", f.id}, {"severity", severity_name(f.severity)}, {"title", f.title},
-                                 {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references}});
+                                 {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references},
+                                 {"effective", opt(p.effective)}, {"vendor", opt(p.vendor)}, {"entity", opt(p.entity)},
+                                 {"since", opt(p.since)}, {"scope", opt(p.scope)}, {"source", opt(p.source)}});
+      }
       j["cves"] = nlohmann::json::array();
       for (const auto& c : r.cves)
         j["cves"].push_back({{"id", c.id}, {"title", c.title}, {"cvss", c.cvss}, {"kev_added", opt(c.kev_added)},
@@ -86,15 +96,27 @@ int run_lookup(const LookupOptions& opts) {
     line(T("lookup.category"), r.category);
     line(T("lookup.relation"), r.relation);
     for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
+    for (const auto& l : r.oem_chain) {
+      std::string dates;
+      if (!l.since.empty()) dates += T("lookup.oem_since", {{"since", l.since}});
+      if (!l.until.empty()) dates += T("lookup.oem_until", {{"until", l.until}});
+      line(T("lookup.relation"), T("lookup.oem_link", {{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"dates", dates}}));
+    }
     if (r.policies.empty()) line(T("lookup.policies"), T("lookup.no_policy"));
-    for (const auto& f : r.policies) {
+    for (size_t i = 0; i < r.policies.size(); ++i) {
+      const auto& f = r.policies[i];
+      const auto& p = r.policy_details[i];
       std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
+      if (!p.since.empty())
+        std::printf("      %s\n", T("lookup.policy_when", {{"entity", p.entity}, {"since", p.since}, {"scope", p.scope},
+                                                           {"effective", p.effective.empty() ? "?" : p.effective}})
+                                        .c_str());
       std::printf("      %s\n", f.detail.c_str());
     }
     if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
     for (const auto& c : r.cves) {
       std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
-                  c.kev_added.empty() ? "" : (std::string(", KEV ") + c.kev_added).c_str(), c.title.c_str());
+                  c.kev_added.empty() ? "" : (", " + T("lookup.kev", {{"date", c.kev_added}})).c_str(), c.title.c_str());
       const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
       std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
                                                     : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))
