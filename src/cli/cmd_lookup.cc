@@ -16,6 +16,92 @@
 #include "kbops/load.h"
 
 namespace anshin::cli {
+namespace {
+
+// One result of anshin.lookup/1 (device strings made valid UTF-8).
+nlohmann::json result_json(const assess::LookupResult& r) {
+  nlohmann::json j = {{"query", text::sanitize_utf8(r.query)}, {"known", r.known}};
+  auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  j["manufacturer"] = opt(r.manufacturer);
+  j["brand"] = opt(r.brand);
+  j["model"] = opt(text::sanitize_utf8(r.model));
+  j["category"] = opt(r.category);
+  j["relation"] = opt(r.relation);
+  j["how"] = r.how;
+  j["normalized"] = text::sanitize_utf8(r.normalized);
+  j["oem_chain"] = nlohmann::json::array();
+  for (const auto& l : r.oem_chain)
+    j["oem_chain"].push_back({{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"since", opt(l.since)},
+                              {"until", opt(l.until)}, {"sources", l.sources}});
+  j["policies"] = nlohmann::json::array();
+  for (size_t i = 0; i < r.policies.size(); ++i) {
+    const auto& f = r.policies[i];
+    const auto& p = r.policy_details[i];
+    j["policies"].push_back({{"id", f.id}, {"severity", severity_name(f.severity)}, {"title", f.title},
+                             {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references},
+                             {"effective", opt(p.effective)}, {"vendor", opt(p.vendor)}, {"entity", opt(p.entity)},
+                             {"since", opt(p.since)}, {"scope", opt(p.scope)}, {"source", opt(p.source)}});
+  }
+  j["cves"] = nlohmann::json::array();
+  for (const auto& c : r.cves)
+    j["cves"].push_back({{"id", c.id}, {"title", c.title}, {"cvss", c.cvss}, {"kev_added", opt(c.kev_added)},
+                         {"state", c.state}, {"affected", opt(c.affected)}, {"fixed", opt(c.fixed)},
+                         {"advisory", c.advisory}});
+  if (!r.known) j["message"] = r.message;
+  return j;
+}
+
+// One result as text in `lang`; device and user strings escaped.
+void print_result(const assess::LookupResult& r, const std::string& lang) {
+  const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args = {}) { return i18n::tr(lang, key, args); };
+  std::printf("%s\n", text::escape_for_terminal(r.query).c_str());
+  if (!r.known) {
+    std::printf("  %s\n\n", r.message.c_str());
+    return;
+  }
+  auto line = [](const std::string& label, const std::string& v) {
+    if (v.empty()) return;
+    std::string l = label;
+    size_t w = text::display_width(l);
+    if (w < 14) l.append(14 - w, ' ');
+    std::printf("  %s %s\n", l.c_str(), text::escape_for_terminal(v).c_str());
+  };
+  line(T("lookup.manufacturer"), r.manufacturer.empty() ? T("lookup.unknown") : r.manufacturer);
+  line(T("lookup.brand"), r.brand);
+  line(T("lookup.model"), r.model);
+  line(T("lookup.category"), r.category);
+  line(T("lookup.relation"), r.relation);
+  for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
+  for (const auto& l : r.oem_chain) {
+    std::string dates;
+    if (!l.since.empty()) dates += T("lookup.oem_since", {{"since", l.since}});
+    if (!l.until.empty()) dates += T("lookup.oem_until", {{"until", l.until}});
+    line(T("lookup.relation"), T("lookup.oem_link", {{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"dates", dates}}));
+  }
+  if (r.policies.empty()) line(T("lookup.policies"), T("lookup.no_policy"));
+  for (size_t i = 0; i < r.policies.size(); ++i) {
+    const auto& f = r.policies[i];
+    const auto& p = r.policy_details[i];
+    std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
+    if (!p.since.empty())
+      std::printf("      %s\n", T("lookup.policy_when", {{"entity", p.entity}, {"since", p.since}, {"scope", p.scope},
+                                                         {"effective", p.effective.empty() ? "?" : p.effective}})
+                                      .c_str());
+    std::printf("      %s\n", f.detail.c_str());
+  }
+  if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
+  for (const auto& c : r.cves) {
+    std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
+                c.kev_added.empty() ? "" : (", " + T("lookup.kev", {{"date", c.kev_added}})).c_str(), c.title.c_str());
+    const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
+    std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
+                                                  : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))
+                                     .c_str());
+  }
+  std::printf("\n");
+}
+
+}  // namespace
 
 int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
@@ -39,90 +125,16 @@ int run_lookup(const LookupOptions& opts) {
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
-  const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args = {}) { return i18n::tr(*lang, key, args); };
-
   nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", kb->kb_version()}, {"results", nlohmann::json::array()}};
   bool all_known = true;
   for (const auto& q : opts.queries) {
     auto r = assess::lookup(*as, q, ao);
     all_known = all_known && r.known;
     if (opts.json) {
-      nlohmann::json j = {{"query", text::sanitize_utf8(r.query)}, {"known", r.known}};
-      auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-      j["manufacturer"] = opt(r.manufacturer);
-      j["brand"] = opt(r.brand);
-      j["model"] = opt(text::sanitize_utf8(r.model));
-      j["category"] = opt(r.category);
-      j["relation"] = opt(r.relation);
-      j["how"] = r.how;
-      j["normalized"] = text::sanitize_utf8(r.normalized);
-      j["oem_chain"] = nlohmann::json::array();
-      for (const auto& l : r.oem_chain)
-        j["oem_chain"].push_back({{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"since", opt(l.since)},
-                                  {"until", opt(l.until)}, {"sources", l.sources}});
-      j["policies"] = nlohmann::json::array();
-      for (size_t i = 0; i < r.policies.size(); ++i) {
-        const auto& f = r.policies[i];
-        const auto& p = r.policy_details[i];
-        j["policies"].push_back({{"id", f.id}, {"severity", severity_name(f.severity)}, {"title", f.title},
-                                 {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references},
-                                 {"effective", opt(p.effective)}, {"vendor", opt(p.vendor)}, {"entity", opt(p.entity)},
-                                 {"since", opt(p.since)}, {"scope", opt(p.scope)}, {"source", opt(p.source)}});
-      }
-      j["cves"] = nlohmann::json::array();
-      for (const auto& c : r.cves)
-        j["cves"].push_back({{"id", c.id}, {"title", c.title}, {"cvss", c.cvss}, {"kev_added", opt(c.kev_added)},
-                             {"state", c.state}, {"affected", opt(c.affected)}, {"fixed", opt(c.fixed)},
-                             {"advisory", c.advisory}});
-      if (!r.known) j["message"] = r.message;
-      out["results"].push_back(std::move(j));
+      out["results"].push_back(result_json(r));
       continue;
     }
-    std::printf("%s\n", text::escape_for_terminal(r.query).c_str());
-    if (!r.known) {
-      std::printf("  %s\n\n", r.message.c_str());
-      continue;
-    }
-    auto line = [](const std::string& label, const std::string& v) {
-      if (v.empty()) return;
-      std::string l = label;
-      size_t w = text::display_width(l);
-      if (w < 14) l.append(14 - w, ' ');
-      std::printf("  %s %s\n", l.c_str(), text::escape_for_terminal(v).c_str());
-    };
-    line(T("lookup.manufacturer"), r.manufacturer.empty() ? T("lookup.unknown") : r.manufacturer);
-    line(T("lookup.brand"), r.brand);
-    line(T("lookup.model"), r.model);
-    line(T("lookup.category"), r.category);
-    line(T("lookup.relation"), r.relation);
-    for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
-    for (const auto& l : r.oem_chain) {
-      std::string dates;
-      if (!l.since.empty()) dates += T("lookup.oem_since", {{"since", l.since}});
-      if (!l.until.empty()) dates += T("lookup.oem_until", {{"until", l.until}});
-      line(T("lookup.relation"), T("lookup.oem_link", {{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"dates", dates}}));
-    }
-    if (r.policies.empty()) line(T("lookup.policies"), T("lookup.no_policy"));
-    for (size_t i = 0; i < r.policies.size(); ++i) {
-      const auto& f = r.policies[i];
-      const auto& p = r.policy_details[i];
-      std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
-      if (!p.since.empty())
-        std::printf("      %s\n", T("lookup.policy_when", {{"entity", p.entity}, {"since", p.since}, {"scope", p.scope},
-                                                           {"effective", p.effective.empty() ? "?" : p.effective}})
-                                        .c_str());
-      std::printf("      %s\n", f.detail.c_str());
-    }
-    if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
-    for (const auto& c : r.cves) {
-      std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
-                  c.kev_added.empty() ? "" : (", " + T("lookup.kev", {{"date", c.kev_added}})).c_str(), c.title.c_str());
-      const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
-      std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
-                                                    : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))
-                                       .c_str());
-    }
-    std::printf("\n");
+    print_result(r, *lang);
   }
   if (opts.json) std::printf("%s\n", out.dump(2).c_str());
   return all_known ? 0 : 3;

@@ -95,7 +95,16 @@ struct LookupOptions {
   std::string kb_dir;                // "" = the built-in knowledge base
 };
 
+struct ReassessOptions {
+  std::string db = "anshin.db";
+  std::string scan;                  // number or id; "" = the newest finished scan
+  std::string lang;                  // "" = from LANG
+  std::string policy = "all";
+  std::string kb_dir;                // "" = the KB in use
+};
+
 int run_scan(const ScanOptions&);
+int run_reassess(const ReassessOptions&);
 int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);
 int run_demo(const DemoOptions&);

@@ -100,6 +100,15 @@ int main(int argc, char** argv) {
   df->add_option("--lang", diff.lang, H("help.lang"));
   df->callback([&] { run = [&] { return run_diff(diff); }; });
 
+  ReassessOptions reassess;
+  auto* ra = app.add_subcommand("reassess", H("help.command.reassess"));
+  ra->add_option("--db", reassess.db, H("help.db"));
+  ra->add_option("--scan", reassess.scan, H("help.reassess.scan"));
+  ra->add_option("--lang", reassess.lang, H("help.lang"));
+  ra->add_option("--policy", reassess.policy, H("help.lookup.policy"));
+  ra->add_option("--kb", reassess.kb_dir, H("help.kb_dir"));
+  ra->callback([&] { run = [&] { return run_reassess(reassess); }; });
+
   LookupOptions lookup;
   auto* lk = app.add_subcommand("lookup", H("help.command.lookup"));
   lk->add_option("queries", lookup.queries, H("help.lookup.queries"))->required();
