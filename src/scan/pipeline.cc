@@ -117,11 +117,11 @@ Result<Reassessment> reassess(store::Store& db, const store::StoredScan& from, c
   auto before = db.snapshot(from.number);
   if (!before) return before.error();
   out.before = std::move(*before);
-  auto records = db.host_records(from.number);
-  if (!records) return records.error();
-  if (records->empty() && !out.before.devices.empty())
+  auto addresses = db.host_record_addresses(from.number);
+  if (!addresses) return addresses.error();
+  if (addresses->empty() && !out.before.devices.empty())
     return i18n::error(Errc::kInvalidInput, "scan.reassess.no_records", {{"scan", std::to_string(from.number)}});
-  // The stored findings tell whether the scan ran intrusive checks: their results are in the records.
+  // Results of intrusive checks, when the scan ran them, are observations in the records: kept.
   ScanInfo info = from.info;
   info.id.clear();
   info.started = now_rfc3339_utc();
@@ -132,9 +132,11 @@ Result<Reassessment> reassess(store::Store& db, const store::StoredScan& from, c
   if (!begun) return begun.error();
   out.number = *begun;
   if (auto marked = db.set_reassessed_from(out.number, from.number); !marked) return marked.error();
-  for (const auto& h : *records) {
-    Device d = judge_host(h, &kb, &assessor, options, true);
-    if (auto put = db.put_device(out.number, d, h); !put) return put.error();
+  for (const auto& address : *addresses) {  // one record in memory at a time
+    auto h = db.host_record(from.number, address);
+    if (!h) return h.error();
+    const Device d = judge_host(*h, &kb, &assessor, options, true);
+    if (auto put = db.put_device(out.number, d, *h); !put) return put.error();
   }
   if (auto done = db.finish_scan(out.number, now_rfc3339_utc(), from.info.interrupted); !done) return done.error();
   auto after = db.snapshot(out.number);

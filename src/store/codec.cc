@@ -213,6 +213,7 @@ Result<std::vector<Finding>> decode_findings(const std::string& text) {
 std::string encode_host_record(const HostRecord& h) {
   json services = json::array();
   size_t dropped = 0;
+  size_t budget = kMaxRecordValueBytes;
   for (size_t i = 0; i < h.services.size(); ++i) {
     const ServiceRecord& r = h.services[i];
     if (i >= kMaxRecordServices) {
@@ -222,12 +223,13 @@ std::string encode_host_record(const HostRecord& h) {
     json obs = json::array();
     for (size_t k = 0; k < r.observations.size(); ++k) {
       const Observation& o = r.observations[k];
-      if (k >= kMaxRecordObservations) {
+      const std::string value = o.value.substr(0, kMaxObservationBytes);
+      if (k >= kMaxRecordObservations || value.size() > budget) {
         ++dropped;
         continue;
       }
-      obs.push_back({{"key", enc(o.key)}, {"value", enc(o.value.substr(0, kMaxObservationBytes))}, {"port", o.port},
-                     {"probe", enc(o.probe)}});
+      budget -= value.size();
+      obs.push_back({{"key", enc(o.key)}, {"value", enc(value)}, {"port", o.port}, {"probe", enc(o.probe)}});
     }
     services.push_back({{"probe", enc(r.probe)}, {"port", r.port}, {"transport", r.transport == Transport::kUdp ? "udp" : "tcp"},
                         {"status", static_cast<int>(r.status)}, {"protocol", enc(r.protocol)}, {"tls", r.tls},

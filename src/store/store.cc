@@ -422,24 +422,40 @@ Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device, const 
   return *id;
 }
 
-Result<std::vector<HostRecord>> Store::host_records(ScanNumber scan) {
+Result<std::vector<IpAddr>> Store::host_record_addresses(ScanNumber scan) {
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
   auto exists = scan_exists(db, scan);
   if (!exists) return exists.error();
   if (!*exists) return no_such_scan(scan);
-  Stmt st(db, "SELECT record FROM host_records WHERE scan = ? ORDER BY address");
+  Stmt st(db, "SELECT address FROM host_records WHERE scan = ?");
   st.bind_int(1, scan);
-  std::vector<HostRecord> out;
+  std::vector<IpAddr> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
-    auto h = codec::decode_host_record(st.col_string(0));
-    if (!h) return corrupt("host_records");
-    out.push_back(std::move(*h));
+    auto a = IpAddr::parse(st.col_string(0));
+    if (!a) return corrupt("host_records.address");
+    out.push_back(*a);
   }
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading the scan");
-  std::sort(out.begin(), out.end(), [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
+  std::sort(out.begin(), out.end());
   return out;
+}
+
+Result<HostRecord> Store::host_record(ScanNumber scan, const IpAddr& address) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Stmt st(db, "SELECT record FROM host_records WHERE scan = ? AND address = ?");
+  st.bind_int(1, scan);
+  st.bind_text(2, address.to_string());
+  const int rc = st.step();
+  if (rc == SQLITE_DONE)
+    return i18n::error(Errc::kNotFound, "error.store.no_host_record",
+                       {{"number", std::to_string(scan)}, {"address", address.to_string()}});
+  if (rc != SQLITE_ROW) return sql::error_from(db, rc, "reading the scan");
+  auto h = codec::decode_host_record(st.col_string(0));
+  if (!h) return corrupt("host_records");
+  return std::move(*h);
 }
 
 Result<void> Store::set_reassessed_from(ScanNumber scan, ScanNumber from) {

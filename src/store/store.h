@@ -105,8 +105,10 @@ class Store {
   // The same, with what the probes saw of the host (bounded, codec::encode_host_record), in the same
   // transaction: `anshin reassess` judges it again with a newer knowledge base.
   Result<DeviceId> put_device(ScanNumber scan, const Device& device, const HostRecord& host);
-  // What the probes saw of each host of a scan, by address; empty for scans stored before schema 3.
-  Result<std::vector<HostRecord>> host_records(ScanNumber scan);
+  // The addresses of a scan whose observations are stored, ascending; empty for scans stored before
+  // schema 3. host_record reads one (one at a time: a large scan is never held whole).
+  Result<std::vector<IpAddr>> host_record_addresses(ScanNumber scan);
+  Result<HostRecord> host_record(ScanNumber scan, const IpAddr& address);
   // Marks `scan` as the reassessment of `from`.
   Result<void> set_reassessed_from(ScanNumber scan, ScanNumber from);
   // Several devices in one transaction (all or none).

@@ -578,10 +578,12 @@ TEST(StoreHostRecords, RoundTripByteForByteInTheDeviceTransaction) {
   const HostRecord h = host_record("10.0.0.5");
   ASSERT_TRUE(store->put_device(*scan, device("10.0.0.5"), h));
   ASSERT_TRUE(store->put_device(*scan, device("10.0.0.5"), h));  // idempotent per (scan, address)
-  auto records = store->host_records(*scan);
-  ASSERT_TRUE(records) << records.error().message;
-  ASSERT_EQ(records->size(), 1u);
-  const HostRecord& got = records->front();
+  auto addresses = store->host_record_addresses(*scan);
+  ASSERT_TRUE(addresses) << addresses.error().message;
+  ASSERT_EQ(*addresses, std::vector<IpAddr>{ip("10.0.0.5")});
+  auto record = store->host_record(*scan, ip("10.0.0.5"));
+  ASSERT_TRUE(record) << record.error().message;
+  const HostRecord& got = *record;
   EXPECT_EQ(got.address, h.address);
   EXPECT_EQ(got.open_tcp_ports, h.open_tcp_ports);
   EXPECT_EQ(got.mac, h.mac);
@@ -605,11 +607,20 @@ TEST(StoreHostRecords, BoundedAndReassessedFromIsKept) {
   big.services.resize(codec::kMaxRecordServices + 5, first_service);
   big.services[0].observations.resize(codec::kMaxRecordObservations + 7, {"http.title", std::string(10000, 'x'), 80, "http"});
   ASSERT_TRUE(store->put_device(*first, device("10.0.0.6"), big));
-  auto records = store->host_records(*first);
-  ASSERT_TRUE(records);
-  ASSERT_EQ(records->front().services.size(), codec::kMaxRecordServices);
-  EXPECT_EQ(records->front().services[0].observations.size(), codec::kMaxRecordObservations);
-  EXPECT_EQ(records->front().services[0].observations.back().value.size(), codec::kMaxObservationBytes);
+  auto record = store->host_record(*first, ip("10.0.0.6"));
+  ASSERT_TRUE(record);
+  ASSERT_EQ(record->services.size(), codec::kMaxRecordServices);
+  size_t kept = 0, bytes = 0;
+  for (const auto& s : record->services)
+    for (const auto& o : s.observations) {
+      ++kept;
+      bytes += o.value.size();
+      EXPECT_LE(o.value.size(), codec::kMaxObservationBytes);
+    }
+  EXPECT_LE(bytes, codec::kMaxRecordValueBytes);
+  EXPECT_LE(record->services[0].observations.size(), codec::kMaxRecordObservations);
+  EXPECT_GT(kept, 2u);
+  EXPECT_EQ(record->services[0].observations[0].value, "App-webs/");
 
   auto second = store->begin_scan(scan_info("s2"));
   ASSERT_TRUE(second);
@@ -622,7 +633,8 @@ TEST(StoreHostRecords, BoundedAndReassessedFromIsKept) {
   // A scan stored without records (before schema 3) has none: reassess says so.
   auto third = store->begin_scan(scan_info("s3"));
   ASSERT_TRUE(store->put_device(*third, device("10.0.0.7")));
-  EXPECT_TRUE(store->host_records(*third)->empty());
+  EXPECT_TRUE(store->host_record_addresses(*third)->empty());
+  EXPECT_FALSE(store->host_record(*third, ip("10.0.0.7")));
 }
 
 TEST(StoreHostRecords, ResumePassesOverAReassessedCopy) {
