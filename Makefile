@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Both install what is missing first.
-.PHONY: all deps build demo test test-asan fuzz bench clean
+.PHONY: all deps build demo test test-asan fuzz bench clean kb-bundle
 
 JOBS ?= $(shell nproc)
 
@@ -31,6 +31,13 @@ fuzz: deps
 bench: build
 	bench/sweep
 	bench/identify
+
+# A signed knowledge-base bundle of data/ for `anshin kb update FILE` (docs/kb-format.md "Bundles").
+# KEY is the Ed25519 private key (PEM) whose public half is in keys/kb/ or /etc/anshin/kb-keys/.
+KB_BUNDLE ?= anshin-kb.bundle
+kb-bundle: build
+	@test -n "$(KEY)" || { echo "usage: make kb-bundle KEY=private-key.pem [KB_BUNDLE=anshin-kb.bundle]" >&2; exit 1; }
+	build/anshin kb bundle --key "$(KEY)" --data data -o "$(KB_BUNDLE)"
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -20,7 +20,8 @@ function(anshin_module name)
 
   foreach(edir IN LISTS M_EMBED)
     string(MAKE_C_IDENTIFIER ${edir} eid)
-    file(GLOB_RECURSE efiles CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${edir}/*.yaml ${PROJECT_SOURCE_DIR}/${edir}/*.json)
+    file(GLOB_RECURSE efiles CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${edir}/*.yaml ${PROJECT_SOURCE_DIR}/${edir}/*.json
+         ${PROJECT_SOURCE_DIR}/${edir}/*.pem)
     set(out ${PROJECT_BINARY_DIR}/embedded/${eid}.cc)
     add_custom_command(OUTPUT ${out}
       COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -DDIR=${edir} -DOUT=${out}

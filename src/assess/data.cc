@@ -353,6 +353,24 @@ void load_models(Ctx& c, const YAML::Node& root, AssessData& d) {
   }
 }
 
+void load_lookup_aliases(Ctx& c, const YAML::Node& root, AssessData& d) {
+  check_keys(c, root, {"aliases"}, "lookup aliases file");
+  for (const auto& n : root["aliases"]) {
+    check_keys(c, n, {"vendor", "names", "source", "examples"}, "lookup alias");
+    LookupAlias a;
+    a.file = c.file.path;
+    a.line = line_of(n);
+    a.vendor = str(n, "vendor");
+    a.names = strs(n, "names");
+    a.source = str(n, "source");
+    a.examples = strs(n, "examples");
+    if (a.names.empty()) c.error(n, "a lookup alias needs names");
+    if (a.source.empty()) c.error(n, "a lookup alias needs a source");
+    if (a.examples.empty()) c.error(n, "a lookup alias needs examples");
+    d.lookup_aliases.push_back(std::move(a));
+  }
+}
+
 }  // namespace
 
 const PolicyEntry* Policy::entry_for(std::string_view vendor) const {
@@ -400,8 +418,9 @@ Result<std::shared_ptr<AssessData>> load_assess_data(const std::vector<kb::Sourc
   size_t before = diags.error_count();
   for (const auto& f : files) {
     bool policies = f.role.rfind("policies/", 0) == 0, cves = f.role.rfind("cves/", 0) == 0,
-         findings = f.role.rfind("findings/", 0) == 0, models = f.role.rfind("models/", 0) == 0;
-    if (!(policies || cves || findings || models)) continue;
+         findings = f.role.rfind("findings/", 0) == 0, models = f.role.rfind("models/", 0) == 0,
+         aliases = f.role == "vocab/lookup_aliases.yaml";
+    if (!(policies || cves || findings || models || aliases)) continue;
     ++d->files;
     Ctx c{f, diags};
     YAML::Node root;
@@ -419,6 +438,7 @@ Result<std::shared_ptr<AssessData>> load_assess_data(const std::vector<kb::Sourc
       if (policies) load_policy(c, root, *d);
       else if (cves) load_cves(c, root, *d);
       else if (findings) load_findings(c, root, *d);
+      else if (aliases) load_lookup_aliases(c, root, *d);
       else load_models(c, root, *d);
     } catch (const YAML::Exception& e) {
       diags.error(f.path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.msg);

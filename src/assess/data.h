@@ -169,6 +169,16 @@ struct ModelLine {
   int line = 0;
 };
 
+// Names buyers type for a vendor (data/vocab/lookup_aliases.yaml): lookup only, never identification.
+struct LookupAlias {
+  std::string vendor;                // vocabulary id
+  std::vector<std::string> names;
+  std::string source;
+  std::vector<std::string> examples; // queries lookup must resolve to `vendor`
+  std::string file;
+  int line = 0;
+};
+
 struct AssessData {
   std::vector<Policy> policies;
   std::vector<Cve> cves;
@@ -179,6 +189,7 @@ struct AssessData {
   std::map<std::string, Text> fragments;              // reusable sentence parts, by key
   std::vector<std::string> default_certificate_rules; // KB tls.cert.subject rule ids of shared default certs
   std::vector<ModelLine> model_lines;
+  std::vector<LookupAlias> lookup_aliases;
   size_t files = 0;
 
   const FindingText* finding(std::string_view id) const;
@@ -187,7 +198,8 @@ struct AssessData {
   std::vector<std::string> jurisdictions() const;
 };
 
-// Loads every file whose role starts with policies/, cves/, findings/ or models/ (other roles are ignored).
+// Loads every file whose role starts with policies/, cves/, findings/ or models/, and
+// vocab/lookup_aliases.yaml (other roles are ignored).
 // Problems go to `diags` with file:line; the result is an error when any is an error.
 Result<std::shared_ptr<AssessData>> load_assess_data(const std::vector<kb::SourceFile>& files, kb::Diagnostics& diags);
 

@@ -1,10 +1,12 @@
 // verify_assessment_data(): the examples in data/policies, data/cves and data/models are the tests.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <re2/re2.h>
 
 #include "assess/assess.h"
+#include "assess/lookup.h"
 #include "core/text.h"
 
 namespace anshin::assess {
@@ -25,6 +27,35 @@ std::string numbers_text(const ParsedVersion& v) {
   std::string out;
   for (size_t i = 0; i < v.numbers.size(); ++i) out += (i ? "." : "") + std::to_string(v.numbers[i]);
   return out;
+}
+
+// data/vocab/lookup_aliases.yaml: known vendor ids, no name that means two vendors (after name_key),
+// and every example query resolves to its vendor.
+void verify_lookup_aliases(const Assessor& as, kb::Diagnostics& diags, AssessStats& st) {
+  const auto& vocab = as.kb().vocab();
+  std::map<std::string, std::string> owner;  // name_key -> vendor id
+  for (const auto& v : vocab.vendors()) {
+    for (const auto& n : v.aliases) owner.emplace(name_key(n), v.id);
+    owner.emplace(name_key(v.name), v.id);
+    owner.emplace(name_key(v.id), v.id);
+  }
+  for (const auto& a : as.data().lookup_aliases) {
+    if (!vocab.find(a.vendor)) {
+      diags.error(a.file, a.line, "unknown vendor id '" + a.vendor + "'");
+      continue;
+    }
+    for (const auto& n : a.names) {
+      auto [it, inserted] = owner.emplace(name_key(n), a.vendor);
+      if (!inserted && it->second != a.vendor)
+        diags.error(a.file, a.line, "lookup name '" + n + "' also names '" + it->second + "'");
+    }
+    for (const auto& q : a.examples) {
+      ++st.model_examples;
+      const LookupResult r = lookup(as, q, {});
+      const bool found = (r.manufacturer_id && *r.manufacturer_id == a.vendor) || (r.brand_id && *r.brand_id == a.vendor);
+      if (!found) diags.error(a.file, a.line, "example '" + q + "' does not find '" + a.vendor + "'");
+    }
+  }
 }
 
 }  // namespace
@@ -136,6 +167,7 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
       if (RE2::PartialMatch(e, *m.re)) diags.error(m.file, m.line, "counter-example '" + e + "' matches " + m.pattern);
     }
   }
+  verify_lookup_aliases(as, diags, st);
   if (stats) *stats = st;
   return diags.error_count() == before;
 }

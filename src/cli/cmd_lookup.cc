@@ -1,6 +1,6 @@
 // `anshin lookup TEXT... [--json]`: offline pre-purchase lookup (src/assess/lookup.h). Text or JSON
-// (anshin.lookup/1) on stdout. Exit 0 (an unknown query is an answer: "not in the knowledge base"),
-// 1 on bad usage.
+// (anshin.lookup/1) on stdout. Exit 0 when every query was recognised, 3 when at least one matches
+// nothing in the knowledge base (its answer still says so), 1 on bad usage.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -13,8 +13,95 @@
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "kb/kb.h"
+#include "kbops/load.h"
 
 namespace anshin::cli {
+namespace {
+
+// One result of anshin.lookup/1 (device strings made valid UTF-8).
+nlohmann::json result_json(const assess::LookupResult& r) {
+  nlohmann::json j = {{"query", text::sanitize_utf8(r.query)}, {"known", r.known}};
+  auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  j["manufacturer"] = opt(r.manufacturer);
+  j["brand"] = opt(r.brand);
+  j["model"] = opt(text::sanitize_utf8(r.model));
+  j["category"] = opt(r.category);
+  j["relation"] = opt(r.relation);
+  j["how"] = r.how;
+  j["normalized"] = text::sanitize_utf8(r.normalized);
+  j["oem_chain"] = nlohmann::json::array();
+  for (const auto& l : r.oem_chain)
+    j["oem_chain"].push_back({{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"since", opt(l.since)},
+                              {"until", opt(l.until)}, {"sources", l.sources}});
+  j["policies"] = nlohmann::json::array();
+  for (size_t i = 0; i < r.policies.size(); ++i) {
+    const auto& f = r.policies[i];
+    const auto& p = r.policy_details[i];
+    j["policies"].push_back({{"id", f.id}, {"severity", severity_name(f.severity)}, {"title", f.title},
+                             {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references},
+                             {"effective", opt(p.effective)}, {"vendor", opt(p.vendor)}, {"entity", opt(p.entity)},
+                             {"since", opt(p.since)}, {"scope", opt(p.scope)}, {"source", opt(p.source)}});
+  }
+  j["cves"] = nlohmann::json::array();
+  for (const auto& c : r.cves)
+    j["cves"].push_back({{"id", c.id}, {"title", c.title}, {"cvss", c.cvss}, {"kev_added", opt(c.kev_added)},
+                         {"state", c.state}, {"affected", opt(c.affected)}, {"fixed", opt(c.fixed)},
+                         {"advisory", c.advisory}});
+  if (!r.known) j["message"] = r.message;
+  return j;
+}
+
+// One result as text in `lang`; device and user strings escaped.
+void print_result(const assess::LookupResult& r, const std::string& lang) {
+  const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args = {}) { return i18n::tr(lang, key, args); };
+  std::printf("%s\n", text::escape_for_terminal(r.query).c_str());
+  if (!r.known) {
+    std::printf("  %s\n\n", r.message.c_str());
+    return;
+  }
+  auto line = [](const std::string& label, const std::string& v) {
+    if (v.empty()) return;
+    std::string l = label;
+    size_t w = text::display_width(l);
+    if (w < 14) l.append(14 - w, ' ');
+    std::printf("  %s %s\n", l.c_str(), text::escape_for_terminal(v).c_str());
+  };
+  line(T("lookup.manufacturer"), r.manufacturer.empty() ? T("lookup.unknown") : r.manufacturer);
+  line(T("lookup.brand"), r.brand);
+  line(T("lookup.model"), r.model);
+  line(T("lookup.category"), r.category);
+  line(T("lookup.relation"), r.relation);
+  for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
+  for (const auto& l : r.oem_chain) {
+    std::string dates;
+    if (!l.since.empty()) dates += T("lookup.oem_since", {{"since", l.since}});
+    if (!l.until.empty()) dates += T("lookup.oem_until", {{"until", l.until}});
+    line(T("lookup.relation"), T("lookup.oem_link", {{"from", l.from}, {"to", l.to}, {"strength", l.strength}, {"dates", dates}}));
+  }
+  if (r.policies.empty()) line(T("lookup.policies"), T("lookup.no_policy"));
+  for (size_t i = 0; i < r.policies.size(); ++i) {
+    const auto& f = r.policies[i];
+    const auto& p = r.policy_details[i];
+    std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
+    if (!p.since.empty())
+      std::printf("      %s\n", T("lookup.policy_when", {{"entity", p.entity}, {"since", p.since}, {"scope", p.scope},
+                                                         {"effective", p.effective.empty() ? "?" : p.effective}})
+                                      .c_str());
+    std::printf("      %s\n", f.detail.c_str());
+  }
+  if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
+  for (const auto& c : r.cves) {
+    std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
+                c.kev_added.empty() ? "" : (", " + T("lookup.kev", {{"date", c.kev_added}})).c_str(), c.title.c_str());
+    const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
+    std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
+                                                  : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))
+                                     .c_str());
+  }
+  std::printf("\n");
+}
+
+}  // namespace
 
 namespace {
 
@@ -51,20 +138,15 @@ int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(opts.lang)}});
   kb::Diagnostics diags;
-  auto kb = opts.kb_dir.empty() ? kb::KnowledgeBase::load_embedded(diags) : kb::KnowledgeBase::load(opts.kb_dir, diags);
-  if (!kb) {
+  auto in_use = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags);
+  if (!in_use) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
     return usage_error("cli.kb_does_not_load");
   }
-  std::vector<kb::SourceFile> files;
-  if (opts.kb_dir.empty()) {
-    files = kb::KnowledgeBase::embedded_sources();
-  } else {
-    auto f = kb::KnowledgeBase::dir_sources(opts.kb_dir);
-    if (!f) return usage_error(f.error());
-    files = std::move(*f);
-  }
-  auto as = assess::Assessor::load(**kb, files, diags);
+  for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
+  const auto& kb = in_use->kb;
+  const auto& files = in_use->files;
+  auto as = assess::Assessor::load(*kb, files, diags);
   if (!as) {
     for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
     return usage_error("cli.assessment_does_not_load");
@@ -74,75 +156,25 @@ int run_lookup(const LookupOptions& opts) {
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
-  const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args = {}) { return i18n::tr(*lang, key, args); };
-
-  nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", (*kb)->kb_version()}, {"results", nlohmann::json::array()}};
+  nlohmann::json out = {{"schema", "anshin.lookup/1"}, {"kb_version", kb->kb_version()}, {"results", nlohmann::json::array()}};
+  bool all_known = true;
   for (const auto& q : opts.queries) {
     auto r = assess::lookup(*as, q, ao);
+    all_known = all_known && r.known;
     if (opts.json) {
-      nlohmann::json j = {{"query", text::sanitize_utf8(r.query)}, {"known", r.known}};
-      auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-      j["manufacturer"] = opt(r.manufacturer);
-      j["brand"] = opt(r.brand);
-      j["model"] = opt(text::sanitize_utf8(r.model));
-      j["category"] = opt(r.category);
-      j["relation"] = opt(r.relation);
-      j["how"] = r.how;
-      j["policies"] = nlohmann::json::array();
-      for (const auto& f : r.policies)
-        j["policies"].push_back({{"id", f.id}, {"severity", severity_name(f.severity)}, {"title", f.title},
-                                 {"detail", f.detail}, {"remediation", f.remediation}, {"references", f.references}});
-      j["cves"] = nlohmann::json::array();
-      for (const auto& c : r.cves)
-        j["cves"].push_back({{"id", c.id}, {"title", c.title}, {"cvss", c.cvss}, {"kev_added", opt(c.kev_added)},
-                             {"state", c.state}, {"affected", opt(c.affected)}, {"fixed", opt(c.fixed)},
-                             {"advisory", c.advisory}});
-      if (!r.known) j["message"] = r.message;
-      out["results"].push_back(std::move(j));
+      out["results"].push_back(result_json(r));
       continue;
     }
-    std::printf("%s\n", text::escape_for_terminal(r.query).c_str());
-    if (!r.known) {
-      std::printf("  %s\n\n", r.message.c_str());
-      continue;
-    }
-    auto line = [](const std::string& label, const std::string& v) {
-      if (v.empty()) return;
-      std::string l = label;
-      size_t w = text::display_width(l);
-      if (w < 14) l.append(14 - w, ' ');
-      std::printf("  %s %s\n", l.c_str(), text::escape_for_terminal(v).c_str());
-    };
-    line(T("lookup.manufacturer"), r.manufacturer.empty() ? T("lookup.unknown") : r.manufacturer);
-    line(T("lookup.brand"), r.brand);
-    line(T("lookup.model"), r.model);
-    line(T("lookup.category"), r.category);
-    line(T("lookup.relation"), r.relation);
-    for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
-    if (r.policies.empty()) line(T("lookup.policies"), T("lookup.no_policy"));
-    for (const auto& f : r.policies) {
-      std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
-      std::printf("      %s\n", f.detail.c_str());
-    }
-    if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
-    for (const auto& c : r.cves) {
-      std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
-                  c.kev_added.empty() ? "" : (std::string(", KEV ") + c.kev_added).c_str(), c.title.c_str());
-      const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
-      std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
-                                                    : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))
-                                       .c_str());
-    }
-    std::printf("\n");
+    print_result(r, *lang);
   }
   // Rules that name no vendor: once per run, never per device.
   if (opts.json) {
     out["context"] = context_json(as->data(), ao);
     std::printf("%s\n", out.dump(2).c_str());
-    return 0;
+    return all_known ? 0 : 3;
   }
   print_context(as->data(), ao);
-  return 0;
+  return all_known ? 0 : 3;
 }
 
 }  // namespace anshin::cli

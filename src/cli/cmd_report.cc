@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "kbops/load.h"
 #include "report/csv.h"
 #include "report/html.h"
 #include "report/json.h"
@@ -42,6 +43,7 @@ Result<std::vector<PolicyInfo>> report_policies(const std::string& lang) {
 int run_report(const ReportOptions& o) {
   const auto lang = resolve_lang(o.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
+  warn_if_stale(kbops::kb_in_use_cheaply(kbops::default_places()).kb_version);
   auto db = store::Store::open(o.db, store::OpenOptions{.create = false});
   if (!db) return store_failure(db.error());
   auto scan = pick_scan(*db, o.scan);

@@ -63,7 +63,13 @@ struct DemoOptions {
 };
 
 struct KbOptions {
-  std::string kb_dir;
+  std::string kb_dir;              // "" = the KB in use (kbops/place.h)
+  bool json = false;               // info --json
+  std::string file;                // update FILE
+  bool allow_downgrade = false;    // update --allow-downgrade
+  std::string key;                 // bundle --key PRIVATE.pem
+  std::string data_dir = "data";   // bundle --data DIR
+  std::string out = "anshin-kb.bundle";  // bundle -o FILE
 };
 
 struct KbSuggestOptions {
@@ -95,12 +101,26 @@ struct LookupOptions {
   std::string kb_dir;                // "" = the built-in knowledge base
 };
 
+struct ReassessOptions {
+  std::string db = "anshin.db";
+  std::string scan;                  // number or id; "" = the newest finished scan
+  std::string lang;                  // "" = from LANG
+  std::string policy = "all";
+  std::string kb_dir;                // "" = the KB in use
+};
+
 int run_scan(const ScanOptions&);
+int run_reassess(const ReassessOptions&);
 int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);
 int run_demo(const DemoOptions&);
 int run_kb_verify(const KbOptions&);
 int run_kb_suggest(const KbSuggestOptions&);
+int run_kb_info(const KbOptions&);
+int run_kb_update(const KbOptions&);
+int run_kb_bundle(const KbOptions&);
+// One line on stderr when the knowledge base version is more than 90 days old (scan, report).
+void warn_if_stale(const std::string& kb_version);
 int run_report(const ReportOptions&);
 int run_diff(const DiffOptions&);
 

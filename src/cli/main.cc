@@ -101,6 +101,15 @@ int main(int argc, char** argv) {
   df->add_option("--lang", diff.lang, H("help.lang"));
   df->callback([&] { run = [&] { return run_diff(diff); }; });
 
+  ReassessOptions reassess;
+  auto* ra = app.add_subcommand("reassess", H("help.command.reassess"));
+  ra->add_option("--db", reassess.db, H("help.db"));
+  ra->add_option("--scan", reassess.scan, H("help.reassess.scan"));
+  ra->add_option("--lang", reassess.lang, H("help.lang"));
+  ra->add_option("--policy", reassess.policy, H("help.lookup.policy"));
+  ra->add_option("--kb", reassess.kb_dir, H("help.kb_dir"));
+  ra->callback([&] { run = [&] { return run_reassess(reassess); }; });
+
   LookupOptions lookup;
   auto* lk = app.add_subcommand("lookup", H("help.command.lookup"));
   lk->add_option("queries", lookup.queries, H("help.lookup.queries"))->required();
@@ -121,6 +130,19 @@ int main(int argc, char** argv) {
   ks->add_option("observations", suggest.observations, H("help.kb_suggest_file"))->required();
   ks->add_option("--kb", suggest.kb_dir, H("help.kb_dir"));
   ks->callback([&] { run = [&] { return run_kb_suggest(suggest); }; });
+  auto* ki = k->add_subcommand("info", H("help.command.kb_info"));
+  ki->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
+  ki->add_flag("--json", kb.json, H("help.kb.json"));
+  ki->callback([&] { run = [&] { return run_kb_info(kb); }; });
+  auto* ku = k->add_subcommand("update", H("help.command.kb_update"));
+  ku->add_option("file", kb.file, H("help.kb.file"))->required();
+  ku->add_flag("--allow-downgrade", kb.allow_downgrade, H("help.kb.allow_downgrade"));
+  ku->callback([&] { run = [&] { return run_kb_update(kb); }; });
+  auto* kbn = k->add_subcommand("bundle", H("help.command.kb_bundle"));
+  kbn->add_option("--key", kb.key, H("help.kb.key"))->required();
+  kbn->add_option("--data", kb.data_dir, H("help.kb.data"));
+  kbn->add_option("-o,--output", kb.out, H("help.kb.output"));
+  kbn->callback([&] { run = [&] { return run_kb_bundle(kb); }; });
 
   localize_help_groups(app, lang);
   try {

@@ -15,5 +15,6 @@ struct File {
 std::span<const File> data();        // data/       the knowledge base (module kb)
 std::span<const File> lab_fleets();  // lab/fleets/ the lab personalities (module lab)
 std::span<const File> data_i18n();   // data/i18n/  message catalogs (module i18n)
+std::span<const File> keys_kb();     // keys/kb/    public keys trusted for knowledge-base bundles (module kbops)
 
 }  // namespace anshin::embedded

@@ -135,4 +135,85 @@ size_t display_width(std::string_view s) {
   return w;
 }
 
+namespace {
+
+// Full-width forms of the half-width katakana block U+FF61..U+FF9D, in order.
+constexpr uint16_t kHalfwidthKatakana[] = {
+    0x3002, 0x300C, 0x300D, 0x3001, 0x30FB, 0x30F2, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30E3,  // FF61-FF6C
+    0x30E5, 0x30E7, 0x30C3, 0x30FC, 0x30A2, 0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF,  // FF6D-FF78
+    0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1, 0x30C4, 0x30C6, 0x30C8,  // FF79-FF84
+    0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DE, 0x30DF,  // FF85-FF90
+    0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9, 0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF,  // FF91-FF9C
+    0x30F3,                                                                                          // FF9D
+};
+
+// The katakana `base` with the voiced (U+3099) or semi-voiced (U+309A) mark composed, or 0.
+uint32_t compose_kana(uint32_t base, uint32_t mark) {
+  // カ キ ク ケ コ サ シ ス セ ソ タ チ (U+30AB..U+30C1, every other) and ツ テ ト (U+30C4..U+30C8).
+  const bool ka_to = (base >= 0x30AB && base <= 0x30C1 && (base - 0x30AB) % 2 == 0) ||
+                     (base >= 0x30C4 && base <= 0x30C8 && (base - 0x30C4) % 2 == 0);
+  const bool ha = base >= 0x30CF && base <= 0x30DB && (base - 0x30CF) % 3 == 0;
+  if (mark == 0x3099) {
+    if (ka_to || ha) return base + 1;
+    if (base == 0x30A6) return 0x30F4;               // ウ -> ヴ
+    if (base == 0x30EF || base == 0x30F2) return base + 8;  // ワ -> ヷ, ヲ -> ヺ
+  }
+  if (mark == 0x309A && ha) return base + 2;
+  return 0;
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+}  // namespace
+
+std::string nfkc_basic(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  uint32_t last_kana = 0;   // the last code point written, when it is a katakana that may compose
+  size_t last_at = 0;       // where it starts in `out`
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp = 0;
+    const size_t n = decode(s, i, cp);
+    if (n == 0) {             // invalid byte: kept as is
+      out += s[i++];
+      last_kana = 0;
+      continue;
+    }
+    i += n;
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;                      // full-width ASCII
+    else if (cp == 0x3000) cp = ' ';                                     // ideographic space
+    else if (cp >= 0xFF61 && cp <= 0xFF9D) cp = kHalfwidthKatakana[cp - 0xFF61];
+    else if (cp == 0xFF9E) cp = 0x3099;                                  // half-width voiced mark
+    else if (cp == 0xFF9F) cp = 0x309A;                                  // half-width semi-voiced mark
+    if ((cp == 0x3099 || cp == 0x309A) && last_kana != 0) {
+      if (const uint32_t composed = compose_kana(last_kana, cp)) {
+        out.resize(last_at);
+        append_utf8(out, composed);
+        last_kana = 0;
+        continue;
+      }
+    }
+    last_at = out.size();
+    last_kana = (cp >= 0x30A1 && cp <= 0x30FA) ? cp : 0;
+    append_utf8(out, cp);
+  }
+  return out;
+}
+
 }  // namespace anshin::text

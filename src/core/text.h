@@ -23,4 +23,11 @@ std::string sanitize_utf8(std::string_view s);
 // Number of terminal columns the (already escaped) UTF-8 text occupies; East Asian wide = 2.
 size_t display_width(std::string_view utf8);
 
+// A bounded NFKC (Unicode normalization form KC) for what people type in Japanese input methods:
+// full-width ASCII (U+FF01-FF5E) and the ideographic space (U+3000) become ASCII; half-width katakana
+// (U+FF61-FF9F) become full-width, with a following half-width (semi-)voiced mark composed (ｶﾞ -> ガ,
+// ﾊﾟ -> パ), as is a combining mark U+3099/U+309A after a full-width katakana. Every other character
+// passes through unchanged (it is already NFKC for the ranges lookup needs); invalid bytes pass through.
+std::string nfkc_basic(std::string_view utf8);
+
 }  // namespace anshin::text

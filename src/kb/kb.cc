@@ -272,6 +272,7 @@ class Loader {
       else if (f.role == "vocab/fields.yaml") fields = &f;
       else if (f.role.rfind("fingerprints/", 0) == 0) fps.push_back(&f);
       else if (f.role.rfind("oui/", 0) == 0) ouis.push_back(&f);
+      else if (f.role == "vocab/lookup_aliases.yaml") continue;  // lookup-only names: assess/data.h
       else if (f.role.rfind("vocab/", 0) == 0) d_.warning(f.path, 0, "unknown vocabulary file (ignored)");
     }
     if (meta == nullptr) d_.error("kb.yaml", 0, "missing kb.yaml");

@@ -98,6 +98,53 @@ Result<targets::PlanOptions> plan_options_from_json(const std::string& text) {
   }
 }
 
+Device judge_host(const HostRecord& h, const kb::KnowledgeBase* kb, const assess::Assessor* assessor,
+                  const assess::AssessOptions& options, bool intrusive) {
+  Device d = kb ? verdict::decide(h, *kb) : device_from_host(h);
+  name_unidentified_services(d);
+  if (assessor) {
+    d.findings = assessor->assess(d, h, options);
+    if (intrusive)  // intrusive checks: auth.default-credentials, confirmed CVEs
+      assess::apply_intrusive_results(*assessor, h, options, d.findings);
+  }
+  return d;
+}
+
+Result<Reassessment> reassess(store::Store& db, const store::StoredScan& from, const kb::KnowledgeBase& kb,
+                              const assess::Assessor& assessor, const assess::AssessOptions& options) {
+  Reassessment out;
+  out.from = from;
+  auto before = db.snapshot(from.number);
+  if (!before) return before.error();
+  out.before = std::move(*before);
+  auto addresses = db.host_record_addresses(from.number);
+  if (!addresses) return addresses.error();
+  if (addresses->empty() && !out.before.devices.empty())
+    return i18n::error(Errc::kInvalidInput, "scan.reassess.no_records", {{"scan", std::to_string(from.number)}});
+  // Results of intrusive checks, when the scan ran them, are observations in the records: kept.
+  ScanInfo info = from.info;
+  info.id.clear();
+  info.started = now_rfc3339_utc();
+  info.finished.clear();
+  info.tool_version = std::string(kToolVersion);
+  info.kb_version = kb.kb_version();
+  auto begun = db.begin_scan(info, from.resume);
+  if (!begun) return begun.error();
+  out.number = *begun;
+  if (auto marked = db.set_reassessed_from(out.number, from.number); !marked) return marked.error();
+  for (const auto& address : *addresses) {  // one record in memory at a time
+    auto h = db.host_record(from.number, address);
+    if (!h) return h.error();
+    const Device d = judge_host(*h, &kb, &assessor, options, true);
+    if (auto put = db.put_device(out.number, d, *h); !put) return put.error();
+  }
+  if (auto done = db.finish_scan(out.number, now_rfc3339_utc(), from.info.interrupted); !done) return done.error();
+  auto after = db.snapshot(out.number);
+  if (!after) return after.error();
+  out.after = std::move(*after);
+  return out;
+}
+
 Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir) {
   kb::Diagnostics diags;
   // MAC prefixes: the shipped camera-vendor table plus Debian's ieee-data registry when installed.
@@ -209,14 +256,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
 
   // Identification and assessment of one host: the same function for the store and the snapshot.
   auto finalize = [&](const HostRecord& h) {
-    Device d = request.kb ? verdict::decide(h, *request.kb) : device_from_host(h);
-    name_unidentified_services(d);
-    if (request.assessor) {
-      d.findings = request.assessor->assess(d, h, request.assess_options);
-      if (request.intrusive.any())  // intrusive checks: auth.default-credentials, confirmed CVEs
-        assess::apply_intrusive_results(*request.assessor, h, request.assess_options, d.findings);
-    }
-    return d;
+    return judge_host(h, request.kb.get(), request.assessor, request.assess_options, request.intrusive.any());
   };
 
   std::set<IpAddr> done;
@@ -230,7 +270,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
       if (store_failed) return;
       // A host cut short by Ctrl-C is not stored: --resume probes it again.
       if (record && !record->interrupted) {
-        if (auto put = request.store->put_device(stored_scan, finalize(*record)); !put) {
+        if (auto put = request.store->put_device(stored_scan, finalize(*record), *record); !put) {
           std::fprintf(stderr, "anshin: %s\n",
                        i18n::tr(request.assess_options.lang, "scan.inventory_stopped",
                                 {{"reason", i18n::message(request.assess_options.lang, put.error())}}).c_str());
@@ -300,7 +340,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
     result.snapshot.devices.push_back(finalize(h));
     // Devices stored during the sweep are stored again with what discovery (and the intrusive pass) added.
     if (request.store && !store_failed && touched.count(h.address) && !h.interrupted)
-      (void)request.store->put_device(stored_scan, result.snapshot.devices.back());
+      (void)request.store->put_device(stored_scan, result.snapshot.devices.back(), h);
     if (!request.keep_observations) h = HostRecord{};
   }
   if (!request.keep_observations) result.hosts = {};

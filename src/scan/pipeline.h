@@ -68,6 +68,22 @@ Result<targets::TargetPlan> plan_targets(const ScanRequest& request);
 void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample, std::FILE* out,
                    std::string_view lang);
 
+// Identification and assessment of one host: verdict::decide, then the findings (with the results of
+// intrusive checks found in the record when `intrusive`). The same for a live scan and `reassess`.
+Device judge_host(const HostRecord& host, const kb::KnowledgeBase* kb, const assess::Assessor* assessor,
+                  const assess::AssessOptions& options, bool intrusive);
+
+// `anshin reassess`: the stored observations of scan `from` judged again with `kb` and `assessor`,
+// offline (no packet is sent: nothing here touches the network), stored as a new scan marked
+// reassessed_from. An error when the scan holds devices but no observations (stored before schema 3).
+struct Reassessment {
+  store::StoredScan from;
+  store::ScanNumber number = 0;  // the new scan
+  ScanSnapshot before, after;
+};
+Result<Reassessment> reassess(store::Store& db, const store::StoredScan& from, const kb::KnowledgeBase& kb,
+                              const assess::Assessor& assessor, const assess::AssessOptions& options);
+
 // The knowledge base compiled into the binary, or the one in `dir` (--kb). Errors list every problem.
 Result<std::shared_ptr<const kb::KnowledgeBase>> load_knowledge_base(const std::string& dir);
 

@@ -210,4 +210,83 @@ Result<std::vector<Finding>> decode_findings(const std::string& text) {
   });
 }
 
+std::string encode_host_record(const HostRecord& h) {
+  json services = json::array();
+  size_t dropped = 0;
+  size_t budget = kMaxRecordValueBytes;
+  for (size_t i = 0; i < h.services.size(); ++i) {
+    const ServiceRecord& r = h.services[i];
+    if (i >= kMaxRecordServices) {
+      dropped += r.observations.size();
+      continue;
+    }
+    json obs = json::array();
+    for (size_t k = 0; k < r.observations.size(); ++k) {
+      const Observation& o = r.observations[k];
+      const std::string value = o.value.substr(0, kMaxObservationBytes);
+      if (k >= kMaxRecordObservations || value.size() > budget) {
+        ++dropped;
+        continue;
+      }
+      budget -= value.size();
+      obs.push_back({{"key", enc(o.key)}, {"value", enc(value)}, {"port", o.port}, {"probe", enc(o.probe)}});
+    }
+    services.push_back({{"probe", enc(r.probe)}, {"port", r.port}, {"transport", r.transport == Transport::kUdp ? "udp" : "tcp"},
+                        {"status", static_cast<int>(r.status)}, {"protocol", enc(r.protocol)}, {"tls", r.tls},
+                        {"observations", std::move(obs)}});
+  }
+  json ports = json::array();
+  for (uint16_t p : h.open_tcp_ports) ports.push_back(p);
+  return json{{"address", h.address.to_string()}, {"ports", std::move(ports)}, {"mac", enc_opt(h.mac)},
+              {"services", std::move(services)}, {"dropped", dropped}}
+      .dump();
+}
+
+Result<HostRecord> decode_host_record(const std::string& text) {
+  return guarded<HostRecord>(text, [](const json& j) {
+    HostRecord h;
+    const auto& address = field(j, "address");
+    if (!address.is_string()) throw Corrupt{};
+    auto parsed = IpAddr::parse(address.get_ref<const std::string&>());
+    if (!parsed) throw Corrupt{};
+    h.address = *parsed;
+    const auto& ports = field(j, "ports");
+    if (!ports.is_array()) throw Corrupt{};
+    for (const auto& p : ports) h.open_tcp_ports.push_back(port_of(p));
+    h.mac = dec_opt(field(j, "mac"));
+    const auto& services = field(j, "services");
+    if (!services.is_array() || services.size() > kMaxRecordServices) throw Corrupt{};
+    for (const auto& sj : services) {
+      ServiceRecord r;
+      r.probe = dec(field(sj, "probe"));
+      r.port = port_of(field(sj, "port"));
+      const auto& t = field(sj, "transport");
+      if (t == "tcp") r.transport = Transport::kTcp;
+      else if (t == "udp") r.transport = Transport::kUdp;
+      else throw Corrupt{};
+      const auto& st = field(sj, "status");
+      if (!st.is_number_integer() || st.get<int64_t>() < 0 || st.get<int64_t>() > static_cast<int>(ProbeStatus::kSkipped))
+        throw Corrupt{};
+      r.status = static_cast<ProbeStatus>(st.get<int>());
+      r.protocol = dec(field(sj, "protocol"));
+      const auto& tls = field(sj, "tls");
+      if (!tls.is_boolean()) throw Corrupt{};
+      r.tls = tls.get<bool>();
+      const auto& obs = field(sj, "observations");
+      if (!obs.is_array() || obs.size() > kMaxRecordObservations) throw Corrupt{};
+      for (const auto& oj : obs) {
+        Observation o;
+        o.key = dec(field(oj, "key"));
+        o.value = dec(field(oj, "value"));
+        if (o.value.size() > kMaxObservationBytes) throw Corrupt{};
+        o.port = port_of(field(oj, "port"));
+        o.probe = dec(field(oj, "probe"));
+        r.observations.push_back(std::move(o));
+      }
+      h.services.push_back(std::move(r));
+    }
+    return h;
+  });
+}
+
 }  // namespace anshin::store::codec

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "core/text.h"
 #include "i18n/catalog.h"
@@ -268,6 +269,65 @@ std::string diff_to_text(const ScanDiff& diff, std::string_view lang) {
       }
     }
   }
+  return out;
+}
+
+namespace {
+
+void count_finding(std::map<std::string, FindingCount>& into, const Finding& f) {
+  auto& c = into[f.id];
+  c.finding = f.id;
+  c.severity = c.devices == 0 ? f.severity : std::max(c.severity, f.severity);
+  ++c.devices;
+}
+
+void identity_changes(const Device& a, const Device& b, std::vector<IdentityChange>& out) {
+  auto add = [&](const char* what, const std::optional<std::string>& x, const std::optional<std::string>& y) {
+    if (x.value_or("") != y.value_or("")) out.push_back({b.address, what, x.value_or(""), y.value_or("")});
+  };
+  add("manufacturer", a.verdict.manufacturer, b.verdict.manufacturer);
+  add("brand", a.verdict.brand, b.verdict.brand);
+  add("model", a.verdict.model, b.verdict.model);
+  if (a.verdict.category != b.verdict.category)
+    out.push_back({b.address, "category", category_name(a.verdict.category), category_name(b.verdict.category)});
+}
+
+}  // namespace
+
+ReassessChanges reassessment_changes(const ScanSnapshot& before, const ScanSnapshot& after) {
+  ReassessChanges out;
+  std::map<IpAddr, const Device*> old_by_address;
+  for (const auto& d : before.devices) old_by_address[d.address] = &d;
+  std::map<std::tuple<std::string, Severity, Severity>, size_t> moved;
+  std::map<std::string, FindingCount> added, removed;
+  std::set<IpAddr> seen;
+  for (const auto& b : after.devices) {
+    seen.insert(b.address);
+    auto it = old_by_address.find(b.address);
+    if (it == old_by_address.end()) {
+      for (const auto& f : b.findings) count_finding(added, f);
+      continue;
+    }
+    const Device& a = *it->second;
+    identity_changes(a, b, out.identity);
+    std::map<std::string, Severity> old_findings;
+    for (const auto& f : a.findings) old_findings.emplace(f.id, f.severity);
+    std::set<std::string> now;
+    for (const auto& f : b.findings) {
+      now.insert(f.id);
+      auto o = old_findings.find(f.id);
+      if (o == old_findings.end()) count_finding(added, f);
+      else if (o->second != f.severity) ++moved[{f.id, o->second, f.severity}];
+    }
+    for (const auto& f : a.findings)
+      if (!now.count(f.id)) count_finding(removed, f);
+  }
+  for (const auto& a : before.devices)
+    if (!seen.count(a.address))
+      for (const auto& f : a.findings) count_finding(removed, f);
+  for (const auto& [key, n] : moved) out.severity.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  for (auto& [id, c] : added) out.added.push_back(std::move(c));
+  for (auto& [id, c] : removed) out.removed.push_back(std::move(c));
   return out;
 }
 

@@ -48,6 +48,31 @@ struct ScanDiff {
 
 ScanDiff diff_scans(const IdentifiedSnapshot& older, const IdentifiedSnapshot& newer);
 
+// What `anshin reassess` changed: the same hosts judged twice, matched by address.
+struct SeverityChange {
+  std::string finding;               // finding id
+  Severity from = Severity::kInfo, to = Severity::kInfo;
+  size_t devices = 0;
+};
+struct FindingCount {
+  std::string finding;
+  Severity severity = Severity::kInfo; // the highest seen
+  size_t devices = 0;
+};
+struct IdentityChange {
+  IpAddr address;
+  std::string what;                  // "manufacturer" | "brand" | "model" | "category"
+  std::string from, to;              // "" = unknown
+};
+struct ReassessChanges {
+  std::vector<SeverityChange> severity;  // by finding id, then from, to
+  std::vector<FindingCount> added;       // findings present only after
+  std::vector<FindingCount> removed;     // only before
+  std::vector<IdentityChange> identity;  // by address
+  bool empty() const { return severity.empty() && added.empty() && removed.empty() && identity.empty(); }
+};
+ReassessChanges reassessment_changes(const ScanSnapshot& before, const ScanSnapshot& after);
+
 // JSON for scripts: {"schema": "anshin.diff/1", "old": {...scan}, "new": {...}, "new_devices": [...],
 // "gone": [...], "moved": [...], "firmware_changed": [...], "findings_changed": [...]}.
 // Device strings are made valid UTF-8 (U+FFFD) as in report/json.h.

@@ -240,3 +240,37 @@ TEST(DiffText, HostileStringsAreEscapedInJapaneseToo) {
 
 }  // namespace
 }  // namespace anshin::store
+
+namespace anshin::store {
+namespace {
+
+TEST(ReassessmentChanges, SeverityAddedRemovedAndIdentity) {
+  ScanSnapshot before, after;
+  for (const char* a : {"10.0.0.1", "10.0.0.2", "10.0.0.3"}) {
+    Device d = device(a);
+    d.findings = {finding("cve.CVE-2017-7921", Severity::kHigh), finding("exposure.telnet", Severity::kMedium)};
+    before.devices.push_back(d);
+    d.findings = {finding("cve.CVE-2017-7921", Severity::kCritical), finding("cve.CVE-2099-0001", Severity::kLow)};
+    if (std::string(a) == "10.0.0.3") d.verdict.manufacturer = "Annke";
+    after.devices.push_back(d);
+  }
+  const ReassessChanges c = reassessment_changes(before, after);
+  ASSERT_EQ(c.severity.size(), 1u);
+  EXPECT_EQ(c.severity[0].finding, "cve.CVE-2017-7921");
+  EXPECT_EQ(c.severity[0].from, Severity::kHigh);
+  EXPECT_EQ(c.severity[0].to, Severity::kCritical);
+  EXPECT_EQ(c.severity[0].devices, 3u);
+  ASSERT_EQ(c.added.size(), 1u);
+  EXPECT_EQ(c.added[0].finding, "cve.CVE-2099-0001");
+  EXPECT_EQ(c.added[0].devices, 3u);
+  ASSERT_EQ(c.removed.size(), 1u);
+  EXPECT_EQ(c.removed[0].finding, "exposure.telnet");
+  ASSERT_EQ(c.identity.size(), 1u);
+  EXPECT_EQ(c.identity[0].what, "manufacturer");
+  EXPECT_EQ(c.identity[0].from, "Hikvision");
+  EXPECT_EQ(c.identity[0].to, "Annke");
+  EXPECT_TRUE(reassessment_changes(before, before).empty());
+}
+
+}  // namespace
+}  // namespace anshin::store

@@ -68,6 +68,15 @@ CREATE TABLE scan_resume (
 );
 CREATE INDEX devices_serial ON devices(serial);
 )sql"},
+      {3, "what the probes saw of each host (bounded), so `anshin reassess` can judge a scan again; reassessed_from", R"sql(
+CREATE TABLE host_records (
+  scan     INTEGER NOT NULL REFERENCES scans(number) ON DELETE CASCADE,
+  address  TEXT NOT NULL,                      -- canonical text form, as observations.address
+  record   TEXT NOT NULL,                      -- JSON: codec::encode_host_record (ports, services, observations)
+  PRIMARY KEY (scan, address)
+);
+ALTER TABLE scans ADD COLUMN reassessed_from INTEGER REFERENCES scans(number);
+)sql"},
   };
   return kMigrations;
 }

@@ -80,7 +80,7 @@ std::string random_suffix() {
 constexpr const char* kScanColumns =
     "SELECT s.number, s.id, s.started, s.finished, s.targets, s.addresses, s.tool_version, "
     "s.kb_version, s.interrupted, s.completed, "
-    "(SELECT COUNT(*) FROM observations o WHERE o.scan = s.number), r.plan, r.seed, r.hosts_done "
+    "(SELECT COUNT(*) FROM observations o WHERE o.scan = s.number), r.plan, r.seed, r.hosts_done, s.reassessed_from "
     "FROM scans s LEFT JOIN scan_resume r ON r.scan = s.number ";
 
 Result<StoredScan> scan_from_row(const Stmt& st) {
@@ -103,6 +103,7 @@ Result<StoredScan> scan_from_row(const Stmt& st) {
     s.resume.seed = static_cast<uint64_t>(st.col_int(12));
     s.resume.hosts_done = static_cast<uint64_t>(st.col_int(13));
   }
+  if (!st.is_null(14)) s.reassessed_from = st.col_int(14);
   return s;
 }
 
@@ -400,6 +401,76 @@ Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device) {
   return ids->front();
 }
 
+Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device, const HostRecord& host) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Tx tx(db);
+  if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
+  auto exists = scan_exists(db, scan);
+  if (!exists) return exists.error();
+  if (!*exists) return no_such_scan(scan);
+  auto id = put_one(db, scan, device);
+  if (!id) return id.error();
+  Stmt st(db, "INSERT OR REPLACE INTO host_records (scan, address, record) VALUES (?1, ?2, ?3)");
+  st.bind_int(1, scan);
+  st.bind_text(2, device.address.to_string());
+  st.bind_text(3, codec::encode_host_record(host));
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + device.address.to_string());
+  rc = tx.commit();
+  if (rc != SQLITE_OK) return sql::error_from(db, rc, "storing devices");
+  return *id;
+}
+
+Result<std::vector<IpAddr>> Store::host_record_addresses(ScanNumber scan) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  auto exists = scan_exists(db, scan);
+  if (!exists) return exists.error();
+  if (!*exists) return no_such_scan(scan);
+  Stmt st(db, "SELECT address FROM host_records WHERE scan = ?");
+  st.bind_int(1, scan);
+  std::vector<IpAddr> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    auto a = IpAddr::parse(st.col_string(0));
+    if (!a) return corrupt("host_records.address");
+    out.push_back(*a);
+  }
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading the scan");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<HostRecord> Store::host_record(ScanNumber scan, const IpAddr& address) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Stmt st(db, "SELECT record FROM host_records WHERE scan = ? AND address = ?");
+  st.bind_int(1, scan);
+  st.bind_text(2, address.to_string());
+  const int rc = st.step();
+  if (rc == SQLITE_DONE)
+    return i18n::error(Errc::kNotFound, "error.store.no_host_record",
+                       {{"number", std::to_string(scan)}, {"address", address.to_string()}});
+  if (rc != SQLITE_ROW) return sql::error_from(db, rc, "reading the scan");
+  auto h = codec::decode_host_record(st.col_string(0));
+  if (!h) return corrupt("host_records");
+  return std::move(*h);
+}
+
+Result<void> Store::set_reassessed_from(ScanNumber scan, ScanNumber from) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Stmt st(db, "UPDATE scans SET reassessed_from = ?1 WHERE number = ?2");
+  st.bind_int(1, from);
+  st.bind_int(2, scan);
+  const int rc = st.step();
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return no_such_scan(from);
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "marking the reassessed scan");
+  if (sqlite3_changes(db) == 0) return no_such_scan(scan);
+  return {};
+}
+
 Result<std::vector<DeviceId>> Store::put_devices(ScanNumber scan, const std::vector<Device>& devices) {
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
@@ -532,7 +603,8 @@ Result<std::vector<StoredScan>> Store::list_scans() {
 Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
-  auto newest = first_scan(db, "ORDER BY s.number DESC LIMIT 1");
+  // A reassessed copy of an interrupted scan is not resumed: the original is.
+  auto newest = first_scan(db, "WHERE s.reassessed_from IS NULL ORDER BY s.number DESC LIMIT 1");
   if (!newest) return newest.error();
   if (!*newest || (*newest)->completed) return std::optional<UnfinishedScan>();
   UnfinishedScan u;

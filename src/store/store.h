@@ -42,6 +42,7 @@
 
 #include "core/result.h"
 #include "model/device.h"
+#include "model/observation.h"
 
 namespace anshin::store {
 
@@ -71,6 +72,7 @@ struct StoredScan {
   bool completed = false;        // finish_scan(..., interrupted=false) was called
   uint64_t devices = 0;          // observations stored for this scan
   ResumeState resume;
+  std::optional<ScanNumber> reassessed_from;  // made by `anshin reassess` from that scan
 };
 
 struct UnfinishedScan {
@@ -100,6 +102,15 @@ class Store {
   Result<ScanNumber> begin_scan(const ScanInfo& info, const ResumeState& resume = {});
   // Stores one device of a running scan in one transaction and returns its identity.
   Result<DeviceId> put_device(ScanNumber scan, const Device& device);
+  // The same, with what the probes saw of the host (bounded, codec::encode_host_record), in the same
+  // transaction: `anshin reassess` judges it again with a newer knowledge base.
+  Result<DeviceId> put_device(ScanNumber scan, const Device& device, const HostRecord& host);
+  // The addresses of a scan whose observations are stored, ascending; empty for scans stored before
+  // schema 3. host_record reads one (one at a time: a large scan is never held whole).
+  Result<std::vector<IpAddr>> host_record_addresses(ScanNumber scan);
+  Result<HostRecord> host_record(ScanNumber scan, const IpAddr& address);
+  // Marks `scan` as the reassessment of `from`.
+  Result<void> set_reassessed_from(ScanNumber scan, ScanNumber from);
   // Several devices in one transaction (all or none).
   Result<std::vector<DeviceId>> put_devices(ScanNumber scan, const std::vector<Device>& devices);
   Result<void> set_hosts_done(ScanNumber scan, uint64_t hosts_done);
@@ -114,7 +125,8 @@ class Store {
   Result<std::optional<StoredScan>> latest_scan();
   // Every scan, oldest first.
   Result<std::vector<StoredScan>> list_scans();
-  // The newest scan that is not completed (interrupted by the user, or the process died), if any.
+  // The newest scan that is not completed (interrupted by the user, or the process died), if any;
+  // scans made by `reassess` are passed over.
   Result<std::optional<UnfinishedScan>> unfinished_scan();
   // A scan by its number ("12") or its id text; kNotFound with the known choices otherwise.
   Result<StoredScan> find_scan(std::string_view number_or_id);

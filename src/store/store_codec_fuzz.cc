@@ -1,4 +1,4 @@
-// Fuzz target: the JSON columns of the scan database (store::codec decode_*). A database file can be
+// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included). A database file can be
 // edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
 // Round trip: whatever decodes must re-encode and decode to the same size.
 #include <cstddef>
@@ -25,6 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto v = c::decode_findings(in)) {
     auto again = c::decode_findings(c::encode_findings(*v));
     if (!again || again->size() != v->size()) __builtin_trap();
+  }
+  if (auto v = c::decode_host_record(in)) {
+    auto again = c::decode_host_record(c::encode_host_record(*v));
+    if (!again || again->services.size() != v->services.size()) __builtin_trap();
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <thread>
 #include <set>
 
+#include "store/codec.h"
 #include "store/schema.h"
 #include "store/test_util.h"
 
@@ -377,10 +378,10 @@ TEST(StoreOpen, MigratesFromVersion1) {
   }
   auto store = Store::open(path);
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), schema::latest_version());
   {
     RawDb raw(path);
-    EXPECT_EQ(raw.one("PRAGMA user_version"), "2");
+    EXPECT_EQ(raw.one("PRAGMA user_version"), std::to_string(schema::latest_version()));
     EXPECT_EQ(raw.one("SELECT name FROM sqlite_master WHERE name = 'scan_resume'"), "scan_resume");
   }
   auto snap = store->snapshot(1);
@@ -546,6 +547,108 @@ TEST(StoreCrash, SigkillMidScanLosesNothingCommitted) {
     EXPECT_EQ((*open)->scan.number, number);
     EXPECT_TRUE((*open)->scan.info.finished.empty());
   }
+}
+
+}  // namespace
+}  // namespace anshin::store
+
+namespace anshin::store {
+namespace {
+
+HostRecord host_record(const char* address) {
+  HostRecord h;
+  h.address = ip(address);
+  h.open_tcp_ports = {80, 554};
+  h.mac = "aa:bb:cc:00:00:01";
+  ServiceRecord http{"http", 80, Transport::kTcp, ProbeStatus::kSuccess, "http", false, {}, std::nullopt};
+  http.observations.push_back({"http.header.server", "App-webs/", 80, "http"});
+  http.observations.push_back({"http.title", std::string("<script>\x1b[2J\xff\x00", 12), 80, "http"});
+  h.services.push_back(http);
+  ServiceRecord rtsp{"rtsp", 554, Transport::kTcp, ProbeStatus::kAuthRequired, "rtsp", false, {}, std::nullopt};
+  h.services.push_back(rtsp);
+  return h;
+}
+
+TEST(StoreHostRecords, RoundTripByteForByteInTheDeviceTransaction) {
+  TempDir dir;
+  auto store = Store::open(dir.file("inv.db"));
+  ASSERT_TRUE(store);
+  auto scan = store->begin_scan(scan_info("s1"));
+  ASSERT_TRUE(scan);
+  const HostRecord h = host_record("10.0.0.5");
+  ASSERT_TRUE(store->put_device(*scan, device("10.0.0.5"), h));
+  ASSERT_TRUE(store->put_device(*scan, device("10.0.0.5"), h));  // idempotent per (scan, address)
+  auto addresses = store->host_record_addresses(*scan);
+  ASSERT_TRUE(addresses) << addresses.error().message;
+  ASSERT_EQ(*addresses, std::vector<IpAddr>{ip("10.0.0.5")});
+  auto record = store->host_record(*scan, ip("10.0.0.5"));
+  ASSERT_TRUE(record) << record.error().message;
+  const HostRecord& got = *record;
+  EXPECT_EQ(got.address, h.address);
+  EXPECT_EQ(got.open_tcp_ports, h.open_tcp_ports);
+  EXPECT_EQ(got.mac, h.mac);
+  ASSERT_EQ(got.services.size(), 2u);
+  EXPECT_EQ(got.services[0].observations.size(), 2u);
+  EXPECT_EQ(got.services[0].observations[1].value, h.services[0].observations[1].value);
+  EXPECT_EQ(got.services[1].status, ProbeStatus::kAuthRequired);
+  auto snap = store->snapshot(*scan);
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->devices.size(), 1u);
+}
+
+TEST(StoreHostRecords, BoundedAndReassessedFromIsKept) {
+  TempDir dir;
+  auto store = Store::open(dir.file("inv.db"));
+  ASSERT_TRUE(store);
+  auto first = store->begin_scan(scan_info("s1"));
+  ASSERT_TRUE(first);
+  HostRecord big = host_record("10.0.0.6");
+  const ServiceRecord first_service = big.services[0];
+  big.services.resize(codec::kMaxRecordServices + 5, first_service);
+  big.services[0].observations.resize(codec::kMaxRecordObservations + 7, {"http.title", std::string(10000, 'x'), 80, "http"});
+  ASSERT_TRUE(store->put_device(*first, device("10.0.0.6"), big));
+  auto record = store->host_record(*first, ip("10.0.0.6"));
+  ASSERT_TRUE(record);
+  ASSERT_EQ(record->services.size(), codec::kMaxRecordServices);
+  size_t kept = 0, bytes = 0;
+  for (const auto& s : record->services)
+    for (const auto& o : s.observations) {
+      ++kept;
+      bytes += o.value.size();
+      EXPECT_LE(o.value.size(), codec::kMaxObservationBytes);
+    }
+  EXPECT_LE(bytes, codec::kMaxRecordValueBytes);
+  EXPECT_LE(record->services[0].observations.size(), codec::kMaxRecordObservations);
+  EXPECT_GT(kept, 2u);
+  EXPECT_EQ(record->services[0].observations[0].value, "App-webs/");
+
+  auto second = store->begin_scan(scan_info("s2"));
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(store->set_reassessed_from(*second, *first));
+  auto found = store->find_scan("s2");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->reassessed_from, *first);
+  EXPECT_FALSE(store->find_scan("s1")->reassessed_from);
+  EXPECT_FALSE(store->set_reassessed_from(*second, 999));
+  // A scan stored without records (before schema 3) has none: reassess says so.
+  auto third = store->begin_scan(scan_info("s3"));
+  ASSERT_TRUE(store->put_device(*third, device("10.0.0.7")));
+  EXPECT_TRUE(store->host_record_addresses(*third)->empty());
+  EXPECT_FALSE(store->host_record(*third, ip("10.0.0.7")));
+}
+
+TEST(StoreHostRecords, ResumePassesOverAReassessedCopy) {
+  TempDir dir;
+  auto store = Store::open(dir.file("inv.db"));
+  ASSERT_TRUE(store);
+  auto original = store->begin_scan(scan_info("s1"));
+  ASSERT_TRUE(store->finish_scan(*original, "2026-11-27T10:01:00Z", /*interrupted=*/true));
+  auto copy = store->begin_scan(scan_info("s2"));
+  ASSERT_TRUE(store->set_reassessed_from(*copy, *original));
+  ASSERT_TRUE(store->finish_scan(*copy, "2026-11-27T10:02:00Z", /*interrupted=*/true));
+  auto open = store->unfinished_scan();
+  ASSERT_TRUE(open && *open);
+  EXPECT_EQ((*open)->scan.number, *original);
 }
 
 }  // namespace
