@@ -32,6 +32,7 @@ struct Evidence {
 // `possible_manufacturer`, reported as identity.weak-evidence).
 enum class MakerProof : uint8_t { kNone, kPossible, kIndicated, kProven };
 const char* maker_proof_name(MakerProof p);  // "none", "possible", "indicated", "proven"
+std::optional<MakerProof> parse_maker_proof(std::string_view name);
 
 struct DeviceVerdict {
   Category category = Category::kUnknown;

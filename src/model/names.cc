@@ -56,4 +56,10 @@ const char* maker_proof_name(MakerProof p) {
   }
   return "none";
 }
+
+std::optional<MakerProof> parse_maker_proof(std::string_view name) {
+  for (auto p : {MakerProof::kNone, MakerProof::kPossible, MakerProof::kIndicated, MakerProof::kProven})
+    if (name == maker_proof_name(p)) return p;
+  return std::nullopt;
+}
 }  // namespace anshin

@@ -77,6 +77,12 @@ CREATE TABLE host_records (
 );
 ALTER TABLE scans ADD COLUMN reassessed_from INTEGER REFERENCES scans(number);
 )sql"},
+      {4, "how well each maker is proven, the maker clone-prone tells suggest, the clues of unidentified devices", R"sql(
+ALTER TABLE observations ADD COLUMN maker_proof TEXT NOT NULL DEFAULT 'none';  -- none|possible|indicated|proven
+ALTER TABLE observations ADD COLUMN possible_manufacturer TEXT;               -- display name, when possible
+ALTER TABLE observations ADD COLUMN possible_manufacturer_id TEXT;
+ALTER TABLE observations ADD COLUMN clues TEXT NOT NULL DEFAULT '[]';         -- JSON: [Evidence] without implies
+)sql"},
   };
   return kMigrations;
 }

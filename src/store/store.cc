@@ -253,8 +253,9 @@ Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
   const auto& v = device.verdict;
   Stmt ob(db,
           "INSERT INTO observations (scan, device, address, mac, category, manufacturer, brand, manufacturer_id, "
-          "brand_id, model, firmware, serial, confidence, evidence, conflicts, services, findings) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+          "brand_id, model, firmware, serial, confidence, evidence, conflicts, services, findings, maker_proof, "
+          "possible_manufacturer, possible_manufacturer_id, clues) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
   ob.bind_int(1, scan);
   ob.bind_int(2, id);
   ob.bind_text(3, address);
@@ -272,6 +273,10 @@ Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
   ob.bind_text(15, codec::encode_strings(v.conflicts));
   ob.bind_text(16, codec::encode_services(device.services));
   ob.bind_text(17, codec::encode_findings(device.findings));
+  ob.bind_text(18, maker_proof_name(v.maker_proof));
+  ob.bind_opt_bytes(19, v.possible_manufacturer);
+  ob.bind_opt_bytes(20, v.possible_manufacturer_id);
+  ob.bind_text(21, codec::encode_evidence(v.clues));
   const int rc = ob.step();
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
   return id;
@@ -538,7 +543,8 @@ Result<IdentifiedSnapshot> Store::identified_snapshot(ScanNumber scan) {
 
   Stmt st(db,
           "SELECT device, address, mac, category, manufacturer, brand, manufacturer_id, brand_id, model, firmware, "
-          "serial, confidence, evidence, conflicts, services, findings FROM observations WHERE scan = ?");
+          "serial, confidence, evidence, conflicts, services, findings, maker_proof, possible_manufacturer, "
+          "possible_manufacturer_id, clues FROM observations WHERE scan = ?");
   st.bind_int(1, scan);
   std::vector<std::pair<Device, DeviceId>> rows;
   while ((rc = st.step()) == SQLITE_ROW) {
@@ -565,7 +571,12 @@ Result<IdentifiedSnapshot> Store::identified_snapshot(ScanNumber scan) {
     auto conflicts_ = codec::decode_strings(st.col_string(13));
     auto services = codec::decode_services(st.col_string(14));
     auto findings = codec::decode_findings(st.col_string(15));
-    if (!evidence || !conflicts_ || !services || !findings) return corrupt("device at " + address);
+    auto clues = codec::decode_evidence(st.col_string(19));
+    if (!evidence || !conflicts_ || !services || !findings || !clues) return corrupt("device at " + address);
+    v.maker_proof = parse_maker_proof(st.col_string(16)).value_or(MakerProof::kNone);
+    v.possible_manufacturer = st.col_opt_string(17);
+    v.possible_manufacturer_id = st.col_opt_string(18);
+    v.clues = std::move(*clues);
     v.evidence = std::move(*evidence);
     v.conflicts = std::move(*conflicts_);
     d.services = std::move(*services);
