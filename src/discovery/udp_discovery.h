@@ -12,7 +12,7 @@
 //
 // Usage (the scan pipeline):
 //   discovery::UdpDiscovery udp(plan, seed, dialer, {.rate = rate});
-//   scan::BackgroundTask* bg[] = {&udp};
+//   net::BackgroundTask* bg[] = {&udp};
 //   engine.run(source, prober, hosts, nullptr, bg);
 //   for (auto& [addr, records] : udp.take_results()) ... merge into the HostRecord of addr
 //
@@ -31,7 +31,7 @@
 #include "core/ip.h"
 #include "model/observation.h"
 #include "net/dialer.h"
-#include "scan/host_prober.h"
+#include "net/host_prober.h"
 #include "targets/targets.h"
 
 namespace anshin::discovery {
@@ -49,7 +49,7 @@ struct UdpDiscoveryOptions {
   size_t max_replies_per_protocol = 8;              // distinct replies kept per address and protocol
 };
 
-class UdpDiscovery final : public scan::BackgroundTask {
+class UdpDiscovery final : public net::BackgroundTask {
  public:
   // `dialer` is used for the UPnP description fetches only (its ScopeCheck applies on top of ours);
   // it must run on the executor that runs run() (e.g. net::make_lazy_tcp_dialer). `plan` must outlive
