@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <set>
 
-#include "assess/summary.h"
+#include "model/risk.h"
 
 namespace anshin::assess {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "i18n/catalog.h"
+#include "model/risk.h"
 #include "report/html_assets.h"
 #include "report/terminal.h"
 
@@ -91,12 +92,6 @@ void each_visible(std::string_view utf8, Emit emit) {
 }
 
 using Lang = const i18n::Catalog&;
-
-int max_severity(const Device& d) {
-  int m = -1;
-  for (const auto& f : d.findings) m = std::max(m, static_cast<int>(f.severity));
-  return m;
-}
 
 std::string percent(size_t part, size_t whole) {
   if (whole == 0) return "0%";
@@ -192,7 +187,7 @@ std::string or_not_learned(Lang L, const std::optional<std::string>& v) {
 
 std::string render_device_section(Lang L, const Device& d) {
   const auto& v = d.verdict;
-  const int sev = max_severity(d);
+  const int sev = summarize(d.findings).highest_rank();
   std::string s = fmt::format("<section class=\"device\" id=\"{}\" data-address=\"{}\">\n", html_attr(host_anchor(d)),
                               html_attr(d.address.to_string()));
   std::string heading = d.address.to_string();
@@ -367,12 +362,13 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
   size_t per_severity[5] = {};
   for (const Device* d : rows) {
     if (is_surveillance(*d)) ++surveillance;
-    if (max_severity(*d) >= static_cast<int>(Severity::kHigh)) ++critical_high;
+    const DeviceRisk risk = summarize(d->findings);
+    if (risk.highest_rank() >= static_cast<int>(Severity::kHigh)) ++critical_high;
     bool any = false;
     for (size_t p = 0; p < std::size(kPolicyIds); ++p)
       if (has_policy(*d, kPolicyIds[p])) { ++per_policy[p]; any = true; }
     if (any) ++policy_any;
-    for (const auto& f : d->findings) ++per_severity[static_cast<int>(f.severity)];
+    for (size_t s = 0; s < risk.counts.size(); ++s) per_severity[s] += risk.counts[s];
   }
 
   const std::string script = assets::kScript;
@@ -508,9 +504,9 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
         services += std::to_string(sv.port) + "/" + (sv.protocol.empty() ? "?" : sv.protocol);
         services_html += "<span class=\"svc\">" + html_text(services.substr(services.rfind(' ') + 1)) + "</span> ";
       }
-      const int sev = max_severity(*d);
-      int counts[5] = {};
-      for (const auto& f : d->findings) ++counts[static_cast<int>(f.severity)];
+      const DeviceRisk risk = summarize(d->findings);
+      const int sev = risk.highest_rank();
+      const auto& counts = risk.counts;
       std::string sevlist;
       for (int s = 4; s >= 0; --s)
         if (counts[s])
