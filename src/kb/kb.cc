@@ -208,6 +208,7 @@ struct KnowledgeBase::Impl {
   int format_version = 0;
   Vocabulary vocab;
   OuiTable oui;
+  CredentialData credentials;
   std::vector<std::unique_ptr<RuleFile>> files;
   std::map<std::string, std::vector<const Rule*>, std::less<>> by_key;
   size_t rules = 0, examples = 0;
@@ -251,6 +252,8 @@ class Loader {
     const SourceFile* meta = nullptr;
     const SourceFile* vendors = nullptr;
     const SourceFile* fields = nullptr;
+    const SourceFile* default_pairs = nullptr;
+    const SourceFile* login_paths = nullptr;
     std::vector<const SourceFile*> fps, ouis;
     for (const auto& f : files) {
       if (f.role == "kb.yaml") meta = &f;
@@ -258,6 +261,8 @@ class Loader {
       else if (f.role == "vocab/fields.yaml") fields = &f;
       else if (f.role.rfind("fingerprints/", 0) == 0) fps.push_back(&f);
       else if (f.role.rfind("oui/", 0) == 0) ouis.push_back(&f);
+      else if (f.role == "credentials/defaults.yaml") default_pairs = &f;
+      else if (f.role == "credentials/login_paths.yaml") login_paths = &f;
       else if (f.role.rfind("vocab/", 0) == 0) d_.warning(f.path, 0, "unknown vocabulary file (ignored)");
     }
     if (meta == nullptr) d_.error("kb.yaml", 0, "missing kb.yaml");
@@ -269,6 +274,8 @@ class Loader {
     std::sort(fps.begin(), fps.end(), [](auto* a, auto* b) { return a->role < b->role; });
     for (const auto* f : fps) load_fingerprints(*f);
     for (const auto* f : ouis) load_oui(*f);
+    if (default_pairs != nullptr) load_default_pairs(*default_pairs);
+    if (login_paths != nullptr) load_login_paths(*login_paths);
   }
 
  private:
@@ -608,6 +615,50 @@ class Loader {
     }
   }
 
+  // data/credentials/defaults.yaml: vendor ids are not checked against the vocabulary (the generator
+  // writes ids for vendors the vocabulary may not list yet; such rows are never tried).
+  void load_default_pairs(const SourceFile& f) {
+    auto root = parse(f);
+    if (!root) return;
+    YAML::Node list = root->IsMap() ? (*root)["defaults"] : YAML::Node();
+    if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'defaults' must be a list"); return; }
+    for (const auto& e : list) {
+      int line = line_of(e);
+      if (!e.IsMap()) { d_.error(f.path, line, "a default pair must be a mapping"); continue; }
+      unknown_keys(f, e, {"id", "vendor", "vendors", "products", "services", "port", "username", "password",
+                          "condition", "confidence", "source"}, "default pair");
+      DefaultPair p;
+      p.id = scalar(e["id"]).value_or("");
+      p.vendor = scalar(e["vendor"]).value_or("");
+      p.vendors = string_list(f, e["vendors"], "vendors");
+      p.services = string_list(f, e["services"], "services");
+      p.username = scalar(e["username"]).value_or("");
+      p.password = scalar(e["password"]).value_or("");
+      p.confidence = scalar(e["confidence"]).value_or("");
+      p.source = scalar(e["source"]).value_or("");
+      if (p.id.empty() || p.vendors.empty()) { d_.error(f.path, line, "a default pair needs an id and vendors"); continue; }
+      kb_.credentials.defaults.push_back(std::move(p));
+    }
+  }
+
+  // data/credentials/login_paths.yaml: every vendor is a vocabulary id, every path starts with '/'.
+  void load_login_paths(const SourceFile& f) {
+    auto root = parse(f);
+    if (!root) return;
+    YAML::Node list = root->IsMap() ? (*root)["login_paths"] : YAML::Node();
+    if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'login_paths' must be a list"); return; }
+    for (const auto& e : list) {
+      int line = line_of(e);
+      if (!e.IsMap()) { d_.error(f.path, line, "a login path must be a mapping"); continue; }
+      unknown_keys(f, e, {"vendor", "path", "source"}, "login path");
+      LoginPath lp{scalar(e["vendor"]).value_or(""), scalar(e["path"]).value_or(""), scalar(e["source"]).value_or("")};
+      if (kb_.vocab.find(lp.vendor) == nullptr) d_.error(f.path, line, "login path: unknown vendor id '" + lp.vendor + "'");
+      if (lp.path.empty() || lp.path[0] != '/') d_.error(f.path, line, "login path '" + lp.path + "' must start with '/'");
+      if (lp.source.empty()) d_.error(f.path, line, "login path for '" + lp.vendor + "' needs a source");
+      kb_.credentials.login_paths.push_back(std::move(lp));
+    }
+  }
+
   KnowledgeBase::Impl& kb_;
   Diagnostics& d_;
   std::map<std::string, std::string> ids_;
@@ -773,6 +824,7 @@ std::vector<Match> KnowledgeBase::match(const Observation& obs) const {
 
 const Vocabulary& KnowledgeBase::vocab() const { return impl_->vocab; }
 const OuiTable& KnowledgeBase::oui() const { return impl_->oui; }
+const CredentialData& KnowledgeBase::credentials() const { return impl_->credentials; }
 const std::string& KnowledgeBase::kb_version() const { return impl_->kb_version; }
 int KnowledgeBase::format_version() const { return impl_->format_version; }
 

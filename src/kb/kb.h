@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "kb/credentials.h"
 #include "model/observation.h"
 
 namespace anshin::kb {
@@ -130,7 +131,7 @@ struct KbStats {
 };
 
 // A file handed to the loader: `path` is how diagnostics name it, `role` its path inside the KB root
-// ("kb.yaml", "vocab/vendors.yaml", "fingerprints/x.yaml", "oui/x.yaml").
+// ("kb.yaml", "vocab/vendors.yaml", "fingerprints/x.yaml", "oui/x.yaml", "credentials/defaults.yaml").
 struct SourceFile {
   std::string path;
   std::string role;
@@ -166,6 +167,7 @@ class KnowledgeBase {
 
   const Vocabulary& vocab() const;
   const OuiTable& oui() const;               // the shipped prefix table (data/oui/*.yaml)
+  const CredentialData& credentials() const; // data/credentials/*.yaml
   const std::string& kb_version() const;
   int format_version() const;
   KbStats stats() const;

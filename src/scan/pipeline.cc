@@ -16,9 +16,9 @@
 #include "discovery/udp_discovery.h"
 #include "i18n/catalog.h"
 #include "net/dialer.h"
+#include "model/ports.h"
 #include "net/neighbours.h"
 #include "probes/prober.h"
-#include "scan/service_names.h"
 #include "targets/ports.h"
 #include "verdict/verdict.h"
 
@@ -286,7 +286,7 @@ Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPla
     std::vector<probes::IntrusiveJob> jobs;
     for (auto& h : result.hosts) {
       if (h.interrupted || h.open_tcp_ports.empty()) continue;
-      auto intrusive_plan = plan_intrusive(finalize(h), h, request.kb->vocab(), request.intrusive);
+      auto intrusive_plan = plan_intrusive(finalize(h), h, request.kb->vocab(), request.kb->credentials(), request.intrusive);
       if (!intrusive_plan.empty()) jobs.push_back({&h, std::move(intrusive_plan)});
     }
     std::atomic<bool> stop{false};
