@@ -71,6 +71,9 @@ class UdpDiscovery final : public net::BackgroundTask {
   // the reply carries is also emitted as "mac.address" "aa:bb:cc:dd:ee:ff"; upnp.* observations are
   // in the "ssdp" record with the description's HTTP port). Moves the results out.
   std::map<IpAddr, std::vector<ServiceRecord>> take_results();
+  // While run() goes on (on its executor), or after it: a copy of what `address` has answered so far,
+  // in the form take_results() gives. Later replies may still add to it.
+  std::vector<ServiceRecord> results_for(const IpAddr& address) const;
 
   struct Stats {
     uint64_t sent = 0;          // datagrams sent (unicast and multicast)

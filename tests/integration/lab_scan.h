@@ -1,6 +1,7 @@
 // In-process `anshin scan CIDR` for the lab tests: the default camera ports, the built-in knowledge
 // base, the assessor when `assess` (English texts), the intrusive checks asked for, no signal handling
-// (the test owns the process). The knowledge base and assessor live until the scan returns.
+// (the test owns the process), the inventory when given. The knowledge base and assessor live until the
+// scan returns.
 #pragma once
 #include <string>
 
@@ -12,6 +13,8 @@ namespace anshin::labtest {
 struct LabScanOptions {
   bool assess = true;
   scan::IntrusiveOptions intrusive;
+  store::Store* store = nullptr;  // the inventory to write (null = --no-db)
+  bool udp_discovery = true;
 };
 
 inline Result<scan::ScanResult> scan_lab(const std::string& cidr, const LabScanOptions& options = {}) {
@@ -31,6 +34,8 @@ inline Result<scan::ScanResult> scan_lab(const std::string& cidr, const LabScanO
     req.assess_options.lang = "en";
   }
   req.intrusive = options.intrusive;
+  req.store = options.store;
+  req.udp_discovery = options.udp_discovery;
   auto plan = scan::plan_targets(req);
   if (!plan) return plan.error();
   return scan::run_scan(req, *plan);
