@@ -496,38 +496,50 @@ class Loader {
       else if (flag == "multiline") r->multiline = true;
       else d_.error(f.path, line_of(e["flags"]), "rule '" + r->id + "': unknown flag '" + flag + "' (icase, multiline)");
     }
-    // Pattern: RE2, Latin-1 (every byte is one character, so hostile non-UTF-8 banners still match
-    // predictably), bounded program memory. Patterns are ASCII by rule.
-    r->pattern = scalar(e["pattern"]).value_or("");
+    compile_pattern(f, e, line, *r);
+    load_set(f, e, line, *r);
+    if (r->supporting_only && std::none_of(r->set.begin(), r->set.end(), [](const auto& kv) { return is_vendor_key(kv.first); }))
+      d_.error(f.path, line, "rule '" + r->id + "': supporting_only needs hw.vendor or hw.brand (it supports a vendor)");
+    load_examples(f, e, line, *r);
+    return r;
+  }
+
+  // The rule's pattern: RE2, Latin-1 (every byte is one character, so hostile non-UTF-8 banners still
+  // match predictably), bounded program memory. Patterns are ASCII by rule.
+  void compile_pattern(const SourceFile& f, const YAML::Node& e, int line, Rule& r) {
+    r.pattern = scalar(e["pattern"]).value_or("");
     int pline = e["pattern"] ? line_of(e["pattern"]) : line;
-    if (r->pattern.empty()) {
-      d_.error(f.path, line, "rule '" + r->id + "' needs a pattern");
-    } else if (std::any_of(r->pattern.begin(), r->pattern.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-      d_.error(f.path, pline, "rule '" + r->id + "': pattern must be ASCII (use \\x{..} escapes)");
+    if (r.pattern.empty()) {
+      d_.error(f.path, line, "rule '" + r.id + "' needs a pattern");
+    } else if (std::any_of(r.pattern.begin(), r.pattern.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      d_.error(f.path, pline, "rule '" + r.id + "': pattern must be ASCII (use \\x{..} escapes)");
     } else {
       re2::RE2::Options o;
       o.set_encoding(re2::RE2::Options::EncodingLatin1);
-      o.set_case_sensitive(!r->icase);
+      o.set_case_sensitive(!r.icase);
       o.set_log_errors(false);
       o.set_max_mem(4 << 20);
-      std::string p = r->multiline ? "(?m)" + r->pattern : r->pattern;
+      std::string p = r.multiline ? "(?m)" + r.pattern : r.pattern;
       auto re = std::make_unique<re2::RE2>(p, o);
-      if (!re->ok()) d_.error(f.path, pline, "rule '" + r->id + "': bad regex: " + re->error());
-      else { r->groups = re->NumberOfCapturingGroups(); r->re = std::move(re); }
+      if (!re->ok()) d_.error(f.path, pline, "rule '" + r.id + "': bad regex: " + re->error());
+      else { r.groups = re->NumberOfCapturingGroups(); r.re = std::move(re); }
     }
-    // set
+  }
+
+  // What the rule sets: attribute -> template ($N captures) or {alias: ...} for hw.vendor/hw.brand.
+  void load_set(const SourceFile& f, const YAML::Node& e, int line, Rule& r) {
     YAML::Node set = e["set"];
     if (!set || !set.IsMap() || set.size() == 0) {
-      d_.error(f.path, line, "rule '" + r->id + "' needs a non-empty 'set' mapping");
+      d_.error(f.path, line, "rule '" + r.id + "' needs a non-empty 'set' mapping");
     } else {
       for (const auto& kv : set) {
         std::string k = kv.first.Scalar();
         int kl = line_of(kv.first);
-        if (!settable(k)) { d_.error(f.path, kl, "rule '" + r->id + "': cannot set '" + k + "'"); continue; }
+        if (!settable(k)) { d_.error(f.path, kl, "rule '" + r.id + "': cannot set '" + k + "'"); continue; }
         SetValue sv;
         if (kv.second.IsMap()) {
           if (!is_vendor_key(k) || !kv.second["alias"] || kv.second.size() != 1) {
-            d_.error(f.path, kl, "rule '" + r->id + "': only hw.vendor/hw.brand take {alias: ...}");
+            d_.error(f.path, kl, "rule '" + r.id + "': only hw.vendor/hw.brand take {alias: ...}");
             continue;
           }
           sv.alias = true;
@@ -535,29 +547,30 @@ class Loader {
         } else if (kv.second.IsScalar()) {
           sv.tmpl = kv.second.Scalar();
         } else {
-          d_.error(f.path, kl, "rule '" + r->id + "': value of '" + k + "' must be a string");
+          d_.error(f.path, kl, "rule '" + r.id + "': value of '" + k + "' must be a string");
           continue;
         }
         int ref = max_ref(sv.tmpl);
-        if (r->re && ref > r->groups)
-          d_.error(f.path, kl, "rule '" + r->id + "': " + k + " uses $" + std::to_string(ref) + " but the pattern has " +
-                                   std::to_string(r->groups) + " capture group(s)");
+        if (r.re && ref > r.groups)
+          d_.error(f.path, kl, "rule '" + r.id + "': " + k + " uses $" + std::to_string(ref) + " but the pattern has " +
+                                   std::to_string(r.groups) + " capture group(s)");
         if (is_vendor_key(k) && !sv.alias) {
-          if (ref >= 0) d_.error(f.path, kl, "rule '" + r->id + "': " + k + " must be a vendor id or {alias: $N}");
-          else check_vendor_value(f, kl, r->id, k, sv.tmpl);
+          if (ref >= 0) d_.error(f.path, kl, "rule '" + r.id + "': " + k + " must be a vendor id or {alias: $N}");
+          else check_vendor_value(f, kl, r.id, k, sv.tmpl);
         }
         if (k == "hw.device" && ref < 0 && !parse_category(sv.tmpl))
-          d_.error(f.path, kl, "rule '" + r->id + "': hw.device '" + sv.tmpl +
+          d_.error(f.path, kl, "rule '" + r.id + "': hw.device '" + sv.tmpl +
                                    "' is not a category (camera, nvr, dvr, encoder, intercom, vms, other, unknown)");
-        r->set.emplace_back(k, std::move(sv));
+        r.set.emplace_back(k, std::move(sv));
       }
     }
-    if (r->supporting_only && std::none_of(r->set.begin(), r->set.end(), [](const auto& kv) { return is_vendor_key(kv.first); }))
-      d_.error(f.path, line, "rule '" + r->id + "': supporting_only needs hw.vendor or hw.brand (it supports a vendor)");
-    // examples
+  }
+
+  // 1-20 examples: a value, or {value, expect} with the attributes the rule must set from it.
+  void load_examples(const SourceFile& f, const YAML::Node& e, int line, Rule& r) {
     YAML::Node ex = e["examples"];
     if (!ex || !ex.IsSequence() || ex.size() == 0 || ex.size() > 20) {
-      d_.error(f.path, line, "rule '" + r->id + "' needs 1-20 examples");
+      d_.error(f.path, line, "rule '" + r.id + "' needs 1-20 examples");
     }
     if (ex && ex.IsSequence()) {
       for (const auto& x : ex) {
@@ -568,30 +581,29 @@ class Loader {
         } else if (x.IsMap()) {
           unknown_keys(f, x, {"value", "expect"}, "example");
           auto v = scalar(x["value"]);
-          if (!v) { d_.error(f.path, exm.line, "rule '" + r->id + "': example needs a value"); continue; }
+          if (!v) { d_.error(f.path, exm.line, "rule '" + r.id + "': example needs a value"); continue; }
           exm.value = *v;
           if (YAML::Node expect = x["expect"]) {
             if (!expect.IsMap()) { d_.error(f.path, exm.line, "expect must be a mapping"); continue; }
             for (const auto& kv : expect) {
               std::string k = kv.first.Scalar();
-              if (!settable(k)) d_.error(f.path, line_of(kv.first), "rule '" + r->id + "': example expects unknown attribute '" + k + "'");
-              else if (std::none_of(r->set.begin(), r->set.end(), [&](const auto& s) {
+              if (!settable(k)) d_.error(f.path, line_of(kv.first), "rule '" + r.id + "': example expects unknown attribute '" + k + "'");
+              else if (std::none_of(r.set.begin(), r.set.end(), [&](const auto& s) {
                          // an {alias} lookup on hw.vendor may land on a brand and come out as hw.brand
                          return s.first == k || (k == "hw.brand" && s.first == "hw.vendor" && s.second.alias);
                        }))
-                d_.error(f.path, line_of(kv.first), "rule '" + r->id + "': example expects '" + k + "', which the rule does not set");
+                d_.error(f.path, line_of(kv.first), "rule '" + r.id + "': example expects '" + k + "', which the rule does not set");
               exm.expect[k] = kv.second.IsScalar() ? kv.second.Scalar() : "";
             }
           }
         } else {
-          d_.error(f.path, exm.line, "rule '" + r->id + "': an example is a string or {value, expect}");
+          d_.error(f.path, exm.line, "rule '" + r.id + "': an example is a string or {value, expect}");
           continue;
         }
-        r->examples.push_back(std::move(exm));
+        r.examples.push_back(std::move(exm));
       }
-      kb_.examples += r->examples.size();
+      kb_.examples += r.examples.size();
     }
-    return r;
   }
 
   void load_oui(const SourceFile& f) {
