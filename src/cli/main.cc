@@ -14,20 +14,14 @@
 #include "core/version.h"
 #include "i18n/catalog.h"
 
-int main(int argc, char** argv) {
-  using namespace anshin::cli;
-  set_ui_lang(lang_for_messages(argc, argv));
-  const std::string lang = ui_lang();
-  const auto H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+namespace {
 
-  CLI::App app{H("help.app")};
-  localize_help_labels(app, lang);
-  app.set_help_flag("-h,--help", H("help.help"));
-  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
-  app.require_subcommand(1);
-  std::function<int()> run;
+using namespace anshin::cli;
+using Help = std::function<std::string(std::string_view)>;  // --help text of a catalog key
 
-  ScanOptions scan;
+// One function per contract command: its options and flags, bound to the options struct (which must
+// outlive the parse and the run); parsing the command sets `run`.
+void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& run, const Help& H) {
   auto* s = app.add_subcommand("scan", H("help.command.scan"));
   s->add_option("targets", scan.targets, H("help.scan.targets"));
   s->add_option("--exclude", scan.excludes, H("help.scan.exclude"));
@@ -56,12 +50,13 @@ int main(int argc, char** argv) {
   s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
   s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
   s->add_option("--seed", scan.seed, H("help.scan.seed"));
-  s->callback([&] {
-    scan.db_given = db_opt->count() > 0;
-    run = [&] { return run_scan(scan); };
+  s->callback([o = &scan, run_slot = &run, db_opt] {
+    o->db_given = db_opt->count() > 0;
+    *run_slot = [o] { return run_scan(*o); };
   });
+}
 
-  LabOptions lab;
+void add_lab_command(CLI::App& app, LabOptions& lab, std::function<int()>& run, const Help& H) {
   auto* l = app.add_subcommand("lab", H("help.command.lab"));
   l->add_option("--fleet", lab.fleet, H("help.lab.fleet"));
   l->add_option("--bind", lab.bind, H("help.lab.bind"));
@@ -70,17 +65,19 @@ int main(int argc, char** argv) {
   l->add_option("--fleet-dir", lab.fleet_dir, H("help.lab.fleet_dir"));
   l->add_option("--log", lab.log_file, H("help.lab.log"));
   l->add_option("--threads", lab.threads, H("help.lab.threads"))->check(CLI::Range(1, 64));
-  l->callback([&] { run = [&] { return run_lab(lab); }; });
+  l->callback([o = &lab, run_slot = &run] { *run_slot = [o] { return run_lab(*o); }; });
+}
 
-  DemoOptions demo;
+void add_demo_command(CLI::App& app, DemoOptions& demo, std::function<int()>& run, const Help& H) {
   auto* d = app.add_subcommand("demo", H("help.command.demo"));
   d->add_option("--lang", demo.lang, H("help.lang"));
   d->add_option("--json", demo.json_out, H("help.demo.json"));
   d->add_option("--html", demo.html_out, H("help.demo.html"));
   d->add_option("--bind", demo.bind, H("help.demo.bind"));
-  d->callback([&] { run = [&] { return run_demo(demo); }; });
+  d->callback([o = &demo, run_slot = &run] { *run_slot = [o] { return run_demo(*o); }; });
+}
 
-  ReportOptions report;
+void add_report_command(CLI::App& app, ReportOptions& report, std::function<int()>& run, const Help& H) {
   auto* r = app.add_subcommand("report", H("help.command.report"));
   r->add_option("--db", report.db, H("help.db"));
   r->add_option("--scan", report.scan, H("help.report.scan"));
@@ -90,31 +87,65 @@ int main(int argc, char** argv) {
   r->add_option("--lang", report.lang, H("help.lang"));
   r->add_option("-o,--output", report.out, H("help.report.output"));
   r->add_flag("--excel", report.excel, H("help.report.excel"));
-  r->callback([&] { run = [&] { return run_report(report); }; });
+  r->callback([o = &report, run_slot = &run] { *run_slot = [o] { return run_report(*o); }; });
+}
 
-  DiffOptions diff;
+void add_diff_command(CLI::App& app, DiffOptions& diff, std::function<int()>& run, const Help& H) {
   auto* df = app.add_subcommand("diff", H("help.command.diff"));
   df->add_option("--db", diff.db, H("help.db"));
   df->add_option("scans", diff.scans, H("help.diff.scans"))->expected(0, 2);
   df->add_flag("--json", diff.json, H("help.diff.json"));
   df->add_option("--lang", diff.lang, H("help.lang"));
-  df->callback([&] { run = [&] { return run_diff(diff); }; });
+  df->callback([o = &diff, run_slot = &run] { *run_slot = [o] { return run_diff(*o); }; });
+}
 
-  LookupOptions lookup;
+void add_lookup_command(CLI::App& app, LookupOptions& lookup, std::function<int()>& run, const Help& H) {
   auto* lk = app.add_subcommand("lookup", H("help.command.lookup"));
   lk->add_option("queries", lookup.queries, H("help.lookup.queries"))->required();
   lk->add_flag("--json", lookup.json, H("help.lookup.json"));
   lk->add_option("--lang", lookup.lang, H("help.lang"));
   lk->add_option("--policy", lookup.policy, H("help.lookup.policy"));
   lk->add_option("--kb", lookup.kb_dir, H("help.kb_dir"));
-  lk->callback([&] { run = [&] { return run_lookup(lookup); }; });
+  lk->callback([o = &lookup, run_slot = &run] { *run_slot = [o] { return run_lookup(*o); }; });
+}
 
-  KbOptions kb;
+void add_kb_command(CLI::App& app, KbOptions& kb, std::function<int()>& run, const Help& H) {
   auto* k = app.add_subcommand("kb", H("help.command.kb"));
   k->require_subcommand(1);
   auto* kv = k->add_subcommand("verify", H("help.command.kb_verify"));
   kv->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
-  kv->callback([&] { run = [&] { return run_kb_verify(kb); }; });
+  kv->callback([o = &kb, run_slot = &run] { *run_slot = [o] { return run_kb_verify(*o); }; });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  set_ui_lang(lang_for_messages(argc, argv));
+  const std::string lang = ui_lang();
+  const Help H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+
+  CLI::App app{H("help.app")};
+  localize_help_labels(app, lang);
+  app.set_help_flag("-h,--help", H("help.help"));
+  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
+  app.require_subcommand(1);
+  std::function<int()> run;
+
+  // The options live here, for as long as the command runs.
+  ScanOptions scan;
+  LabOptions lab;
+  DemoOptions demo;
+  ReportOptions report;
+  DiffOptions diff;
+  LookupOptions lookup;
+  KbOptions kb;
+  add_scan_command(app, scan, run, H);
+  add_lab_command(app, lab, run, H);
+  add_demo_command(app, demo, run, H);
+  add_report_command(app, report, run, H);
+  add_diff_command(app, diff, run, H);
+  add_lookup_command(app, lookup, run, H);
+  add_kb_command(app, kb, run, H);
 
   localize_help_groups(app, lang);
   try {
