@@ -114,7 +114,7 @@ void load_policy(Ctx& c, const YAML::Node& root, AssessData& d) {
   else c.error(p, "severity must be info|low|medium|high|critical");
   if (auto s = severity_from_name(str(p, "weak_severity"))) pol.weak_severity = *s;
   else c.error(p, "weak_severity must be info|low|medium|high|critical");
-  if (pol.weak_severity > Severity::kLow) c.error(p, "weak_severity may be at most low (vendors.md: W never high)");
+  if (pol.weak_severity > Severity::kLow) c.error(p, "weak_severity may be at most low (docs/assessment.md: W never high)");
   for (const auto& m : p["milestones"]) {
     Milestone ms{str(m, "date"), text(m, "what"), str(m, "source")};
     if (!iso_date(ms.date) || !ms.what.complete() || ms.source.empty())

@@ -46,7 +46,7 @@ class Diagnostics {
 };
 
 // ------------------------------------------------------------------------------------- vocabulary
-enum class Strength : uint8_t { kStrong, kMedium, kWeak };  // S, M, W of vendors.md
+enum class Strength : uint8_t { kStrong, kMedium, kWeak };  // S, M, W of docs/kb-format.md
 const char* strength_name(Strength s);                      // "S", "M", "W"
 std::optional<Strength> parse_strength(std::string_view s);
 
@@ -66,7 +66,7 @@ struct Vendor {
   std::vector<std::string> aliases;
   std::vector<OemEdge> oem_of;
   std::string notes;
-  // A white-label maker (boards sold under many unknown labels, vendors.md §1/§2: Xiongmai, Raysharp):
+  // A white-label maker (boards sold under many unknown labels: Xiongmai, Raysharp):
   // manufacturer-level tells alone say nothing about the label on the box, so the brand stays unknown.
   bool white_label = false;
 };
