@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "support/hosts.h"
+
 namespace anshin::scan {
 namespace {
 
@@ -33,13 +35,7 @@ probes::IntrusivePlan Plan(const Device& d, const HostRecord& host = {}) {
 }
 
 HostRecord WithAuthPath(const std::string& path) {
-  HostRecord h;
-  ServiceRecord s;
-  s.port = 80;
-  s.probe = "paths";
-  s.observations.push_back({"http.path.auth", path, 80, "paths"});
-  h.services.push_back(s);
-  return h;
+  return testing::host("192.0.2.10", {80}, {testing::service("paths", 80, {{"http.path.auth", path}})});
 }
 
 TEST(PlanIntrusive, LoginPathOfTheIdentifiedVendorComesFromTheData) {

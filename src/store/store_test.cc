@@ -12,7 +12,7 @@
 #include <set>
 
 #include "store/schema.h"
-#include "store/test_util.h"
+#include "support/store.h"
 
 namespace anshin::store {
 namespace {
