@@ -34,11 +34,17 @@ struct Counted {
 Counted ScanWithInventory(const labtest::LabScanOptions& base) {
   TempInventory file;
   auto store = store::Store::open(file.path);
-  EXPECT_TRUE(store) << store.error().message;
+  if (!store) {
+    ADD_FAILURE() << store.error().message;
+    return {};
+  }
   labtest::LabScanOptions options = base;
   options.store = &*store;
   auto result = labtest::scan_lab(kCidr, options);
-  EXPECT_TRUE(result) << result.error().message;
+  if (!result) {
+    ADD_FAILURE() << result.error().message;
+    return {};
+  }
   auto latest = store->latest_scan();
   EXPECT_TRUE(latest && *latest);
   return {std::move(*result), latest && *latest ? (*latest)->devices : 0};
