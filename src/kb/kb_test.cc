@@ -83,6 +83,7 @@ TEST(KbVerify, EveryObservationKeyOfTheDocIsAField) {
   std::string line;
   int keys = 0;
   while (std::getline(doc, line)) {
+    if (line.rfind("## Keys no fingerprint rule reads", 0) == 0) break;  // the rest are not fields
     if (line.rfind("| `", 0) != 0) continue;
     std::string cell = line.substr(1, line.find('|', 1) - 1);
     std::string base;
