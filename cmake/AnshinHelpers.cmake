@@ -1,7 +1,8 @@
 # anshin_module(NAME [DEPS mod...] [LIBS target...] [EMBED dir...])
 #
 # Creates the static library anshin_NAME from src/NAME/**/*.cc (tests and fuzzers excluded).
-# - src/NAME/**/*_test.cc become the GoogleTest binary NAME_tests (one ctest entry per test case).
+# - src/NAME/**/*_test.cc become the GoogleTest binary NAME_tests (one ctest entry per test case); they
+#   may include the shared fixtures of tests/support/ as "support/...".
 # - src/NAME/**/*_fuzz.cc each become a fuzzer: a libFuzzer binary when ANSHIN_FUZZ is on, otherwise a
 #   replay binary that runs the seed corpus tests/fuzz_corpus/<fuzzer>/ as an ordinary test.
 # - EMBED dirs (relative to the project root) are compiled into the library: every *.yaml and *.json
@@ -49,6 +50,8 @@ function(anshin_module name)
   if(ANSHIN_BUILD_TESTS AND tests AND NOT ANSHIN_FUZZ)
     add_executable(${name}_tests ${tests})
     target_link_libraries(${name}_tests PRIVATE ${lib} GTest::gtest_main GTest::gmock)
+    # Shared fixtures (snapshots, host records, store helpers) live in tests/support/.
+    target_include_directories(${name}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)
     target_compile_definitions(${name}_tests PRIVATE
       ANSHIN_SOURCE_DIR="${PROJECT_SOURCE_DIR}" ANSHIN_BINARY_DIR="${PROJECT_BINARY_DIR}")
     # Lab tests share loopback address blocks between test cases of one suite: never run two at once.

@@ -12,7 +12,7 @@
 namespace anshin::assess {
 namespace {
 
-using Args = std::vector<std::pair<std::string, std::string>>;
+using Args = std::vector<i18n::Arg>;  // placeholder name -> value, rendered by i18n::format
 
 int link_rank(LinkKind k) { return static_cast<int>(k); }
 
@@ -77,56 +77,13 @@ std::string fmt_cvss(double v) {
 }  // namespace
 
 // ------------------------------------------------------------------------------------------- helpers
-std::string render(std::string_view p, const std::vector<std::pair<std::string, std::string>>& args) {
-  std::string out;
-  out.reserve(p.size() + 64);
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '{' && i + 1 < p.size() && p[i + 1] == '{') {
-      out += '{';
-      ++i;
-    } else if (c == '}' && i + 1 < p.size() && p[i + 1] == '}') {
-      out += '}';
-      ++i;
-    } else if (c == '{') {
-      size_t end = p.find('}', i);
-      if (end == std::string_view::npos) {
-        out += p.substr(i);
-        break;
-      }
-      auto name = p.substr(i + 1, end - i - 1);
-      bool found = false;
-      for (const auto& [k, v] : args)
-        if (k == name) {
-          out += v;
-          found = true;
-          break;
-        }
-      if (!found) out += p.substr(i, end - i + 1);
-      i = end;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> unfilled_placeholders(std::string_view t) {
   std::vector<std::string> out;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '{') continue;
-    if (i + 1 < t.size() && t[i + 1] == '{') {
-      ++i;
-      continue;
-    }
-    size_t end = t.find('}', i);
-    if (end == std::string_view::npos) break;
-    auto name = t.substr(i + 1, end - i - 1);
+  for (auto& name : i18n::placeholders(t)) {
     bool ident = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
       return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
     });
-    if (ident) out.emplace_back(name);
-    i = end;
+    if (ident) out.push_back(std::move(name));
   }
   return out;
 }
@@ -193,13 +150,6 @@ const char* cve_state_name(CveState s) {
   }
 }
 
-const std::vector<std::string>& contract_finding_ids() {
-  static const std::vector<std::string> ids = {
-      "cve.*",           "auth.default-credentials", "auth.rtsp-open",          "auth.onvif-open",
-      "auth.not-activated", "exposure.telnet",       "exposure.ftp",            "exposure.http-cleartext",
-      "exposure.upnp",   "exposure.p2p-cloud",       "tls.weak",        "identity.weak-evidence"};
-  return ids;
-}
 
 // ------------------------------------------------------------------------------------------- lineage
 std::optional<Lineage> resolve_lineage(const kb::Vocabulary& vocab, const DeviceVerdict& v, std::string_view target) {
@@ -330,7 +280,7 @@ struct Renderer {
 
   std::string frag(std::string_view key, const Args& args = {}) const {
     const Text* t = data.fragment(key);
-    return t ? render(t->get(lang), args) : std::string();
+    return t ? i18n::format(t->get(lang), args) : std::string();
   }
 
   Finding make(const std::string& id, std::string_view text_id, std::string_view variant, const Args& args,
@@ -351,9 +301,9 @@ struct Renderer {
     auto pick = [&](const Text& base, const Text* over) -> const std::string& {
       return over && !over->en.empty() ? over->get(lang) : base.get(lang);
     };
-    f.title = render(pick(ft->title, v ? &v->title : nullptr), args);
-    f.detail = render(pick(ft->detail, v ? &v->detail : nullptr), args);
-    f.remediation = render(pick(ft->remediation, v ? &v->remediation : nullptr), args);
+    f.title = i18n::format(pick(ft->title, v ? &v->title : nullptr), args);
+    f.detail = i18n::format(pick(ft->detail, v ? &v->detail : nullptr), args);
+    f.remediation = i18n::format(pick(ft->remediation, v ? &v->remediation : nullptr), args);
     if (v && v->severity) f.severity = *v->severity;
     if (severity) f.severity = *severity;
     f.references = ft->references;
@@ -420,7 +370,7 @@ Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Pol
   bool weak = m.lineage.kind == LinkKind::kWeak;
   std::string target = display_name(vocab, m.lineage.target);
   Args sargs = {{"target", target}, {"since", entry.since}, {"entity", entry.entity}};
-  std::string statement = render(pol.statement.get(lang), sargs);
+  std::string statement = i18n::format(pol.statement.get(lang), sargs);
   std::string scope = r.frag("scope." + entry.scope, {{"quote", entry.quote}, {"target", target}});
   std::vector<std::string> ms;
   for (const auto& x : pol.milestones) ms.push_back(x.date + " " + x.what.get(lang));
@@ -527,215 +477,292 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
   return out;
 }
 
-std::vector<Finding> Assessor::assess_hygiene(const HostRecord& host, const AssessOptions& opts) const {
-  std::vector<Finding> out;
-  Renderer r{*data_, opts.lang};
-  auto obs = all_observations(host);
-  auto find_all = [&](std::string_view key) {
+// ------------------------------------------------------------------------------------------ hygiene
+namespace {
+
+// What one hygiene check sees: the host's observations, the texts, the KB (default certificates).
+struct HygieneContext {
+  const HostRecord& host;
+  const std::vector<Obs> obs;
+  const Renderer& r;
+  const AssessData& data;
+  const kb::KnowledgeBase& kb;
+  const AssessOptions& opts;
+
+  std::vector<Obs> find_all(std::string_view key) const {
     std::vector<Obs> v;
     for (const auto& o : obs)
       if (o.o->key == key) v.push_back(o);
     return v;
-  };
-  auto port_open = [&](uint16_t p) {
-    if (std::binary_search(host.open_tcp_ports.begin(), host.open_tcp_ports.end(), p)) return true;
+  }
+  bool port_open(uint16_t p) const {
     return std::find(host.open_tcp_ports.begin(), host.open_tcp_ports.end(), p) != host.open_tcp_ports.end();
-  };
-  auto port_evidence = [](uint16_t p) {
-    Evidence e;
-    e.source = "tcp.open";
-    e.port = p;
-    e.value = std::to_string(p);
-    return e;
-  };
+  }
+};
 
-  // auth.rtsp-open: DESCRIBE 200 and an SDP with at least one media line on the same port.
-  {
-    std::vector<Evidence> ev;
-    std::string port, path, count;
-    for (const auto& d : find_all("rtsp.describe.status")) {
-      if (text::trim(d.o->value) != "200") continue;
-      for (const auto& m : find_all("rtsp.sdp.media_count")) {
-        if (m.port() != d.port()) continue;
-        long n = std::atol(std::string(text::trim(m.o->value)).c_str());
-        if (n < 1 || !ev.empty()) continue;
-        ev.push_back(evidence_of(*d.o, d.svc->port));
-        ev.push_back(evidence_of(*m.o, m.svc->port));
-        port = std::to_string(d.port());
-        count = std::to_string(n);
-        for (const auto& p : find_all("rtsp.describe.path"))
-          if (p.port() == d.port()) {
-            path = p.o->value;
-            ev.push_back(evidence_of(*p.o, p.svc->port));
-            break;
-          }
-      }
-    }
-    if (!ev.empty()) {
-      auto f = r.make("auth.rtsp-open", "auth.rtsp-open", "", {{"port", port}, {"path", path.empty() ? "/" : path}, {"media_count", count}});
-      f.evidence = std::move(ev);
-      out.push_back(std::move(f));
+Evidence port_evidence(uint16_t p) {
+  Evidence e;
+  e.source = "tcp.open";
+  e.port = p;
+  e.value = std::to_string(p);
+  return e;
+}
+
+std::string port_list(const std::set<uint16_t>& ports) {
+  std::vector<std::string> ps;
+  for (auto p : ports) ps.push_back(std::to_string(p));
+  return join(ps, ", ");
+}
+
+// auth.rtsp-open: DESCRIBE 200 and an SDP with at least one media line on the same port.
+std::optional<Finding> check_rtsp_open(const HygieneContext& c, const char* id) {
+  std::vector<Evidence> ev;
+  std::string port, path, count;
+  for (const auto& d : c.find_all("rtsp.describe.status")) {
+    if (text::trim(d.o->value) != "200") continue;
+    for (const auto& m : c.find_all("rtsp.sdp.media_count")) {
+      if (m.port() != d.port()) continue;
+      long n = std::atol(std::string(text::trim(m.o->value)).c_str());
+      if (n < 1 || !ev.empty()) continue;
+      ev.push_back(evidence_of(*d.o, d.svc->port));
+      ev.push_back(evidence_of(*m.o, m.svc->port));
+      port = std::to_string(d.port());
+      count = std::to_string(n);
+      for (const auto& p : c.find_all("rtsp.describe.path"))
+        if (p.port() == d.port()) {
+          path = p.o->value;
+          ev.push_back(evidence_of(*p.o, p.svc->port));
+          break;
+        }
     }
   }
-  // auth.onvif-open: GetDeviceInformation answered without credentials (not the PRE_AUTH set).
-  for (const auto& o : find_all("onvif.device_info.auth")) {
+  if (ev.empty()) return std::nullopt;
+  auto f = c.r.make(id, id, "",
+                    {{"port", port}, {"path", path.empty() ? "/" : path}, {"media_count", count}});
+  f.evidence = std::move(ev);
+  return f;
+}
+
+// auth.onvif-open: GetDeviceInformation answered without credentials (not the PRE_AUTH set).
+std::optional<Finding> check_onvif_open(const HygieneContext& c, const char* id) {
+  for (const auto& o : c.find_all("onvif.device_info.auth")) {
     if (text::to_lower(text::trim(o.o->value)) != "open") continue;
-    auto f = r.make("auth.onvif-open", "auth.onvif-open", "", {{"port", std::to_string(o.port())}});
+    auto f = c.r.make(id, id, "", {{"port", std::to_string(o.port())}});
     f.evidence.push_back(evidence_of(*o.o, o.svc->port));
     for (const auto& k : {"onvif.device.manufacturer", "onvif.device.model", "onvif.device.firmware"})
-      for (const auto& x : find_all(k))
+      for (const auto& x : c.find_all(k))
         if (f.evidence.size() < 4) f.evidence.push_back(evidence_of(*x.o, x.svc->port));
-    out.push_back(std::move(f));
-    break;
+    return f;
   }
-  // auth.not-activated: SADP Activated=false (lenient booleans: "flase" is false).
-  for (const auto& o : find_all("sadp.activated")) {
+  return std::nullopt;
+}
+
+// auth.not-activated: SADP Activated=false (lenient booleans: "flase" is false).
+std::optional<Finding> check_not_activated(const HygieneContext& c, const char* id) {
+  for (const auto& o : c.find_all("sadp.activated")) {
     auto b = lenient_bool(o.o->value);
     if (!b || *b) continue;
-    auto f = r.make("auth.not-activated", "auth.not-activated", "", {{"value", std::string(text::trim(o.o->value))}});
+    auto f = c.r.make(id, id, "", {{"value", std::string(text::trim(o.o->value))}});
     f.evidence.push_back(evidence_of(*o.o, o.svc->port));
-    out.push_back(std::move(f));
-    break;
+    return f;
   }
-  // exposure.telnet / exposure.ftp: the well-known port open, or the service's banner seen anywhere.
-  auto exposure = [&](const char* id, uint16_t well_known, const char* banner_key, const char* protocol) {
-    std::vector<Evidence> ev;
-    std::set<uint16_t> ports;
-    for (const auto& o : find_all(banner_key)) {
-      ports.insert(o.port());
+  return std::nullopt;
+}
+
+// exposure.telnet / exposure.ftp: the well-known port open, or the service's banner seen anywhere.
+std::optional<Finding> cleartext_service(const HygieneContext& c, const char* id, uint16_t well_known,
+                                         const char* banner_key, const char* protocol) {
+  std::vector<Evidence> ev;
+  std::set<uint16_t> ports;
+  for (const auto& o : c.find_all(banner_key)) {
+    ports.insert(o.port());
+    ev.push_back(evidence_of(*o.o, o.svc->port));
+  }
+  for (const auto& s : c.host.services)
+    if (s.protocol == protocol && ports.insert(s.port).second) ev.push_back(port_evidence(s.port));
+  if (c.port_open(well_known) && ports.insert(well_known).second) ev.push_back(port_evidence(well_known));
+  if (ev.empty()) return std::nullopt;
+  auto f = c.r.make(id, id, "", {{"port", port_list(ports)}});
+  f.evidence = std::move(ev);
+  return f;
+}
+
+std::optional<Finding> check_telnet(const HygieneContext& c, const char* id) {
+  return cleartext_service(c, id, 23, "telnet.banner", "telnet");
+}
+
+std::optional<Finding> check_ftp(const HygieneContext& c, const char* id) {
+  return cleartext_service(c, id, 21, "ftp.banner", "ftp");
+}
+
+// exposure.http-cleartext: an HTTP answer on a port whose service is not TLS (redirects to https:// excluded).
+std::optional<Finding> check_http_cleartext(const HygieneContext& c, const char* id) {
+  std::set<uint16_t> clear, secure;
+  std::vector<Evidence> ev;
+  for (const auto& o : c.find_all("http.status")) {
+    if (o.svc->tls || o.svc->protocol == "https") {
+      secure.insert(o.port());
+      continue;
+    }
+    auto status = std::string(text::trim(o.o->value));
+    bool redirect_to_tls = false;
+    if (!status.empty() && status[0] == '3')
+      for (const auto& l : c.find_all("http.redirect.location"))
+        if (l.port() == o.port() && text::istarts_with(text::trim(l.o->value), "https://")) redirect_to_tls = true;
+    if (redirect_to_tls) continue;
+    if (clear.insert(o.port()).second) ev.push_back(evidence_of(*o.o, o.svc->port));
+  }
+  if (clear.empty()) return std::nullopt;
+  auto f = c.r.make(id, id, secure.empty() ? "" : "https_available",
+                    {{"port", port_list(clear)}, {"tls_port", port_list(secure)}});
+  f.evidence = std::move(ev);
+  return f;
+}
+
+// exposure.upnp: any SSDP/UPnP answer.
+std::optional<Finding> check_upnp(const HygieneContext& c, const char* id) {
+  std::vector<Evidence> ev;
+  for (const auto& o : c.obs)
+    if ((text::istarts_with(o.o->key, "ssdp.") || text::istarts_with(o.o->key, "upnp.")) && ev.size() < 3)
       ev.push_back(evidence_of(*o.o, o.svc->port));
-    }
-    for (const auto& s : host.services)
-      if (s.protocol == protocol && ports.insert(s.port).second) ev.push_back(port_evidence(s.port));
-    if (port_open(well_known) && ports.insert(well_known).second) ev.push_back(port_evidence(well_known));
-    if (ev.empty()) return;
-    std::vector<std::string> ps;
-    for (auto p : ports) ps.push_back(std::to_string(p));
-    auto f = r.make(id, id, "", {{"port", join(ps, ", ")}});
-    f.evidence = std::move(ev);
-    out.push_back(std::move(f));
-  };
-  exposure("exposure.telnet", 23, "telnet.banner", "telnet");
-  exposure("exposure.ftp", 21, "ftp.banner", "ftp");
-  // exposure.http-cleartext: an HTTP answer on a port whose service is not TLS (redirects to https:// excluded).
-  {
-    std::set<uint16_t> clear, secure;
-    std::vector<Evidence> ev;
-    for (const auto& o : find_all("http.status")) {
-      bool tls = o.svc->tls || o.svc->protocol == "https";
-      if (tls) {
-        secure.insert(o.port());
-        continue;
-      }
-      auto status = std::string(text::trim(o.o->value));
-      bool redirect_to_tls = false;
-      if (!status.empty() && status[0] == '3')
-        for (const auto& l : find_all("http.redirect.location"))
-          if (l.port() == o.port() && text::istarts_with(text::trim(l.o->value), "https://")) redirect_to_tls = true;
-      if (redirect_to_tls) continue;
-      if (clear.insert(o.port()).second) ev.push_back(evidence_of(*o.o, o.svc->port));
-    }
-    if (!clear.empty()) {
-      std::vector<std::string> ps, ss;
-      for (auto p : clear) ps.push_back(std::to_string(p));
-      for (auto p : secure) ss.push_back(std::to_string(p));
-      auto f = r.make("exposure.http-cleartext", "exposure.http-cleartext", secure.empty() ? "" : "https_available",
-                      {{"port", join(ps, ", ")}, {"tls_port", join(ss, ", ")}});
-      f.evidence = std::move(ev);
-      out.push_back(std::move(f));
+  if (ev.empty()) return std::nullopt;
+  std::string server;
+  for (const auto& o : c.find_all("ssdp.server")) server = o.o->value;
+  auto f = c.r.make(id, id, "",
+                    {{"port", std::to_string(ev.front().port ? ev.front().port : 1900)},
+                     {"server", server.empty() ? "-" : server}});
+  f.evidence = std::move(ev);
+  return f;
+}
+
+// exposure.p2p-cloud: every fragment "p2p.<observation key>" names a vendor P2P switch seen as a boolean.
+std::optional<Finding> check_p2p_cloud(const HygieneContext& c, const char* id) {
+  std::vector<Evidence> ev;
+  std::vector<std::string> services;
+  for (const auto& [key, t] : c.data.fragments) {
+    if (key.rfind("p2p.", 0) != 0) continue;
+    for (const auto& o : c.find_all(key.substr(4))) {
+      auto b = lenient_bool(o.o->value);
+      if (!b || !*b) continue;
+      ev.push_back(evidence_of(*o.o, o.svc->port));
+      services.push_back(t.get(c.opts.lang));
+      break;
     }
   }
-  // exposure.upnp: any SSDP/UPnP answer.
-  {
-    std::vector<Evidence> ev;
-    for (const auto& o : obs)
-      if ((text::istarts_with(o.o->key, "ssdp.") || text::istarts_with(o.o->key, "upnp.")) && ev.size() < 3)
-        ev.push_back(evidence_of(*o.o, o.svc->port));
-    if (!ev.empty()) {
-      std::string server;
-      for (const auto& o : find_all("ssdp.server")) server = o.o->value;
-      auto f = r.make("exposure.upnp", "exposure.upnp", "",
-                      {{"port", std::to_string(ev.front().port ? ev.front().port : 1900)},
-                       {"server", server.empty() ? "-" : server}});
-      f.evidence = std::move(ev);
-      out.push_back(std::move(f));
-    }
+  if (ev.empty()) return std::nullopt;
+  auto f = c.r.make(id, id, "", {{"service", join(services, ", ")}});
+  f.evidence = std::move(ev);
+  return f;
+}
+
+// The reasons tls.weak gives, with their evidence and ports; `serious` when one is more than a shared
+// factory certificate.
+struct TlsReasons {
+  std::vector<std::string> reasons;
+  std::vector<Evidence> ev;
+  std::set<uint16_t> ports;
+  bool serious = false;
+};
+
+void obsolete_tls_versions(const HygieneContext& c, TlsReasons& t) {
+  for (const auto& o : c.find_all("tls.version")) {
+    auto v = text::to_lower(text::trim(o.o->value));
+    if (v != "sslv2" && v != "sslv3" && v != "tlsv1" && v != "tlsv1.0" && v != "tlsv1.1") continue;
+    t.reasons.push_back(c.r.frag("tls.reason.version",
+                                 {{"version", std::string(text::trim(o.o->value))}, {"port", std::to_string(o.port())}}));
+    t.ev.push_back(evidence_of(*o.o, o.svc->port));
+    t.ports.insert(o.port());
+    t.serious = true;
   }
-  // exposure.p2p-cloud: every fragment "p2p.<observation key>" names a vendor P2P switch seen as a boolean.
-  {
-    std::vector<Evidence> ev;
-    std::vector<std::string> services;
-    for (const auto& [key, t] : data_->fragments) {
-      if (key.rfind("p2p.", 0) != 0) continue;
-      std::string obs_key = key.substr(4);
-      for (const auto& o : find_all(obs_key)) {
-        auto b = lenient_bool(o.o->value);
-        if (!b || !*b) continue;
-        ev.push_back(evidence_of(*o.o, o.svc->port));
-        services.push_back(t.get(opts.lang));
+}
+
+void expired_certificates(const HygieneContext& c, TlsReasons& t) {
+  std::string as_of = c.opts.as_of.empty() ? today() : c.opts.as_of;
+  for (const auto& o : c.find_all("tls.cert.not_after")) {
+    auto d = text::trim(o.o->value);
+    if (!is_iso_date(d) || std::string(d.substr(0, 10)) >= as_of) continue;
+    t.reasons.push_back(
+        c.r.frag("tls.reason.expired", {{"date", std::string(d.substr(0, 10))}, {"port", std::to_string(o.port())}}));
+    t.ev.push_back(evidence_of(*o.o, o.svc->port));
+    t.ports.insert(o.port());
+    t.serious = true;
+  }
+}
+
+// A self-signed certificate whose subject a KB rule listed in default_certificate_rules recognises.
+void factory_certificates(const HygieneContext& c, TlsReasons& t) {
+  const auto& rules = c.data.default_certificate_rules;
+  for (const auto& o : c.find_all("tls.cert.self_signed")) {
+    auto b = lenient_bool(o.o->value);
+    if (!b || !*b) continue;
+    for (const auto& s : c.find_all("tls.cert.subject")) {
+      if (s.port() != o.port()) continue;
+      Observation q{"tls.cert.subject", s.o->value, s.port(), "assess"};
+      for (const auto& m : c.kb.match(q)) {
+        if (std::find(rules.begin(), rules.end(), m.rule_id) == rules.end()) continue;
+        t.reasons.push_back(
+            c.r.frag("tls.reason.default_cert", {{"subject", s.o->value}, {"port", std::to_string(s.port())}}));
+        Evidence e = evidence_of(*s.o, s.svc->port);
+        e.rule = m.rule_id;
+        t.ev.push_back(std::move(e));
+        t.ev.push_back(evidence_of(*o.o, o.svc->port));
+        t.ports.insert(s.port());
         break;
       }
     }
-    if (!ev.empty()) {
-      auto f = r.make("exposure.p2p-cloud", "exposure.p2p-cloud", "", {{"service", join(services, ", ")}});
-      f.evidence = std::move(ev);
-      out.push_back(std::move(f));
-    }
   }
-  // tls.weak: per TLS port, an expired certificate, an obsolete protocol, or a shared factory certificate.
-  {
-    std::string as_of = opts.as_of.empty() ? today() : opts.as_of;
-    std::vector<std::string> reasons;
-    std::vector<Evidence> ev;
-    std::set<uint16_t> ports;
-    bool serious = false;
-    for (const auto& o : find_all("tls.version")) {
-      auto v = text::to_lower(text::trim(o.o->value));
-      if (v == "sslv2" || v == "sslv3" || v == "tlsv1" || v == "tlsv1.0" || v == "tlsv1.1") {
-        reasons.push_back(r.frag("tls.reason.version", {{"version", std::string(text::trim(o.o->value))}, {"port", std::to_string(o.port())}}));
-        ev.push_back(evidence_of(*o.o, o.svc->port));
-        ports.insert(o.port());
-        serious = true;
-      }
-    }
-    for (const auto& o : find_all("tls.cert.not_after")) {
-      auto d = text::trim(o.o->value);
-      if (is_iso_date(d) && std::string(d.substr(0, 10)) < as_of) {
-        reasons.push_back(r.frag("tls.reason.expired", {{"date", std::string(d.substr(0, 10))}, {"port", std::to_string(o.port())}}));
-        ev.push_back(evidence_of(*o.o, o.svc->port));
-        ports.insert(o.port());
-        serious = true;
-      }
-    }
-    for (const auto& o : find_all("tls.cert.self_signed")) {
-      auto b = lenient_bool(o.o->value);
-      if (!b || !*b) continue;
-      for (const auto& s : find_all("tls.cert.subject")) {
-        if (s.port() != o.port()) continue;
-        Observation q{"tls.cert.subject", s.o->value, s.port(), "assess"};
-        for (const auto& m : kb_->match(q)) {
-          if (std::find(data_->default_certificate_rules.begin(), data_->default_certificate_rules.end(), m.rule_id) ==
-              data_->default_certificate_rules.end())
-            continue;
-          reasons.push_back(r.frag("tls.reason.default_cert", {{"subject", s.o->value}, {"port", std::to_string(s.port())}}));
-          Evidence e = evidence_of(*s.o, s.svc->port);
-          e.rule = m.rule_id;
-          ev.push_back(std::move(e));
-          ev.push_back(evidence_of(*o.o, o.svc->port));
-          ports.insert(s.port());
-          break;
-        }
-      }
-    }
-    if (!reasons.empty()) {
-      std::vector<std::string> ps;
-      for (auto p : ports) ps.push_back(std::to_string(p));
-      auto f = r.make("tls.weak", "tls.weak", serious ? "" : "default_cert_only",
-                      {{"port", join(ps, ", ")}, {"reasons", join(reasons, r.frag("list.separator"))}});
-      f.evidence = std::move(ev);
-      out.push_back(std::move(f));
-    }
-  }
+}
+
+// tls.weak: per TLS port, an expired certificate, an obsolete protocol, or a shared factory certificate.
+std::optional<Finding> check_tls_weak(const HygieneContext& c, const char* id) {
+  TlsReasons t;
+  obsolete_tls_versions(c, t);
+  expired_certificates(c, t);
+  factory_certificates(c, t);
+  if (t.reasons.empty()) return std::nullopt;
+  auto f = c.r.make(id, id, t.serious ? "" : "default_cert_only",
+                    {{"port", port_list(t.ports)}, {"reasons", join(t.reasons, c.r.frag("list.separator"))}});
+  f.evidence = std::move(t.ev);
+  return f;
+}
+
+// One row per hygiene finding id, in the contract's order: the id and the check that emits it (the
+// check makes its finding with that id). contract_finding_ids() lists the ids from this table.
+struct HygieneCheck {
+  const char* id;
+  std::optional<Finding> (*check)(const HygieneContext&, const char* id);
+};
+
+constexpr HygieneCheck kHygieneChecks[] = {
+    {"auth.rtsp-open", check_rtsp_open},
+    {"auth.onvif-open", check_onvif_open},
+    {"auth.not-activated", check_not_activated},
+    {"exposure.telnet", check_telnet},
+    {"exposure.ftp", check_ftp},
+    {"exposure.http-cleartext", check_http_cleartext},
+    {"exposure.upnp", check_upnp},
+    {"exposure.p2p-cloud", check_p2p_cloud},
+    {"tls.weak", check_tls_weak},
+};
+
+}  // namespace
+
+const std::vector<std::string>& contract_finding_ids() {
+  // Policy ids come from data/policies (one per file); these are the ids the code itself makes.
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> out = {"cve.*", "auth.default-credentials", "identity.weak-evidence"};
+    for (const auto& c : kHygieneChecks) out.emplace_back(c.id);
+    return out;
+  }();
+  return ids;
+}
+
+std::vector<Finding> Assessor::assess_hygiene(const HostRecord& host, const AssessOptions& opts) const {
+  Renderer r{*data_, opts.lang};
+  const HygieneContext context{host, all_observations(host), r, *data_, *kb_, opts};
+  std::vector<Finding> out;
+  for (const auto& c : kHygieneChecks)
+    if (auto f = c.check(context, c.id)) out.push_back(std::move(*f));
   return out;
 }
 

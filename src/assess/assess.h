@@ -136,8 +136,6 @@ bool verify_assessment(const std::filesystem::path& kb_dir, kb::Diagnostics& dia
 // data/policies (one finding id per policy file that is not context); docs/contract.md lists them.
 const std::vector<std::string>& contract_finding_ids();
 
-// "{name}" placeholders substituted once ("{{" / "}}" are literal braces); unknown names stay as written.
-std::string render(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& args);
 // Placeholder names left in a text (a rendered finding must have none).
 std::vector<std::string> unfilled_placeholders(std::string_view text);
 

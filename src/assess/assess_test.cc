@@ -1,5 +1,6 @@
 // Assessment tests: the data's own examples (verify), every finding id on a synthetic device and on a
-// clean one, OEM chains, firmware-unknown paths, --policy selection, texts in en and ja.
+// clean one (host records from tests/support/hosts.h), OEM chains, firmware-unknown paths, --policy
+// selection, texts in en and ja.
 #include "assess/assess.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "assess/summary.h"
+#include "model/risk.h"
+#include "support/hosts.h"
 
 namespace anshin::assess {
 namespace {
@@ -55,18 +57,6 @@ DeviceVerdict V(const char* manufacturer, const char* brand = nullptr, const cha
   return v;
 }
 
-ServiceRecord Svc(const char* probe, uint16_t port, std::vector<std::pair<std::string, std::string>> obs,
-                  bool tls = false, const char* protocol = nullptr) {
-  ServiceRecord s;
-  s.probe = probe;
-  s.port = port;
-  s.status = ProbeStatus::kSuccess;
-  s.protocol = protocol ? protocol : probe;
-  s.tls = tls;
-  for (auto& [k, v] : obs) s.observations.push_back({k, v, port, probe});
-  return s;
-}
-
 AssessOptions Opts(std::string lang = "en") {
   AssessOptions o;
   o.lang = std::move(lang);
@@ -97,26 +87,24 @@ void ExpectRendered(const Finding& f) {
 HostRecord DirtyHost() {
   HostRecord h;
   h.open_tcp_ports = {21, 23, 80, 443, 554};
-  h.services.push_back(Svc("http", 80, {{"http.status", "200"}, {"http.header.server", "App-webs/"}}));
-  h.services.push_back(Svc("http", 443,
+  h.services.push_back(testing::service("http", 80, {{"http.status", "200"}, {"http.header.server", "App-webs/"}}));
+  h.services.push_back(testing::service("http", 443,
                            {{"http.status", "200"},
                             {"tls.version", "TLSv1.1"},
                             {"tls.cert.subject", "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"},
                             {"tls.cert.self_signed", "true"},
                             {"tls.cert.not_after", "2026-04-13"}},
                            true, "https"));
-  h.services.push_back(Svc("rtsp", 554,
+  h.services.push_back(testing::service("rtsp", 554,
                            {{"rtsp.status", "200"},
                             {"rtsp.describe.status", "200"},
                             {"rtsp.describe.path", "/Streaming/Channels/101"},
                             {"rtsp.sdp.media_count", "2"}}));
-  h.services.push_back(Svc("onvif", 80, {{"onvif.device_info.auth", "open"}}));
-  h.services.push_back(Svc("sadp", 37020, {{"sadp.activated", "flase"}, {"sadp.hc_platform_enable", "true"}}));
-  h.services.push_back(Svc("banner", 23, {{"telnet.banner", "192.0.0.64 login:"}}, false, "telnet"));
-  h.services.push_back(Svc("banner", 21, {{"ftp.banner", "220 FTP ready"}}, false, "ftp"));
-  h.services.push_back(Svc("ssdp", 1900, {{"ssdp.server", "Linux UPnP/1.0 Hikvision"}}));
-  for (auto& s : h.services)
-    if (s.probe == "sadp" || s.probe == "ssdp") s.transport = Transport::kUdp;
+  h.services.push_back(testing::service("onvif", 80, {{"onvif.device_info.auth", "open"}}));
+  h.services.push_back(testing::service("sadp", 37020, {{"sadp.activated", "flase"}, {"sadp.hc_platform_enable", "true"}}));
+  h.services.push_back(testing::service("banner", 23, {{"telnet.banner", "192.0.0.64 login:"}}, false, "telnet"));
+  h.services.push_back(testing::service("banner", 21, {{"ftp.banner", "220 FTP ready"}}, false, "ftp"));
+  h.services.push_back(testing::service("ssdp", 1900, {{"ssdp.server", "Linux UPnP/1.0 Hikvision"}}));
   return h;
 }
 
@@ -124,16 +112,16 @@ HostRecord DirtyHost() {
 HostRecord CleanHost() {
   HostRecord h;
   h.open_tcp_ports = {443, 554};
-  h.services.push_back(Svc("http", 443,
+  h.services.push_back(testing::service("http", 443,
                            {{"http.status", "401"},
                             {"tls.version", "TLSv1.3"},
                             {"tls.cert.subject", "CN=axis-accc8e000001,O=Axis Communications AB"},
                             {"tls.cert.self_signed", "true"},
                             {"tls.cert.not_after", "2034-01-01"}},
                            true, "https"));
-  h.services.push_back(Svc("rtsp", 554, {{"rtsp.status", "200"}, {"rtsp.describe.status", "401"}}));
-  h.services.push_back(Svc("onvif", 443, {{"onvif.device_info.auth", "required"}}));
-  h.services.push_back(Svc("sadp", 37020, {{"sadp.activated", "true"}, {"sadp.hc_platform_enable", "false"}}));
+  h.services.push_back(testing::service("rtsp", 554, {{"rtsp.status", "200"}, {"rtsp.describe.status", "401"}}));
+  h.services.push_back(testing::service("onvif", 443, {{"onvif.device_info.auth", "required"}}));
+  h.services.push_back(testing::service("sadp", 37020, {{"sadp.activated", "true"}, {"sadp.hc_platform_enable", "false"}}));
   return h;
 }
 
@@ -486,7 +474,7 @@ TEST(CveFindings, FirmwareUnknownIsPossibleAtLowerSeverity) {
 TEST(CveFindings, BuildDateFromASeparateObservation) {
   auto v = V("dahua", nullptr, "IPC-HDW3441T-ZAS", "2.800.0000000.16.R");
   HostRecord h;
-  h.services.push_back(Svc("dahua", 80, {{"dahua.build_date", "2020-10-19"}}));
+  h.services.push_back(testing::service("dahua", 80, {{"dahua.build_date", "2020-10-19"}}));
   auto without = A().assess_cves(v, Opts());
   auto with = A().assess_cves(v, Opts(), &h);
   ASSERT_TRUE(Find(without, "cve.CVE-2021-33044"));
@@ -589,29 +577,29 @@ TEST(HygieneFindings, NothingOnTheCleanHost) {
 
 TEST(HygieneFindings, RtspOptionsAloneProvesNothing) {
   HostRecord h;
-  h.services.push_back(Svc("rtsp", 554, {{"rtsp.status", "200"}, {"rtsp.describe.status", "200"}, {"rtsp.sdp.media_count", "0"}}));
+  h.services.push_back(testing::service("rtsp", 554, {{"rtsp.status", "200"}, {"rtsp.describe.status", "200"}, {"rtsp.sdp.media_count", "0"}}));
   EXPECT_TRUE(A().assess_hygiene(h, Opts()).empty());
 }
 
 TEST(HygieneFindings, LenientBooleansAndSingleChecks) {
   for (const char* v : {"false", "FALSE", " flase ", "0"}) {
     HostRecord h;
-    h.services.push_back(Svc("sadp", 37020, {{"sadp.activated", v}}));
+    h.services.push_back(testing::service("sadp", 37020, {{"sadp.activated", v}}));
     EXPECT_EQ(Ids(A().assess_hygiene(h, Opts())), std::set<std::string>{"auth.not-activated"}) << v;
   }
   HostRecord t;
   t.open_tcp_ports = {23};
   EXPECT_EQ(Ids(A().assess_hygiene(t, Opts())), std::set<std::string>{"exposure.telnet"});
   HostRecord http;
-  http.services.push_back(Svc("http", 80, {{"http.status", "200"}}));
+  http.services.push_back(testing::service("http", 80, {{"http.status", "200"}}));
   auto fs = A().assess_hygiene(http, Opts());
   ASSERT_EQ(Ids(fs), std::set<std::string>{"exposure.http-cleartext"});
   EXPECT_EQ(fs[0].severity, Severity::kMedium);
   HostRecord redirect;
-  redirect.services.push_back(Svc("http", 80, {{"http.status", "301"}, {"http.redirect.location", "https://10.0.0.5/"}}));
+  redirect.services.push_back(testing::service("http", 80, {{"http.status", "301"}, {"http.redirect.location", "https://10.0.0.5/"}}));
   EXPECT_TRUE(A().assess_hygiene(redirect, Opts()).empty());
   HostRecord cert;
-  cert.services.push_back(Svc("http", 443,
+  cert.services.push_back(testing::service("http", 443,
                               {{"tls.cert.subject", "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"},
                                {"tls.cert.self_signed", "true"},
                                {"tls.version", "TLSv1.2"},
@@ -649,8 +637,8 @@ TEST(AssessDevice, NonCameraHostKeepsExposureButNotWebAdmin) {
   d.verdict.category = Category::kOther;
   HostRecord h;
   h.open_tcp_ports = {23, 80};
-  h.services.push_back(Svc("http", 80, {{"http.status", "200"}, {"http.header.server", "nginx"}}));
-  h.services.push_back(Svc("ssdp", 1900, {{"ssdp.server", "Linux/5.10 UPnP/1.0 MiniUPnPd/2.2"}}));
+  h.services.push_back(testing::service("http", 80, {{"http.status", "200"}, {"http.header.server", "nginx"}}));
+  h.services.push_back(testing::service("ssdp", 1900, {{"ssdp.server", "Linux/5.10 UPnP/1.0 MiniUPnPd/2.2"}}));
   EXPECT_EQ(Ids(A().assess(d, h, Opts())), (std::set<std::string>{"exposure.telnet", "exposure.upnp"}));
 }
 

@@ -173,25 +173,17 @@ void load_policy(Ctx& c, const YAML::Node& root, AssessData& d) {
   else c.error(p, "severity must be info|low|medium|high|critical");
   if (auto s = severity_from_name(str(p, "weak_severity"))) pol.weak_severity = *s;
   else c.error(p, "weak_severity must be info|low|medium|high|critical");
-  if (pol.weak_severity > Severity::kLow) c.error(p, "weak_severity may be at most low (vendors.md: W never high)");
+  if (pol.weak_severity > Severity::kLow) c.error(p, "weak_severity may be at most low (docs/assessment.md: W never high)");
   if (pol.entries.empty() && pol.criterion_hq.empty()) c.error(p, "policy " + pol.id + " has no entries");
   if (pol.examples.empty()) c.error(p, "policy " + pol.id + " needs examples (they are its tests)");
   d.policies.push_back(std::move(pol));
 }
 
-void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
-  check_keys(c, root, {"vendor", "scheme", "scheme_examples", "cves", "source", "firmware_date_keys"}, "CVE file");
-  std::string vendor = str(root, "vendor");
-  auto scheme = parse_scheme(str(root, "scheme"));
-  if (vendor.empty()) c.error(root, "a CVE file needs 'vendor:'");
-  if (!scheme) return c.error(root, "scheme must be hikvision-build|dahua-build|dotted|digit-groups");
-  if (d.vendor_schemes.count(vendor) && d.vendor_schemes[vendor] != *scheme)
-    c.error(root, "vendor " + vendor + " has two different schemes");
-  d.vendor_schemes[vendor] = *scheme;
-  for (auto& k : strs(root, "firmware_date_keys")) d.firmware_date_keys[vendor].push_back(k);
+// A CVE file's scheme_examples: comparisons {a, b, expect} and parses {parse, numbers, build_date}.
+void load_scheme_examples(Ctx& c, const YAML::Node& root, Scheme scheme, AssessData& d) {
   for (const auto& e : root["scheme_examples"]) {
     SchemeExample ex;
-    ex.scheme = *scheme;
+    ex.scheme = scheme;
     ex.file = c.file.path;
     ex.line = line_of(e);
     ex.a = str(e, "a");
@@ -205,6 +197,65 @@ void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
     if (!cmp && ex.parse.empty()) c.error(e, "a scheme example is {a, b, expect: lt|eq|gt|unknown} or {parse, numbers, build_date}");
     d.scheme_examples.push_back(std::move(ex));
   }
+}
+
+// One `affected` entry of a CVE: model families or regexes, version ranges, the fixed release.
+CveAffected affected_entry(Ctx& c, const YAML::Node& a, const std::string& cve_id, Scheme scheme) {
+  check_keys(c, a, {"models", "families", "ranges", "fixed", "note"}, "affected entry");
+  CveAffected af;
+  af.line = line_of(a);
+  af.fixed = text(a, "fixed");
+  if (!af.fixed.en.empty() && af.fixed.ja.empty()) c.error(a, cve_id + ": fixed needs en and ja");
+  af.note = str(a, "note");
+  for (const auto& fam : strs(a, "families")) {
+    ModelPattern mp{fam, false, compile(c, a, family_to_regex(fam))};
+    af.models.push_back(std::move(mp));
+  }
+  for (const auto& rx : strs(a, "models")) {
+    ModelPattern mp{rx, true, compile(c, a, rx)};
+    af.models.push_back(std::move(mp));
+  }
+  if (af.models.empty()) c.error(a, cve_id + ": an affected entry needs families or models");
+  for (const auto& r : a["ranges"]) {
+    check_keys(c, r, {"ge", "gt", "le", "lt", "uncertain", "note"}, "range");
+    Text note = text(r, "note");
+    VersionRange vr{str(r, "ge"), str(r, "gt"), str(r, "le"), str(r, "lt"), str(r, "uncertain") == "true",
+                    note.en, note.ja};
+    if (!vr.note.empty() && vr.note_ja.empty()) c.error(r, cve_id + ": a range note needs en and ja");
+    for (auto* b : {&vr.ge, &vr.gt, &vr.le, &vr.lt})
+      if (!b->empty() && !parse_version(scheme, *b)) c.error(r, cve_id + ": bound '" + *b + "' does not parse");
+    if (vr.ge.empty() && vr.gt.empty() && vr.le.empty() && vr.lt.empty()) c.error(r, cve_id + ": empty range");
+    af.ranges.push_back(std::move(vr));
+  }
+  return af;
+}
+
+// A CVE's examples (its tests): model, firmware, expected hit|possible|miss.
+void load_cve_examples(Ctx& c, const YAML::Node& n, Cve& cve) {
+  for (const auto& e : n["examples"]) {
+    CveExample ex;
+    ex.model = str(e, "model");
+    if (e["firmware"] && !e["firmware"].IsNull()) ex.firmware = e["firmware"].as<std::string>();
+    ex.expect = str(e, "expect");
+    ex.note = str(e, "note");
+    ex.line = line_of(e);
+    if (ex.expect != "hit" && ex.expect != "possible" && ex.expect != "miss")
+      c.error(e, cve.id + ": example expect must be hit|possible|miss");
+    cve.examples.push_back(std::move(ex));
+  }
+}
+
+void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
+  check_keys(c, root, {"vendor", "scheme", "scheme_examples", "cves", "source", "firmware_date_keys"}, "CVE file");
+  std::string vendor = str(root, "vendor");
+  auto scheme = parse_scheme(str(root, "scheme"));
+  if (vendor.empty()) c.error(root, "a CVE file needs 'vendor:'");
+  if (!scheme) return c.error(root, "scheme must be hikvision-build|dahua-build|dotted|digit-groups");
+  if (d.vendor_schemes.count(vendor) && d.vendor_schemes[vendor] != *scheme)
+    c.error(root, "vendor " + vendor + " has two different schemes");
+  d.vendor_schemes[vendor] = *scheme;
+  for (auto& k : strs(root, "firmware_date_keys")) d.firmware_date_keys[vendor].push_back(k);
+  load_scheme_examples(c, root, *scheme, d);
   for (const auto& n : root["cves"]) {
     check_keys(c, n,
                {"id", "title", "cwe", "cvss", "cvss_source", "kev_added", "kev_note", "advisory", "references",
@@ -234,47 +285,9 @@ void load_cves(Ctx& c, const YAML::Node& root, AssessData& d) {
     if (cve.cvss < 0 || cve.cvss > 10) c.error(n, cve.id + ": cvss must be 0..10");
     if (!cve.kev_added.empty() && !iso_date(cve.kev_added)) c.error(n, cve.id + ": kev_added must be YYYY-MM-DD");
     if (cve.references.empty()) c.error(n, cve.id + ": needs references");
-    for (const auto& a : n["affected"]) {
-      check_keys(c, a, {"models", "families", "ranges", "fixed", "note"}, "affected entry");
-      CveAffected af;
-      af.line = line_of(a);
-      af.fixed = text(a, "fixed");
-      if (!af.fixed.en.empty() && af.fixed.ja.empty()) c.error(a, cve.id + ": fixed needs en and ja");
-      af.note = str(a, "note");
-      for (const auto& fam : strs(a, "families")) {
-        ModelPattern mp{fam, false, compile(c, a, family_to_regex(fam))};
-        af.models.push_back(std::move(mp));
-      }
-      for (const auto& rx : strs(a, "models")) {
-        ModelPattern mp{rx, true, compile(c, a, rx)};
-        af.models.push_back(std::move(mp));
-      }
-      if (af.models.empty()) c.error(a, cve.id + ": an affected entry needs families or models");
-      for (const auto& r : a["ranges"]) {
-        check_keys(c, r, {"ge", "gt", "le", "lt", "uncertain", "note"}, "range");
-        Text note = text(r, "note");
-        VersionRange vr{str(r, "ge"), str(r, "gt"), str(r, "le"), str(r, "lt"), str(r, "uncertain") == "true",
-                        note.en, note.ja};
-        if (!vr.note.empty() && vr.note_ja.empty()) c.error(r, cve.id + ": a range note needs en and ja");
-        for (auto* b : {&vr.ge, &vr.gt, &vr.le, &vr.lt})
-          if (!b->empty() && !parse_version(*scheme, *b)) c.error(r, cve.id + ": bound '" + *b + "' does not parse");
-        if (vr.ge.empty() && vr.gt.empty() && vr.le.empty() && vr.lt.empty()) c.error(r, cve.id + ": empty range");
-        af.ranges.push_back(std::move(vr));
-      }
-      cve.affected.push_back(std::move(af));
-    }
+    for (const auto& a : n["affected"]) cve.affected.push_back(affected_entry(c, a, cve.id, *scheme));
     if (cve.affected.empty()) c.error(n, cve.id + ": needs affected entries");
-    for (const auto& e : n["examples"]) {
-      CveExample ex;
-      ex.model = str(e, "model");
-      if (e["firmware"] && !e["firmware"].IsNull()) ex.firmware = e["firmware"].as<std::string>();
-      ex.expect = str(e, "expect");
-      ex.note = str(e, "note");
-      ex.line = line_of(e);
-      if (ex.expect != "hit" && ex.expect != "possible" && ex.expect != "miss")
-        c.error(e, cve.id + ": example expect must be hit|possible|miss");
-      cve.examples.push_back(std::move(ex));
-    }
+    load_cve_examples(c, n, cve);
     if (cve.examples.empty()) c.error(n, cve.id + ": needs examples (they are its tests)");
     for (const auto& other : d.cves)
       if (other.id == cve.id) c.error(n, cve.id + " defined twice");

@@ -58,6 +58,59 @@ void verify_lookup_aliases(const Assessor& as, kb::Diagnostics& diags, AssessSta
   }
 }
 
+// Version schemes: each example parses to the stated numbers and build date, or compares as stated.
+void verify_scheme_examples(const AssessData& d, kb::Diagnostics& diags, AssessStats& st) {
+  for (const auto& ex : d.scheme_examples) {
+    ++st.scheme_examples;
+    if (!ex.parse.empty()) {
+      auto pv = parse_version(ex.scheme, ex.parse);
+      std::string nums = pv ? numbers_text(*pv) : "", date = pv ? format_build_date(pv->build_date) : "";
+      if (nums != ex.numbers || date != ex.build_date)
+        diags.error(ex.file, ex.line, std::string(scheme_name(ex.scheme)) + " parse '" + ex.parse + "': expected '" +
+                                          ex.numbers + "' / '" + ex.build_date + "', got '" + nums + "' / '" + date + "'");
+    }
+    if (!ex.a.empty()) {
+      auto c = compare(ex.scheme, ex.a, ex.b);
+      std::string got = !c ? "unknown" : *c < 0 ? "lt" : *c > 0 ? "gt" : "eq";
+      if (got != ex.expect)
+        diags.error(ex.file, ex.line, std::string(scheme_name(ex.scheme)) + " '" + ex.a + "' vs '" + ex.b +
+                                          "': expected " + ex.expect + ", got " + got);
+    }
+  }
+}
+
+// CVEs: the vendor exists; each example is a hit, possible or miss as stated.
+void verify_cves(const AssessData& d, const kb::Vocabulary& vocab, kb::Diagnostics& diags, AssessStats& st) {
+  for (const auto& c : d.cves) {
+    ++st.cves;
+    if (!vocab.find(c.vendor)) diags.error(c.file, c.line, "unknown vendor id '" + c.vendor + "'");
+    for (const auto& ex : c.examples) {
+      ++st.cve_examples;
+      auto got = cve_state_name(evaluate_cve(c, ex.model, ex.firmware));
+      if (ex.expect != got)
+        diags.error(c.file, ex.line, c.id + " example " + ex.model + " / " + ex.firmware.value_or("(no firmware)") +
+                                         ": expected " + ex.expect + ", got " + got);
+    }
+  }
+}
+
+// Model lines: the vendor exists; examples match, counter-examples do not.
+void verify_model_lines(const AssessData& d, const kb::Vocabulary& vocab, kb::Diagnostics& diags, AssessStats& st) {
+  for (const auto& m : d.model_lines) {
+    ++st.model_lines;
+    if (!vocab.find(m.vendor)) diags.error(m.file, m.line, "unknown vendor id '" + m.vendor + "'");
+    if (!m.re) continue;
+    for (const auto& e : m.examples) {
+      ++st.model_examples;
+      if (!RE2::PartialMatch(e, *m.re)) diags.error(m.file, m.line, "example '" + e + "' does not match " + m.pattern);
+    }
+    for (const auto& e : m.counter_examples) {
+      ++st.model_examples;
+      if (RE2::PartialMatch(e, *m.re)) diags.error(m.file, m.line, "counter-example '" + e + "' matches " + m.pattern);
+    }
+  }
+}
+
 }  // namespace
 
 bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::SourceFile>& files,
@@ -121,52 +174,9 @@ bool verify_assessment_data(const kb::KnowledgeBase& kb, const std::vector<kb::S
     }
   }
 
-  // Version schemes.
-  for (const auto& ex : d.scheme_examples) {
-    ++st.scheme_examples;
-    if (!ex.parse.empty()) {
-      auto pv = parse_version(ex.scheme, ex.parse);
-      std::string nums = pv ? numbers_text(*pv) : "", date = pv ? format_build_date(pv->build_date) : "";
-      if (nums != ex.numbers || date != ex.build_date)
-        diags.error(ex.file, ex.line, std::string(scheme_name(ex.scheme)) + " parse '" + ex.parse + "': expected '" +
-                                          ex.numbers + "' / '" + ex.build_date + "', got '" + nums + "' / '" + date + "'");
-    }
-    if (!ex.a.empty()) {
-      auto c = compare(ex.scheme, ex.a, ex.b);
-      std::string got = !c ? "unknown" : *c < 0 ? "lt" : *c > 0 ? "gt" : "eq";
-      if (got != ex.expect)
-        diags.error(ex.file, ex.line, std::string(scheme_name(ex.scheme)) + " '" + ex.a + "' vs '" + ex.b +
-                                          "': expected " + ex.expect + ", got " + got);
-    }
-  }
-
-  // CVEs.
-  for (const auto& c : d.cves) {
-    ++st.cves;
-    if (!vocab.find(c.vendor)) diags.error(c.file, c.line, "unknown vendor id '" + c.vendor + "'");
-    for (const auto& ex : c.examples) {
-      ++st.cve_examples;
-      auto got = cve_state_name(evaluate_cve(c, ex.model, ex.firmware));
-      if (ex.expect != got)
-        diags.error(c.file, ex.line, c.id + " example " + ex.model + " / " + ex.firmware.value_or("(no firmware)") +
-                                         ": expected " + ex.expect + ", got " + got);
-    }
-  }
-
-  // Model lines.
-  for (const auto& m : d.model_lines) {
-    ++st.model_lines;
-    if (!vocab.find(m.vendor)) diags.error(m.file, m.line, "unknown vendor id '" + m.vendor + "'");
-    if (!m.re) continue;
-    for (const auto& e : m.examples) {
-      ++st.model_examples;
-      if (!RE2::PartialMatch(e, *m.re)) diags.error(m.file, m.line, "example '" + e + "' does not match " + m.pattern);
-    }
-    for (const auto& e : m.counter_examples) {
-      ++st.model_examples;
-      if (RE2::PartialMatch(e, *m.re)) diags.error(m.file, m.line, "counter-example '" + e + "' matches " + m.pattern);
-    }
-  }
+  verify_scheme_examples(d, diags, st);
+  verify_cves(d, vocab, diags, st);
+  verify_model_lines(d, vocab, diags, st);
   verify_lookup_aliases(as, diags, st);
   if (stats) *stats = st;
   return diags.error_count() == before;

@@ -14,20 +14,14 @@
 #include "core/version.h"
 #include "i18n/catalog.h"
 
-int main(int argc, char** argv) {
-  using namespace anshin::cli;
-  set_ui_lang(lang_for_messages(argc, argv));
-  const std::string lang = ui_lang();
-  const auto H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+namespace {
 
-  CLI::App app{H("help.app")};
-  localize_help_labels(app, lang);
-  app.set_help_flag("-h,--help", H("help.help"));
-  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
-  app.require_subcommand(1);
-  std::function<int()> run;
+using namespace anshin::cli;
+using Help = std::function<std::string(std::string_view)>;  // --help text of a catalog key
 
-  ScanOptions scan;
+// One function per contract command: its options and flags, bound to the options struct (which must
+// outlive the parse and the run); parsing the command sets `run`.
+void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& run, const Help& H) {
   auto* s = app.add_subcommand("scan", H("help.command.scan"));
   s->add_option("targets", scan.targets, H("help.scan.targets"));
   s->add_option("--exclude", scan.excludes, H("help.scan.exclude"));
@@ -56,12 +50,13 @@ int main(int argc, char** argv) {
   s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
   s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
   s->add_option("--seed", scan.seed, H("help.scan.seed"));
-  s->callback([&] {
-    scan.db_given = db_opt->count() > 0;
-    run = [&] { return run_scan(scan); };
+  s->callback([o = &scan, run_slot = &run, db_opt] {
+    o->db_given = db_opt->count() > 0;
+    *run_slot = [o] { return run_scan(*o); };
   });
+}
 
-  LabOptions lab;
+void add_lab_command(CLI::App& app, LabOptions& lab, std::function<int()>& run, const Help& H) {
   auto* l = app.add_subcommand("lab", H("help.command.lab"));
   l->add_option("--fleet", lab.fleet, H("help.lab.fleet"));
   l->add_option("--bind", lab.bind, H("help.lab.bind"));
@@ -70,18 +65,20 @@ int main(int argc, char** argv) {
   l->add_option("--fleet-dir", lab.fleet_dir, H("help.lab.fleet_dir"));
   l->add_option("--log", lab.log_file, H("help.lab.log"));
   l->add_option("--threads", lab.threads, H("help.lab.threads"))->check(CLI::Range(1, 64));
-  l->callback([&] { run = [&] { return run_lab(lab); }; });
+  l->callback([o = &lab, run_slot = &run] { *run_slot = [o] { return run_lab(*o); }; });
+}
 
-  DemoOptions demo;
+void add_demo_command(CLI::App& app, DemoOptions& demo, std::function<int()>& run, const Help& H) {
   auto* d = app.add_subcommand("demo", H("help.command.demo"));
   d->add_option("--lang", demo.lang, H("help.lang"));
   d->add_option("--json", demo.json_out, H("help.demo.json"));
   d->add_option("--html", demo.html_out, H("help.demo.html"));
   d->add_option("--bind", demo.bind, H("help.demo.bind"));
   d->add_option("--fleet", demo.fleet, H("help.demo.fleet"));
-  d->callback([&] { run = [&] { return run_demo(demo); }; });
+  d->callback([o = &demo, run_slot = &run] { *run_slot = [o] { return run_demo(*o); }; });
+}
 
-  ReportOptions report;
+void add_report_command(CLI::App& app, ReportOptions& report, std::function<int()>& run, const Help& H) {
   auto* r = app.add_subcommand("report", H("help.command.report"));
   r->add_option("--db", report.db, H("help.db"));
   r->add_option("--scan", report.scan, H("help.report.scan"));
@@ -91,58 +88,99 @@ int main(int argc, char** argv) {
   r->add_option("--lang", report.lang, H("help.lang"));
   r->add_option("-o,--output", report.out, H("help.report.output"));
   r->add_flag("--excel", report.excel, H("help.report.excel"));
-  r->callback([&] { run = [&] { return run_report(report); }; });
+  r->callback([o = &report, run_slot = &run] { *run_slot = [o] { return run_report(*o); }; });
+}
 
-  DiffOptions diff;
+void add_diff_command(CLI::App& app, DiffOptions& diff, std::function<int()>& run, const Help& H) {
   auto* df = app.add_subcommand("diff", H("help.command.diff"));
   df->add_option("--db", diff.db, H("help.db"));
   df->add_option("scans", diff.scans, H("help.diff.scans"))->expected(0, 2);
   df->add_flag("--json", diff.json, H("help.diff.json"));
   df->add_option("--lang", diff.lang, H("help.lang"));
-  df->callback([&] { run = [&] { return run_diff(diff); }; });
+  df->callback([o = &diff, run_slot = &run] { *run_slot = [o] { return run_diff(*o); }; });
+}
 
-  ReassessOptions reassess;
-  auto* ra = app.add_subcommand("reassess", H("help.command.reassess"));
-  ra->add_option("--db", reassess.db, H("help.db"));
-  ra->add_option("--scan", reassess.scan, H("help.reassess.scan"));
-  ra->add_option("--lang", reassess.lang, H("help.lang"));
-  ra->add_option("--policy", reassess.policy, H("help.lookup.policy"));
-  ra->add_option("--kb", reassess.kb_dir, H("help.kb_dir"));
-  ra->callback([&] { run = [&] { return run_reassess(reassess); }; });
-
-  LookupOptions lookup;
+void add_lookup_command(CLI::App& app, LookupOptions& lookup, std::function<int()>& run, const Help& H) {
   auto* lk = app.add_subcommand("lookup", H("help.command.lookup"));
   lk->add_option("queries", lookup.queries, H("help.lookup.queries"))->required();
   lk->add_flag("--json", lookup.json, H("help.lookup.json"));
   lk->add_option("--lang", lookup.lang, H("help.lang"));
   lk->add_option("--policy", lookup.policy, H("help.lookup.policy"));
   lk->add_option("--kb", lookup.kb_dir, H("help.kb_dir"));
-  lk->callback([&] { run = [&] { return run_lookup(lookup); }; });
+  lk->callback([o = &lookup, run_slot = &run] { *run_slot = [o] { return run_lookup(*o); }; });
+}
 
-  KbOptions kb;
+void add_kb_command(CLI::App& app, KbOptions& kb, std::function<int()>& run, const Help& H) {
   auto* k = app.add_subcommand("kb", H("help.command.kb"));
   k->require_subcommand(1);
   auto* kv = k->add_subcommand("verify", H("help.command.kb_verify"));
   kv->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
-  kv->callback([&] { run = [&] { return run_kb_verify(kb); }; });
-  KbSuggestOptions suggest;
-  auto* ks = k->add_subcommand("suggest", H("help.command.kb_suggest"));
-  ks->add_option("observations", suggest.observations, H("help.kb_suggest_file"))->required();
-  ks->add_option("--kb", suggest.kb_dir, H("help.kb_dir"));
-  ks->callback([&] { run = [&] { return run_kb_suggest(suggest); }; });
+  kv->callback([o = &kb, run_slot = &run] { *run_slot = [o] { return run_kb_verify(*o); }; });
   auto* ki = k->add_subcommand("info", H("help.command.kb_info"));
   ki->add_option("--kb", kb.kb_dir, H("help.kb_dir"));
   ki->add_flag("--json", kb.json, H("help.kb.json"));
-  ki->callback([&] { run = [&] { return run_kb_info(kb); }; });
+  ki->callback([o = &kb, run_slot = &run] { *run_slot = [o] { return run_kb_info(*o); }; });
   auto* ku = k->add_subcommand("update", H("help.command.kb_update"));
   ku->add_option("file", kb.file, H("help.kb.file"))->required();
   ku->add_flag("--allow-downgrade", kb.allow_downgrade, H("help.kb.allow_downgrade"));
-  ku->callback([&] { run = [&] { return run_kb_update(kb); }; });
+  ku->callback([o = &kb, run_slot = &run] { *run_slot = [o] { return run_kb_update(*o); }; });
   auto* kbn = k->add_subcommand("bundle", H("help.command.kb_bundle"));
   kbn->add_option("--key", kb.key, H("help.kb.key"))->required();
   kbn->add_option("--data", kb.data_dir, H("help.kb.data"));
   kbn->add_option("-o,--output", kb.out, H("help.kb.output"));
-  kbn->callback([&] { run = [&] { return run_kb_bundle(kb); }; });
+  kbn->callback([o = &kb, run_slot = &run] { *run_slot = [o] { return run_kb_bundle(*o); }; });
+}
+
+void add_kb_suggest_command(CLI::App& kb_app, KbSuggestOptions& suggest, std::function<int()>& run, const Help& H) {
+  auto* ks = kb_app.add_subcommand("suggest", H("help.command.kb_suggest"));
+  ks->add_option("observations", suggest.observations, H("help.kb_suggest_file"))->required();
+  ks->add_option("--kb", suggest.kb_dir, H("help.kb_dir"));
+  ks->callback([o = &suggest, run_slot = &run] { *run_slot = [o] { return run_kb_suggest(*o); }; });
+}
+
+void add_reassess_command(CLI::App& app, ReassessOptions& reassess, std::function<int()>& run, const Help& H) {
+  auto* ra = app.add_subcommand("reassess", H("help.command.reassess"));
+  ra->add_option("--db", reassess.db, H("help.db"));
+  ra->add_option("--scan", reassess.scan, H("help.reassess.scan"));
+  ra->add_option("--lang", reassess.lang, H("help.lang"));
+  ra->add_option("--policy", reassess.policy, H("help.lookup.policy"));
+  ra->add_option("--kb", reassess.kb_dir, H("help.kb_dir"));
+  ra->callback([o = &reassess, run_slot = &run] { *run_slot = [o] { return run_reassess(*o); }; });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  set_ui_lang(lang_for_messages(argc, argv));
+  const std::string lang = ui_lang();
+  const Help H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+
+  CLI::App app{H("help.app")};
+  localize_help_labels(app, lang);
+  app.set_help_flag("-h,--help", H("help.help"));
+  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
+  app.require_subcommand(1);
+  std::function<int()> run;
+
+  // The options live here, for as long as the command runs.
+  ScanOptions scan;
+  LabOptions lab;
+  DemoOptions demo;
+  ReportOptions report;
+  DiffOptions diff;
+  LookupOptions lookup;
+  KbOptions kb;
+  KbSuggestOptions suggest;
+  ReassessOptions reassess;
+  add_scan_command(app, scan, run, H);
+  add_lab_command(app, lab, run, H);
+  add_demo_command(app, demo, run, H);
+  add_report_command(app, report, run, H);
+  add_diff_command(app, diff, run, H);
+  add_lookup_command(app, lookup, run, H);
+  add_kb_command(app, kb, run, H);
+  add_kb_suggest_command(*app.get_subcommand("kb"), suggest, run, H);
+  add_reassess_command(app, reassess, run, H);
 
   localize_help_groups(app, lang);
   try {

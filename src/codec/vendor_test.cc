@@ -91,7 +91,8 @@ TEST(Dahua, Rpc2Login) {
   EXPECT_EQ(r->random, "123456789");
   EXPECT_EQ(r->encryption, "Default");
   EXPECT_EQ(r->error_code.value_or(0), 268632079);
-  // The second step's password for this challenge (protocols.md §3.4 vector).
+  // The second step's password for this challenge (the RPC2 login hash of
+  // https://github.com/ItsNotGoodName/dahua-rpc, recomputed independently).
   EXPECT_EQ(auth::dahua_rpc2_password("admin", "secret", r->realm, r->random), "1A34C642EC960B172B78B78D9F1D1A25");
   auto num = dahua::parse_rpc2_login(R"({"id":2,"params":null,"result":false,"session":1234567})");
   ASSERT_TRUE(num);

@@ -608,6 +608,15 @@ std::map<IpAddr, std::vector<ServiceRecord>> UdpDiscovery::take_results() {
   return out;
 }
 
+std::vector<ServiceRecord> UdpDiscovery::results_for(const IpAddr& address) const {
+  std::vector<ServiceRecord> out;
+  const auto it = impl_->hosts.find(address);
+  if (it == impl_->hosts.end()) return out;
+  for (const auto& ps : it->second.protocols)
+    if (ps.present) out.push_back(ps.record);
+  return out;
+}
+
 std::optional<std::string> discovered_mac(const std::vector<ServiceRecord>& records) {
   for (const auto& r : records)
     for (const auto& o : r.observations)

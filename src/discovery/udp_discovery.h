@@ -12,7 +12,7 @@
 //
 // Usage (the scan pipeline):
 //   discovery::UdpDiscovery udp(plan, seed, dialer, {.rate = rate});
-//   scan::BackgroundTask* bg[] = {&udp};
+//   net::BackgroundTask* bg[] = {&udp};
 //   engine.run(source, prober, hosts, nullptr, bg);
 //   for (auto& [addr, records] : udp.take_results()) ... merge into the HostRecord of addr
 //
@@ -31,7 +31,7 @@
 #include "core/ip.h"
 #include "model/observation.h"
 #include "net/dialer.h"
-#include "scan/host_prober.h"
+#include "net/host_prober.h"
 #include "targets/targets.h"
 
 namespace anshin::discovery {
@@ -49,7 +49,7 @@ struct UdpDiscoveryOptions {
   size_t max_replies_per_protocol = 8;              // distinct replies kept per address and protocol
 };
 
-class UdpDiscovery final : public scan::BackgroundTask {
+class UdpDiscovery final : public net::BackgroundTask {
  public:
   // `dialer` is used for the UPnP description fetches only (its ScopeCheck applies on top of ours);
   // it must run on the executor that runs run() (e.g. net::make_lazy_tcp_dialer). `plan` must outlive
@@ -71,6 +71,9 @@ class UdpDiscovery final : public scan::BackgroundTask {
   // the reply carries is also emitted as "mac.address" "aa:bb:cc:dd:ee:ff"; upnp.* observations are
   // in the "ssdp" record with the description's HTTP port). Moves the results out.
   std::map<IpAddr, std::vector<ServiceRecord>> take_results();
+  // While run() goes on (on its executor), or after it: a copy of what `address` has answered so far,
+  // in the form take_results() gives. Later replies may still add to it.
+  std::vector<ServiceRecord> results_for(const IpAddr& address) const;
 
   struct Stats {
     uint64_t sent = 0;          // datagrams sent (unicast and multicast)

@@ -291,6 +291,78 @@ bool is_probe_with_types(std::string_view in) { return in.find("NetworkVideoTran
 
 // ---- tests -----------------------------------------------------------------------------------
 
+// The records FindsEveryProtocolWithItsObservations expects, one protocol each.
+void ExpectWsdRecord(const RunResult& r) {
+  const auto* w = record(r, "127.77.230.2", "wsd");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->transport, Transport::kUdp);
+  EXPECT_EQ(w->port, 3702);
+  EXPECT_EQ(w->protocol, "wsd");
+  EXPECT_EQ(w->status, ProbeStatus::kSuccess);
+  EXPECT_EQ(obs(w, "onvif.types"), "tds:Device");
+  EXPECT_EQ(obs(w, "onvif.scope.name"), "HIKVISION DS-2CD2043G0-I");
+  EXPECT_EQ(obs(w, "onvif.scope.hardware"), "DS-2CD2043G0-I");
+  EXPECT_EQ(obs(w, "onvif.scope.location"), "city/hangzhou");
+  EXPECT_EQ(obs(w, "onvif.scope.mac"), "44:19:b6:00:00:02");
+  EXPECT_EQ(obs(w, "onvif.xaddr"), "http://127.77.230.2/onvif/device_service");
+  EXPECT_EQ(obs(w, "onvif.endpoint"), "urn:uuid:4d454930-0000-1000-8000-4419b6000002");
+  EXPECT_EQ(obs(w, "mac.address"), "44:19:b6:00:00:02");
+  EXPECT_EQ(count_key(w, "onvif.types"), 1);  // two distinct replies (fresh MessageIDs), observations deduplicated
+}
+
+void ExpectSadpRecord(const RunResult& r) {
+  const auto* s = record(r, "127.77.230.3", "sadp");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->port, 37020);
+  EXPECT_EQ(obs(s, "sadp.device_description"), "DS-7204HGHI-F1");
+  EXPECT_EQ(obs(s, "sadp.device_type"), "139");
+  EXPECT_EQ(obs(s, "sadp.device_sn"), "DS-7204HGHI-F10420191215CCWR");
+  EXPECT_EQ(obs(s, "sadp.mac"), "bc-ad-28-00-00-03");
+  EXPECT_EQ(obs(s, "sadp.software_version"), "V3.5.38build 191215");
+  EXPECT_EQ(obs(s, "sadp.dsp_version"), "V5.0 build 191121");
+  EXPECT_EQ(obs(s, "sadp.activated"), "false");
+  EXPECT_EQ(obs(s, "sadp.hc_platform_enable"), "flase");
+  EXPECT_EQ(obs(s, "sadp.oem_info"), "ANNKE");
+  EXPECT_EQ(obs(s, "sadp.http_port"), "80");
+  EXPECT_EQ(obs(s, "sadp.command_port"), "8000");
+  EXPECT_EQ(obs(s, "mac.address"), "bc:ad:28:00:00:03");
+}
+
+void ExpectDhipRecord(const RunResult& r) {
+  const auto* d = record(r, "127.77.230.4", "dhip");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->port, 37810);
+  EXPECT_EQ(obs(d, "dhip.device_class"), "IPC");
+  EXPECT_EQ(obs(d, "dhip.device_type"), "IPC-HFW4431R-Z");
+  EXPECT_EQ(obs(d, "dhip.serial_no"), "4G02C1EPAZ");
+  EXPECT_EQ(obs(d, "dhip.version"), "2.622.0000000.31.R");
+  EXPECT_EQ(obs(d, "dhip.vendor"), "General");
+  EXPECT_EQ(obs(d, "dhip.manufacturer"), "General");
+  EXPECT_EQ(obs(d, "dhip.mac"), "3c:ef:8c:00:00:04");
+  EXPECT_EQ(obs(d, "dhip.init"), "3222");
+  EXPECT_EQ(obs(d, "dhip.http_port"), "80");
+  EXPECT_EQ(obs(d, "dhip.port"), "37777");
+  EXPECT_EQ(discovered_mac(r.results.at(*IpAddr::parse("127.77.230.4"))).value_or(""), "3c:ef:8c:00:00:04");
+}
+
+void ExpectSsdpRecord(const RunResult& r) {
+  const auto* u = record(r, "127.77.230.5", "ssdp");
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ(u->port, 1900);
+  EXPECT_EQ(obs(u, "ssdp.server"), "Linux/4.14.173-axis8, UPnP/1.0, Portable SDK for UPnP devices/1.8.7");
+  EXPECT_EQ(obs(u, "ssdp.location"), "http://127.77.230.5:18080/rootdesc1.xml");
+  EXPECT_EQ(count_key(u, "ssdp.st"), 2);
+  EXPECT_EQ(obs(u, "upnp.device_type"), "urn:schemas-upnp-org:device:Basic:1");
+  EXPECT_EQ(obs(u, "upnp.friendly_name"), "AXIS P3245-LV - ACCC8E000005");
+  EXPECT_EQ(obs(u, "upnp.manufacturer"), "AXIS");
+  EXPECT_EQ(obs(u, "upnp.manufacturer_url"), "http://www.axis.com/");
+  EXPECT_EQ(obs(u, "upnp.model_name"), "AXIS P3245-LV");
+  EXPECT_EQ(obs(u, "upnp.model_number"), "P3245-LV");
+  EXPECT_EQ(obs(u, "upnp.model_description"), "AXIS P3245-LV Network Camera");
+  EXPECT_EQ(obs(u, "upnp.serial_number"), "ACCC8E000005");
+  EXPECT_EQ(obs(u, "upnp.udn"), "uuid:Upnp-BasicDevice-1_0-ACCC8E000005");
+}
+
 TEST(UdpDiscovery, FindsEveryProtocolWithItsObservations) {
   // 127.77.230.0/28: .2 WS-Discovery (answers only the untyped probe, like an NVR listing tds:Device),
   // .3 SADP, .4 DHIP, .5 SSDP with its description on .5:18080.
@@ -326,68 +398,10 @@ TEST(UdpDiscovery, FindsEveryProtocolWithItsObservations) {
   EXPECT_EQ(wsd.received(), 4);  // typed + untyped, twice
   EXPECT_EQ(sadp.received(), 2);
 
-  const auto* w = record(r, "127.77.230.2", "wsd");
-  ASSERT_NE(w, nullptr);
-  EXPECT_EQ(w->transport, Transport::kUdp);
-  EXPECT_EQ(w->port, 3702);
-  EXPECT_EQ(w->protocol, "wsd");
-  EXPECT_EQ(w->status, ProbeStatus::kSuccess);
-  EXPECT_EQ(obs(w, "onvif.types"), "tds:Device");
-  EXPECT_EQ(obs(w, "onvif.scope.name"), "HIKVISION DS-2CD2043G0-I");
-  EXPECT_EQ(obs(w, "onvif.scope.hardware"), "DS-2CD2043G0-I");
-  EXPECT_EQ(obs(w, "onvif.scope.location"), "city/hangzhou");
-  EXPECT_EQ(obs(w, "onvif.scope.mac"), "44:19:b6:00:00:02");
-  EXPECT_EQ(obs(w, "onvif.xaddr"), "http://127.77.230.2/onvif/device_service");
-  EXPECT_EQ(obs(w, "onvif.endpoint"), "urn:uuid:4d454930-0000-1000-8000-4419b6000002");
-  EXPECT_EQ(obs(w, "mac.address"), "44:19:b6:00:00:02");
-  EXPECT_EQ(count_key(w, "onvif.types"), 1);  // two distinct replies (fresh MessageIDs), observations deduplicated
-
-  const auto* s = record(r, "127.77.230.3", "sadp");
-  ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->port, 37020);
-  EXPECT_EQ(obs(s, "sadp.device_description"), "DS-7204HGHI-F1");
-  EXPECT_EQ(obs(s, "sadp.device_type"), "139");
-  EXPECT_EQ(obs(s, "sadp.device_sn"), "DS-7204HGHI-F10420191215CCWR");
-  EXPECT_EQ(obs(s, "sadp.mac"), "bc-ad-28-00-00-03");
-  EXPECT_EQ(obs(s, "sadp.software_version"), "V3.5.38build 191215");
-  EXPECT_EQ(obs(s, "sadp.dsp_version"), "V5.0 build 191121");
-  EXPECT_EQ(obs(s, "sadp.activated"), "false");
-  EXPECT_EQ(obs(s, "sadp.hc_platform_enable"), "flase");
-  EXPECT_EQ(obs(s, "sadp.oem_info"), "ANNKE");
-  EXPECT_EQ(obs(s, "sadp.http_port"), "80");
-  EXPECT_EQ(obs(s, "sadp.command_port"), "8000");
-  EXPECT_EQ(obs(s, "mac.address"), "bc:ad:28:00:00:03");
-
-  const auto* d = record(r, "127.77.230.4", "dhip");
-  ASSERT_NE(d, nullptr);
-  EXPECT_EQ(d->port, 37810);
-  EXPECT_EQ(obs(d, "dhip.device_class"), "IPC");
-  EXPECT_EQ(obs(d, "dhip.device_type"), "IPC-HFW4431R-Z");
-  EXPECT_EQ(obs(d, "dhip.serial_no"), "4G02C1EPAZ");
-  EXPECT_EQ(obs(d, "dhip.version"), "2.622.0000000.31.R");
-  EXPECT_EQ(obs(d, "dhip.vendor"), "General");
-  EXPECT_EQ(obs(d, "dhip.manufacturer"), "General");
-  EXPECT_EQ(obs(d, "dhip.mac"), "3c:ef:8c:00:00:04");
-  EXPECT_EQ(obs(d, "dhip.init"), "3222");
-  EXPECT_EQ(obs(d, "dhip.http_port"), "80");
-  EXPECT_EQ(obs(d, "dhip.port"), "37777");
-  EXPECT_EQ(discovered_mac(r.results.at(*IpAddr::parse("127.77.230.4"))).value_or(""), "3c:ef:8c:00:00:04");
-
-  const auto* u = record(r, "127.77.230.5", "ssdp");
-  ASSERT_NE(u, nullptr);
-  EXPECT_EQ(u->port, 1900);
-  EXPECT_EQ(obs(u, "ssdp.server"), "Linux/4.14.173-axis8, UPnP/1.0, Portable SDK for UPnP devices/1.8.7");
-  EXPECT_EQ(obs(u, "ssdp.location"), "http://127.77.230.5:18080/rootdesc1.xml");
-  EXPECT_EQ(count_key(u, "ssdp.st"), 2);
-  EXPECT_EQ(obs(u, "upnp.device_type"), "urn:schemas-upnp-org:device:Basic:1");
-  EXPECT_EQ(obs(u, "upnp.friendly_name"), "AXIS P3245-LV - ACCC8E000005");
-  EXPECT_EQ(obs(u, "upnp.manufacturer"), "AXIS");
-  EXPECT_EQ(obs(u, "upnp.manufacturer_url"), "http://www.axis.com/");
-  EXPECT_EQ(obs(u, "upnp.model_name"), "AXIS P3245-LV");
-  EXPECT_EQ(obs(u, "upnp.model_number"), "P3245-LV");
-  EXPECT_EQ(obs(u, "upnp.model_description"), "AXIS P3245-LV Network Camera");
-  EXPECT_EQ(obs(u, "upnp.serial_number"), "ACCC8E000005");
-  EXPECT_EQ(obs(u, "upnp.udn"), "uuid:Upnp-BasicDevice-1_0-ACCC8E000005");
+  ExpectWsdRecord(r);
+  ExpectSadpRecord(r);
+  ExpectDhipRecord(r);
+  ExpectSsdpRecord(r);
   EXPECT_EQ(http.requests(), 1);  // one fetch per address, though four replies named the LOCATION
   EXPECT_NE(http.first_request().find("GET /rootdesc1.xml HTTP/1.1"), std::string::npos);
   EXPECT_NE(http.first_request().find("127.77.230.5:18080"), std::string::npos);

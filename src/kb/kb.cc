@@ -222,6 +222,7 @@ struct KnowledgeBase::Impl {
   int format_version = 0;
   Vocabulary vocab;
   OuiTable oui;
+  CredentialData credentials;
   std::vector<std::unique_ptr<RuleFile>> files;
   std::map<std::string, std::vector<const Rule*>, std::less<>> by_key;
   size_t rules = 0, examples = 0;
@@ -265,6 +266,8 @@ class Loader {
     const SourceFile* meta = nullptr;
     const SourceFile* vendors = nullptr;
     const SourceFile* fields = nullptr;
+    const SourceFile* default_pairs = nullptr;
+    const SourceFile* login_paths = nullptr;
     std::vector<const SourceFile*> fps, ouis;
     for (const auto& f : files) {
       if (f.role == "kb.yaml") meta = &f;
@@ -273,6 +276,8 @@ class Loader {
       else if (f.role.rfind("fingerprints/", 0) == 0) fps.push_back(&f);
       else if (f.role.rfind("oui/", 0) == 0) ouis.push_back(&f);
       else if (f.role == "vocab/lookup_aliases.yaml") continue;  // lookup-only names: assess/data.h
+      else if (f.role == "credentials/defaults.yaml") default_pairs = &f;
+      else if (f.role == "credentials/login_paths.yaml") login_paths = &f;
       else if (f.role.rfind("vocab/", 0) == 0) d_.warning(f.path, 0, "unknown vocabulary file (ignored)");
     }
     if (meta == nullptr) d_.error("kb.yaml", 0, "missing kb.yaml");
@@ -284,6 +289,8 @@ class Loader {
     std::sort(fps.begin(), fps.end(), [](auto* a, auto* b) { return a->role < b->role; });
     for (const auto* f : fps) load_fingerprints(*f);
     for (const auto* f : ouis) load_oui(*f);
+    if (default_pairs != nullptr) load_default_pairs(*default_pairs);
+    if (login_paths != nullptr) load_login_paths(*login_paths);
   }
 
  private:
@@ -552,38 +559,50 @@ class Loader {
       else if (flag == "multiline") r->multiline = true;
       else d_.error(f.path, line_of(e["flags"]), "rule '" + r->id + "': unknown flag '" + flag + "' (icase, multiline)");
     }
-    // Pattern: RE2, Latin-1 (every byte is one character, so hostile non-UTF-8 banners still match
-    // predictably), bounded program memory. Patterns are ASCII by rule.
-    r->pattern = scalar(e["pattern"]).value_or("");
+    compile_pattern(f, e, line, *r);
+    load_set(f, e, line, *r);
+    if (r->supporting_only && std::none_of(r->set.begin(), r->set.end(), [](const auto& kv) { return is_vendor_key(kv.first); }))
+      d_.error(f.path, line, "rule '" + r->id + "': supporting_only needs hw.vendor or hw.brand (it supports a vendor)");
+    load_examples(f, e, line, *r);
+    return r;
+  }
+
+  // The rule's pattern: RE2, Latin-1 (every byte is one character, so hostile non-UTF-8 banners still
+  // match predictably), bounded program memory. Patterns are ASCII by rule.
+  void compile_pattern(const SourceFile& f, const YAML::Node& e, int line, Rule& r) {
+    r.pattern = scalar(e["pattern"]).value_or("");
     int pline = e["pattern"] ? line_of(e["pattern"]) : line;
-    if (r->pattern.empty()) {
-      d_.error(f.path, line, "rule '" + r->id + "' needs a pattern");
-    } else if (std::any_of(r->pattern.begin(), r->pattern.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-      d_.error(f.path, pline, "rule '" + r->id + "': pattern must be ASCII (use \\x{..} escapes)");
+    if (r.pattern.empty()) {
+      d_.error(f.path, line, "rule '" + r.id + "' needs a pattern");
+    } else if (std::any_of(r.pattern.begin(), r.pattern.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      d_.error(f.path, pline, "rule '" + r.id + "': pattern must be ASCII (use \\x{..} escapes)");
     } else {
       re2::RE2::Options o;
       o.set_encoding(re2::RE2::Options::EncodingLatin1);
-      o.set_case_sensitive(!r->icase);
+      o.set_case_sensitive(!r.icase);
       o.set_log_errors(false);
       o.set_max_mem(4 << 20);
-      std::string p = r->multiline ? "(?m)" + r->pattern : r->pattern;
+      std::string p = r.multiline ? "(?m)" + r.pattern : r.pattern;
       auto re = std::make_unique<re2::RE2>(p, o);
-      if (!re->ok()) d_.error(f.path, pline, "rule '" + r->id + "': bad regex: " + re->error());
-      else { r->groups = re->NumberOfCapturingGroups(); r->re = std::move(re); }
+      if (!re->ok()) d_.error(f.path, pline, "rule '" + r.id + "': bad regex: " + re->error());
+      else { r.groups = re->NumberOfCapturingGroups(); r.re = std::move(re); }
     }
-    // set
+  }
+
+  // What the rule sets: attribute -> template ($N captures) or {alias: ...} for hw.vendor/hw.brand.
+  void load_set(const SourceFile& f, const YAML::Node& e, int line, Rule& r) {
     YAML::Node set = e["set"];
     if (!set || !set.IsMap() || set.size() == 0) {
-      d_.error(f.path, line, "rule '" + r->id + "' needs a non-empty 'set' mapping");
+      d_.error(f.path, line, "rule '" + r.id + "' needs a non-empty 'set' mapping");
     } else {
       for (const auto& kv : set) {
         std::string k = kv.first.Scalar();
         int kl = line_of(kv.first);
-        if (!settable(k)) { d_.error(f.path, kl, "rule '" + r->id + "': cannot set '" + k + "'"); continue; }
+        if (!settable(k)) { d_.error(f.path, kl, "rule '" + r.id + "': cannot set '" + k + "'"); continue; }
         SetValue sv;
         if (kv.second.IsMap()) {
           if (!is_vendor_key(k) || !kv.second["alias"] || kv.second.size() != 1) {
-            d_.error(f.path, kl, "rule '" + r->id + "': only hw.vendor/hw.brand take {alias: ...}");
+            d_.error(f.path, kl, "rule '" + r.id + "': only hw.vendor/hw.brand take {alias: ...}");
             continue;
           }
           sv.alias = true;
@@ -591,29 +610,30 @@ class Loader {
         } else if (kv.second.IsScalar()) {
           sv.tmpl = kv.second.Scalar();
         } else {
-          d_.error(f.path, kl, "rule '" + r->id + "': value of '" + k + "' must be a string");
+          d_.error(f.path, kl, "rule '" + r.id + "': value of '" + k + "' must be a string");
           continue;
         }
         int ref = max_ref(sv.tmpl);
-        if (r->re && ref > r->groups)
-          d_.error(f.path, kl, "rule '" + r->id + "': " + k + " uses $" + std::to_string(ref) + " but the pattern has " +
-                                   std::to_string(r->groups) + " capture group(s)");
+        if (r.re && ref > r.groups)
+          d_.error(f.path, kl, "rule '" + r.id + "': " + k + " uses $" + std::to_string(ref) + " but the pattern has " +
+                                   std::to_string(r.groups) + " capture group(s)");
         if (is_vendor_key(k) && !sv.alias) {
-          if (ref >= 0) d_.error(f.path, kl, "rule '" + r->id + "': " + k + " must be a vendor id or {alias: $N}");
-          else check_vendor_value(f, kl, r->id, k, sv.tmpl);
+          if (ref >= 0) d_.error(f.path, kl, "rule '" + r.id + "': " + k + " must be a vendor id or {alias: $N}");
+          else check_vendor_value(f, kl, r.id, k, sv.tmpl);
         }
         if (k == "hw.device" && ref < 0 && !parse_category(sv.tmpl))
-          d_.error(f.path, kl, "rule '" + r->id + "': hw.device '" + sv.tmpl +
+          d_.error(f.path, kl, "rule '" + r.id + "': hw.device '" + sv.tmpl +
                                    "' is not a category (camera, nvr, dvr, encoder, intercom, vms, other, unknown)");
-        r->set.emplace_back(k, std::move(sv));
+        r.set.emplace_back(k, std::move(sv));
       }
     }
-    if (r->supporting_only && std::none_of(r->set.begin(), r->set.end(), [](const auto& kv) { return is_vendor_key(kv.first); }))
-      d_.error(f.path, line, "rule '" + r->id + "': supporting_only needs hw.vendor or hw.brand (it supports a vendor)");
-    // examples
+  }
+
+  // 1-20 examples: a value, or {value, expect} with the attributes the rule must set from it.
+  void load_examples(const SourceFile& f, const YAML::Node& e, int line, Rule& r) {
     YAML::Node ex = e["examples"];
     if (!ex || !ex.IsSequence() || ex.size() == 0 || ex.size() > 20) {
-      d_.error(f.path, line, "rule '" + r->id + "' needs 1-20 examples");
+      d_.error(f.path, line, "rule '" + r.id + "' needs 1-20 examples");
     }
     if (ex && ex.IsSequence()) {
       for (const auto& x : ex) {
@@ -624,30 +644,29 @@ class Loader {
         } else if (x.IsMap()) {
           unknown_keys(f, x, {"value", "expect"}, "example");
           auto v = scalar(x["value"]);
-          if (!v) { d_.error(f.path, exm.line, "rule '" + r->id + "': example needs a value"); continue; }
+          if (!v) { d_.error(f.path, exm.line, "rule '" + r.id + "': example needs a value"); continue; }
           exm.value = *v;
           if (YAML::Node expect = x["expect"]) {
             if (!expect.IsMap()) { d_.error(f.path, exm.line, "expect must be a mapping"); continue; }
             for (const auto& kv : expect) {
               std::string k = kv.first.Scalar();
-              if (!settable(k)) d_.error(f.path, line_of(kv.first), "rule '" + r->id + "': example expects unknown attribute '" + k + "'");
-              else if (std::none_of(r->set.begin(), r->set.end(), [&](const auto& s) {
+              if (!settable(k)) d_.error(f.path, line_of(kv.first), "rule '" + r.id + "': example expects unknown attribute '" + k + "'");
+              else if (std::none_of(r.set.begin(), r.set.end(), [&](const auto& s) {
                          // an {alias} lookup on hw.vendor may land on a brand and come out as hw.brand
                          return s.first == k || (k == "hw.brand" && s.first == "hw.vendor" && s.second.alias);
                        }))
-                d_.error(f.path, line_of(kv.first), "rule '" + r->id + "': example expects '" + k + "', which the rule does not set");
+                d_.error(f.path, line_of(kv.first), "rule '" + r.id + "': example expects '" + k + "', which the rule does not set");
               exm.expect[k] = kv.second.IsScalar() ? kv.second.Scalar() : "";
             }
           }
         } else {
-          d_.error(f.path, exm.line, "rule '" + r->id + "': an example is a string or {value, expect}");
+          d_.error(f.path, exm.line, "rule '" + r.id + "': an example is a string or {value, expect}");
           continue;
         }
-        r->examples.push_back(std::move(exm));
+        r.examples.push_back(std::move(exm));
       }
-      kb_.examples += r->examples.size();
+      kb_.examples += r.examples.size();
     }
-    return r;
   }
 
   void load_oui(const SourceFile& f) {
@@ -668,6 +687,50 @@ class Loader {
       if (kb_.vocab.find(vendor) == nullptr) d_.error(f.path, line, "prefix " + prefix + ": unknown vendor id '" + vendor + "'");
       if (!kb_.oui.add(prefix, bits, scalar(e["org"]).value_or(""), vendor))
         d_.error(f.path, line, "bad prefix '" + prefix + "' for " + std::to_string(bits) + " bits");
+    }
+  }
+
+  // data/credentials/defaults.yaml: vendor ids are not checked against the vocabulary (the generator
+  // writes ids for vendors the vocabulary may not list yet; such rows are never tried).
+  void load_default_pairs(const SourceFile& f) {
+    auto root = parse(f);
+    if (!root) return;
+    YAML::Node list = root->IsMap() ? (*root)["defaults"] : YAML::Node();
+    if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'defaults' must be a list"); return; }
+    for (const auto& e : list) {
+      int line = line_of(e);
+      if (!e.IsMap()) { d_.error(f.path, line, "a default pair must be a mapping"); continue; }
+      unknown_keys(f, e, {"id", "vendor", "vendors", "products", "services", "port", "username", "password",
+                          "condition", "confidence", "source"}, "default pair");
+      DefaultPair p;
+      p.id = scalar(e["id"]).value_or("");
+      p.vendor = scalar(e["vendor"]).value_or("");
+      p.vendors = string_list(f, e["vendors"], "vendors");
+      p.services = string_list(f, e["services"], "services");
+      p.username = scalar(e["username"]).value_or("");
+      p.password = scalar(e["password"]).value_or("");
+      p.confidence = scalar(e["confidence"]).value_or("");
+      p.source = scalar(e["source"]).value_or("");
+      if (p.id.empty() || p.vendors.empty()) { d_.error(f.path, line, "a default pair needs an id and vendors"); continue; }
+      kb_.credentials.defaults.push_back(std::move(p));
+    }
+  }
+
+  // data/credentials/login_paths.yaml: every vendor is a vocabulary id, every path starts with '/'.
+  void load_login_paths(const SourceFile& f) {
+    auto root = parse(f);
+    if (!root) return;
+    YAML::Node list = root->IsMap() ? (*root)["login_paths"] : YAML::Node();
+    if (!list || !list.IsSequence()) { d_.error(f.path, 1, "'login_paths' must be a list"); return; }
+    for (const auto& e : list) {
+      int line = line_of(e);
+      if (!e.IsMap()) { d_.error(f.path, line, "a login path must be a mapping"); continue; }
+      unknown_keys(f, e, {"vendor", "path", "source"}, "login path");
+      LoginPath lp{scalar(e["vendor"]).value_or(""), scalar(e["path"]).value_or(""), scalar(e["source"]).value_or("")};
+      if (kb_.vocab.find(lp.vendor) == nullptr) d_.error(f.path, line, "login path: unknown vendor id '" + lp.vendor + "'");
+      if (lp.path.empty() || lp.path[0] != '/') d_.error(f.path, line, "login path '" + lp.path + "' must start with '/'");
+      if (lp.source.empty()) d_.error(f.path, line, "login path for '" + lp.vendor + "' needs a source");
+      kb_.credentials.login_paths.push_back(std::move(lp));
     }
   }
 
@@ -837,6 +900,7 @@ std::vector<Match> KnowledgeBase::match(const Observation& obs) const {
 
 const Vocabulary& KnowledgeBase::vocab() const { return impl_->vocab; }
 const OuiTable& KnowledgeBase::oui() const { return impl_->oui; }
+const CredentialData& KnowledgeBase::credentials() const { return impl_->credentials; }
 const std::string& KnowledgeBase::kb_version() const { return impl_->kb_version; }
 int KnowledgeBase::format_version() const { return impl_->format_version; }
 

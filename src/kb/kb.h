@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "kb/credentials.h"
 #include "model/observation.h"
 
 namespace re2 {
@@ -49,7 +50,7 @@ class Diagnostics {
 };
 
 // ------------------------------------------------------------------------------------- vocabulary
-enum class Strength : uint8_t { kStrong, kMedium, kWeak };  // S, M, W of vendors.md
+enum class Strength : uint8_t { kStrong, kMedium, kWeak };  // S, M, W of docs/kb-format.md
 const char* strength_name(Strength s);                      // "S", "M", "W"
 std::optional<Strength> parse_strength(std::string_view s);
 
@@ -77,7 +78,7 @@ struct Vendor {
   std::vector<std::string> aliases;
   std::vector<OemEdge> oem_of;
   std::string notes;
-  // A white-label maker (boards sold under many unknown labels, vendors.md §1/§2: Xiongmai, Raysharp):
+  // A white-label maker (boards sold under many unknown labels: Xiongmai, Raysharp):
   // manufacturer-level tells alone say nothing about the label on the box, so the brand stays unknown.
   bool white_label = false;
 };
@@ -157,7 +158,7 @@ struct KbStats {
 };
 
 // A file handed to the loader: `path` is how diagnostics name it, `role` its path inside the KB root
-// ("kb.yaml", "vocab/vendors.yaml", "fingerprints/x.yaml", "oui/x.yaml").
+// ("kb.yaml", "vocab/vendors.yaml", "fingerprints/x.yaml", "oui/x.yaml", "credentials/defaults.yaml").
 struct SourceFile {
   std::string path;
   std::string role;
@@ -193,6 +194,7 @@ class KnowledgeBase {
 
   const Vocabulary& vocab() const;
   const OuiTable& oui() const;               // the shipped prefix table (data/oui/*.yaml)
+  const CredentialData& credentials() const; // data/credentials/*.yaml
   const std::string& kb_version() const;
   int format_version() const;
   KbStats stats() const;

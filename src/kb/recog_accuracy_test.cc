@@ -1,4 +1,4 @@
-// Accuracy of the knowledge base on recog's labelled examples (../shared/corpora/recog, BSD-2).
+// Accuracy of the knowledge base on recog's labelled examples (https://github.com/rapid7/recog, BSD-2).
 //  - positive: the 138 examples of the 98 camera fingerprints (derived_camera_subset.jsonl): the strongest
 //    vendor our rules give must equal recog's vendor label normalised through our vocabulary aliases.
 //    The rules were ported from the same corpus, so this is partly circular: it proves the port.

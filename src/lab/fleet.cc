@@ -326,7 +326,25 @@ class Parser {
     if (k == kinds.end()) fail(n["kind"], "unknown service kind '" + kind + "' (http, rtsp, banner, silent, wsd, sadp, dhip, ssdp)");
     s.kind = k->second.first;
     int default_port = k->second.second;
-    switch (s.kind) {
+    service_keys(n, s.kind);
+    if (s.kind == ServiceKind::kHttp && n["tls"]) default_port = 443;
+    if (n["port"])
+      s.port = static_cast<uint16_t>(integer(n["port"], "port", 1, 65535));
+    else if (default_port)
+      s.port = static_cast<uint16_t>(default_port);
+    else
+      fail(n, std::string(service_kind_name(s.kind)) + " service needs a port");
+
+    if (s.kind == ServiceKind::kHttp || s.kind == ServiceKind::kRtsp) web_service(n, sets, s);
+    else if (s.kind == ServiceKind::kBanner) banner_service(n, s);
+    if (is_udp(s.kind)) udp_options(n, s);
+    udp_replies(n, s);
+    return s;
+  }
+
+  // The keys each service kind accepts.
+  void service_keys(const YAML::Node& n, ServiceKind kind) const {
+    switch (kind) {
       case ServiceKind::kHttp:
       case ServiceKind::kRtsp:
         check_keys(n, {"kind", "port", "tls", "auth", "routes", "include", "default", "note"}, "service");
@@ -350,100 +368,100 @@ class Parser {
         check_keys(n, {"kind", "port", "replies", "flood", "reply_from", "reply_port", "answers", "reply_to", "note"}, "ssdp service");
         break;
     }
-    if (s.kind == ServiceKind::kHttp && n["tls"]) default_port = 443;
-    if (n["port"])
-      s.port = static_cast<uint16_t>(integer(n["port"], "port", 1, 65535));
-    else if (default_port)
-      s.port = static_cast<uint16_t>(default_port);
-    else
-      fail(n, std::string(service_kind_name(s.kind)) + " service needs a port");
+  }
 
-    if (s.kind == ServiceKind::kHttp || s.kind == ServiceKind::kRtsp) {
-      s.protocol = s.kind == ServiceKind::kHttp ? "HTTP/1.1" : "RTSP/1.0";
-      if (n["tls"]) {
-        if (s.kind != ServiceKind::kHttp) fail(n["tls"], "tls is only supported on http services");
-        s.tls = tls(n["tls"]);
-      }
-      if (n["auth"]) {
-        const auto& a = n["auth"];
-        check_keys(a, {"realm", "unauthorized", "locked"}, "auth");
-        AuthSpec spec;
-        if (!a["realm"]) fail(a, "auth needs a realm");
-        spec.realm = str(a["realm"], "realm");
-        if (!a["unauthorized"]) fail(a, "auth needs an unauthorized reply (the challenge)");
-        spec.unauthorized = plain_response(a["unauthorized"], 401, "unauthorized");
-        if (a["locked"]) spec.locked = plain_response(a["locked"], 401, "locked");
-        s.auth = std::move(spec);
-      }
-      if (n["routes"]) {
-        if (!n["routes"].IsSequence()) fail(n["routes"], "routes must be a list");
-        for (const auto& r : n["routes"]) s.routes.push_back(route(r));
-      }
-      if (n["include"]) {
-        for (const auto& inc : n["include"]) {
-          std::string name = str(inc, "include");
-          auto it = sets.find(name);
-          if (it == sets.end()) fail(inc, "unknown route set '" + name + "'");
-          s.routes.insert(s.routes.end(), it->second.begin(), it->second.end());
-        }
-      }
-      s.fallback.status = 404;
-      s.fallback.reason = "Not Found";
-      if (n["default"]) s.fallback = plain_response(n["default"], 404, "default");
-      for (const auto& r : s.routes)
-        if (r.auth != AuthKind::kNone && !s.auth)
-          fail_line(r.line, "route requires auth but the service has no auth block");
-    } else if (s.kind == ServiceKind::kBanner) {
-      if (n["banner"] && n["banner_hex"]) fail(n, "use either banner or banner_hex");
-      if (n["banner"]) {
-        s.banner = str(n["banner"], "banner");
-      } else if (n["banner_hex"]) {
-        std::string hex;
-        for (char c : str(n["banner_hex"], "banner_hex"))
-          if (!std::isspace(static_cast<unsigned char>(c))) hex += c;
-        if (hex.size() % 2) fail(n["banner_hex"], "banner_hex needs an even number of hex digits");
-        for (size_t i = 0; i < hex.size(); i += 2) {
-          if (!std::isxdigit(static_cast<unsigned char>(hex[i])) || !std::isxdigit(static_cast<unsigned char>(hex[i + 1])))
-            fail(n["banner_hex"], "banner_hex: not hex");
-          s.banner += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-        }
-      } else {
-        fail(n, "banner service needs banner or banner_hex");
+  // http / rtsp: tls, auth, routes (own and included sets), the default reply.
+  void web_service(const YAML::Node& n, const std::map<std::string, std::vector<Route>>& sets, Service& s) const {
+    s.protocol = s.kind == ServiceKind::kHttp ? "HTTP/1.1" : "RTSP/1.0";
+    if (n["tls"]) {
+      if (s.kind != ServiceKind::kHttp) fail(n["tls"], "tls is only supported on http services");
+      s.tls = tls(n["tls"]);
+    }
+    if (n["auth"]) {
+      const auto& a = n["auth"];
+      check_keys(a, {"realm", "unauthorized", "locked"}, "auth");
+      AuthSpec spec;
+      if (!a["realm"]) fail(a, "auth needs a realm");
+      spec.realm = str(a["realm"], "realm");
+      if (!a["unauthorized"]) fail(a, "auth needs an unauthorized reply (the challenge)");
+      spec.unauthorized = plain_response(a["unauthorized"], 401, "unauthorized");
+      if (a["locked"]) spec.locked = plain_response(a["locked"], 401, "locked");
+      s.auth = std::move(spec);
+    }
+    if (n["routes"]) {
+      if (!n["routes"].IsSequence()) fail(n["routes"], "routes must be a list");
+      for (const auto& r : n["routes"]) s.routes.push_back(route(r));
+    }
+    if (n["include"]) {
+      for (const auto& inc : n["include"]) {
+        std::string name = str(inc, "include");
+        auto it = sets.find(name);
+        if (it == sets.end()) fail(inc, "unknown route set '" + name + "'");
+        s.routes.insert(s.routes.end(), it->second.begin(), it->second.end());
       }
     }
-    if (is_udp(s.kind)) {
-      if (n["flood"]) s.flood = integer(n["flood"], "flood", 1, 100000);
-      if (n["reply_port"]) s.reply_port = static_cast<uint16_t>(integer(n["reply_port"], "reply_port", 1, 65535));
-      if (n["reply_from"]) {
-        s.reply_from = str(n["reply_from"], "reply_from");
-        unsigned a = 0, b = 0, c = 0, d = 0;
-        char extra = 0;
-        if (std::sscanf(s.reply_from.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a != 127 || b > 255 ||
-            c > 255 || d > 255)
-          fail(n["reply_from"], "reply_from must be an IPv4 address in 127.0.0.0/8");
+    s.fallback.status = 404;
+    s.fallback.reason = "Not Found";
+    if (n["default"]) s.fallback = plain_response(n["default"], 404, "default");
+    for (const auto& r : s.routes)
+      if (r.auth != AuthKind::kNone && !s.auth)
+        fail_line(r.line, "route requires auth but the service has no auth block");
+  }
+
+  void banner_service(const YAML::Node& n, Service& s) const {
+    if (n["banner"] && n["banner_hex"]) fail(n, "use either banner or banner_hex");
+    if (n["banner"]) {
+      s.banner = str(n["banner"], "banner");
+    } else if (n["banner_hex"]) {
+      std::string hex;
+      for (char c : str(n["banner_hex"], "banner_hex"))
+        if (!std::isspace(static_cast<unsigned char>(c))) hex += c;
+      if (hex.size() % 2) fail(n["banner_hex"], "banner_hex needs an even number of hex digits");
+      for (size_t i = 0; i < hex.size(); i += 2) {
+        if (!std::isxdigit(static_cast<unsigned char>(hex[i])) || !std::isxdigit(static_cast<unsigned char>(hex[i + 1])))
+          fail(n["banner_hex"], "banner_hex: not hex");
+        s.banner += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
       }
-      if (n["answers"]) {
-        const std::string answers = str(n["answers"], "answers");
-        if (answers != "both" && answers != "unicast" && answers != "multicast")
-          fail(n["answers"], "answers must be both, unicast or multicast");
-        s.answers_unicast = answers != "multicast";
-        s.answers_multicast = answers != "unicast";
-      }
-      if (n["reply_to"]) {
-        const std::string reply_to = str(n["reply_to"], "reply_to");
-        if (reply_to != "sender" && reply_to != "group") fail(n["reply_to"], "reply_to must be sender or group");
-        s.reply_to_group = reply_to == "group";
-      }
-      if (n["lengths"]) {
-        const auto& l = n["lengths"];
-        if (!l.IsSequence() || l.size() != 2) fail(l, "lengths must be [first, second] (the DHIP header length fields)");
-        s.dhip_lengths = std::make_pair(static_cast<uint32_t>(long_integer(l[0], "lengths", 0, 4294967295L)),
-                                        static_cast<uint32_t>(long_integer(l[1], "lengths", 0, 4294967295L)));
-      }
+    } else {
+      fail(n, "banner service needs banner or banner_hex");
     }
-    if (s.kind == ServiceKind::kHttp || s.kind == ServiceKind::kRtsp || s.kind == ServiceKind::kBanner ||
-        s.kind == ServiceKind::kSilent) {
-    } else if (s.kind == ServiceKind::kWsd || s.kind == ServiceKind::kSadp || s.kind == ServiceKind::kDhip) {
+  }
+
+  // UDP services: flooding, reply address and port, who is answered, DHIP header lengths.
+  void udp_options(const YAML::Node& n, Service& s) const {
+    if (n["flood"]) s.flood = integer(n["flood"], "flood", 1, 100000);
+    if (n["reply_port"]) s.reply_port = static_cast<uint16_t>(integer(n["reply_port"], "reply_port", 1, 65535));
+    if (n["reply_from"]) {
+      s.reply_from = str(n["reply_from"], "reply_from");
+      unsigned a = 0, b = 0, c = 0, d = 0;
+      char extra = 0;
+      if (std::sscanf(s.reply_from.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a != 127 || b > 255 ||
+          c > 255 || d > 255)
+        fail(n["reply_from"], "reply_from must be an IPv4 address in 127.0.0.0/8");
+    }
+    if (n["answers"]) {
+      const std::string answers = str(n["answers"], "answers");
+      if (answers != "both" && answers != "unicast" && answers != "multicast")
+        fail(n["answers"], "answers must be both, unicast or multicast");
+      s.answers_unicast = answers != "multicast";
+      s.answers_multicast = answers != "unicast";
+    }
+    if (n["reply_to"]) {
+      const std::string reply_to = str(n["reply_to"], "reply_to");
+      if (reply_to != "sender" && reply_to != "group") fail(n["reply_to"], "reply_to must be sender or group");
+      s.reply_to_group = reply_to == "group";
+    }
+    if (n["lengths"]) {
+      const auto& l = n["lengths"];
+      if (!l.IsSequence() || l.size() != 2) fail(l, "lengths must be [first, second] (the DHIP header length fields)");
+      s.dhip_lengths = std::make_pair(static_cast<uint32_t>(long_integer(l[0], "lengths", 0, 4294967295L)),
+                                      static_cast<uint32_t>(long_integer(l[1], "lengths", 0, 4294967295L)));
+    }
+  }
+
+  // The reply of a wsd / sadp / dhip service, the replies of an ssdp service.
+  void udp_replies(const YAML::Node& n, Service& s) const {
+    if (s.kind == ServiceKind::kWsd || s.kind == ServiceKind::kSadp || s.kind == ServiceKind::kDhip) {
       if (!n["reply"]) fail(n, std::string(service_kind_name(s.kind)) + " service needs a reply");
       s.reply = str(n["reply"], "reply");
       if (s.kind == ServiceKind::kWsd) {
@@ -461,7 +479,6 @@ class Parser {
         s.ssdp.push_back(std::move(sr));
       }
     }
-    return s;
   }
 
   std::optional<std::string> opt_str(const YAML::Node& n) const {

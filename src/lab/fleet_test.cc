@@ -207,7 +207,7 @@ TEST(labTemplates, RenderAndList) {
 }
 
 TEST(labAuth, DigestVectorFromProtocolsMd) {
-  // protocols.md §5 test vector.
+  // RFC 2617 Digest (MD5, no qop) on an RTSP DESCRIBE, recomputed independently.
   std::string ha1 = md5_hex("admin:IP Camera(TEST):secret");
   std::string ha2 = md5_hex("DESCRIBE:rtsp://127.0.0.1:8555/cam/realmonitor?channel=1&subtype=0");
   EXPECT_EQ(md5_hex(ha1 + ":e5ed42629cc7dfd5:" + ha2), "6a26f0de661b76cdf8cf14ad9940c491");

@@ -1071,6 +1071,62 @@ struct LabServer::Impl {
   }
 };
 
+namespace {
+
+// Device k of the lab: personality k (or k modulo the fleet under --scale, at consecutive addresses),
+// its MAC and its first plain HTTP port.
+std::unique_ptr<DeviceRt> make_device(const std::vector<Personality>& ps, size_t k, const ServeOptions& options,
+                                      const LoopbackNet& net, int threads) {
+  auto d = std::make_unique<DeviceRt>();
+  size_t pi = options.scale > 0 ? k % ps.size() : k;
+  d->p = &ps[pi];
+  d->index = options.scale > 0 ? static_cast<int>(k / ps.size()) : 0;
+  d->addr = options.scale > 0 ? net.network + 1 + static_cast<uint32_t>(k) : net.network + static_cast<uint32_t>(d->p->suffix);
+  d->address = ip_text(d->addr);
+  d->thread = k % static_cast<size_t>(threads);
+  if (!d->p->mac_oui.empty()) {
+    uint32_t low = (static_cast<uint32_t>(pi) << 16 | (static_cast<uint32_t>(d->index) & 0xffff)) & 0xffffff;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%c%c:%c%c:%c%c:%02x:%02x:%02x", d->p->mac_oui[0], d->p->mac_oui[1], d->p->mac_oui[2],
+                  d->p->mac_oui[3], d->p->mac_oui[4], d->p->mac_oui[5], (low >> 16) & 0xff, (low >> 8) & 0xff, low & 0xff);
+    d->mac = buf;
+  }
+  for (const auto& s : d->p->services)
+    if (s.kind == ServiceKind::kHttp && !s.tls) {
+      d->http_port = s.port;
+      break;
+    }
+  return d;
+}
+
+// What LabServer::devices() tells a test about a device: address, id, MAC, expectations, ports. Renders
+// the device's variables first (the expectations may use them), with the same template context.
+LabDevice render_and_describe(DeviceRt& d) {
+  Ctx ctx{d, 0};
+  for (const auto& [k2, v] : d.p->vars) d.vars[k2] = ctx.render(v);
+  LabDevice pub;
+  pub.address = d.address;
+  pub.id = d.p->id;
+  pub.index = d.index;
+  pub.mac = d.mac;
+  auto r = [&](const std::optional<std::string>& o) -> std::optional<std::string> {
+    if (!o) return std::nullopt;
+    return ctx.render(*o);
+  };
+  pub.expect.category = d.p->expect.category;
+  pub.expect.manufacturer = r(d.p->expect.manufacturer);
+  pub.expect.brand = r(d.p->expect.brand);
+  pub.expect.model = r(d.p->expect.model);
+  pub.expect.firmware = r(d.p->expect.firmware);
+  pub.expect.serial = r(d.p->expect.serial);
+  pub.expect.policy = d.p->expect.policy;
+  for (const auto& s : d.p->services)
+    pub.ports.push_back({s.port, is_udp(s.kind) ? "udp" : "tcp", service_kind_name(s.kind), s.tls.has_value()});
+  return pub;
+}
+
+}  // namespace
+
 LabServer::LabServer() : impl_(std::make_unique<Impl>()) {}
 LabServer::~LabServer() { stop(); }
 
@@ -1117,46 +1173,8 @@ Result<void> LabServer::start(const Fleet& fleet, const ServeOptions& options) {
   int threads = std::max(1, options.threads);
   for (int i = 0; i < threads; ++i) m.ctxs.push_back(std::make_unique<asio::io_context>(1));
   for (size_t k = 0; k < n; ++k) {
-    auto d = std::make_unique<DeviceRt>();
-    size_t pi = options.scale > 0 ? k % ps.size() : k;
-    d->p = &ps[pi];
-    d->index = options.scale > 0 ? static_cast<int>(k / ps.size()) : 0;
-    d->addr = options.scale > 0 ? net->network + 1 + static_cast<uint32_t>(k) : net->network + static_cast<uint32_t>(d->p->suffix);
-    d->address = ip_text(d->addr);
-    d->thread = k % static_cast<size_t>(threads);
-    if (!d->p->mac_oui.empty()) {
-      uint32_t low = (static_cast<uint32_t>(pi) << 16 | (static_cast<uint32_t>(d->index) & 0xffff)) & 0xffffff;
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%c%c:%c%c:%c%c:%02x:%02x:%02x", d->p->mac_oui[0], d->p->mac_oui[1], d->p->mac_oui[2],
-                    d->p->mac_oui[3], d->p->mac_oui[4], d->p->mac_oui[5], (low >> 16) & 0xff, (low >> 8) & 0xff, low & 0xff);
-      d->mac = buf;
-    }
-    for (const auto& s : d->p->services)
-      if (s.kind == ServiceKind::kHttp && !s.tls) {
-        d->http_port = s.port;
-        break;
-      }
-    Ctx ctx{*d, 0};
-    for (const auto& [k2, v] : d->p->vars) d->vars[k2] = ctx.render(v);
-    LabDevice pub;
-    pub.address = d->address;
-    pub.id = d->p->id;
-    pub.index = d->index;
-    pub.mac = d->mac;
-    auto r = [&](const std::optional<std::string>& o) -> std::optional<std::string> {
-      if (!o) return std::nullopt;
-      return ctx.render(*o);
-    };
-    pub.expect.category = d->p->expect.category;
-    pub.expect.manufacturer = r(d->p->expect.manufacturer);
-    pub.expect.brand = r(d->p->expect.brand);
-    pub.expect.model = r(d->p->expect.model);
-    pub.expect.firmware = r(d->p->expect.firmware);
-    pub.expect.serial = r(d->p->expect.serial);
-    pub.expect.policy = d->p->expect.policy;
-    for (const auto& s : d->p->services)
-      pub.ports.push_back({s.port, is_udp(s.kind) ? "udp" : "tcp", service_kind_name(s.kind), s.tls.has_value()});
-    m.public_devs.push_back(std::move(pub));
+    auto d = make_device(ps, k, options, *net, threads);
+    m.public_devs.push_back(render_and_describe(*d));
     m.devs.push_back(std::move(d));
   }
 

@@ -66,7 +66,7 @@ struct ServeOptions {
   size_t log_memory = 200000;  // entries kept in memory for log(); count() keeps counting beyond
   // Also answer WS-Discovery, SADP, DHIP and SSDP probes sent to their multicast groups, as devices on a
   // segment do. Takes effect only where loopback carries multicast (a test's network namespace, e.g.
-  // shared/peers/netns_run.sh); on a stock host lo has no IFF_MULTICAST and nothing joins a group.
+  // tests/integration/multicast_netns.py); on a stock host lo has no IFF_MULTICAST and nothing joins a group.
   // Replies still go only to 127/8 senders (or, with `reply_to: group`, to the group on lo).
   bool multicast = true;
 };

@@ -1,6 +1,6 @@
 // Starts the default fleet on unusual loopback /24s inside 127.79.0.0/16 (one per test, so parallel ctest runs
 // do not collide with each other or with the integration tests on 127.77.240.0/20)
-// and talks to it with plain sockets, sending the real probe bytes of protocols.md.
+// and talks to it with plain sockets, sending the real probe bytes of the codec's builders.
 #include "lab/server.h"
 
 #include <arpa/inet.h>
@@ -301,7 +301,7 @@ TEST(labServer, BannerSilentAndTls) {
 
 TEST(labServer, UdpDiscovery) {
   Lab lab("127.79.245.0/24");
-  // SADP (protocols.md §2.1, exact probe).
+  // SADP (the exact inquiry probe).
   auto sadp = udp_exchange("127.79.245.10", 37020,
                            R"(<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>3F2504E0-4F89-11D3-9A0C-0305E82C3301</Uuid><Types>inquiry</Types></Probe>)",
                            1);
@@ -312,7 +312,7 @@ TEST(labServer, UdpDiscovery) {
   EXPECT_NE(sadp[0].find("<IPv4Address>127.79.245.10</IPv4Address>"), std::string::npos);
   EXPECT_TRUE(udp_exchange("127.79.245.10", 37020, "<Probe><Types>other</Types></Probe>", 1).empty());
 
-  // DHIP (protocols.md §3.1: 32-byte header + 74-byte body = 106 bytes).
+  // DHIP (32-byte header + 74-byte body = 106 bytes).
   std::string body = R"({ "method" : "DHDiscover.search", "params" : { "mac" : "", "uni" : 1 } })"
                      "\r\n";
   ASSERT_EQ(body.size(), 74u);
@@ -337,7 +337,7 @@ TEST(labServer, UdpDiscovery) {
   EXPECT_NE(r.find("\"method\":\"client.notifyDevInfo\""), std::string::npos);
   EXPECT_TRUE(udp_exchange("127.79.245.20", 37810, std::string(hdr.data(), 16) + "garbage", 1).empty());
 
-  // WS-Discovery (protocols.md §1.2 probe).
+  // WS-Discovery (the 2005/04 Probe).
   std::string probe =
       R"(<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><s:Header><a:Action s:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>urn:uuid:0a6dc791-2be6-4991-9af1-454778a1917a</a:MessageID><a:ReplyTo><a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo><a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header><s:Body><d:Probe><d:Types>dn:NetworkVideoTransmitter</d:Types></d:Probe></s:Body></s:Envelope>)";
   auto w = udp_exchange("127.79.245.10", 3702, probe, 1);
@@ -351,7 +351,7 @@ TEST(labServer, UdpDiscovery) {
   untyped.replace(untyped.find("<d:Types>"), std::string("<d:Types>dn:NetworkVideoTransmitter</d:Types>").size(), "");
   EXPECT_EQ(udp_exchange("127.79.245.11", 3702, untyped, 1).size(), 1u);
 
-  // SSDP (nmap-payloads udp/1900 M-SEARCH shape, protocols.md §6).
+  // SSDP (the M-SEARCH shape of nmap-payloads udp/1900, cited not copied).
   auto s = udp_exchange("127.79.245.30", 1900,
                         "M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\nMan: \"ssdp:discover\"\r\nMX: 5\r\nST: ssdp:all\r\n\r\n");
   ASSERT_EQ(s.size(), 2u);

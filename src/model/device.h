@@ -1,6 +1,6 @@
 // Conclusions: what a device is (DeviceVerdict), what is wrong with it (Finding), and a whole scan
 // (ScanSnapshot), the only input of the report layer. Mirrors the anshin.scan/1 JSON of
-// docs/contract.md (the copy of ../shared/design/contract.md kept in this repository).
+// docs/contract.md.
 #pragma once
 #include <cstdint>
 #include <map>

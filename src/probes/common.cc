@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "model/ports.h"
 
 namespace anshin::probes {
 
@@ -76,9 +77,9 @@ boost::asio::awaitable<Result<HttpExchange>> http_exchange(ProbeContext& ctx, ui
   }
 }
 
-bool is_rtsp_port(uint16_t port) { return port == 554 || port == 8554 || port == 5554 || port == 322 || port == 8322; }
-bool is_tls_port(uint16_t port) { return port == 443 || port == 8443; }
-bool is_banner_port(uint16_t port) { return port == 21 || port == 22 || port == 23 || port == 2323; }
+bool is_rtsp_port(uint16_t port) { return port_role(port) == PortRole::kRtsp; }
+bool is_tls_port(uint16_t port) { return port_role(port) == PortRole::kTls; }
+bool is_banner_port(uint16_t port) { return port_role(port) == PortRole::kBanner; }
 
 std::vector<std::pair<uint16_t, bool>> http_ports(const HostRecord& host) {
   std::vector<std::pair<uint16_t, bool>> out;

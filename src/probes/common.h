@@ -33,7 +33,7 @@ boost::asio::awaitable<Result<HttpExchange>> http_exchange(ProbeContext& ctx, ui
 // "127.0.0.1:8080" / "[::1]:8080" for Host headers and URLs.
 std::string host_port(const IpAddr& address, uint16_t port);
 
-// Ports a device conventionally serves RTSP / TLS / server-first banners on (protocols.md §0).
+// Ports a device conventionally serves RTSP / TLS / server-first banners on (the roles in model/ports.h).
 bool is_rtsp_port(uint16_t port);
 bool is_tls_port(uint16_t port);
 bool is_banner_port(uint16_t port);

@@ -48,7 +48,7 @@ struct IntrusivePlan {
   bool empty() const { return credentials.empty() && active_cves.empty() && skip_reason.empty(); }
 };
 
-inline constexpr int kMaxLoginAttempts = 3;  // per device per scan (credentials.md §3)
+inline constexpr int kMaxLoginAttempts = 3;  // per device per scan (docs/assessment.md)
 
 struct ProbeContext {
   net::Dialer& dialer;

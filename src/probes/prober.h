@@ -8,11 +8,11 @@
 
 #include "net/dialer.h"
 #include "probes/probe.h"
-#include "scan/host_prober.h"
+#include "net/host_prober.h"
 
 namespace anshin::probes {
 
-class RegistryProber final : public scan::HostProber {
+class RegistryProber final : public net::HostProber {
  public:
   // `dialer` must outlive the prober and run on the engine's event loop.
   RegistryProber(net::Dialer& dialer, std::chrono::milliseconds timeout) : dialer_(dialer), timeout_(timeout) {}

@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "i18n/catalog.h"
+#include "model/risk.h"
 #include "report/terminal.h"
 
 namespace anshin::report {
@@ -86,12 +87,11 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
       if (!services.empty()) services += ' ';
       services += fmt::format("{}/{}", s.port, s.protocol.empty() ? "?" : s.protocol);
     }
-    int highest = -1;
     for (const auto& f : d->findings) {
       if (!ids.empty()) ids += ' ';
       ids += f.id;
-      highest = std::max(highest, static_cast<int>(f.severity));
     }
+    const auto highest = summarize(d->findings).highest;
     const std::vector<std::string> cells = {
         csv_cell(d->address.to_string()),
         opt_cell(d->mac),
@@ -104,7 +104,7 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
         fmt::format("{:.2f}", v.confidence),
         csv_cell(services),
         csv_cell(ids),
-        highest < 0 ? std::string() : csv_cell(severity_name(static_cast<Severity>(highest))),
+        highest ? csv_cell(severity_name(*highest)) : std::string(),
         std::to_string(d->findings.size()),
         csv_cell(clues),
     };

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "report/test_snapshot.h"
+#include "support/snapshots.h"
 
 namespace anshin::report {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "report/csv.h"
 #include "report/json.h"
-#include "report/test_snapshot.h"
+#include "support/snapshots.h"
 
 namespace anshin::report {
 namespace {

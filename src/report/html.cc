@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "i18n/catalog.h"
+#include "model/risk.h"
 #include "report/html_assets.h"
 #include "report/terminal.h"
 
@@ -91,12 +92,6 @@ void each_visible(std::string_view utf8, Emit emit) {
 }
 
 using Lang = const i18n::Catalog&;
-
-int max_severity(const Device& d) {
-  int m = -1;
-  for (const auto& f : d.findings) m = std::max(m, static_cast<int>(f.severity));
-  return m;
-}
 
 std::string percent(size_t part, size_t whole) {
   if (whole == 0) return "0%";
@@ -209,17 +204,10 @@ std::string render_policy_context(Lang L, const std::vector<PolicyInfo>& policie
   return s.empty() ? s : s + "</ul>\n";
 }
 
-std::string render_device_section(Lang L, const Device& d) {
+// The parts of a device's section: identity, services, evidence, findings.
+std::string identity_html(Lang L, const Device& d) {
+  std::string s;
   const auto& v = d.verdict;
-  const int sev = max_severity(d);
-  std::string s = fmt::format("<section class=\"device\" id=\"{}\" data-address=\"{}\">\n", html_attr(host_anchor(d)),
-                              html_attr(d.address.to_string()));
-  std::string heading = d.address.to_string();
-  const std::string maker = maker_text(v);
-  if (!maker.empty()) heading += " — " + maker;
-  if (v.model) heading += " " + *v.model;
-  s += fmt::format("<h3>{} <span>{}</span></h3>\n", sev_badge(L, sev), html_text(heading));
-
   s += "<h4>" + html_text(L.get("device.identity")) + "</h4>\n<dl class=\"identity\">";
   const auto item = [&](const char* key, const std::string& html_value) {
     s += fmt::format("<dt>{}</dt><dd>{}</dd>", html_text(L.get(key)), html_value);
@@ -244,7 +232,11 @@ std::string render_device_section(Lang L, const Device& d) {
     for (const auto& c : v.conflicts) s += "<li>" + html_text(c) + "</li>";
     s += "</ul>\n";
   }
+  return s;
+}
 
+std::string services_html(Lang L, const Device& d) {
+  std::string s;
   s += "<h4>" + html_text(L.get("device.services")) + "</h4>\n";
   if (d.services.empty()) {
     s += "<p class=\"note\">" + html_text(L.get("device.no_services")) + "</p>\n";
@@ -261,7 +253,12 @@ std::string render_device_section(Lang L, const Device& d) {
                        sv.product ? html_text(*sv.product) : std::string("-"));
     s += "</tbody></table>\n";
   }
+  return s;
+}
 
+std::string evidence_html(Lang L, const Device& d) {
+  std::string s;
+  const auto& v = d.verdict;
   s += "<h4>" + html_text(L.get("device.evidence")) + "</h4>\n";
   if (v.evidence.empty()) {
     s += "<p class=\"note\">" + html_text(L.get("device.no_evidence")) + "</p>\n";
@@ -284,7 +281,11 @@ std::string render_device_section(Lang L, const Device& d) {
     }
     s += "</tbody></table>\n";
   }
+  return s;
+}
 
+std::string findings_html(Lang L, const Device& d) {
+  std::string s;
   s += "<h4>" + html_text(L.get("device.findings")) + "</h4>\n";
   if (d.findings.empty()) s += "<p class=\"note\">" + html_text(L.get("device.no_findings")) + "</p>\n";
   std::vector<const Finding*> findings;
@@ -313,6 +314,21 @@ std::string render_device_section(Lang L, const Device& d) {
     }
     s += "</dl></article>\n";
   }
+  return s;
+}
+
+std::string render_device_section(Lang L, const Device& d) {
+  const auto& v = d.verdict;
+  const int sev = summarize(d.findings).highest_rank();
+  std::string s = fmt::format("<section class=\"device\" id=\"{}\" data-address=\"{}\">\n", html_attr(host_anchor(d)),
+                              html_attr(d.address.to_string()));
+  std::string heading = d.address.to_string();
+  const std::string maker = maker_text(v);
+  if (!maker.empty()) heading += " — " + maker;
+  if (v.model) heading += " " + *v.model;
+  s += fmt::format("<h3>{} <span>{}</span></h3>\n", sev_badge(L, sev), html_text(heading));
+
+  s += identity_html(L, d) + services_html(L, d) + evidence_html(L, d) + findings_html(L, d);
   s += "<p class=\"back\"><a href=\"#devices\">" + html_text(L.get("device.back")) + "</a></p>\n</section>\n";
   return s;
 }
@@ -373,38 +389,18 @@ bool is_linkable_url(std::string_view url) {
   });
 }
 
-std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
-  const std::string lang = i18n::normalize_lang(opt.lang);
-  const i18n::Catalog& L = i18n::catalog(lang);
+namespace {
+
+// The document head (hash-pinned CSP for the inline script) and the report header, up to <main>.
+std::string document_head(const ScanSnapshot& snap, const std::string& lang, Lang L, const std::string& script) {
   const auto T = [&](std::string_view key) { return html_text(L.get(key)); };
   const auto TR = [&](std::string_view key, std::initializer_list<i18n::Arg> args) {
     return html_text(i18n::format(L.get(key), args));
   };
-
-  std::vector<const Device*> rows;
-  for (const auto& d : snap.devices) rows.push_back(&d);
-  std::stable_sort(rows.begin(), rows.end(), [](const Device* a, const Device* b) { return riskier(*a, *b); });
-
-  const size_t total = rows.size();
-  size_t surveillance = 0, critical_high = 0, policy_any = 0;
-  std::vector<size_t> per_policy(opt.policies.size(), 0);
-  size_t per_severity[5] = {};
-  for (const Device* d : rows) {
-    if (is_surveillance(*d)) ++surveillance;
-    if (max_severity(*d) >= static_cast<int>(Severity::kHigh)) ++critical_high;
-    bool any = false;
-    for (size_t p = 0; p < opt.policies.size(); ++p)
-      if (!opt.policies[p].context && has_policy(*d, opt.policies[p].finding_id)) { ++per_policy[p]; any = true; }
-    if (any) ++policy_any;
-    for (const auto& f : d->findings) ++per_severity[static_cast<int>(f.severity)];
-  }
-
-  const std::string script = assets::kScript;
   const auto digest = sha256(script);
   const std::string csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" +
                           base64(digest.data(), digest.size()) +
                           "'; img-src data:; base-uri 'none'; form-action 'none'";
-
   std::string h;
   h.reserve(64 * 1024);
   h += "<!DOCTYPE html>\n<html lang=\"" + html_attr(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -432,6 +428,125 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
   h += "</dl>\n</header>\n<main>\n";
   if (snap.scan.interrupted)
     h += "<div class=\"banner\" role=\"alert\" id=\"interrupted\">" + T("summary.interrupted") + "</div>\n";
+  return h;
+}
+
+// Devices by manufacturer (top ten, the rest as one bar) and findings by severity.
+std::string charts_html(const std::vector<const Device*>& rows, const size_t (&per_severity)[5], Lang L) {
+  const auto T = [&](std::string_view key) { return html_text(L.get(key)); };
+  std::string h;
+  std::map<std::string, size_t> by_maker;
+  for (const Device* d : rows)
+    ++by_maker[d->verdict.manufacturer ? text::sanitize_utf8(*d->verdict.manufacturer)
+                                       : std::string(L.get("chart.unknown_manufacturer"))];
+  std::vector<Bar> maker_bars;
+  for (const auto& [name, n] : by_maker) maker_bars.push_back({name, n, ""});
+  std::stable_sort(maker_bars.begin(), maker_bars.end(), [](const Bar& a, const Bar& b) { return a.count > b.count; });
+  constexpr size_t kTop = 10;
+  if (maker_bars.size() > kTop + 1) {
+    size_t rest = 0;
+    for (size_t i = kTop; i < maker_bars.size(); ++i) rest += maker_bars[i].count;
+    const size_t others = maker_bars.size() - kTop;
+    maker_bars.resize(kTop);
+    maker_bars.push_back({i18n::format(L.get("chart.other_manufacturers"), {{"count", std::to_string(others)}}),
+                          rest, ""});
+  }
+  std::vector<Bar> sev_bars;
+  for (int s = 4; s >= 0; --s)
+    sev_bars.push_back({std::string(L.get(std::string("severity.") + severity_name(static_cast<Severity>(s)))),
+                        per_severity[s], sev_class(s)});
+  h += "<section id=\"charts\" class=\"charts\">\n";
+  h += "<figure id=\"chart-manufacturer\"><figcaption>" + T("chart.by_manufacturer") + "</figcaption>" +
+       hbar_chart(maker_bars, std::string(L.get("chart.by_manufacturer")), L) + "</figure>\n";
+  h += "<figure id=\"chart-severity\"><figcaption>" + T("chart.by_severity") + "</figcaption>" +
+       hbar_chart(sev_bars, std::string(L.get("chart.by_severity")), L) + "</figure>\n</section>\n";
+  return h;
+}
+
+// The sortable, filterable device table (the script in html_assets.h drives it).
+std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
+  const auto T = [&](std::string_view key) { return html_text(L.get(key)); };
+  std::string h;
+  h += "<section id=\"devices\">\n<h2>" + T("table.heading") + "</h2>\n";
+  h += fmt::format("<div class=\"controls\"><label for=\"filter\">{}</label><input id=\"filter\" type=\"search\" "
+                   "placeholder=\"{}\" autocomplete=\"off\" spellcheck=\"false\">"
+                   "<span id=\"filter-status\" aria-live=\"polite\" data-template=\"{}\"></span>"
+                   "<span class=\"hint\">{}</span></div>\n",
+                   T("table.filter_label"), html_attr(L.get("table.filter_placeholder")),
+                   html_attr(L.get("table.filter_status")), T("table.sort_hint"));
+  struct Col { const char* key; const char* type; bool numeric_align; };
+  static constexpr Col kCols[] = {{"column.address", "text", false},  {"column.category", "text", false},
+                                  {"column.maker", "text", false},    {"column.model", "text", false},
+                                  {"column.firmware", "text", false}, {"column.services", "text", false},
+                                  {"column.highest_severity", "number", false}, {"column.findings", "number", false}};
+  h += "<table id=\"device-table\" class=\"devices\"><thead><tr>";
+  for (const auto& c : kCols)
+    h += fmt::format("<th data-type=\"{}\" aria-sort=\"none\"><button type=\"button\">{}</button></th>", c.type,
+                     T(c.key));
+  h += "</tr></thead>\n<tbody>\n";
+  for (const Device* d : rows) {
+    const auto& v = d->verdict;
+    std::string search, services, services_html;
+    for (const auto& f : d->findings) search += f.id + ' ' + f.title + ' ';
+    for (const auto& sv : d->services) {
+      if (!services.empty()) services += ' ';
+      services += std::to_string(sv.port) + "/" + (sv.protocol.empty() ? "?" : sv.protocol);
+      services_html += "<span class=\"svc\">" + html_text(services.substr(services.rfind(' ') + 1)) + "</span> ";
+    }
+    const DeviceRisk risk = summarize(d->findings);
+    const int sev = risk.highest_rank();
+    const auto& counts = risk.counts;
+    std::string sevlist;
+    for (int s = 4; s >= 0; --s)
+      if (counts[s])
+        sevlist += fmt::format("<span class=\"sev {}\">{} {}</span>", sev_class(s), counts[s],
+                               html_text(L.get(std::string("severity.") + severity_name(static_cast<Severity>(s)))));
+    if (sevlist.empty()) sevlist = "<span class=\"na\">" + T("table.no_findings") + "</span>";
+    h += fmt::format(
+        "<tr data-address=\"{}\" data-search=\"{}\"><td data-sort=\"{}\"><a href=\"#{}\">{}</a></td><td>{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td data-sort=\"{}\">{}</td>"
+        "<td data-sort=\"{}\" class=\"sevlist\">{}</td></tr>\n",
+        html_attr(d->address.to_string()), html_attr(search), address_sort_key(d->address), html_attr(host_anchor(*d)),
+        html_text(d->address.to_string()), T(std::string("category.") + category_name(v.category)),
+        html_text(maker_text(v)), v.model ? html_text(*v.model) : "", v.firmware ? html_text(*v.firmware) : "",
+        services_html, sev, sev_badge(L, sev), d->findings.size(),
+        sevlist);
+  }
+  h += "</tbody></table>\n<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
+  return h;
+}
+
+}  // namespace
+
+std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
+  const std::string lang = i18n::normalize_lang(opt.lang);
+  const i18n::Catalog& L = i18n::catalog(lang);
+  const auto T = [&](std::string_view key) { return html_text(L.get(key)); };
+  const auto TR = [&](std::string_view key, std::initializer_list<i18n::Arg> args) {
+    return html_text(i18n::format(L.get(key), args));
+  };
+
+  std::vector<const Device*> rows;
+  for (const auto& d : snap.devices) rows.push_back(&d);
+  std::stable_sort(rows.begin(), rows.end(), [](const Device* a, const Device* b) { return riskier(*a, *b); });
+
+  const size_t total = rows.size();
+  size_t surveillance = 0, critical_high = 0, policy_any = 0;
+  std::vector<size_t> per_policy(opt.policies.size(), 0);
+  size_t per_severity[5] = {};
+  for (const Device* d : rows) {
+    if (is_surveillance(*d)) ++surveillance;
+    const DeviceRisk risk = summarize(d->findings);
+    if (risk.highest_rank() >= static_cast<int>(Severity::kHigh)) ++critical_high;
+    bool any = false;
+    for (size_t p = 0; p < opt.policies.size(); ++p)
+      if (!opt.policies[p].context && has_policy(*d, opt.policies[p].finding_id)) { ++per_policy[p]; any = true; }
+    if (any) ++policy_any;
+    for (size_t s = 0; s < risk.counts.size(); ++s) per_severity[s] += risk.counts[s];
+  }
+
+  const std::string script = assets::kScript;
+  std::string h = document_head(snap, lang, L, script);
 
   // Executive summary
   h += "<section id=\"summary\" class=\"summary\">\n<h2>" + T("summary.heading") + "</h2>\n<div class=\"cards\">\n";
@@ -479,81 +594,8 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
   h += "</section>\n";
 
   if (total > 0) {
-    // Charts
-    std::map<std::string, size_t> by_maker;
-    for (const Device* d : rows)
-      ++by_maker[d->verdict.manufacturer ? text::sanitize_utf8(*d->verdict.manufacturer)
-                                         : std::string(L.get("chart.unknown_manufacturer"))];
-    std::vector<Bar> maker_bars;
-    for (const auto& [name, n] : by_maker) maker_bars.push_back({name, n, ""});
-    std::stable_sort(maker_bars.begin(), maker_bars.end(), [](const Bar& a, const Bar& b) { return a.count > b.count; });
-    constexpr size_t kTop = 10;
-    if (maker_bars.size() > kTop + 1) {
-      size_t rest = 0;
-      for (size_t i = kTop; i < maker_bars.size(); ++i) rest += maker_bars[i].count;
-      const size_t others = maker_bars.size() - kTop;
-      maker_bars.resize(kTop);
-      maker_bars.push_back({i18n::format(L.get("chart.other_manufacturers"), {{"count", std::to_string(others)}}),
-                            rest, ""});
-    }
-    std::vector<Bar> sev_bars;
-    for (int s = 4; s >= 0; --s)
-      sev_bars.push_back({std::string(L.get(std::string("severity.") + severity_name(static_cast<Severity>(s)))),
-                          per_severity[s], sev_class(s)});
-    h += "<section id=\"charts\" class=\"charts\">\n";
-    h += "<figure id=\"chart-manufacturer\"><figcaption>" + T("chart.by_manufacturer") + "</figcaption>" +
-         hbar_chart(maker_bars, std::string(L.get("chart.by_manufacturer")), L) + "</figure>\n";
-    h += "<figure id=\"chart-severity\"><figcaption>" + T("chart.by_severity") + "</figcaption>" +
-         hbar_chart(sev_bars, std::string(L.get("chart.by_severity")), L) + "</figure>\n</section>\n";
-
-    // Device table
-    h += "<section id=\"devices\">\n<h2>" + T("table.heading") + "</h2>\n";
-    h += fmt::format("<div class=\"controls\"><label for=\"filter\">{}</label><input id=\"filter\" type=\"search\" "
-                     "placeholder=\"{}\" autocomplete=\"off\" spellcheck=\"false\">"
-                     "<span id=\"filter-status\" aria-live=\"polite\" data-template=\"{}\"></span>"
-                     "<span class=\"hint\">{}</span></div>\n",
-                     T("table.filter_label"), html_attr(L.get("table.filter_placeholder")),
-                     html_attr(L.get("table.filter_status")), T("table.sort_hint"));
-    struct Col { const char* key; const char* type; bool numeric_align; };
-    static constexpr Col kCols[] = {{"column.address", "text", false},  {"column.category", "text", false},
-                                    {"column.maker", "text", false},    {"column.model", "text", false},
-                                    {"column.firmware", "text", false}, {"column.services", "text", false},
-                                    {"column.highest_severity", "number", false}, {"column.findings", "number", false}};
-    h += "<table id=\"device-table\" class=\"devices\"><thead><tr>";
-    for (const auto& c : kCols)
-      h += fmt::format("<th data-type=\"{}\" aria-sort=\"none\"><button type=\"button\">{}</button></th>", c.type,
-                       T(c.key));
-    h += "</tr></thead>\n<tbody>\n";
-    for (const Device* d : rows) {
-      const auto& v = d->verdict;
-      std::string search, services, services_html;
-      for (const auto& f : d->findings) search += f.id + ' ' + f.title + ' ';
-      for (const auto& sv : d->services) {
-        if (!services.empty()) services += ' ';
-        services += std::to_string(sv.port) + "/" + (sv.protocol.empty() ? "?" : sv.protocol);
-        services_html += "<span class=\"svc\">" + html_text(services.substr(services.rfind(' ') + 1)) + "</span> ";
-      }
-      const int sev = max_severity(*d);
-      int counts[5] = {};
-      for (const auto& f : d->findings) ++counts[static_cast<int>(f.severity)];
-      std::string sevlist;
-      for (int s = 4; s >= 0; --s)
-        if (counts[s])
-          sevlist += fmt::format("<span class=\"sev {}\">{} {}</span>", sev_class(s), counts[s],
-                                 html_text(L.get(std::string("severity.") + severity_name(static_cast<Severity>(s)))));
-      if (sevlist.empty()) sevlist = "<span class=\"na\">" + T("table.no_findings") + "</span>";
-      h += fmt::format(
-          "<tr data-address=\"{}\" data-search=\"{}\"><td data-sort=\"{}\"><a href=\"#{}\">{}</a></td><td>{}</td>"
-          "<td>{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td data-sort=\"{}\">{}</td>"
-          "<td data-sort=\"{}\" class=\"sevlist\">{}</td></tr>\n",
-          html_attr(d->address.to_string()), html_attr(search), address_sort_key(d->address), html_attr(host_anchor(*d)),
-          html_text(d->address.to_string()), T(std::string("category.") + category_name(v.category)),
-          html_text(maker_text(v)), v.model ? html_text(*v.model) : "", v.firmware ? html_text(*v.firmware) : "",
-          services_html, sev, sev_badge(L, sev), d->findings.size(),
-          sevlist);
-    }
-    h += "</tbody></table>\n<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
-
+    h += charts_html(rows, per_severity, L);
+    h += device_table_html(rows, L);
     // Per-device sections
     h += "<section id=\"details\">\n<h2>" + T("device.heading") + "</h2>\n";
     for (const Device* d : rows) h += render_device_section(L, *d);

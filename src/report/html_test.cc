@@ -8,7 +8,7 @@
 #include <fstream>
 #include <regex>
 
-#include "report/test_snapshot.h"
+#include "support/snapshots.h"
 
 namespace anshin::report {
 namespace {

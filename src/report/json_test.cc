@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/test_snapshot.h"
+#include "support/snapshots.h"
 
 namespace anshin::report {
 namespace {

@@ -7,15 +7,10 @@
 
 #include "core/text.h"
 #include "i18n/catalog.h"
+#include "model/risk.h"
 
 namespace anshin::report {
 namespace {
-
-int max_severity(const Device& d) {
-  int m = -1;
-  for (const auto& f : d.findings) m = std::max(m, static_cast<int>(f.severity));
-  return m;
-}
 
 std::string pad(const std::string& s, size_t width) {
   const size_t w = text::display_width(s);
@@ -53,7 +48,7 @@ const char* severity_colour(int sev) {
 }  // namespace
 
 bool riskier(const Device& a, const Device& b) {
-  const int sa = max_severity(a), sb = max_severity(b);
+  const int sa = summarize(a.findings).highest_rank(), sb = summarize(b.findings).highest_rank();
   if (sa != sb) return sa > sb;
   if (a.findings.size() != b.findings.size()) return a.findings.size() > b.findings.size();
   return a.address < b.address;
@@ -80,8 +75,8 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
       if (!services.empty()) services += ' ';
       services += fmt::format("{}/{}", s.port, text::escape_for_terminal(s.protocol.empty() ? "?" : s.protocol));
     }
-    int counts[5] = {};
-    for (const auto& f : d->findings) ++counts[static_cast<int>(f.severity)];
+    const DeviceRisk risk = summarize(d->findings);
+    const auto& counts = risk.counts;
     std::string findings;
     for (int s = 4; s >= 0; --s) {
       if (!counts[s]) continue;
@@ -91,7 +86,7 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
     if (findings.empty()) findings = "-";
     table.push_back({{d->address.to_string(), std::string(L.get(std::string("terminal.category_short.") + category_name(v.category))), truncate(maker, 32), truncate(esc(v.model), 22),
                       truncate(esc(v.firmware), 26), truncate(services, 40), findings},
-                     max_severity(*d)});
+                     risk.highest_rank()});
   }
 
   std::string headers[7];

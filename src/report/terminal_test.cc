@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "report/test_snapshot.h"
+#include "support/snapshots.h"
 
 namespace anshin::report {
 namespace {

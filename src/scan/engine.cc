@@ -27,7 +27,7 @@
 
 #include "i18n/catalog.h"
 #include "net/pacer.h"
-#include "scan/host_prober.h"
+#include "net/host_prober.h"
 
 namespace anshin::scan {
 

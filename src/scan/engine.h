@@ -19,6 +19,11 @@
 #include "core/result.h"
 #include "model/observation.h"
 
+namespace anshin::net {
+class HostProber;
+class BackgroundTask;
+}  // namespace anshin::net
+
 namespace anshin::scan {
 
 inline constexpr int kMaxConnectionsPerHost = 4;
@@ -75,8 +80,8 @@ struct EngineObserver {
   std::function<void(HostRecord* record, uint64_t completed_prefix)> on_host_done;
 };
 
-class HostProber;      // defined in scan/host_prober.h (Asio-based); may be null: sweep only
-class BackgroundTask;  // scan/host_prober.h: work beside the sweep (UDP discovery)
+using net::HostProber;      // net/host_prober.h (Asio-based); may be null: sweep only
+using net::BackgroundTask;  // net/host_prober.h: work beside the sweep (UDP discovery)
 
 class Engine {
  public:

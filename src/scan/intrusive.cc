@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <set>
 
-#include "core/embedded.h"
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "probes/cve_active/active_checks.h"
@@ -17,14 +16,6 @@ namespace {
 std::string str(const YAML::Node& n, const char* key) {
   const auto v = n[key];
   return v && v.IsScalar() ? v.as<std::string>() : std::string();
-}
-
-std::vector<std::string> list(const YAML::Node& n, const char* key) {
-  std::vector<std::string> out;
-  const auto v = n[key];
-  if (v && v.IsSequence())
-    for (const auto& x : v) out.push_back(x.as<std::string>());
-  return out;
 }
 
 int confidence_rank(const std::string& c) { return c == "manual" ? 0 : c == "tool-list" ? 1 : 2; }
@@ -41,40 +32,19 @@ std::string vendor_id(const kb::Vocabulary& vocab, std::string_view name) {
   return text::to_lower(name);
 }
 
+// The read-only GET behind the login: the first data row naming one of the device's vendor ids, else
+// a path the paths probe saw answer 401, else "/".
+std::string login_path(const std::vector<kb::LoginPath>& rows, const std::vector<std::string>& ids,
+                       const HostRecord& host) {
+  for (const auto& row : rows)
+    if (std::find(ids.begin(), ids.end(), row.vendor) != ids.end()) return row.path;
+  for (const auto& rec : host.services)
+    for (const auto& o : rec.observations)
+      if (o.key == "http.path.auth") return o.value;
+  return "/";
+}
+
 }  // namespace
-
-Result<std::vector<DefaultPair>> parse_default_pairs(std::string_view yaml) {
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    std::vector<DefaultPair> out;
-    for (const auto& n : root["defaults"]) {
-      DefaultPair p;
-      p.id = str(n, "id");
-      p.vendor = str(n, "vendor");
-      p.vendors = list(n, "vendors");
-      p.services = list(n, "services");
-      p.username = str(n, "username");
-      p.password = str(n, "password");
-      p.confidence = str(n, "confidence");
-      p.source = str(n, "source");
-      if (p.id.empty() || p.vendors.empty()) return Error{Errc::kInvalidInput, "defaults.yaml: an entry lacks id or vendors"};
-      out.push_back(std::move(p));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Error{Errc::kInvalidInput, std::string("defaults.yaml: ") + e.what()};
-  }
-}
-
-const std::vector<DefaultPair>& builtin_default_pairs() {
-  static const std::vector<DefaultPair> pairs = [] {
-    for (const auto& f : embedded::data())
-      if (std::string_view(f.path) == "data/credentials/defaults.yaml")
-        if (auto p = parse_default_pairs(f.contents)) return std::move(*p);
-    return std::vector<DefaultPair>{};
-  }();
-  return pairs;
-}
 
 Result<CredentialsFile> load_credentials_file(const std::string& path) {
   struct stat st {};
@@ -111,7 +81,8 @@ Result<CredentialsFile> load_credentials_file(const std::string& path) {
 }
 
 probes::IntrusivePlan plan_intrusive(const Device& device, const HostRecord& host, const kb::Vocabulary& vocab,
-                                     const IntrusiveOptions& options, const std::vector<DefaultPair>& defaults) {
+                                     const kb::CredentialData& credential_data, const IntrusiveOptions& options) {
+  const auto& defaults = credential_data.defaults;
   probes::IntrusivePlan plan;
   const DeviceVerdict& v = device.verdict;
   std::vector<std::string> ids;  // brand first, then manufacturer
@@ -130,18 +101,7 @@ probes::IntrusivePlan plan_intrusive(const Device& device, const HostRecord& hos
       return plan;
     }
 
-  // The read-only GET behind the login: the vendor API when known, else a path the paths probe saw
-  // answer 401, else "/".
-  const bool hik = std::find(ids.begin(), ids.end(), "hikvision") != ids.end() ||
-                   (v.manufacturer && vendor_id(vocab, *v.manufacturer) == "hikvision");
-  const bool dahua = std::find(ids.begin(), ids.end(), "dahua") != ids.end() ||
-                     (v.manufacturer && vendor_id(vocab, *v.manufacturer) == "dahua");
-  if (hik) plan.login_path = "/ISAPI/System/deviceInfo";
-  else if (dahua) plan.login_path = "/cgi-bin/magicBox.cgi?action=getDeviceType";
-  else
-    for (const auto& rec : host.services)
-      for (const auto& o : rec.observations)
-        if (o.key == "http.path.auth" && plan.login_path == "/") plan.login_path = o.value;
+  plan.login_path = login_path(credential_data.login_paths, ids, host);
 
   std::set<std::pair<std::string, std::string>> seen;
   auto add = [&](const std::string& user, const std::string& pass, std::string origin, std::string ref) {
@@ -163,13 +123,13 @@ probes::IntrusivePlan plan_intrusive(const Device& device, const HostRecord& hos
         add(e.username, e.password, "credentials-file", "--credentials entry " + std::to_string(n));
   }
   if (options.default_creds) {
-    std::vector<const DefaultPair*> rows;
+    std::vector<const kb::DefaultPair*> rows;
     for (size_t rank = 0; rank < ids.size(); ++rank)
       for (const auto& p : defaults)
         if (http_service(p.services) && std::find(p.vendors.begin(), p.vendors.end(), ids[rank]) != p.vendors.end() &&
             std::find(rows.begin(), rows.end(), &p) == rows.end())
           rows.push_back(&p);
-    std::stable_sort(rows.begin(), rows.end(), [](const DefaultPair* a, const DefaultPair* b) {
+    std::stable_sort(rows.begin(), rows.end(), [](const kb::DefaultPair* a, const kb::DefaultPair* b) {
       return confidence_rank(a->confidence) < confidence_rank(b->confidence);
     });
     for (const auto* p : rows)

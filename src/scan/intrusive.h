@@ -15,19 +15,6 @@
 
 namespace anshin::scan {
 
-// One row of data/credentials/defaults.yaml (generated from default_creds.csv, kind=default rows).
-struct DefaultPair {
-  std::string id;                    // "csv:2"
-  std::string vendor;                // as the CSV writes it
-  std::vector<std::string> vendors;  // vocabulary ids
-  std::vector<std::string> services;
-  std::string username, password;
-  std::string confidence, source;
-};
-Result<std::vector<DefaultPair>> parse_default_pairs(std::string_view yaml);
-// The built-in table (data/credentials/defaults.yaml compiled into the binary).
-const std::vector<DefaultPair>& builtin_default_pairs();
-
 // --credentials FILE / ANSHIN_CREDENTIALS: pairs for a later credentialed check, per vendor or host.
 //   credentials:
 //     - {host: 192.0.2.10, username: admin, password: "..."}
@@ -52,10 +39,10 @@ struct IntrusiveOptions {
 };
 
 // What may be tried on one host, given its decided device (verdict + findings without the intrusive
-// pass). File pairs first (for this host, then for its vendor), then documented defaults for the
-// identified manufacturer/brand; a device that reports it is not activated gets no login attempt.
+// pass). File pairs first (for this host, then for its vendor), then documented defaults (the KB's
+// data/credentials) for the identified manufacturer/brand, sent to the vendor's login path from the same
+// data; a device that reports it is not activated gets no login attempt.
 probes::IntrusivePlan plan_intrusive(const Device& device, const HostRecord& host, const kb::Vocabulary& vocab,
-                                     const IntrusiveOptions& options,
-                                     const std::vector<DefaultPair>& defaults = builtin_default_pairs());
+                                     const kb::CredentialData& credential_data, const IntrusiveOptions& options);
 
 }  // namespace anshin::scan

@@ -16,9 +16,9 @@
 #include "discovery/udp_discovery.h"
 #include "i18n/catalog.h"
 #include "net/dialer.h"
+#include "model/ports.h"
 #include "net/neighbours.h"
 #include "probes/prober.h"
-#include "scan/service_names.h"
 #include "targets/ports.h"
 #include "verdict/verdict.h"
 
@@ -227,138 +227,256 @@ void print_dry_run(const targets::TargetPlan& plan, uint64_t seed, size_t sample
         {"rss", std::to_string(ru.ru_maxrss)}});
 }
 
-Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan) {
-  ScanResult result;
-  const auto started = std::chrono::system_clock::now();
-  ScanInfo& info = result.snapshot.scan;
-  if (request.resume) {
-    info = request.resume->info;
-  } else {
-    info.id = new_scan_id(started);
-    info.started = rfc3339_utc(started);
-    info.targets = plan.describe();
-  }
-  info.addresses = plan.address_count();
-  info.tool_version = std::string(kToolVersion);
-  info.kb_version = request.kb ? request.kb->kb_version() : "none";
+namespace {
 
-  const uint64_t seed = request.seed ? request.seed : random_u64();
-  store::ScanNumber stored_scan = 0;
-  if (request.store) {
-    if (request.resume) {
-      stored_scan = request.resume->scan;
+bool same_observations(const std::vector<Observation>& a, const std::vector<Observation>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Observation& x, const Observation& y) {
+    return x.key == y.key && x.value == y.value && x.port == y.port && x.probe == y.probe;
+  });
+}
+
+// The same discovery records (what a decision was made on, and what discovery finally heard).
+bool same_records(const std::vector<ServiceRecord>& a, const std::vector<ServiceRecord>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const ServiceRecord& x, const ServiceRecord& y) {
+    return x.probe == y.probe && x.port == y.port && x.transport == y.transport && x.status == y.status &&
+           x.protocol == y.protocol && x.tls == y.tls && same_observations(x.observations, y.observations);
+  });
+}
+
+// One scan's way from host records to devices, stored and in the snapshot. Each host is decided
+// (verdict + findings) once and stored once: during the sweep with what discovery had heard from it by
+// then, and again only if discovery heard more afterwards; the intrusive pass adds its findings to that
+// decision and stores it again only when they changed.
+class ScanRun {
+ public:
+  ScanRun(const ScanRequest& request, const targets::TargetPlan& plan) : request_(request), plan_(plan) {}
+
+  Result<ScanResult> run() {
+    const uint64_t seed = request_.seed ? request_.seed : random_u64();
+    if (auto begun = begin(seed); !begun) return begun.error();
+    sweep(seed);
+    if (request_.intrusive.any() && request_.kb && request_.assessor && !result_.stats.interrupted) intrusive_pass();
+    collect_devices();
+    finish();
+    return std::move(result_);
+  }
+
+ private:
+  struct Decision {
+    Device device;
+    std::vector<ServiceRecord> discovery;  // the discovery records it was decided with
+    bool stored = false;
+  };
+
+  Result<void> begin(uint64_t seed) {
+    const auto started = std::chrono::system_clock::now();
+    ScanInfo& info = result_.snapshot.scan;
+    if (request_.resume) {
+      info = request_.resume->info;
     } else {
-      auto begun = request.store->begin_scan(info, {plan_options_json(request.plan), seed, 0});
-      if (!begun) return begun.error();
-      stored_scan = *begun;
+      info.id = new_scan_id(started);
+      info.started = rfc3339_utc(started);
+      info.targets = plan_.describe();
     }
+    info.addresses = plan_.address_count();
+    info.tool_version = std::string(kToolVersion);
+    info.kb_version = request_.kb ? request_.kb->kb_version() : "none";
+    if (!request_.store) return {};
+    if (request_.resume) {
+      stored_scan_ = request_.resume->scan;
+      return {};
+    }
+    auto begun = request_.store->begin_scan(info, {plan_options_json(request_.plan), seed, 0});
+    if (!begun) return begun.error();
+    stored_scan_ = *begun;
+    return {};
   }
 
   // Identification and assessment of one host: the same function for the store and the snapshot.
-  auto finalize = [&](const HostRecord& h) {
-    return judge_host(h, request.kb.get(), request.assessor, request.assess_options, request.intrusive.any());
-  };
-
-  std::set<IpAddr> done;
-  if (request.resume) done.insert(request.resume->done_addresses.begin(), request.resume->done_addresses.end());
-  bool store_failed = false;
-  uint64_t last_mark = 0;
-  EngineObserver observer;
-  if (!done.empty()) observer.skip_host = [&done](const IpAddr& a) { return done.count(a) > 0; };
-  if (request.store) {
-    observer.on_host_done = [&](HostRecord* record, uint64_t completed_prefix) {
-      if (store_failed) return;
-      // A host cut short by Ctrl-C is not stored: --resume probes it again.
-      if (record && !record->interrupted) {
-        if (auto put = request.store->put_device(stored_scan, finalize(*record), *record); !put) {
-          std::fprintf(stderr, "anshin: %s\n",
-                       i18n::tr(request.assess_options.lang, "scan.inventory_stopped",
-                                {{"reason", i18n::message(request.assess_options.lang, put.error())}}).c_str());
-          store_failed = true;
-          return;
-        }
-      }
-      if (record || completed_prefix >= last_mark + 256) {
-        last_mark = completed_prefix;
-        (void)request.store->set_hosts_done(stored_scan, completed_prefix);
-      }
-    };
+  Device decide(const HostRecord& h) {
+    ++result_.passes.decided;
+    return judge_host(h, request_.kb.get(), request_.assessor, request_.assess_options, request_.intrusive.any());
   }
 
-  PermutedHosts hosts(plan, seed);  // a resumed scan passes its stored seed: the same order
-  // The dialer only reaches the plan's own addresses: a device cannot send the scan elsewhere.
-  auto dialer = net::make_lazy_tcp_dialer([&plan](const IpAddr& a) { return plan.contains(a); });
-  probes::RegistryProber prober(*dialer, request.probe_timeout);
-  EngineOptions engine_options = request.engine;
-  if (request.resume) engine_options.start_index = request.resume->start_index;
-  Engine engine(engine_options);
-  // UDP discovery beside the sweep, paced like it; a resumed scan does not repeat it.
-  discovery::UdpDiscovery udp(plan, seed, *dialer, {.rate = request.engine.rate, .multicast = request.multicast});
-  std::vector<BackgroundTask*> background;
-  if (request.udp_discovery && !request.resume) background.push_back(&udp);
-  result.stats = engine.run(hosts, request.identify ? &prober : nullptr, result.hosts, &observer, background);
-  if (udp.stats().multicast_sent > 0) result.multicast_segments = udp.stats().multicast_segments;
-
-  // Merge what discovery heard: into the host's record, or a new one (a device may answer discovery
-  // while its TCP ports are filtered).
-  std::map<IpAddr, size_t> index;
-  for (size_t i = 0; i < result.hosts.size(); ++i) index[result.hosts[i].address] = i;
-  std::set<IpAddr> touched;
-  for (auto& [address, records] : udp.take_results()) {
-    auto it = index.find(address);
-    if (it == index.end()) {
-      HostRecord h;
-      h.address = address;
-      it = index.emplace(address, result.hosts.size()).first;
-      result.hosts.push_back(std::move(h));
+  // Writes one device to the inventory. During the sweep a failure is reported and nothing more is
+  // written; after it, a failed write is left to finish_scan() to report.
+  // The host record the device was decided from is kept with it (bounded), for `anshin reassess`.
+  bool store(const Device& d, const HostRecord& h, bool during_sweep) {
+    if (!request_.store || store_failed_) return false;
+    ++result_.passes.stored;
+    auto put = request_.store->put_device(stored_scan_, d, h);
+    if (!put && during_sweep) {
+      std::fprintf(stderr, "anshin: %s\n",
+                   i18n::tr(request_.assess_options.lang, "scan.inventory_stopped",
+                            {{"reason", i18n::message(request_.assess_options.lang, put.error())}}).c_str());
+      store_failed_ = true;
     }
-    HostRecord& host = result.hosts[it->second];
-    for (auto& r : records) host.services.push_back(std::move(r));
-    touched.insert(address);
+    return put.has_value();
   }
-  std::sort(result.hosts.begin(), result.hosts.end(),
-            [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
 
-  // ---- intrusive pass (only with --check-default-creds / --credentials / --check-cves-active) ----
-  // After the sweep and discovery, so the verdict (and SADP's "not activated") is known: decide each
-  // host, pick what may be tried from the data, then run the intrusive probes.
-  if (request.intrusive.any() && request.kb && request.assessor && !result.stats.interrupted) {
+  // A host the sweep finished: decided and stored now (a killed scan keeps it), with what discovery
+  // has heard from it so far. A host cut short by Ctrl-C is not stored: --resume probes it again.
+  void on_host_done(HostRecord* record, uint64_t completed_prefix) {
+    if (store_failed_) return;
+    if (record && !record->interrupted) {
+      Decision decision;
+      if (udp_) decision.discovery = udp_->results_for(record->address);
+      if (decision.discovery.empty()) {
+        decision.device = decide(*record);
+        decision.stored = store(decision.device, *record, true);
+      } else {
+        HostRecord with_discovery = *record;
+        for (const auto& r : decision.discovery) with_discovery.services.push_back(r);
+        decision.device = decide(with_discovery);
+        decision.stored = store(decision.device, with_discovery, true);
+      }
+      decisions_[record->address] = std::move(decision);
+      if (store_failed_) return;
+    }
+    if (record || completed_prefix >= last_mark_ + 256) {
+      last_mark_ = completed_prefix;
+      (void)request_.store->set_hosts_done(stored_scan_, completed_prefix);
+    }
+  }
+
+  void sweep(uint64_t seed) {
+    std::set<IpAddr> done;
+    if (request_.resume) done.insert(request_.resume->done_addresses.begin(), request_.resume->done_addresses.end());
+    EngineObserver observer;
+    if (!done.empty()) observer.skip_host = [&done](const IpAddr& a) { return done.count(a) > 0; };
+    if (request_.store)
+      observer.on_host_done = [this](HostRecord* record, uint64_t prefix) { on_host_done(record, prefix); };
+
+    PermutedHosts hosts(plan_, seed);  // a resumed scan passes its stored seed: the same order
+    // The dialer only reaches the plan's own addresses: a device cannot send the scan elsewhere.
+    auto dialer = net::make_lazy_tcp_dialer([this](const IpAddr& a) { return plan_.contains(a); });
+    probes::RegistryProber prober(*dialer, request_.probe_timeout);
+    EngineOptions engine_options = request_.engine;
+    if (request_.resume) engine_options.start_index = request_.resume->start_index;
+    Engine engine(engine_options);
+    // UDP discovery beside the sweep, paced like it; a resumed scan does not repeat it.
+    discovery::UdpDiscovery udp(plan_, seed, *dialer, {.rate = request_.engine.rate, .multicast = request_.multicast});
+    std::vector<BackgroundTask*> background;
+    if (request_.udp_discovery && !request_.resume) {
+      background.push_back(&udp);
+      udp_ = &udp;
+    }
+    result_.stats = engine.run(hosts, request_.identify ? &prober : nullptr, result_.hosts, &observer, background);
+    udp_ = nullptr;
+    if (udp.stats().multicast_sent > 0) result_.multicast_segments = udp.stats().multicast_segments;
+    merge_discovery(udp.take_results());
+  }
+
+  // What discovery heard, into the host's record or a new one (a device may answer discovery while its
+  // TCP ports are filtered). A decision made on fewer discovery records than it finally heard is dropped.
+  void merge_discovery(std::map<IpAddr, std::vector<ServiceRecord>> heard) {
+    std::map<IpAddr, size_t> index;
+    for (size_t i = 0; i < result_.hosts.size(); ++i) index[result_.hosts[i].address] = i;
+    for (auto& [address, records] : heard) {
+      auto it = index.find(address);
+      if (it == index.end()) {
+        HostRecord h;
+        h.address = address;
+        it = index.emplace(address, result_.hosts.size()).first;
+        result_.hosts.push_back(std::move(h));
+      }
+      if (auto d = decisions_.find(address); d != decisions_.end() && !same_records(d->second.discovery, records))
+        stale_.insert(address);
+      HostRecord& host = result_.hosts[it->second];
+      for (auto& r : records) host.services.push_back(std::move(r));
+    }
+    for (auto& [address, decision] : decisions_)
+      if (!decision.discovery.empty() && !heard.count(address)) stale_.insert(address);
+    std::sort(result_.hosts.begin(), result_.hosts.end(),
+              [](const HostRecord& a, const HostRecord& b) { return a.address < b.address; });
+  }
+
+  // The host's current decision: the one made during the sweep unless discovery heard more since.
+  Decision& decision_for(const HostRecord& h) {
+    auto it = decisions_.find(h.address);
+    if (it == decisions_.end() || stale_.count(h.address)) {
+      if (stale_.erase(h.address)) ++result_.passes.redecided;
+      Decision fresh;
+      fresh.device = decide(h);
+      it = decisions_.insert_or_assign(h.address, std::move(fresh)).first;
+    }
+    return it->second;
+  }
+
+  // After the sweep and discovery, so the verdict (and SADP's "not activated") is known: pick what may
+  // be tried on each host from the data, run the intrusive probes, then add their findings.
+  void intrusive_pass() {
     std::vector<probes::IntrusiveJob> jobs;
-    for (auto& h : result.hosts) {
+    for (auto& h : result_.hosts) {
       if (h.interrupted || h.open_tcp_ports.empty()) continue;
-      auto intrusive_plan = plan_intrusive(finalize(h), h, request.kb->vocab(), request.intrusive);
+      auto intrusive_plan = plan_intrusive(decision_for(h).device, h, request_.kb->vocab(), request_.kb->credentials(),
+                                           request_.intrusive);
       if (!intrusive_plan.empty()) jobs.push_back({&h, std::move(intrusive_plan)});
     }
     std::atomic<bool> stop{false};
-    probes::run_intrusive_pass(jobs, [&plan](const IpAddr& a) { return plan.contains(a); }, request.probe_timeout, 8,
-                               request.engine.handle_signals, stop);
-    for (const auto& job : jobs) touched.insert(job.host->address);
-    if (stop) result.stats.interrupted = true;
+    probes::run_intrusive_pass(jobs, [this](const IpAddr& a) { return plan_.contains(a); }, request_.probe_timeout, 8,
+                               request_.engine.handle_signals, stop);
+    for (const auto& job : jobs) {
+      Decision& decision = decision_for(*job.host);
+      const size_t before = decision.device.findings.size();
+      const std::string details = joined_details(decision.device.findings);
+      assess::apply_intrusive_results(*request_.assessor, *job.host, request_.assess_options, decision.device.findings);
+      if (decision.device.findings.size() != before || joined_details(decision.device.findings) != details)
+        decision.stored = false;  // its findings changed: store it again
+    }
+    if (stop) result_.stats.interrupted = true;
   }
 
-  for (auto& h : result.hosts) {
-    result.snapshot.devices.push_back(finalize(h));
-    // Devices stored during the sweep are stored again with what discovery (and the intrusive pass) added.
-    if (request.store && !store_failed && touched.count(h.address) && !h.interrupted)
-      (void)request.store->put_device(stored_scan, result.snapshot.devices.back(), h);
-    if (!request.keep_observations) h = HostRecord{};
+  static std::string joined_details(const std::vector<Finding>& findings) {
+    std::string out;
+    for (const auto& f : findings) out += f.id + '\n' + f.detail + '\n';
+    return out;
   }
-  if (!request.keep_observations) result.hosts = {};
-  info.finished = now_rfc3339_utc();
-  info.interrupted = result.stats.interrupted;
-  if (request.store && !store_failed) {
-    if (!info.interrupted) (void)request.store->set_hosts_done(stored_scan, plan.address_count());
-    if (auto fin = request.store->finish_scan(stored_scan, info.finished, info.interrupted); !fin)
-      std::fprintf(stderr, "anshin: %s\n",
-                   i18n::tr(request.assess_options.lang, "scan.inventory_failed",
-                            {{"reason", i18n::message(request.assess_options.lang, fin.error())}}).c_str());
+
+  void collect_devices() {
+    for (auto& h : result_.hosts) {
+      Decision& decision = decision_for(h);
+      if (!decision.stored && !h.interrupted) decision.stored = store(decision.device, h, false);
+      result_.snapshot.devices.push_back(std::move(decision.device));
+      decisions_.erase(h.address);
+      if (!request_.keep_observations) h = HostRecord{};
+    }
+    if (!request_.keep_observations) result_.hosts = {};
   }
-  if (request.resume && request.store) {
-    // The snapshot of a resumed scan is the whole stored scan, not only this run's part.
-    if (auto whole = request.store->snapshot(stored_scan)) result.snapshot = std::move(*whole);
-    result.snapshot.scan.interrupted = info.interrupted;
+
+  void finish() {
+    ScanInfo& info = result_.snapshot.scan;
+    info.finished = now_rfc3339_utc();
+    info.interrupted = result_.stats.interrupted;
+    if (request_.store && !store_failed_) {
+      if (!info.interrupted) (void)request_.store->set_hosts_done(stored_scan_, plan_.address_count());
+      if (auto fin = request_.store->finish_scan(stored_scan_, info.finished, info.interrupted); !fin)
+        std::fprintf(stderr, "anshin: %s\n",
+                     i18n::tr(request_.assess_options.lang, "scan.inventory_failed",
+                              {{"reason", i18n::message(request_.assess_options.lang, fin.error())}}).c_str());
+    }
+    if (request_.resume && request_.store) {
+      // The snapshot of a resumed scan is the whole stored scan, not only this run's part.
+      if (auto whole = request_.store->snapshot(stored_scan_)) result_.snapshot = std::move(*whole);
+      result_.snapshot.scan.interrupted = info.interrupted;
+    }
   }
-  return result;
+
+  const ScanRequest& request_;
+  const targets::TargetPlan& plan_;
+  ScanResult result_;
+  store::ScanNumber stored_scan_ = 0;
+  bool store_failed_ = false;
+  uint64_t last_mark_ = 0;
+  discovery::UdpDiscovery* udp_ = nullptr;  // while the sweep runs with discovery
+  std::map<IpAddr, Decision> decisions_;     // hosts decided and not yet in the snapshot
+  std::set<IpAddr> stale_;                   // decisions made before discovery heard everything
+};
+
+}  // namespace
+
+Result<ScanResult> run_scan(const ScanRequest& request, const targets::TargetPlan& plan) {
+  return ScanRun(request, plan).run();
 }
 
 }  // namespace anshin::scan

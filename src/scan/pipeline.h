@@ -57,6 +57,14 @@ struct ScanResult {
   EngineStats stats;
   std::vector<HostRecord> hosts;  // raw observations, by address (empty unless keep_observations)
   std::vector<std::string> multicast_segments;  // "eth0 192.168.1.10/24": where discovery multicast (if it sent)
+  // How often hosts were decided (verdict + findings) and written to the inventory: once each, plus once
+  // more for a host discovery heard more from after it was stored, or whose findings the intrusive pass
+  // changed.
+  struct Passes {
+    uint64_t decided = 0;
+    uint64_t stored = 0;
+    uint64_t redecided = 0;  // of `decided`: again, because discovery heard more after the first decision
+  } passes;
 };
 
 // Plans the targets (errors: bad input, out of scope) without sending anything.

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "store/test_util.h"
+#include "support/store.h"
 
 namespace anshin::store {
 namespace {

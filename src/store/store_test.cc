@@ -13,7 +13,7 @@
 
 #include "store/codec.h"
 #include "store/schema.h"
-#include "store/test_util.h"
+#include "support/store.h"
 
 namespace anshin::store {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "i18n/catalog.h"
+#include "model/ports.h"
 #include "targets/detail.h"
 
 namespace anshin::targets {
@@ -70,10 +71,13 @@ Result<std::vector<uint16_t>> parse_ports(std::string_view text) {
 }
 
 std::span<const uint16_t> default_camera_ports() {
-  // Source: /work/shared/reference/protocols.md §0 port map.
-  static constexpr std::array<uint16_t, 17> kPorts = {21,   22,   23,   80,   81,   443,  554,  5000, 8000,
-                                                      8001, 8080, 8081, 8443, 8554, 8899, 9000, 37777};
-  return kPorts;
+  static const std::vector<uint16_t> ports = [] {
+    std::vector<uint16_t> out;
+    for (const auto& row : well_known_ports())
+      if (row.scanned_by_default) out.push_back(row.port);
+    return out;
+  }();
+  return ports;
 }
 
 std::string format_ports(std::span<const uint16_t> ports) {

@@ -16,9 +16,8 @@ namespace anshin::targets {
 // empty list, empty item ("80,,443"), non-numeric text, port 0 or > 65535, reversed range.
 Result<std::vector<uint16_t>> parse_ports(std::string_view text);
 
-// The default port set (ascending): 21,22,23,80,81,443,554,5000,8000,8001,8080,8081,8443,8554,8899,
-// 9000,37777. Source: /work/shared/reference/protocols.md §0 "Port map" (web admin, RTSP, Hikvision
-// SDK 8000, Dahua DVRIP 37777 and DHIP 5000, Reolink 9000, Xiongmai ONVIF 8899, FTP/SSH/telnet).
+// The default port set (ascending): the rows of model/ports.h marked scanned_by_default, i.e.
+// 21,22,23,80,81,443,554,5000,8000,8001,8080,8081,8443,8554,8899,9000,37777 (sources there).
 std::span<const uint16_t> default_camera_ports();
 
 // "80,443,8000-8010": the ascending list with runs of three or more written as ranges.

@@ -209,21 +209,109 @@ std::vector<std::string> TargetPlan::summary() const {
   return out;
 }
 
-Result<TargetPlan> build_plan(const PlanOptions& options) {
-  const Resolver resolve = options.resolve ? options.resolve : Resolver(resolve_with_getaddrinfo);
+namespace {
 
-  // Ports.
+// The user's ports (-p), sorted and unique; the default camera set when none were given.
+Result<std::vector<uint16_t>> plan_ports(const PlanOptions& options) {
   std::vector<uint16_t> ports;
   if (options.ports.empty()) {
     const auto d = default_camera_ports();
     ports.assign(d.begin(), d.end());
-  } else {
-    ports = options.ports;
-    std::sort(ports.begin(), ports.end());
-    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-    if (ports.front() == 0) return i18n::error(Errc::kInvalidInput, "error.ports.out_of_range", {{"port", "0"}});
+    return ports;
   }
+  ports = options.ports;
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+  if (ports.front() == 0) return i18n::error(Errc::kInvalidInput, "error.ports.out_of_range", {{"port", "0"}});
+  return ports;
+}
 
+// Hosts from an nmap import (a file and/or already parsed hosts), merged by address.
+struct Imported {
+  std::map<IpAddr, std::vector<uint16_t>> hosts;  // address -> open TCP ports
+  std::string label;                              // "nmap:FILE", "nmap import" or ""
+};
+
+Result<Imported> import_hosts(const PlanOptions& options) {
+  Imported out;
+  const auto add = [&out](const std::vector<NmapHost>& hosts) {
+    for (const NmapHost& h : hosts) {
+      auto& p = out.hosts[h.address];
+      p = merge_ports(p, h.open_tcp_ports);
+    }
+  };
+  if (!options.import_nmap.empty()) {
+    auto hosts = load_nmap_xml(options.import_nmap);
+    if (!hosts) return hosts.error();
+    if (hosts->empty())
+      return i18n::error(Errc::kInvalidInput, "error.nmap.no_hosts_up", {{"path", detail::quote(options.import_nmap)}});
+    add(*hosts);
+    out.label = "nmap:" + options.import_nmap;
+  }
+  if (!options.imported.empty()) {
+    add(options.imported);
+    if (out.label.empty()) out.label = "nmap import";
+  }
+  return out;
+}
+
+// Scope guard: every address that will be probed must be internal (or excluded).
+Result<void> check_scope(const std::vector<Expanded>& targets, const std::vector<AddrSpan>& excluded,
+                         const Imported& imported) {
+  std::vector<AddrSpan> allowed = internal_spans();
+  allowed.insert(allowed.end(), excluded.begin(), excluded.end());
+  normalize(allowed);
+  for (const Expanded& x : targets)
+    for (const AddrSpan& s : x.spans)
+      if (auto pub = first_outside(s, allowed)) return out_of_scope(x, s, *pub);
+  for (const auto& [addr, unused] : imported.hosts) {
+    if (contains(allowed, addr)) continue;
+    return i18n::error(Errc::kOutOfScope, "error.scope.public_imported",
+                       {{"address", addr.to_string()}, {"source", imported.label}});
+  }
+  return {};
+}
+
+// The addresses to probe, grouped by port list: the user's targets on the user's ports, and imported
+// hosts on their own open ports (plus the user's when also a user target).
+struct Grouped {
+  std::vector<AddrSpan> user;
+  std::map<std::vector<uint16_t>, std::vector<AddrSpan>> by_ports;
+};
+
+Grouped group_addresses(const std::vector<Expanded>& targets, const std::vector<AddrSpan>& excluded,
+                        const Imported& imported, const std::vector<uint16_t>& ports) {
+  Grouped g;
+  for (const Expanded& x : targets) g.user.insert(g.user.end(), x.spans.begin(), x.spans.end());
+  normalize(g.user);
+  g.user = subtract(g.user, excluded);
+  std::vector<AddrSpan> moved, ping_only;
+  for (const auto& [addr, open] : imported.hosts) {
+    if (contains(excluded, addr)) continue;
+    if (open.empty()) {
+      ping_only.push_back(AddrSpan::single(addr));
+      continue;
+    }
+    if (contains(g.user, addr)) {
+      moved.push_back(AddrSpan::single(addr));
+      g.by_ports[merge_ports(open, ports)].push_back(AddrSpan::single(addr));
+    } else {
+      g.by_ports[open].push_back(AddrSpan::single(addr));
+    }
+  }
+  normalize(moved);
+  g.user = subtract(g.user, moved);
+  g.user.insert(g.user.end(), ping_only.begin(), ping_only.end());
+  normalize(g.user);
+  return g;
+}
+
+}  // namespace
+
+Result<TargetPlan> build_plan(const PlanOptions& options) {
+  const Resolver resolve = options.resolve ? options.resolve : Resolver(resolve_with_getaddrinfo);
+  auto ports = plan_ports(options);
+  if (!ports) return ports.error();
   if (options.targets.empty() && options.import_nmap.empty() && options.imported.empty())
     return i18n::error(Errc::kInvalidInput, "error.targets.none");
 
@@ -237,69 +325,12 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
   for (const Expanded& x : excludes) excluded.insert(excluded.end(), x.spans.begin(), x.spans.end());
   normalize(excluded);
 
-  // nmap import, merged by address.
-  std::map<IpAddr, std::vector<uint16_t>> imported;
-  std::string import_label;
-  const auto add_imported = [&imported](const std::vector<NmapHost>& hosts) {
-    for (const NmapHost& h : hosts) {
-      auto& p = imported[h.address];
-      p = merge_ports(p, h.open_tcp_ports);
-    }
-  };
-  if (!options.import_nmap.empty()) {
-    auto hosts = load_nmap_xml(options.import_nmap);
-    if (!hosts) return hosts.error();
-    if (hosts->empty())
-      return i18n::error(Errc::kInvalidInput, "error.nmap.no_hosts_up", {{"path", detail::quote(options.import_nmap)}});
-    add_imported(*hosts);
-    import_label = "nmap:" + options.import_nmap;
-  }
-  if (!options.imported.empty()) {
-    add_imported(options.imported);
-    if (import_label.empty()) import_label = "nmap import";
-  }
-
-  // Scope guard: every address that will be probed must be internal unless allow_public.
-  if (!options.allow_public) {
-    std::vector<AddrSpan> allowed = internal_spans();
-    allowed.insert(allowed.end(), excluded.begin(), excluded.end());
-    normalize(allowed);
-    for (const Expanded& x : targets)
-      for (const AddrSpan& s : x.spans)
-        if (auto pub = first_outside(s, allowed)) return out_of_scope(x, s, *pub);
-    for (const auto& [addr, unused] : imported) {
-      if (contains(allowed, addr)) continue;
-      return i18n::error(Errc::kOutOfScope, "error.scope.public_imported",
-                         {{"address", addr.to_string()}, {"source", import_label}});
-    }
-  }
-
-  // The user's port group.
-  std::vector<AddrSpan> user;
-  for (const Expanded& x : targets) user.insert(user.end(), x.spans.begin(), x.spans.end());
-  normalize(user);
-  user = subtract(user, excluded);
-
-  // Imported hosts: their own open ports (plus the user's when also a user target).
-  std::map<std::vector<uint16_t>, std::vector<AddrSpan>> by_ports;
-  std::vector<AddrSpan> moved, ping_only;
-  for (const auto& [addr, open] : imported) {
-    if (contains(excluded, addr)) continue;
-    if (open.empty()) {
-      ping_only.push_back(AddrSpan::single(addr));
-      continue;
-    }
-    if (contains(user, addr)) {
-      moved.push_back(AddrSpan::single(addr));
-      by_ports[merge_ports(open, ports)].push_back(AddrSpan::single(addr));
-    } else {
-      by_ports[open].push_back(AddrSpan::single(addr));
-    }
-  }
-  normalize(moved);
-  user = subtract(user, moved);
-  user.insert(user.end(), ping_only.begin(), ping_only.end());
-  normalize(user);
+  auto imported = import_hosts(options);
+  if (!imported) return imported.error();
+  if (!options.allow_public)
+    if (auto in_scope = check_scope(targets, excluded, *imported); !in_scope) return in_scope.error();
+  Grouped grouped = group_addresses(targets, excluded, *imported, *ports);
+  const std::string& import_label = imported->label;
 
   TargetPlan plan;
   const auto add_group = [&plan](std::vector<uint16_t> group_ports, std::vector<AddrSpan> spans) {
@@ -310,8 +341,8 @@ Result<TargetPlan> build_plan(const PlanOptions& options) {
     g.spans = std::move(spans);
     plan.groups_.push_back(std::move(g));
   };
-  add_group(ports, std::move(user));
-  for (auto& [p, spans] : by_ports) add_group(p, std::move(spans));
+  add_group(*ports, std::move(grouped.user));
+  for (auto& [p, spans] : grouped.by_ports) add_group(p, std::move(spans));
 
   if (plan.groups_.empty()) {
     if (!excluded.empty()) return i18n::error(Errc::kInvalidInput, "error.targets.all_excluded");

@@ -1,6 +1,7 @@
 // In-process `anshin scan CIDR` for the lab tests: the default camera ports, the built-in knowledge
-// base, the assessor when `assess` (English texts), the intrusive checks asked for, `extra_ports`, no signal handling
-// (the test owns the process). The knowledge base and assessor live until the scan returns.
+// base, the assessor when `assess` (English texts), the intrusive checks asked for, no signal handling
+// (the test owns the process), the inventory when given, `extra_ports`. The knowledge base and assessor live until the
+// scan returns.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -15,6 +16,8 @@ namespace anshin::labtest {
 struct LabScanOptions {
   bool assess = true;
   scan::IntrusiveOptions intrusive;
+  store::Store* store = nullptr;  // the inventory to write (null = --no-db)
+  bool udp_discovery = true;
   std::vector<uint16_t> extra_ports;  // scanned besides the default camera ports
 };
 
@@ -38,6 +41,8 @@ inline Result<scan::ScanResult> scan_lab(const std::string& cidr, const LabScanO
     req.assess_options.lang = "en";
   }
   req.intrusive = options.intrusive;
+  req.store = options.store;
+  req.udp_discovery = options.udp_discovery;
   auto plan = scan::plan_targets(req);
   if (!plan) return plan.error();
   return scan::run_scan(req, *plan);

@@ -174,7 +174,7 @@ TEST(UdpDiscoveryLab, RunsAsABackgroundTaskOfTheEngine) {
   scan::Engine engine(eo);
   PlanSource source(plan);
   std::vector<HostRecord> hosts;
-  scan::BackgroundTask* background[] = {&udp};
+  net::BackgroundTask* background[] = {&udp};
   auto stats = engine.run(source, nullptr, hosts, nullptr, background);
   auto results = udp.take_results();
   server.stop();

@@ -1,4 +1,5 @@
-// Dahua HTTP replies (protocols.md §3.3-3.4).
+// Dahua HTTP replies: magicBox CGI (as read by https://github.com/tchellomello/python-amcrest,
+// src/amcrest/system.py) and the RPC2_Login challenge (https://github.com/ItsNotGoodName/dahua-rpc).
 //
 // magicBox.cgi: `key=value` lines separated by CRLF or LF, e.g. `type=IPC-HDW1230S`,
 //   `version=2.800.0000000.16.R,build:2020-10-19`, `deviceType=DH-XVR5116HS-I3`,

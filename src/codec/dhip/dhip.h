@@ -1,6 +1,7 @@
 // Dahua DHIP discovery (UDP 37810, multicast 239.255.255.251): JSON inside a 32-byte header.
 //
-// Header, all u32 little-endian (protocols.md §3.1):
+// Header, all u32 little-endian (UniversalScanner's Dahua2Header, https://github.com/julienblitte/UniversalScanner,
+// which matches the reply hex in https://github.com/wue-iot-note/wue-iot-note.github.io):
 //   0x00 header length = 0x20 | 0x04 "DHIP" | 0x08..0x0F session/request id (zero)
 //   0x10 JSON length | 0x14 zero | 0x18 JSON length again | 0x1C zero
 // A datagram is valid only if header length is 0x20, magic is DHIP, both length fields are equal
@@ -50,7 +51,7 @@ Result<DeviceInfo> parse_reply(std::string_view datagram);
 
 // Wraps a JSON body in a DHIP header.
 std::string frame(std::string_view body);
-// The exact 106-byte DHDiscover.search datagram of protocols.md §3.1 (uni:1).
+// The 106-byte DHDiscover.search datagram (32-byte header + 74-byte JSON body, uni:1 for a unicast reply).
 std::string build_search();
 
 }  // namespace anshin::codec::dhip

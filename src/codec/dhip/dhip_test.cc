@@ -5,7 +5,8 @@
 namespace anshin::codec::dhip {
 namespace {
 
-// The VTO2000A reply of protocols.md §3.1 (MAC and serial redacted there; placeholders here).
+// A VTO2000A door station's reply, hex-dumped in https://github.com/wue-iot-note/wue-iot-note.github.io
+// (docs/device-broadcast-discovery/index.md; MAC and serial redacted there, placeholders here).
 const std::string kBody =
     "{\"mac\":\"3c:ef:8c:01:02:03\",\"method\":\"client.notifyDevInfo\",\"params\":{\"deviceInfo\":{"
     "\"AlarmInputChannels\":8,\"AlarmOutputChannels\":0,\"DeviceClass\":\"VTO\",\"DeviceType\":\"VTO2000A-2\","

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <optional>
 
 #include "core/text.h"
 
@@ -113,21 +114,15 @@ bool Response::has_header(std::string_view name) const {
   return false;
 }
 
-Parsed parse_response(std::string_view in, const Limits& limits, const ParseOptions& opts) {
-  if (!plausible_prefix(in)) return invalid("not an HTTP/RTSP status line");
-  Response r;
-  size_t pos = 0;
+namespace {
+
+// Each step below reads from `in` at `pos` and returns nullopt when it succeeded, else the Parsed
+// (invalid, or waiting for more bytes) that parse_response returns.
+
+// Header fields after the status line, up to and including the empty line.
+std::optional<Parsed> parse_header_block(std::string_view in, size_t& pos, const Limits& limits,
+                                         const ParseOptions& opts, Response& r) {
   std::string_view line;
-
-  // Status line.
-  switch (next_line(in, pos, limits.max_line, line)) {
-    case LineResult::kNeedMore: return need_more(opts.at_eof, "status line");
-    case LineResult::kTooLong: return invalid("status line too long");
-    case LineResult::kOk: break;
-  }
-  if (!parse_status_line(line, r)) return invalid("malformed status line");
-
-  // Header fields.
   size_t lines = 0;
   for (;;) {
     if (pos > limits.max_header_bytes) return invalid("header block too large");
@@ -138,7 +133,7 @@ Parsed parse_response(std::string_view in, const Limits& limits, const ParseOpti
       return need_more(opts.at_eof, "header block");
     }
     if (pos > limits.max_header_bytes) return invalid("header block too large");
-    if (line.empty()) break;
+    if (line.empty()) return std::nullopt;
     if (++lines > limits.max_headers) return invalid("too many header lines");
     if (line[0] == ' ' || line[0] == '\t') {  // obs-fold
       if (r.headers.empty()) return invalid("continuation line before any header");
@@ -156,86 +151,109 @@ Parsed parse_response(std::string_view in, const Limits& limits, const ParseOpti
     if (name.empty()) continue;
     r.headers.push_back(Header{std::string(name), std::string(text::trim(line.substr(colon + 1)))});
   }
-  const size_t header_end = pos;
+}
 
-  // Body framing.
-  const bool rtsp = r.protocol == "RTSP";
-  if (opts.no_body || (r.status >= 100 && r.status < 200) || r.status == 204 || r.status == 304) {
-    Parsed p;
-    p.state = ParseState::kComplete;
-    p.consumed = header_end;
-    p.response = std::move(r);
-    return p;
-  }
-
-  std::string_view te = r.header("Transfer-Encoding");
-  std::string te_lower = text::to_lower(text::trim(te));
-  bool chunked = te_lower.size() >= 7 && te_lower.compare(te_lower.size() - 7, 7, "chunked") == 0;
-
-  if (chunked) {
-    r.chunked = true;
-    size_t trailers = 0;
-    for (;;) {
-      auto lr = next_line(in, pos, limits.max_line, line);
-      if (lr == LineResult::kTooLong) return invalid("chunk size line too long");
-      if (lr == LineResult::kNeedMore) return need_more(opts.at_eof, "chunked body");
-      std::string_view size_text = line.substr(0, line.find(';'));
-      uint64_t size = 0;
-      if (!parse_hex(size_text, size)) return invalid("bad chunk size");
-      if (size > limits.max_body || r.body.size() + size > limits.max_body) return invalid("body too large");
-      if (size == 0) {
-        for (;;) {  // trailer section
-          lr = next_line(in, pos, limits.max_line, line);
-          if (lr == LineResult::kTooLong) return invalid("trailer line too long");
-          if (lr == LineResult::kNeedMore) return need_more(opts.at_eof, "chunked trailer");
-          if (line.empty()) break;
-          if (++trailers > limits.max_headers) return invalid("too many trailers");
-        }
-        break;
-      }
-      if (in.size() - pos < size) return need_more(opts.at_eof, "chunk");
-      r.body.append(in.substr(pos, static_cast<size_t>(size)));
-      pos += static_cast<size_t>(size);
-      // CRLF after the chunk data (tolerate bare LF).
-      if (pos < in.size() && in[pos] == '\r') {
-        if (pos + 1 >= in.size()) return need_more(opts.at_eof, "chunk terminator");
-        if (in[pos + 1] != '\n') return invalid("missing chunk terminator");
-        pos += 2;
-      } else if (pos < in.size() && in[pos] == '\n') {
-        pos += 1;
-      } else if (pos >= in.size()) {
-        return need_more(opts.at_eof, "chunk terminator");
-      } else {
-        return invalid("missing chunk terminator");
-      }
-    }
+// CRLF (or a bare LF) after a chunk's data.
+std::optional<Parsed> skip_chunk_terminator(std::string_view in, size_t& pos, const ParseOptions& opts) {
+  if (pos < in.size() && in[pos] == '\r') {
+    if (pos + 1 >= in.size()) return need_more(opts.at_eof, "chunk terminator");
+    if (in[pos + 1] != '\n') return invalid("missing chunk terminator");
+    pos += 2;
+  } else if (pos < in.size() && in[pos] == '\n') {
+    pos += 1;
+  } else if (pos >= in.size()) {
+    return need_more(opts.at_eof, "chunk terminator");
   } else {
-    auto lengths = r.header_values("Content-Length");
-    if (!lengths.empty()) {
-      uint64_t len = 0;
-      for (size_t i = 0; i < lengths.size(); ++i) {
-        uint64_t v = 0;
-        if (!parse_dec(lengths[i], v)) return invalid("bad Content-Length");
-        if (i > 0 && v != len) return invalid("conflicting Content-Length");
-        len = v;
-      }
-      if (len > limits.max_body) return invalid("body too large");
-      if (in.size() - pos < len) return need_more(opts.at_eof, "body");
-      r.body.assign(in.substr(pos, static_cast<size_t>(len)));
-      pos += static_cast<size_t>(len);
-    } else if (!rtsp) {
-      if (in.size() - pos > limits.max_body) return invalid("body too large");
-      if (!opts.at_eof) return Parsed{};  // read until the peer closes
-      r.body.assign(in.substr(pos));
-      pos = in.size();
-    }
+    return invalid("missing chunk terminator");
   }
+  return std::nullopt;
+}
 
+// Transfer-Encoding: chunked, through the trailer section.
+std::optional<Parsed> parse_chunked_body(std::string_view in, size_t& pos, const Limits& limits,
+                                         const ParseOptions& opts, Response& r) {
+  std::string_view line;
+  size_t trailers = 0;
+  for (;;) {
+    auto lr = next_line(in, pos, limits.max_line, line);
+    if (lr == LineResult::kTooLong) return invalid("chunk size line too long");
+    if (lr == LineResult::kNeedMore) return need_more(opts.at_eof, "chunked body");
+    std::string_view size_text = line.substr(0, line.find(';'));
+    uint64_t size = 0;
+    if (!parse_hex(size_text, size)) return invalid("bad chunk size");
+    if (size > limits.max_body || r.body.size() + size > limits.max_body) return invalid("body too large");
+    if (size == 0) {
+      for (;;) {  // trailer section
+        lr = next_line(in, pos, limits.max_line, line);
+        if (lr == LineResult::kTooLong) return invalid("trailer line too long");
+        if (lr == LineResult::kNeedMore) return need_more(opts.at_eof, "chunked trailer");
+        if (line.empty()) return std::nullopt;
+        if (++trailers > limits.max_headers) return invalid("too many trailers");
+      }
+    }
+    if (in.size() - pos < size) return need_more(opts.at_eof, "chunk");
+    r.body.append(in.substr(pos, static_cast<size_t>(size)));
+    pos += static_cast<size_t>(size);
+    if (auto stop = skip_chunk_terminator(in, pos, opts)) return stop;
+  }
+}
+
+// A body framed by Content-Length, or (HTTP only) by the end of the connection.
+std::optional<Parsed> parse_unchunked_body(std::string_view in, size_t& pos, const Limits& limits,
+                                           const ParseOptions& opts, Response& r) {
+  auto lengths = r.header_values("Content-Length");
+  if (!lengths.empty()) {
+    uint64_t len = 0;
+    for (size_t i = 0; i < lengths.size(); ++i) {
+      uint64_t v = 0;
+      if (!parse_dec(lengths[i], v)) return invalid("bad Content-Length");
+      if (i > 0 && v != len) return invalid("conflicting Content-Length");
+      len = v;
+    }
+    if (len > limits.max_body) return invalid("body too large");
+    if (in.size() - pos < len) return need_more(opts.at_eof, "body");
+    r.body.assign(in.substr(pos, static_cast<size_t>(len)));
+    pos += static_cast<size_t>(len);
+  } else if (r.protocol != "RTSP") {
+    if (in.size() - pos > limits.max_body) return invalid("body too large");
+    if (!opts.at_eof) return Parsed{};  // read until the peer closes
+    r.body.assign(in.substr(pos));
+    pos = in.size();
+  }
+  return std::nullopt;
+}
+
+Parsed complete(Response r, size_t consumed) {
   Parsed p;
   p.state = ParseState::kComplete;
-  p.consumed = pos;
+  p.consumed = consumed;
   p.response = std::move(r);
   return p;
+}
+
+}  // namespace
+
+Parsed parse_response(std::string_view in, const Limits& limits, const ParseOptions& opts) {
+  if (!plausible_prefix(in)) return invalid("not an HTTP/RTSP status line");
+  Response r;
+  size_t pos = 0;
+  std::string_view line;
+  switch (next_line(in, pos, limits.max_line, line)) {
+    case LineResult::kNeedMore: return need_more(opts.at_eof, "status line");
+    case LineResult::kTooLong: return invalid("status line too long");
+    case LineResult::kOk: break;
+  }
+  if (!parse_status_line(line, r)) return invalid("malformed status line");
+  if (auto stop = parse_header_block(in, pos, limits, opts, r)) return std::move(*stop);
+  if (opts.no_body || (r.status >= 100 && r.status < 200) || r.status == 204 || r.status == 304)
+    return complete(std::move(r), pos);
+
+  const std::string te_lower = text::to_lower(text::trim(r.header("Transfer-Encoding")));
+  const bool chunked = te_lower.size() >= 7 && te_lower.compare(te_lower.size() - 7, 7, "chunked") == 0;
+  r.chunked = chunked;
+  auto stop = chunked ? parse_chunked_body(in, pos, limits, opts, r) : parse_unchunked_body(in, pos, limits, opts, r);
+  if (stop) return std::move(*stop);
+  return complete(std::move(r), pos);
 }
 
 Result<Response> parse_complete_response(std::string_view data, const Limits& limits, bool no_body) {

@@ -1,4 +1,5 @@
-// Hikvision ISAPI XML (protocols.md §2.2).
+// Hikvision ISAPI XML (element names as read by https://github.com/cameronnewman/hikvision-tooling,
+// internal/isapi/client.go).
 // GET /ISAPI/System/deviceInfo ->
 //   <DeviceInfo version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema"><deviceName/>
 //   <deviceID/><model/><serialNumber/><macAddress/><firmwareVersion/><firmwareReleasedDate/>

@@ -8,7 +8,7 @@
 namespace anshin::codec::rtsp {
 namespace {
 
-// gst-rtsp-server 1.22 (peers.md §1a).
+// gst-rtsp-server 1.22 (GStreamer's RTSP server, https://gitlab.freedesktop.org/gstreamer/gstreamer, as Debian 12 ships it).
 constexpr const char* kGstOptions =
     "RTSP/1.0 200 OK\r\nCSeq: 1\r\n"
     "Public: OPTIONS, DESCRIBE, ANNOUNCE, GET_PARAMETER, PAUSE, PLAY, RECORD, SETUP, SET_PARAMETER, TEARDOWN\r\n"

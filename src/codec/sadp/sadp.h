@@ -1,4 +1,5 @@
-// Hikvision SADP (UDP 37020): inquiry probe builder and ProbeMatch XML parser (protocols.md §2.1).
+// Hikvision SADP (UDP 37020): inquiry probe builder and ProbeMatch XML parser (as in
+// https://github.com/cameronnewman/hikvision-tooling, internal/sadp/scanner.go).
 //
 // Probe:  <?xml version="1.0" encoding="utf-8"?><Probe><Uuid>UUID</Uuid><Types>inquiry</Types></Probe>
 // Reply:  <ProbeMatch><Uuid/><Types/><DeviceType/><DeviceDescription/><DeviceSN/><MAC/>... flat

@@ -1,4 +1,4 @@
-// ONVIF device-service SOAP 1.2: request bodies (byte-exact agsh/onvif form, protocols.md §1.4)
+// ONVIF device-service SOAP 1.2: request bodies (byte-exact https://github.com/agsh/onvif lib/cam.js form)
 // and reply parsers for GetDeviceInformation, GetSystemDateAndTime, GetCapabilities, GetServices,
 // plus SOAP Faults and the namespace URIs declared in any envelope (vendor tells).
 // Elements are matched by local name; any prefix is accepted.

@@ -56,7 +56,8 @@ struct ProbeMatches {
 // Errc::kProtocol on non-XML, DTDs, limits, or no ProbeMatch/Hello element at all.
 Result<ProbeMatches> parse_probe_matches(std::string_view datagram, const xml::Limits& limits = xml::kUdpLimits);
 
-// Probe datagram in the 2005/04 dialect (protocols.md §1.2). typed=true asks for
+// Probe datagram in the 2005/04 dialect (as nmap's nselib/wsdd.lua and https://github.com/agsh/onvif
+// lib/discovery.js send it). typed=true asks for
 // dn:NetworkVideoTransmitter; typed=false sends an empty <d:Probe/> (every WS-Discovery target answers).
 // message_id is the full value, e.g. "urn:uuid:0b3e...". It is XML-escaped.
 std::string build_probe(std::string_view message_id, bool typed = true);

@@ -1,4 +1,5 @@
-// axis: VAPIX basic device information, getAllUnrestrictedProperties (protocols.md §4.1), readable
+// axis: VAPIX basic device information, getAllUnrestrictedProperties
+// (https://developer.axis.com/vapix/network-video/basic-device-information), readable
 // anonymously by default on AXIS OS >= 8.40. A read-only JSON call. Where it is not served (older
 // firmware), one read-only GET of param.cgi's Brand group, which older firmware often serves to anyone.
 #include "codec/axis/axis.h"

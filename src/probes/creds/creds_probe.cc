@@ -1,7 +1,7 @@
 // creds: the opt-in login check (--check-default-creds, --credentials). On the host's first web port it
 // GETs the pipeline's read-only login path without credentials, then answers the server's challenge
 // (Digest when offered, else Basic) with the candidate pairs the pipeline chose from the data for this
-// device (ProbeContext::intrusive). Safety rules (/work/shared/reference/credentials.md §3):
+// device (ProbeContext::intrusive). Safety rules (docs/assessment.md, "Intrusive checks"):
 //   - at most kMaxLoginAttempts requests with credentials per device per scan;
 //   - one attempt per account per scan (so never more than one per account per minute), hence one per
 //     pair per service;

@@ -1,5 +1,5 @@
 // The active CVE confirmation table (--check-cves-active). Only class auth-bypass-read checks are
-// listed: one read-only request whose reply proves the flaw (/work/shared/reference/cves.md §1).
+// listed: one read-only request whose reply proves the flaw (docs/assessment.md, "Active CVE confirmation").
 // Classes intrusive-write and credential-disclosure are never implemented; active_checks_test.cc
 // asserts that every request here is a GET or HEAD and that no forbidden path appears in src/.
 #pragma once

@@ -1,5 +1,5 @@
 // The active CVE table only reads: every request is GET or HEAD of class auth-bypass-read, and the
-// requests cves.md says must never be sent (CVE-2021-36260's intrusive-write PUT, the 7921 follow-ups
+// requests that must never be sent (CVE-2021-36260's intrusive-write PUT, the 7921 follow-ups
 // that return users and configuration secrets) appear nowhere in src/ except in this file's
 // forbidden-path assertions.
 #include <gtest/gtest.h>

@@ -13,7 +13,7 @@ namespace {
 
 constexpr ActiveCheck kChecks[] = {
     {"CVE-2017-7921", "auth-bypass-read", "GET", "/system/deviceInfo?auth=YWRtaW46MTEK", "<firmwareVersion>",
-     "nuclei-templates http/cves/2017/CVE-2017-7921.yaml (cves.md §2)"},
+     "nuclei-templates http/cves/2017/CVE-2017-7921.yaml"},
 };
 
 constexpr std::string_view kEmits[] = {"cve.active"};

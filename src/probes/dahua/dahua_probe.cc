@@ -1,5 +1,5 @@
-// dahua: read-only Dahua CGI and the first, unauthenticated step of the RPC2 login (protocols.md
-// §3.3-3.4): magicBox getDeviceType / getSoftwareVersion / getSerialNo / getVendor, which old
+// dahua: read-only Dahua CGI and the first, unauthenticated step of the RPC2 login (python-amcrest,
+// dahua-rpc; see codec/dahua/dahua.h): magicBox getDeviceType / getSoftwareVersion / getSerialNo / getVendor, which old
 // firmware answers without credentials, and POST /RPC2_Login with an empty password, whose reply is
 // the login challenge (realm, random, encryption) — a fingerprint, not a login attempt. No second
 // login step is ever sent, and nothing that writes.

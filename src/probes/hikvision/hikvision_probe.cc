@@ -1,4 +1,4 @@
-// hikvision: read-only ISAPI/web paths that Hikvision firmware serves (protocols.md §2.2):
+// hikvision: read-only ISAPI/web paths that Hikvision firmware serves (codec/isapi/isapi.h):
 // GET /ISAPI/System/deviceInfo without credentials (401 on current firmware: the userCheck body may
 // show the lock state) and GET /doc/page/login.asp (the web login page). Never touches the language-setting
 // endpoint of CVE-2021-36260 (see cve_active/active_checks_test.cc) or any path that writes.

@@ -1,5 +1,5 @@
 // paths: a handful of read-only GETs of vendor API paths whose mere existence identifies the firmware,
-// even when they answer 401 (protocols.md §4.3: "the presence of /LAPI/ is itself the fingerprint").
+// even when they answer 401 (a /LAPI/ path that exists is itself the Uniview fingerprint).
 // A control path that no firmware serves is asked first: when it answers 401 (the whole site is behind
 // a login) or 200 (a catch-all page), that status says nothing about a path, so it is not recorded.
 // Observes `http.path.auth` (a listed path that answered 401 while the control did not), `http.path.ok`
@@ -19,11 +19,11 @@ constexpr ProbeInfo kInfo{"paths", Intrusiveness::kSafe, kEmits};
 // A path no firmware serves (the baseline for "exists").
 constexpr std::string_view kControlPath = "/anshin-probe-control-7f3a1c.html";
 
-// Vendor API paths, each a plain read (sources: /work/shared/reference/protocols.md).
+// Vendor API paths, each a plain read.
 constexpr std::string_view kPaths[] = {
-    "/LAPI/V1.0/System/DeviceInfo",                          // Uniview LAPI, HTTP Digest (§4.3)
-    "/stw-cgi/system.cgi?msubmenu=deviceinfo&action=view",   // Hanwha SUNAPI device info, HTTP Digest (§4.2)
-    "/rcp.xml",                                              // Bosch RCP+ over CGI, no command: reads nothing (§4.5)
+    "/LAPI/V1.0/System/DeviceInfo",                          // Uniview LAPI, HTTP Digest (apache/hertzbeat home/docs/help/uniview.md)
+    "/stw-cgi/system.cgi?msubmenu=deviceinfo&action=view",   // Hanwha SUNAPI device info, HTTP Digest (waggle-sensor/summer2023 hanwha_commands.md)
+    "/rcp.xml",                                              // Bosch RCP+ over CGI, no command: reads nothing (NickCis/perl-Bosch-RCPPlus)
 };
 
 class PathsProbe final : public Probe {

@@ -1,6 +1,6 @@
 // rtsp: OPTIONS, then DESCRIBE without credentials on a few well-known stream paths, on one
 // connection where the server allows it. A 200 OPTIONS says nothing about stream protection; only
-// DESCRIBE (401 versus 200 with an SDP that has media) does (protocols.md §5). Never authenticates.
+// DESCRIBE (401 versus 200 with an SDP that has media) does (RFC 2326). Never authenticates.
 #include "codec/auth/auth.h"
 #include "codec/rtsp/rtsp.h"
 #include "codec/sdp/sdp.h"
@@ -22,7 +22,8 @@ constexpr std::string_view kEmits[] = {
 constexpr ProbeInfo kInfo{"rtsp", Intrusiveness::kSafe, kEmits};
 
 // Candidate stream paths, tried in order until one is not 404 (nmap rtsp-urls.txt and cameradar's
-// route list, protocols.md §5; facts, not code). Kept short: this is fingerprinting, not brute force.
+// route list, https://github.com/Ullaakut/cameradar; facts, not code). Kept short: this is
+// fingerprinting, not brute force.
 constexpr std::string_view kPaths[] = {"/", "/Streaming/Channels/101", "/cam/realmonitor?channel=1&subtype=0",
                                        "/axis-media/media.amp", "/h264Preview_01_main"};
 

@@ -1,14 +1,15 @@
-// The seam between the sweep and identification: after a host's ports are swept, the engine awaits
-// HostProber::probe() in the same lane. Implementations (src/probes) run their protocol probes on the
-// host's open ports, append ServiceRecords, never throw, and keep at most kMaxConnectionsPerHost
-// connections to the host at once. Asio-based: include only from .cc files.
+// The seam between the sweep and identification: after a host's ports are swept, the scan engine
+// awaits HostProber::probe() in the same lane. Implementations (src/probes) run their protocol probes
+// on the host's open ports, append ServiceRecords, never throw, and keep at most kMaxConnectionsPerHost
+// connections to the host at once. It lives in net/ so that probes/ and discovery/ implement it without
+// depending on scan/ (docs/architecture.md). Asio-based: include only from .cc files.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <atomic>
 
 #include "model/observation.h"
 
-namespace anshin::scan {
+namespace anshin::net {
 
 class HostProber {
  public:
@@ -25,4 +26,4 @@ class BackgroundTask {
   virtual boost::asio::awaitable<void> run(const std::atomic<bool>& stop) = 0;
 };
 
-}  // namespace anshin::scan
+}  // namespace anshin::net

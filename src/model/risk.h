@@ -1,5 +1,6 @@
 // Risk summaries for reports: per device (highest severity, counts) and per fleet (devices named by each
-// policy, devices with critical/high findings). Pure functions over findings.
+// policy, devices with critical/high findings). Pure functions over findings; the one place the reports
+// (HTML, terminal, CSV) take a device's highest severity and its counts by severity from.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -10,13 +11,15 @@
 
 #include "model/device.h"
 
-namespace anshin::assess {
+namespace anshin {
 
 struct DeviceRisk {
   std::optional<Severity> highest;     // nullopt = no findings
   std::array<size_t, 5> counts{};      // by Severity (info..critical)
   size_t total = 0;
   size_t count(Severity s) const { return counts[static_cast<size_t>(s)]; }
+  // The highest severity as a number (Severity's order), -1 without findings: a sort key for reports.
+  int highest_rank() const { return highest ? static_cast<int>(*highest) : -1; }
 };
 DeviceRisk summarize(const std::vector<Finding>& findings);
 
@@ -31,4 +34,4 @@ struct FleetRisk {
 };
 FleetRisk summarize_fleet(const std::vector<Device>& devices);
 
-}  // namespace anshin::assess
+}  // namespace anshin

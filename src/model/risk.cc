@@ -1,8 +1,8 @@
-#include "assess/summary.h"
+#include "model/risk.h"
 
 #include <set>
 
-namespace anshin::assess {
+namespace anshin {
 
 DeviceRisk summarize(const std::vector<Finding>& findings) {
   DeviceRisk r;
@@ -35,4 +35,4 @@ FleetRisk summarize_fleet(const std::vector<Device>& devices) {
   return fr;
 }
 
-}  // namespace anshin::assess
+}  // namespace anshin
