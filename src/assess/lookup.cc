@@ -328,44 +328,7 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
                                                   : (ja ? "）" : ")")));
   }
 
-// CVEs of the model line: the firmware decides.
-std::vector<LookupCve> model_line_cves(const Assessor& as, const DeviceVerdict& v, const AssessOptions& opts) {
-  std::vector<LookupCve> out;
-  if (!v.model) return out;
-  for (const auto& cve : as.data().cves) {
-    auto lin = resolve_lineage(as.kb().vocab(), v, cve.vendor);
-    if (!lin || lin->kind == LinkKind::kWeak) continue;
-    const CveAffected* af = nullptr;
-    const VersionRange* range = nullptr;
-    CveState st = evaluate_cve(cve, *v.model, std::nullopt, &af, &range);
-    if (st == CveState::kMiss) continue;
-    LookupCve c;
-    c.id = cve.id;
-    c.title = cve.title.get(opts.lang);
-    c.cvss = cve.cvss;
-    c.kev_added = cve.kev_added;
-    c.state = cve_state_name(st);
-    if (af && !af->ranges.empty()) {
-      for (const auto& r : af->ranges) c.affected += (c.affected.empty() ? "" : "; ") + range_text(r);
-    }
-    c.fixed = af ? af->fixed.get(opts.lang) : "";
-    c.advisory = cve.advisory.empty() ? cve.references.front() : cve.advisory;
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-}  // namespace
-
-LookupResult lookup(const Assessor& as, std::string_view query, const AssessOptions& opts) {
-  LookupResult res;
-  res.query = std::string(text::trim(query));
-  const auto& vocab = as.kb().vocab();
-  const bool ja = opts.lang == "ja";
-  const kb::Vendor* named = take_vendor_name(vocab, res, ja);
-  const ModelLine* line = take_model_line(as.data(), named, res, ja);
-
-  // Who is the brand, who the manufacturer.
+  // 3. Who is the brand, who the manufacturer.
   auto set_vendor = [&](const kb::Vendor* v) {
     if (!v) return;
     if (v->kind == "brand") {

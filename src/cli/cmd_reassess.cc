@@ -58,8 +58,6 @@ void print_changes(const store::ReassessChanges& c, const assess::Assessor& as, 
 int run_reassess(const ReassessOptions& o) {
   const auto lang = resolve_lang(o.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
-  auto juris = assess::parse_policy_option(o.policy);
-  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   auto db = store::Store::open(o.db, store::OpenOptions{.create = false});
   if (!db) return store_failure(db.error());
   Result<store::StoredScan> from = Error{Errc::kNotFound, ""};
@@ -79,6 +77,8 @@ int run_reassess(const ReassessOptions& o) {
   for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
   auto assessor = scan::load_assessor(*in_use->kb, in_use->from.dir.string());
   if (!assessor) return usage_error(assessor.error());
+  auto juris = assess::parse_policy_option(o.policy, (*assessor)->data().jurisdictions());
+  if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   warn_if_stale(in_use->kb->kb_version());
 
   assess::AssessOptions ao;

@@ -3,7 +3,7 @@
 // cites, corpus ../shared/corpora/real-devices).
 #include <gtest/gtest.h>
 
-#include "verdict/testdata_hosts.h"
+#include "support/verdict_hosts.h"
 #include "verdict/verdict.h"
 
 namespace anshin::verdict {

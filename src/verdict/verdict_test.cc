@@ -6,7 +6,7 @@
 #include <iostream>
 #include <optional>
 
-#include "verdict/testdata_hosts.h"
+#include "support/verdict_hosts.h"
 
 namespace anshin::verdict {
 namespace {
