@@ -3,7 +3,7 @@
 // info: version, date, where it was loaded from, counts; warns when older than 90 days.
 // update FILE: a signed bundle becomes the user's KB (kbops/update.h); one clear line when refused.
 // bundle: builds a signed bundle from a data/ folder (`make kb-bundle KEY=...`).
-// Exit 0 ok, 1 refused or bad input, 2 could not run.
+// Exit 0 ok, 1 refused or bad input, 2 could not run (the user's data folder cannot be written).
 #include <nlohmann/json.hpp>
 
 #include <csignal>
@@ -197,7 +197,7 @@ int run_kb_update(const KbOptions& opts) {
       if (at == want) std::raise(SIGKILL);  // a crash at a chosen step (tests/integration/kb_update.py)
     };
   auto done = kbops::install_bundle(*bundle, places.user_dir, uo);
-  if (!done) return usage_error(with_prefix(done.error(), opts.file + ": "));
+  if (!done) return fail(done.error().code == Errc::kIo ? 2 : 1, with_prefix(done.error(), opts.file + ": "));
   note("cli.kb.updated", {{"version", done->kb_version},
                           {"previous", done->previous_version.empty() ? "-" : done->previous_version},
                           {"where", places.user_dir.string()}});

@@ -27,6 +27,10 @@ std::string devices_text(size_t n, std::string_view lang) {
 
 void print_changes(const store::ReassessChanges& c, const assess::Assessor& as, std::string_view lang) {
   const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args) { return i18n::tr(lang, key, args); };
+  // English: the contract's severity names ("high", as --fail-on takes them); Japanese: the reports' words (重要).
+  const auto severity_name = [&](Severity s) {
+    return lang == "ja" ? i18n::tr(lang, std::string("severity.") + anshin::severity_name(s)) : std::string(anshin::severity_name(s));
+  };
   if (c.empty()) std::printf("%s\n", T("cli.reassess.no_changes", {}).c_str());
   for (const auto& s : c.severity) {
     std::string line = T("cli.reassess.severity", {{"finding", finding_label(s.finding)}, {"from", severity_name(s.from)},
