@@ -107,19 +107,15 @@ int run_kb_verify(const KbOptions& opts) {
 }
 
 int run_kb_info(const KbOptions& opts) {
-  kb::Diagnostics diags;
-  auto loaded = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags);
+  kb::Diagnostics diags, assess_diags;
+  std::shared_ptr<const assess::Assessor> as;
+  auto loaded = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags, keep_assessor(as, assess_diags));
   if (!loaded) {
-    print_diagnostics(diags, stderr);
+    print_errors(diags);
+    print_errors(assess_diags);
     return usage_error("cli.kb_does_not_load");
   }
   for (const auto& n : loaded->notes) note("cli.kb.skipped", {{"what", n}});
-  kb::Diagnostics adiags;
-  auto as = assess::Assessor::load(*loaded->kb, loaded->files, adiags);
-  if (!as) {
-    print_diagnostics(adiags, stderr);
-    return usage_error("cli.assessment_does_not_load");
-  }
   const auto c = assess::count_knowledge(*loaded->kb, as->data());
   const std::string version = loaded->kb->kb_version();
   const auto date = kbops::version_date(version);

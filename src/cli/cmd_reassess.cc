@@ -77,18 +77,22 @@ int run_reassess(const ReassessOptions& o) {
   }
   if (!from) return store_failure(from.error());
 
-  kb::Diagnostics diags;
-  auto in_use = kbops::load_kb_in_use(o.kb_dir, kbops::default_places(), "/usr/share/ieee-data", diags);
-  if (!in_use) return usage_error("cli.kb_does_not_load");
+  kb::Diagnostics diags, assess_diags;
+  std::shared_ptr<const assess::Assessor> assessor;
+  auto in_use = kbops::load_kb_in_use(o.kb_dir, kbops::default_places(), "/usr/share/ieee-data", diags,
+                                      keep_assessor(assessor, assess_diags));
+  if (!in_use) {
+    print_errors(diags);
+    print_errors(assess_diags);
+    return usage_error("cli.kb_does_not_load");
+  }
   for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
-  auto assessor = scan::load_assessor(*in_use->kb, in_use->from.dir.string());
-  if (!assessor) return usage_error(assessor.error());
   warn_if_stale(in_use->kb->kb_version());
 
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
-  auto done = scan::reassess(*db, *from, *in_use->kb, **assessor, ao);
+  auto done = scan::reassess(*db, *from, *in_use->kb, *assessor, ao);
   if (!done) return store_failure(done.error());
   std::printf("%s\n", text::escape_for_terminal(i18n::tr(*lang, "cli.reassess.header",
                                                          {{"from", std::to_string(from->number)},
@@ -96,7 +100,7 @@ int run_reassess(const ReassessOptions& o) {
                                                           {"new_kb", in_use->kb->kb_version()},
                                                           {"number", std::to_string(done->number)}}))
                           .c_str());
-  print_changes(store::reassessment_changes(done->before, done->after), **assessor, *lang);
+  print_changes(store::reassessment_changes(done->before, done->after), *assessor, *lang);
   if (std::fflush(stdout) != 0) return 2;
   return 0;
 }
