@@ -3,7 +3,7 @@
 // info: version, date, where it was loaded from, counts; warns when older than 90 days.
 // update FILE: a signed bundle becomes the user's KB (kbops/update.h); one clear line when refused.
 // bundle: builds a signed bundle from a data/ folder (`make kb-bundle KEY=...`).
-// Exit 0 ok, 1 refused or bad input, 2 could not run.
+// Exit 0 ok, 1 refused or bad input, 2 could not run (the user's data folder cannot be written).
 #include <nlohmann/json.hpp>
 
 #include <csignal>
@@ -107,19 +107,15 @@ int run_kb_verify(const KbOptions& opts) {
 }
 
 int run_kb_info(const KbOptions& opts) {
-  kb::Diagnostics diags;
-  auto loaded = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags);
+  kb::Diagnostics diags, assess_diags;
+  std::shared_ptr<const assess::Assessor> as;
+  auto loaded = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags, keep_assessor(as, assess_diags));
   if (!loaded) {
-    print_diagnostics(diags, stderr);
+    print_errors(diags);
+    print_errors(assess_diags);
     return usage_error("cli.kb_does_not_load");
   }
   for (const auto& n : loaded->notes) note("cli.kb.skipped", {{"what", n}});
-  kb::Diagnostics adiags;
-  auto as = assess::Assessor::load(*loaded->kb, loaded->files, adiags);
-  if (!as) {
-    print_diagnostics(adiags, stderr);
-    return usage_error("cli.assessment_does_not_load");
-  }
   const auto c = assess::count_knowledge(*loaded->kb, as->data());
   const std::string version = loaded->kb->kb_version();
   const auto date = kbops::version_date(version);
@@ -197,7 +193,7 @@ int run_kb_update(const KbOptions& opts) {
       if (at == want) std::raise(SIGKILL);  // a crash at a chosen step (tests/integration/kb_update.py)
     };
   auto done = kbops::install_bundle(*bundle, places.user_dir, uo);
-  if (!done) return usage_error(with_prefix(done.error(), opts.file + ": "));
+  if (!done) return fail(done.error().code == Errc::kIo ? 2 : 1, with_prefix(done.error(), opts.file + ": "));
   note("cli.kb.updated", {{"version", done->kb_version},
                           {"previous", done->previous_version.empty() ? "-" : done->previous_version},
                           {"where", places.user_dir.string()}});

@@ -137,20 +137,16 @@ void print_context(const assess::AssessData& data, const assess::AssessOptions& 
 int run_lookup(const LookupOptions& opts) {
   auto lang = resolve_lang(opts.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(opts.lang)}});
-  kb::Diagnostics diags;
-  auto in_use = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags);
+  kb::Diagnostics diags, assess_diags;
+  std::shared_ptr<const assess::Assessor> as;
+  auto in_use = kbops::load_kb_in_use(opts.kb_dir, kbops::default_places(), {}, diags, keep_assessor(as, assess_diags));
   if (!in_use) {
-    for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
+    print_errors(diags);
+    print_errors(assess_diags);
     return usage_error("cli.kb_does_not_load");
   }
   for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
   const auto& kb = in_use->kb;
-  const auto& files = in_use->files;
-  auto as = assess::Assessor::load(*kb, files, diags);
-  if (!as) {
-    for (const auto& d : diags.all()) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
-    return usage_error("cli.assessment_does_not_load");
-  }
   auto juris = assess::parse_policy_option(opts.policy, as->data().jurisdictions());
   if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   assess::AssessOptions ao;

@@ -27,6 +27,10 @@ std::string devices_text(size_t n, std::string_view lang) {
 
 void print_changes(const store::ReassessChanges& c, const assess::Assessor& as, std::string_view lang) {
   const auto T = [&](std::string_view key, std::initializer_list<i18n::Arg> args) { return i18n::tr(lang, key, args); };
+  // English: the contract's severity names ("high", as --fail-on takes them); Japanese: the reports' words (重要).
+  const auto severity_name = [&](Severity s) {
+    return lang == "ja" ? i18n::tr(lang, std::string("severity.") + anshin::severity_name(s)) : std::string(anshin::severity_name(s));
+  };
   if (c.empty()) std::printf("%s\n", T("cli.reassess.no_changes", {}).c_str());
   for (const auto& s : c.severity) {
     std::string line = T("cli.reassess.severity", {{"finding", finding_label(s.finding)}, {"from", severity_name(s.from)},
@@ -71,20 +75,24 @@ int run_reassess(const ReassessOptions& o) {
   }
   if (!from) return store_failure(from.error());
 
-  kb::Diagnostics diags;
-  auto in_use = kbops::load_kb_in_use(o.kb_dir, kbops::default_places(), "/usr/share/ieee-data", diags);
-  if (!in_use) return usage_error("cli.kb_does_not_load");
+  kb::Diagnostics diags, assess_diags;
+  std::shared_ptr<const assess::Assessor> assessor;
+  auto in_use = kbops::load_kb_in_use(o.kb_dir, kbops::default_places(), "/usr/share/ieee-data", diags,
+                                      keep_assessor(assessor, assess_diags));
+  if (!in_use) {
+    print_errors(diags);
+    print_errors(assess_diags);
+    return usage_error("cli.kb_does_not_load");
+  }
   for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
-  auto assessor = scan::load_assessor(*in_use->kb, in_use->from.dir.string());
-  if (!assessor) return usage_error(assessor.error());
-  auto juris = assess::parse_policy_option(o.policy, (*assessor)->data().jurisdictions());
+  auto juris = assess::parse_policy_option(o.policy, assessor->data().jurisdictions());
   if (!juris) return usage_error(with_prefix(juris.error(), "--policy: "));
   warn_if_stale(in_use->kb->kb_version());
 
   assess::AssessOptions ao;
   ao.jurisdictions = *juris;
   ao.lang = *lang;
-  auto done = scan::reassess(*db, *from, *in_use->kb, **assessor, ao);
+  auto done = scan::reassess(*db, *from, *in_use->kb, *assessor, ao);
   if (!done) return store_failure(done.error());
   std::printf("%s\n", text::escape_for_terminal(i18n::tr(*lang, "cli.reassess.header",
                                                          {{"from", std::to_string(from->number)},
@@ -92,7 +100,7 @@ int run_reassess(const ReassessOptions& o) {
                                                           {"new_kb", in_use->kb->kb_version()},
                                                           {"number", std::to_string(done->number)}}))
                           .c_str());
-  print_changes(store::reassessment_changes(done->before, done->after), **assessor, *lang);
+  print_changes(store::reassessment_changes(done->before, done->after), *assessor, *lang);
   if (std::fflush(stdout) != 0) return 2;
   return 0;
 }

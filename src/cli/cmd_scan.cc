@@ -142,21 +142,20 @@ int run_scan(const ScanOptions& o) {
 
   auto plan = scan::plan_targets(req);
   if (!plan) return usage_error(plan.error());
-  kb::Diagnostics kb_diags;
-  auto in_use = kbops::load_kb_in_use(o.kb_dir, kbops::default_places(), "/usr/share/ieee-data", kb_diags);
+  kb::Diagnostics kb_diags, assess_diags;
+  std::shared_ptr<const assess::Assessor> assessor;
+  auto in_use = kbops::load_kb_in_use(o.kb_dir, kbops::default_places(), "/usr/share/ieee-data", kb_diags,
+                                      keep_assessor(assessor, assess_diags));
   if (!in_use) {
-    size_t shown = 0;
-    for (const auto& d : kb_diags.all())
-      if (d.error && shown++ < 5) std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
+    print_errors(kb_diags, 5);
+    print_errors(assess_diags, 5);
     return usage_error("cli.kb_does_not_load");
   }
   for (const auto& n : in_use->notes) note("cli.kb.skipped", {{"what", n}});
   req.kb = in_use->kb;
-  auto assessor = scan::load_assessor(*in_use->kb, in_use->from.dir.string());
-  if (!assessor) return usage_error(assessor.error());
   warn_if_stale(in_use->kb->kb_version());
-  req.assessor = assessor->get();
-  auto jurisdictions = assess::parse_policy_option(o.policy, (*assessor)->data().jurisdictions());
+  req.assessor = assessor.get();
+  auto jurisdictions = assess::parse_policy_option(o.policy, assessor->data().jurisdictions());
   if (!jurisdictions) return usage_error(with_prefix(jurisdictions.error(), "--policy: "));
   req.assess_options.jurisdictions = *jurisdictions;
   req.assess_options.lang = *lang;

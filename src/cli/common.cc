@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "assess/assess.h"
 #include "core/text.h"
+#include "kb/kb.h"
 
 namespace anshin::cli {
 
@@ -116,6 +118,27 @@ Result<void> write_file_atomically(const std::string& path, const std::function<
   std::filesystem::rename(tmp, path, ec);
   if (ec) return i18n::error(Errc::kIo, "cli.cannot_write_why", {{"path", path}, {"reason", ec.message()}});
   return {};
+}
+
+std::function<bool(const kb::KnowledgeBase&, const std::vector<kb::SourceFile>&)> keep_assessor(
+    std::shared_ptr<const assess::Assessor>& out, kb::Diagnostics& problems) {
+  return [&out, &problems](const kb::KnowledgeBase& kb, const std::vector<kb::SourceFile>& files) {
+    kb::Diagnostics d;
+    auto a = assess::Assessor::load(kb, files, d);
+    if (!a) {
+      problems = d;
+      return false;
+    }
+    out = std::make_shared<const assess::Assessor>(std::move(*a));
+    return true;
+  };
+}
+
+void print_errors(const kb::Diagnostics& diags, size_t limit) {
+  size_t shown = 0;
+  for (const auto& d : diags.all())
+    if (d.error && shown++ < limit)
+      std::fprintf(stderr, "%s\n", text::escape_for_terminal(kb::Diagnostics::format(d)).c_str());
 }
 
 int exit_status_for(const ScanSnapshot& snapshot, const std::string& fail_on) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,15 @@
 #include "cli/commands.h"
 #include "core/result.h"
 #include "model/device.h"
+
+namespace anshin::kb {
+class KnowledgeBase;
+class Diagnostics;
+struct SourceFile;
+}  // namespace anshin::kb
+namespace anshin::assess {
+class Assessor;
+}  // namespace anshin::assess
 
 namespace anshin::cli {
 
@@ -39,6 +49,13 @@ Result<void> write_file_atomically(const std::string& path, const std::string& c
 // The same, with the contents streamed by `write` (called once with the open file): large reports
 // are never held in memory whole.
 Result<void> write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+// The rest of "a valid knowledge base" for kbops::load_kb_in_use: its assessment data loads. The last
+// assessor that loaded is kept in `out`; the diagnostics of one that did not go to `problems`.
+std::function<bool(const kb::KnowledgeBase&, const std::vector<kb::SourceFile>&)> keep_assessor(
+    std::shared_ptr<const assess::Assessor>& out, kb::Diagnostics& problems);
+// Prints every error of `diags` (at most `limit`) on stderr, escaped, "file:line: message".
+void print_errors(const kb::Diagnostics& diags, size_t limit = 20);
 
 // 0, or 3 when --fail-on SEVERITY is set and a finding is at or above it.
 int exit_status_for(const ScanSnapshot& snapshot, const std::string& fail_on);

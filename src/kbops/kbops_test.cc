@@ -338,6 +338,19 @@ TEST(KbPlacesTest, AFolderThatDoesNotLoadFallsBack) {
   fs::remove_all(root);
 }
 
+TEST_F(KbUpdate, APlaceTheCallerRefusesFallsBack) {
+  ASSERT_TRUE(update(bundle_of(shipped_files("2999.01.01"), key_), options()));
+  kb::Diagnostics d;
+  // The caller's own validity check (the CLI: the assessment data loads) refuses the newest place.
+  auto loaded = load_kb_in_use("", places_, {}, d, [](const kb::KnowledgeBase& kb, const std::vector<kb::SourceFile>&) {
+    return kb.kb_version() != "2999.01.01";
+  });
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->from.place, "built-in");
+  ASSERT_EQ(loaded->notes.size(), 1u);
+  EXPECT_NE(loaded->notes[0].find("assessment data"), std::string::npos);
+}
+
 TEST(KbKeys, ShippedKeysParse) {
   std::vector<std::string> problems;
   auto keys = trusted_keys({}, &problems);

@@ -17,7 +17,7 @@ KbCandidate kb_in_use_cheaply(const KbPlaces& places) {
 }
 
 Result<LoadedKb> load_kb_in_use(const std::string& explicit_dir, const KbPlaces& places,
-                                const std::filesystem::path& ieee_dir, kb::Diagnostics& diags) {
+                                const std::filesystem::path& ieee_dir, kb::Diagnostics& diags, const AcceptKb& accept) {
   LoadedKb out;
   std::vector<KbCandidate> ranked;
   if (!explicit_dir.empty()) {
@@ -43,6 +43,11 @@ Result<LoadedKb> load_kb_in_use(const std::string& explicit_dir, const KbPlaces&
       files = std::move(*f);
     }
     auto loaded = kb::KnowledgeBase::load_sources(files, attempt, ieee_dir);
+    if (loaded && accept && !accept(**loaded, files)) {
+      out.notes.push_back(describe(ranked[i]) + ": the assessment data does not load");
+      if (i + 1 == ranked.size()) diags.error(describe(ranked[i]), 0, "the assessment data does not load");
+      continue;
+    }
     if (loaded) {
       out.kb = *loaded;
       out.from = ranked[i];

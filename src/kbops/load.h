@@ -2,6 +2,7 @@
 // falling back to the next one when a place does not load (each fallback is noted).
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +21,12 @@ struct LoadedKb {
 };
 
 // `diags` receives the diagnostics of the last attempt that failed (all of them when nothing loads).
+// `accept`, when given, is the rest of "valid" (the assessment data loads): a place it refuses is passed
+// over like one whose rules do not load.
+using AcceptKb = std::function<bool(const kb::KnowledgeBase&, const std::vector<kb::SourceFile>&)>;
 Result<LoadedKb> load_kb_in_use(const std::string& explicit_dir, const KbPlaces& places,
-                                const std::filesystem::path& ieee_dir, kb::Diagnostics& diags);
+                                const std::filesystem::path& ieee_dir, kb::Diagnostics& diags,
+                                const AcceptKb& accept = {});
 
 // The kb.yaml compiled into the binary ("" when absent).
 std::string builtin_kb_yaml();

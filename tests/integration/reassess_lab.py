@@ -137,6 +137,13 @@ check(sorted(with_finding(new, "cve.CVE-2017-7923", "critical")) == sorted(high_
 check(with_finding(new, "cve.CVE-2017-7927") == [], "CVE-2017-7927 gone from the new scan")
 check(len(new["devices"]) == len(old["devices"]), "same devices")
 
+# The same changes in Japanese (scan 1 judged again as scan 3): the reports' severity words.
+r = subprocess.run([anshin, "reassess", "--db", db, "--scan", "1", "--kb", newer, "--lang", "ja"], env=env,
+                   capture_output=True, text=True, timeout=120)
+ja = r.stdout.strip().split("\n")
+check(r.returncode == 0 and len(ja) == len(expected) + 1, f"ja reassess: {r.stdout}")
+check(any(l.startswith("CVE-2017-7923：重要 → 緊急") and "CISA KEV" in l for l in ja), f"ja severity line: {ja}")
+
 # Reassessing with the same knowledge again changes nothing; Japanese output.
 r = subprocess.run([anshin, "reassess", "--db", db, "--kb", newer, "--lang", "ja"], env=env, capture_output=True,
                    text=True, timeout=120)
