@@ -11,30 +11,14 @@
 #include <sstream>
 
 #include "model/risk.h"
+#include "support/assessor.h"
 #include "support/hosts.h"
 
 namespace anshin::assess {
 namespace {
 
-const kb::KnowledgeBase& Kb() {
-  static std::shared_ptr<const kb::KnowledgeBase> kb = [] {
-    kb::Diagnostics d;
-    auto r = kb::KnowledgeBase::load_embedded(d);
-    for (const auto& x : d.all()) ADD_FAILURE() << kb::Diagnostics::format(x);
-    return r ? *r : nullptr;
-  }();
-  return *kb;
-}
-
-const Assessor& A() {
-  static Assessor* a = [] {
-    kb::Diagnostics d;
-    auto r = Assessor::load(Kb(), d);
-    for (const auto& x : d.all()) ADD_FAILURE() << kb::Diagnostics::format(x);
-    return new Assessor(std::move(*r));
-  }();
-  return *a;
-}
+const kb::KnowledgeBase& Kb() { return testing::shipped_kb(); }
+const Assessor& A() { return testing::shipped_assessor(); }
 
 DeviceVerdict V(const char* manufacturer, const char* brand = nullptr, const char* model = nullptr,
                 const char* firmware = nullptr) {

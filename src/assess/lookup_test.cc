@@ -2,21 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/assessor.h"
+
 namespace anshin::assess {
 namespace {
 
-const Assessor& A() {
-  static std::shared_ptr<const kb::KnowledgeBase> kb = [] {
-    kb::Diagnostics d;
-    return *kb::KnowledgeBase::load_embedded(d);
-  }();
-  static Assessor* a = [] {
-    kb::Diagnostics d;
-    auto r = Assessor::load(*kb, d);
-    return new Assessor(std::move(*r));
-  }();
-  return *a;
-}
+const Assessor& A() { return testing::shipped_assessor(); }
 
 bool HasPolicy(const LookupResult& r, std::string_view id) {
   for (const auto& f : r.policies)

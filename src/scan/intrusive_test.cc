@@ -7,19 +7,12 @@
 #include <algorithm>
 
 #include "support/hosts.h"
+#include "support/kb.h"
 
 namespace anshin::scan {
 namespace {
 
-const kb::KnowledgeBase& Kb() {
-  static std::shared_ptr<const kb::KnowledgeBase> kb = [] {
-    kb::Diagnostics d;
-    auto r = kb::KnowledgeBase::load_embedded(d);
-    for (const auto& x : d.all()) ADD_FAILURE() << kb::Diagnostics::format(x);
-    return r ? *r : nullptr;
-  }();
-  return *kb;
-}
+const kb::KnowledgeBase& Kb() { return testing::shipped_kb(); }
 
 Device Identified(std::optional<std::string> manufacturer, std::optional<std::string> brand = std::nullopt) {
   Device d;

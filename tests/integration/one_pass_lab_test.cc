@@ -1,4 +1,5 @@
-// One pass per host: scanning the default lab fleet (127.77.226.0/24) with the inventory on, each host is
+// One pass per host: scanning the default lab fleet with the inventory on (each case on its own block,
+// 127.77.226-228.0/24, so ctest can run them in parallel), each host is
 // decided (verdict + findings) once and written once, with UDP discovery on or off and with the
 // intrusive pass; only a host that discovery heard more from after it was stored is decided and written
 // again (counted apart, so the test says how often that happened).
@@ -17,10 +18,12 @@
 namespace anshin {
 namespace {
 
-constexpr const char* kCidr = "127.77.226.0/24";
 
 struct TempInventory {
-  std::string path = std::filesystem::temp_directory_path() / ("anshin-one-pass-" + std::to_string(::getpid()) + ".db");
+  explicit TempInventory(const char* cidr)
+      : path(std::filesystem::temp_directory_path() /
+             ("anshin-one-pass-" + std::to_string(::getpid()) + "-" + std::string(cidr).substr(7, 3) + ".db")) {}
+  std::string path;
   ~TempInventory() {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
@@ -31,8 +34,8 @@ struct Counted {
   uint64_t stored_devices = 0;  // what the inventory holds for the scan
 };
 
-Counted ScanWithInventory(const labtest::LabScanOptions& base) {
-  TempInventory file;
+Counted ScanWithInventory(const char* cidr, const labtest::LabScanOptions& base) {
+  TempInventory file(cidr);
   auto store = store::Store::open(file.path);
   if (!store) {
     ADD_FAILURE() << store.error().message;
@@ -40,7 +43,7 @@ Counted ScanWithInventory(const labtest::LabScanOptions& base) {
   }
   labtest::LabScanOptions options = base;
   options.store = &*store;
-  auto result = labtest::scan_lab(kCidr, options);
+  auto result = labtest::scan_lab(cidr, options);
   if (!result) {
     ADD_FAILURE() << result.error().message;
     return {};
@@ -52,10 +55,10 @@ Counted ScanWithInventory(const labtest::LabScanOptions& base) {
 
 class OnePassLab : public testing::Test {
  protected:
-  void SetUp() override {
+  void Start(const char* cidr) {
     auto fleet = lab::Fleet::load("default");
     ASSERT_TRUE(fleet) << fleet.error().message;
-    auto started = server_.start(*fleet, kCidr);
+    auto started = server_.start(*fleet, cidr);
     ASSERT_TRUE(started) << started.error().message;
   }
   void TearDown() override { server_.stop(); }
@@ -63,7 +66,9 @@ class OnePassLab : public testing::Test {
 };
 
 TEST_F(OnePassLab, WithoutDiscoveryEveryHostIsDecidedAndStoredOnce) {
-  const auto c = ScanWithInventory({.udp_discovery = false});
+  constexpr const char* kCidr = "127.77.226.0/24";
+  ASSERT_NO_FATAL_FAILURE(Start(kCidr));
+  const auto c = ScanWithInventory(kCidr, {.udp_discovery = false});
   const uint64_t devices = c.result.snapshot.devices.size();
   ASSERT_GT(devices, 10u);
   EXPECT_EQ(c.result.passes.decided, devices);
@@ -73,7 +78,9 @@ TEST_F(OnePassLab, WithoutDiscoveryEveryHostIsDecidedAndStoredOnce) {
 }
 
 TEST_F(OnePassLab, WithDiscoveryOnlyLateRepliesCostASecondPass) {
-  const auto c = ScanWithInventory({});
+  constexpr const char* kCidr = "127.77.227.0/24";
+  ASSERT_NO_FATAL_FAILURE(Start(kCidr));
+  const auto c = ScanWithInventory(kCidr, {});
   const uint64_t devices = c.result.snapshot.devices.size();
   ASSERT_GT(devices, 10u);
   std::printf("devices %llu, decided %llu, stored %llu, decided again after late discovery replies %llu\n",
@@ -90,7 +97,9 @@ TEST_F(OnePassLab, WithDiscoveryOnlyLateRepliesCostASecondPass) {
 TEST_F(OnePassLab, TheIntrusivePassAddsToTheDecisionAndStoresOnlyWhatChanged) {
   scan::IntrusiveOptions intrusive;
   intrusive.default_creds = true;
-  const auto c = ScanWithInventory({.intrusive = intrusive});
+  constexpr const char* kCidr = "127.77.228.0/24";
+  ASSERT_NO_FATAL_FAILURE(Start(kCidr));
+  const auto c = ScanWithInventory(kCidr, {.intrusive = intrusive});
   const uint64_t devices = c.result.snapshot.devices.size();
   ASSERT_GT(devices, 10u);
   uint64_t changed = 0;  // devices whose findings the intrusive pass changed
