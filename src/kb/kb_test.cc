@@ -64,7 +64,7 @@ TEST(KbVerify, ShippedKnowledgeBaseIsClean) {
   KbStats stats;
   EXPECT_TRUE(KnowledgeBase::verify_embedded(d, &stats)) << dump(d);
   EXPECT_EQ(d.error_count(), 0u) << dump(d);
-  EXPECT_EQ(stats.kb_version, "2026.11.27");
+  EXPECT_EQ(stats.kb_version, "2026.12.06");
   EXPECT_GE(stats.vendors, 50u);
   EXPECT_GE(stats.rules, 150u);
   EXPECT_GE(stats.examples, stats.rules);
