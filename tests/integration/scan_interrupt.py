@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Ctrl-C during a scan: anshin stops promptly, exits 0, and the JSON keeps what was found
-(scan.interrupted = true). Loopback only: a lab fleet on 127.88.1.0/24, the scan paced over a /20."""
+(scan.interrupted = true). Loopback only: a lab fleet on 127.88.1.0/24, the scan paced over 127.88.0.0/20
+(no other test may bind inside that /20: secrets_scan uses 127.88.27.0/24)."""
 import json
 import os
 import signal

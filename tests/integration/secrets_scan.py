@@ -5,7 +5,7 @@ searched for in the database file, --json, --observations, every `anshin report`
 html), the scan's stdout and stderr, the lab's request log, and the process list (/proc/*/cmdline read
 while the scan runs): it must be nowhere. Also: a credentials file that is not mode 0600 is refused
 with a one-line error and exit 1, and ANSHIN_CREDENTIALS names the file instead of the option.
-Loopback only: the lab on 127.88.7.0/24."""
+Loopback only: the lab on 127.88.27.0/24."""
 import glob
 import json
 import os
@@ -18,7 +18,7 @@ import time
 
 anshin = sys.argv[1]
 PASSWORD = "Hik12345!"  # lab/fleets/default.yaml hikvision-ipc (suffix 10)
-NET = "127.88.7"
+NET = "127.88.27"
 work = tempfile.mkdtemp(prefix="anshin-secrets-")
 ready = os.path.join(work, "ready")
 lab_log = os.path.join(work, "lab.jsonl")
