@@ -28,6 +28,16 @@ const char* kVendorKey = "hw.vendor";
 const char* kBrandKey = "hw.brand";
 
 // ------------------------------------------------------------------------------------ small helpers
+// "aa:bb:cc:dd:ee:ff" for a 48-bit MAC.
+std::string mac_text(uint64_t mac) {
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", static_cast<unsigned>((mac >> 40) & 0xff),
+                static_cast<unsigned>((mac >> 32) & 0xff), static_cast<unsigned>((mac >> 24) & 0xff),
+                static_cast<unsigned>((mac >> 16) & 0xff), static_cast<unsigned>((mac >> 8) & 0xff),
+                static_cast<unsigned>(mac & 0xff));
+  return buf;
+}
+
 double clamp01(double w) {
   if (!(w >= 0.0)) return 0.0;  // also NaN
   return w > 1.0 ? 1.0 : w;
@@ -581,12 +591,7 @@ std::optional<std::string> reported_mac(const std::vector<kb::Match>& matches) {
     mac = v;
   }
   if (!mac) return std::nullopt;
-  char buf[18];
-  std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", static_cast<unsigned>((*mac >> 40) & 0xff),
-                static_cast<unsigned>((*mac >> 32) & 0xff), static_cast<unsigned>((*mac >> 24) & 0xff),
-                static_cast<unsigned>((*mac >> 16) & 0xff), static_cast<unsigned>((*mac >> 8) & 0xff),
-                static_cast<unsigned>(*mac & 0xff));
-  return std::string(buf);
+  return mac_text(*mac);
 }
 
 // The strongest clues of an unidentified device: observations of keys the vocabulary marks `clue` (rank
@@ -719,12 +724,7 @@ std::vector<Observation> collect_observations(const HostRecord& host, const kb::
   }
   for (const auto& [mac, port] : macs) {
     if (kb::OuiTable::locally_administered(mac)) continue;
-    char buf[18];
-    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", static_cast<unsigned>((mac >> 40) & 0xff),
-                  static_cast<unsigned>((mac >> 32) & 0xff), static_cast<unsigned>((mac >> 24) & 0xff),
-                  static_cast<unsigned>((mac >> 16) & 0xff), static_cast<unsigned>((mac >> 8) & 0xff),
-                  static_cast<unsigned>(mac & 0xff));
-    auto e = kb.oui().lookup(buf);
+    auto e = kb.oui().lookup(mac_text(mac));
     if (!e) continue;
     std::string org = trimmed(e->organization);
     // The registry string resolves through the aliases; without one (newer assignment), the vendor's name.
