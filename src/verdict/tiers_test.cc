@@ -288,3 +288,21 @@ TEST(VerdictClues, UnidentifiedSurveillanceDeviceShowsItsStrongestStrings) {
 
 }  // namespace
 }  // namespace anshin::verdict
+
+namespace anshin::verdict {
+namespace {
+
+TEST(VerdictReportedMac, AMacStatedInAReplyIsReportedWhenTheNeighbourTableHasNone) {
+  // corpus .47 (DHIP reply of an Intelbras MHDX 1016): the reply states the MAC
+  HostRecord h = HostBuilder().udp("dhip", 37810, {{"dhip.device_class", "MHDX"}, {"dhip.mac", "58:10:8C:4D:3B:FA"}}).build();
+  Device d = decide(h, *shipped());
+  EXPECT_EQ(d.mac, "58:10:8c:4d:3b:fa");
+  // the neighbour table's MAC wins; a group address is never reported
+  HostRecord n = HostBuilder().mac("44:19:b6:01:02:03").udp("dhip", 37810, {{"dhip.mac", "58:10:8c:4d:3b:fa"}}).build();
+  EXPECT_EQ(decide(n, *shipped()).mac, "44:19:b6:01:02:03");
+  HostRecord g = HostBuilder().udp("dhip", 37810, {{"dhip.device_class", "IPC"}, {"dhip.mac", "e5:58:62:82:ed:41"}}).build();
+  EXPECT_FALSE(decide(g, *shipped()).mac.has_value());
+}
+
+}  // namespace
+}  // namespace anshin::verdict

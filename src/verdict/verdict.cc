@@ -586,7 +586,8 @@ std::optional<std::string> reported_mac(const std::vector<kb::Match>& matches) {
     auto it = m.set.find("hw.mac");
     if (it == m.set.end()) continue;
     auto v = kb::OuiTable::parse_mac(it->second);
-    if (!v || *v == 0 || (best != nullptr && m.weight <= best->weight)) continue;
+    // a group (multicast) address cannot be a device's own: a placeholder or an anonymised value
+    if (!v || *v == 0 || ((*v >> 40) & 0x01) || (best != nullptr && m.weight <= best->weight)) continue;
     best = &m;
     mac = v;
   }
