@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <optional>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -25,16 +27,20 @@ namespace {
 // Each step returns the exit status to stop with, or nullopt to go on.
 using Stop = std::optional<int>;
 
+// The credentials file: --credentials, else ANSHIN_CREDENTIALS, else none.
+std::string credentials_path(const ScanOptions& o) {
+  if (!o.credentials.empty()) return o.credentials;
+  if (const char* env = std::getenv("ANSHIN_CREDENTIALS"); env && *env) return env;
+  return "";
+}
+
 // Intrusive checks, only with the contract's flags. Credentials come from a 0600 file named by
-// --credentials or ANSHIN_CREDENTIALS, never from the command line (there is no --password).
+// o.credentials (resolved by credentials_path), never from the command line (there is no --password).
 Stop intrusive_options(const ScanOptions& o, scan::IntrusiveOptions& intrusive) {
   intrusive.default_creds = o.check_default_creds;
   intrusive.cves_active = o.check_cves_active;
-  std::string credentials_path = o.credentials;
-  if (credentials_path.empty())
-    if (const char* env = std::getenv("ANSHIN_CREDENTIALS"); env && *env) credentials_path = env;
-  if (!credentials_path.empty()) {
-    auto file = scan::load_credentials_file(credentials_path);
+  if (!o.credentials.empty()) {
+    auto file = scan::load_credentials_file(o.credentials);
     if (!file) return usage_error(file.error());
     intrusive.credentials = std::make_shared<const scan::CredentialsFile>(std::move(*file));
   }
@@ -69,15 +75,108 @@ Stop plan_request(const ScanOptions& o, const std::string& lang, scan::ScanReque
   return std::nullopt;
 }
 
-// --resume: the stored scan's plan, seed and progress replace the command line's targets.
-Stop resume_request(const ScanOptions& o, store::Store& inventory, scan::ScanRequest& req) {
+// The settings stored with a new scan for --resume (o: lang and credentials already resolved).
+scan::ScanSettings settings_of(const ScanOptions& o) {
+  return {.rate = o.rate,
+          .concurrency = o.concurrency,
+          .timeout_ms = o.timeout_ms,
+          .retries = o.retries,
+          .policy = o.policy,
+          .check_default_creds = o.check_default_creds,
+          .check_cves_active = o.check_cves_active,
+          .sweep_only = o.sweep_only,
+          .no_multicast = o.no_multicast,
+          .lang = o.lang,
+          .kb_dir = o.kb_dir,
+          .credentials = o.credentials};
+}
+
+std::string shown(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+std::string shown(int v) { return std::to_string(v); }
+std::string shown(uint64_t v) { return std::to_string(v); }
+std::string shown(const std::string& v) { return quote_value(v); }
+std::string shown(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
+  return quote_value(out);
+}
+std::string shown(const std::vector<uint16_t>& v) {
+  std::string out;
+  for (uint16_t p : v) out += (out.empty() ? "" : ",") + std::to_string(p);
+  return out;
+}
+
+// The stored value wins; `option` on the command line with another value is refused (exit 1).
+template <typename T>
+Stop keep(const ScanOptions& o, const char* option, const T& stored, T& value) {
+  if (o.given.contains(option) && value != stored)
+    return usage_error("cli.scan.resume_conflict",
+                       {{"option", option}, {"stored", shown(stored)}, {"given", shown(value)}});
+  value = stored;
+  return std::nullopt;
+}
+// A flag: given on the command line, the stored scan must have run with it too.
+Stop keep_flag(const ScanOptions& o, const char* option, bool stored, bool& value) {
+  if (o.given.contains(option) && value && !stored)
+    return usage_error("cli.scan.resume_conflict_flag", {{"option", option}});
+  value = stored;
+  return std::nullopt;
+}
+
+// Lays the stored settings over the command line's (`o`, lang and credentials resolved): every setting
+// of the interrupted scan is kept, and one given again with another value is refused before anything is sent.
+Stop keep_stored_settings(const scan::ScanSettings& s, ScanOptions& o) {
+  const std::function<Stop()> steps[] = {
+      [&] { return keep(o, "--rate", s.rate, o.rate); },
+      [&] { return keep(o, "--concurrency", s.concurrency, o.concurrency); },
+      [&] { return keep(o, "--timeout", s.timeout_ms, o.timeout_ms); },
+      [&] { return keep(o, "--retries", s.retries, o.retries); },
+      [&] { return keep(o, "--policy", s.policy, o.policy); },
+      [&] { return keep(o, "--lang", s.lang, o.lang); },
+      [&] { return keep(o, "--kb", s.kb_dir, o.kb_dir); },
+      [&] { return keep(o, "--credentials", s.credentials, o.credentials); },
+      [&] { return keep_flag(o, "--check-default-creds", s.check_default_creds, o.check_default_creds); },
+      [&] { return keep_flag(o, "--check-cves-active", s.check_cves_active, o.check_cves_active); },
+      [&] { return keep_flag(o, "--sweep-only", s.sweep_only, o.sweep_only); },
+      [&] { return keep_flag(o, "--no-multicast", s.no_multicast, o.no_multicast); },
+  };
+  for (const auto& step : steps)  // the first conflict is the one line printed
+    if (auto stop = step()) return stop;
+  return std::nullopt;
+}
+
+// The stored plan's ports, excludes, allow_public and seed: the command line may repeat them, not change them.
+Stop keep_stored_plan(const targets::PlanOptions& stored, uint64_t stored_seed, ScanOptions& o) {
+  if (o.given.contains("--ports")) {
+    auto ports = targets::parse_ports(o.ports);
+    if (!ports) return usage_error(with_prefix(ports.error(), "--ports: "));
+    std::vector<uint16_t> given = *ports;
+    if (auto stop = keep(o, "--ports", stored.ports, given)) return stop;
+  }
+  if (auto stop = keep(o, "--exclude", stored.excludes, o.excludes)) return stop;
+  if (auto stop = keep_flag(o, "--allow-public", stored.allow_public, o.allow_public)) return stop;
+  return keep(o, "--seed", stored_seed, o.seed);
+}
+
+// --resume: the stored scan's plan, seed, settings and progress replace the command line's; `o` gets the
+// stored settings (rows stored before settings were kept leave the command line's in place).
+Stop resume_request(ScanOptions& o, store::Store& inventory, scan::ScanRequest& req) {
   auto unfinished = inventory.unfinished_scan();
   if (!unfinished) return usage_error(unfinished.error());
   if (!*unfinished) return usage_error("cli.scan.nothing_to_resume", {{"path", o.db}});
   const auto& u = **unfinished;
-  auto options = scan::plan_options_from_json(u.scan.resume.plan_json);
-  if (!options) return usage_error(options.error());
-  req.plan = *options;
+  auto stored = scan::plan_options_from_json(u.scan.resume.plan_json);
+  if (!stored) return usage_error(stored.error());
+  if (auto stop = keep_stored_plan(stored->plan, u.scan.resume.seed, o)) return stop;
+  if (stored->settings) {
+    if (auto stop = keep_stored_settings(*stored->settings, o)) return stop;
+    set_ui_lang(o.lang);
+  }
+  req.plan = stored->plan;
   req.seed = u.scan.resume.seed;
   req.resume = scan::ScanRequest::Resume{u.scan.number, u.scan.info, u.scan.resume.hosts_done, u.done_addresses};
   note("cli.scan.resuming", {{"id", text::escape_for_terminal(u.scan.info.id)},
@@ -115,30 +214,40 @@ Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const s
 
 }  // namespace
 
-int run_scan(const ScanOptions& o) {
-  const auto lang = resolve_lang(o.lang);
-  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
+int run_scan(const ScanOptions& command_line) {
+  const auto lang = resolve_lang(command_line.lang);
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(command_line.lang)}});
+  ScanOptions o = command_line;  // with lang and credentials resolved, and on --resume the stored settings
+  o.lang = *lang;
+  o.credentials = credentials_path(command_line);
   if (o.resume && (!o.targets.empty() || !o.import_nmap.empty())) return usage_error("cli.scan.resume_with_targets");
   if (o.resume && o.no_db) return usage_error("cli.scan.resume_without_db");
   if (o.targets.empty() && o.import_nmap.empty() && !o.resume) return usage_error("cli.scan.no_targets");
+
+  // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.
+  std::optional<store::Store> inventory;
+  if (!o.no_db && (!o.dry_run || o.resume)) {
+    auto opened = store::Store::open(o.db);
+    if (!opened) return fail(store::exit_status_for(opened.error()), opened.error());
+    inventory.emplace(std::move(*opened));
+  }
+  scan::ScanRequest resumed;
+  if (o.resume)
+    if (auto stop = resume_request(o, *inventory, resumed)) return *stop;
   for (const auto& line : not_built_yet_notes(o)) std::fprintf(stderr, "anshin: %s\n", line.c_str());
 
   scan::IntrusiveOptions intrusive;
   if (auto stop = intrusive_options(o, intrusive)) return *stop;
   scan::ScanRequest req;
-  if (auto stop = plan_request(o, *lang, req)) return *stop;
+  if (auto stop = plan_request(o, o.lang, req)) return *stop;
   req.intrusive = intrusive;
-
-  // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.
-  std::optional<store::Store> inventory;
-  if (!o.no_db && !o.dry_run) {
-    auto opened = store::Store::open(o.db);
-    if (!opened) return fail(store::exit_status_for(opened.error()), opened.error());
-    inventory.emplace(std::move(*opened));
-    req.store = &*inventory;
+  req.settings = settings_of(o);
+  if (inventory && !o.dry_run) req.store = &*inventory;
+  if (o.resume) {
+    req.plan = resumed.plan;
+    req.seed = resumed.seed;
+    req.resume = std::move(resumed.resume);
   }
-  if (o.resume)
-    if (auto stop = resume_request(o, *inventory, req)) return *stop;
 
   auto plan = scan::plan_targets(req);
   if (!plan) return usage_error(plan.error());
@@ -158,15 +267,15 @@ int run_scan(const ScanOptions& o) {
   auto jurisdictions = assess::parse_policy_option(o.policy, assessor->data().jurisdictions());
   if (!jurisdictions) return usage_error(with_prefix(jurisdictions.error(), "--policy: "));
   req.assess_options.jurisdictions = *jurisdictions;
-  req.assess_options.lang = *lang;
+  req.assess_options.lang = o.lang;
   if (o.dry_run) {
-    scan::print_dry_run(*plan, o.seed, 20, stdout, *lang);
+    scan::print_dry_run(*plan, o.seed, 20, stdout, o.lang);
     return 0;
   }
 
   auto result = scan::run_scan(req, *plan);
   if (!result) return fail(2, result.error());
-  if (auto stop = write_outputs(o, *result, *lang)) return *stop;
+  if (auto stop = write_outputs(o, *result, o.lang)) return *stop;
   return exit_status_for(result->snapshot, o.fail_on);
 }
 

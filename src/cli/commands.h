@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,7 @@ struct ScanOptions {
   std::string observations_out; // raw observations as JSON lines ("" = none)
   std::string db = "anshin.db";
   bool db_given = false;         // --db was on the command line
+  std::set<std::string> given;   // the long names of the options on the command line ("--rate", ...)
   bool no_db = false;
   int concurrency = 512;
   double rate = 0;              // new connections per second, 0 = unlimited

@@ -50,8 +50,10 @@ void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& ru
   s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
   s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
   s->add_option("--seed", scan.seed, H("help.scan.seed"));
-  s->callback([o = &scan, run_slot = &run, db_opt] {
+  s->callback([o = &scan, run_slot = &run, db_opt, s] {
     o->db_given = db_opt->count() > 0;
+    for (const CLI::Option* opt : s->get_options())
+      if (opt->count() > 0) o->given.insert(opt->get_name());
     *run_slot = [o] { return run_scan(*o); };
   });
 }

@@ -73,26 +73,59 @@ void name_unidentified_services(Device& d) {
 
 }  // namespace
 
-std::string plan_options_json(const targets::PlanOptions& o) {
+std::string plan_options_json(const targets::PlanOptions& o, const std::optional<ScanSettings>& settings) {
   nlohmann::json j;
   j["targets"] = o.targets;
   j["excludes"] = o.excludes;
   j["import_nmap"] = o.import_nmap;
   j["ports"] = o.ports;
   j["allow_public"] = o.allow_public;
+  if (settings) {
+    const ScanSettings& s = *settings;
+    j["settings"] = {{"rate", s.rate},
+                     {"concurrency", s.concurrency},
+                     {"timeout_ms", s.timeout_ms},
+                     {"retries", s.retries},
+                     {"policy", s.policy},
+                     {"check_default_creds", s.check_default_creds},
+                     {"check_cves_active", s.check_cves_active},
+                     {"sweep_only", s.sweep_only},
+                     {"no_multicast", s.no_multicast},
+                     {"lang", s.lang},
+                     {"kb_dir", s.kb_dir},
+                     {"credentials", s.credentials}};
+  }
   return j.dump();
 }
 
-Result<targets::PlanOptions> plan_options_from_json(const std::string& text) {
+Result<StoredPlan> plan_options_from_json(const std::string& text) {
   try {
     const auto j = nlohmann::json::parse(text);
-    targets::PlanOptions o;
+    StoredPlan out;
+    targets::PlanOptions& o = out.plan;
     o.targets = j.at("targets").get<std::vector<std::string>>();
     o.excludes = j.at("excludes").get<std::vector<std::string>>();
     o.import_nmap = j.at("import_nmap").get<std::string>();
     o.ports = j.at("ports").get<std::vector<uint16_t>>();
     o.allow_public = j.at("allow_public").get<bool>();
-    return o;
+    if (j.contains("settings")) {  // rows stored before the settings were kept have none
+      const auto& js = j.at("settings");
+      ScanSettings s;
+      s.rate = js.at("rate").get<double>();
+      s.concurrency = js.at("concurrency").get<int>();
+      s.timeout_ms = js.at("timeout_ms").get<int>();
+      s.retries = js.at("retries").get<int>();
+      s.policy = js.at("policy").get<std::string>();
+      s.check_default_creds = js.at("check_default_creds").get<bool>();
+      s.check_cves_active = js.at("check_cves_active").get<bool>();
+      s.sweep_only = js.at("sweep_only").get<bool>();
+      s.no_multicast = js.at("no_multicast").get<bool>();
+      s.lang = js.at("lang").get<std::string>();
+      s.kb_dir = js.at("kb_dir").get<std::string>();
+      s.credentials = js.at("credentials").get<std::string>();
+      out.settings = std::move(s);
+    }
+    return out;
   } catch (const std::exception& e) {
     return Error{Errc::kInvalidInput, std::string("the stored scan's plan cannot be read: ") + e.what()};
   }
@@ -286,7 +319,7 @@ class ScanRun {
       stored_scan_ = request_.resume->scan;
       return {};
     }
-    auto begun = request_.store->begin_scan(info, {plan_options_json(request_.plan), seed, 0});
+    auto begun = request_.store->begin_scan(info, {plan_options_json(request_.plan, request_.settings), seed, 0});
     if (!begun) return begun.error();
     stored_scan_ = *begun;
     return {};

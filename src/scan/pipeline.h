@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,25 @@
 #include "targets/targets.h"
 
 namespace anshin::scan {
+
+// The command-line settings that change how a scan behaves, kept with its resume state so that
+// `scan --resume` continues with every one of them (docs/contract.md). Values as given on the command
+// line (lang: the resolved message language; credentials: the file's path, never its contents).
+struct ScanSettings {
+  double rate = 0;
+  int concurrency = 512;
+  int timeout_ms = 1000;
+  int retries = 1;
+  std::string policy = "all";
+  bool check_default_creds = false;
+  bool check_cves_active = false;
+  bool sweep_only = false;
+  bool no_multicast = false;
+  std::string lang;
+  std::string kb_dir;
+  std::string credentials;
+  bool operator==(const ScanSettings&) const = default;
+};
 
 struct ScanRequest {
   targets::PlanOptions plan;
@@ -46,11 +66,19 @@ struct ScanRequest {
   // Off by default. When set, a second pass after the sweep and discovery runs the intrusive probes on
   // the hosts whose decided verdict gives them something to try (scan/intrusive.h). Needs kb + assessor.
   IntrusiveOptions intrusive;
+  // The command line's settings, stored with the plan for --resume (null: none stored).
+  std::optional<ScanSettings> settings;
 };
 
-// The plan options as stored for --resume, and back.
-std::string plan_options_json(const targets::PlanOptions& options);
-Result<targets::PlanOptions> plan_options_from_json(const std::string& json);
+// What `scan --resume` reads back: the plan, and the settings (absent in rows stored before they were kept).
+struct StoredPlan {
+  targets::PlanOptions plan;
+  std::optional<ScanSettings> settings;
+};
+
+// The plan options and settings as stored for --resume, and back.
+std::string plan_options_json(const targets::PlanOptions& options, const std::optional<ScanSettings>& settings);
+Result<StoredPlan> plan_options_from_json(const std::string& json);
 
 struct ScanResult {
   ScanSnapshot snapshot;
