@@ -98,7 +98,7 @@ TEST(Html, PolicyFindingsAreNotSecurityRisk) {
   ASSERT_NE(listed, std::string::npos);
   EXPECT_LT(vulnerable, listed);
   const std::string listed_row = h.substr(listed, h.find("</tr>", listed) - listed);
-  EXPECT_NE(listed_row.find("<td data-sort=\"4\"><span class=\"policy-count\">4 named</span></td>"), std::string::npos)
+  EXPECT_NE(listed_row.find("<td data-sort=\"4\"><span class=\"policy-count\">named by 4</span></td>"), std::string::npos)
       << listed_row;
   EXPECT_NE(listed_row.find("<td data-sort=\"0\" class=\"sevlist\"><span class=\"na\">"), std::string::npos)
       << listed_row;
