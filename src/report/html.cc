@@ -478,7 +478,7 @@ std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
   static constexpr Col kCols[] = {{"column.address", "text", false},  {"column.category", "text", false},
                                   {"column.maker", "text", false},    {"column.model", "text", false},
                                   {"column.firmware", "text", false}, {"column.services", "text", false},
-                                  {"column.highest_severity", "number", false}, {"column.findings", "number", false},
+                                  {"column.severity", "number", false}, {"column.findings", "number", false},
                                   {"column.policy", "number", false}};
   h += "<table id=\"device-table\" class=\"devices\"><thead><tr>";
   for (const auto& c : kCols)
@@ -519,7 +519,8 @@ std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
         html_text(maker_text(v)), v.model ? html_text(*v.model) : "", v.firmware ? html_text(*v.firmware) : "",
         services_html, sev, sev_badge(L, sev), risk.security_total, sevlist, risk.policy_ids.size(), policy_cell);
   }
-  h += "</tbody></table>\n<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
+  h += "</tbody></table>\n<p class=\"note\" id=\"security-note\">" + T("table.security_note") + "</p>\n";
+  h += "<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
   return h;
 }
 

@@ -92,6 +92,8 @@ TEST(Html, PolicyFindingsAreNotSecurityRisk) {
   EXPECT_NE(h.find("1 of 3 devices (33%) were made by manufacturers named"), std::string::npos);
   // The severity chart counts the one security finding: no high bar of 3 (policy findings are left out).
   EXPECT_NE(h.find("Security findings by severity"), std::string::npos);
+  EXPECT_NE(h.find("<p class=\"note\" id=\"security-note\">Severity and findings count security findings only"),
+            std::string::npos);
   // Device table: the CVE device first, its policy cell empty; the listed one second with its policy count.
   const size_t vulnerable = h.find("<tr data-address=\"10.20.0.60\""), listed = h.find("<tr data-address=\"10.20.0.50\"");
   ASSERT_NE(vulnerable, std::string::npos);
