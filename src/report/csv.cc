@@ -65,7 +65,8 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
   static constexpr const char* kColumns[] = {
       "column.address",  "column.mac",      "column.category",    "column.manufacturer", "column.brand",
       "column.model",    "column.firmware", "column.serial",      "column.confidence",   "column.services",
-      "column.finding_ids", "column.highest_severity", "column.finding_count", "column.clues"};
+      "column.finding_ids", "column.highest_severity", "column.finding_count", "column.policy_ids",
+      "column.policy_count", "column.clues"};
   bool first = true;
   for (const char* key : kColumns) {
     if (!first) out += ',';
@@ -91,7 +92,10 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
       if (!ids.empty()) ids += ' ';
       ids += f.id;
     }
-    const auto highest = summarize(d->findings).highest;
+    // Highest severity over security findings only; procurement exposure has its own two columns.
+    const DeviceRisk risk = summarize(d->findings);
+    std::string policy_ids;
+    for (const auto& id : risk.policy_ids) policy_ids += (policy_ids.empty() ? "" : " ") + id;
     const std::vector<std::string> cells = {
         csv_cell(d->address.to_string()),
         opt_cell(d->mac),
@@ -104,8 +108,10 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
         fmt::format("{:.2f}", v.confidence),
         csv_cell(services),
         csv_cell(ids),
-        highest ? csv_cell(severity_name(*highest)) : std::string(),
+        risk.security_highest ? csv_cell(severity_name(*risk.security_highest)) : std::string(),
         std::to_string(d->findings.size()),
+        csv_cell(policy_ids),
+        std::to_string(risk.policy_ids.size()),
         csv_cell(clues),
     };
     for (size_t i = 0; i < cells.size(); ++i) {

@@ -25,14 +25,36 @@ TEST(Csv, OneRowPerDeviceRiskiestFirst) {
   ASSERT_EQ(l.size(), 5u);
   EXPECT_EQ(l[0],
             "Address,MAC address,Category,Manufacturer,Brand,Model,Firmware,Serial number,Confidence,Services,"
-            "Finding IDs,Highest severity,Number of findings,Clues (no maker identified)");
+            "Finding IDs,Highest security severity,Number of findings,Procurement policy IDs,"
+            "Procurement policies naming the maker,Clues (no maker identified)");
   EXPECT_TRUE(l[1].starts_with("10.20.0.21,44:19:b6:12:34:56,camera,Hikvision,Annke,I91BM,")) << l[1];
   EXPECT_NE(l[1].find(",80/http 554/rtsp 8000/hikvision-sdk,"), std::string::npos);
   EXPECT_NE(l[1].find("policy.us.fcc-covered policy.us.ndaa-889"), std::string::npos);
-  EXPECT_TRUE(l[1].ends_with(",critical,7,")) << l[1];  // identified: no clues
+  // Identified: no clues. Highest security severity, all findings, then the policy ids and their count.
+  EXPECT_TRUE(l[1].ends_with(",critical,7,policy.us.fcc-covered policy.us.ndaa-889 policy.uk.sensitive-sites "
+                             "policy.au.government-removal,4,"))
+      << l[1];
   EXPECT_TRUE(l[2].starts_with("10.20.0.30,")) << l[2];
   EXPECT_TRUE(l[4].starts_with("10.20.0.40,")) << l[4];
   EXPECT_TRUE(l[3].starts_with("10.20.0.5,,other,,,,,,0.00,22/ssh 445/smb,,,0")) << l[3];
+}
+
+TEST(Csv, SecuritySeverityAndPolicyColumnsApart) {
+  const auto l = lines(render_csv(testing::policy_versus_security_snapshot()));
+  ASSERT_EQ(l.size(), 4u);
+  EXPECT_TRUE(l[1].starts_with("10.20.0.60,")) << l[1];
+  EXPECT_TRUE(l[1].ends_with(",cve.CVE-2017-7921,high,1,,0,")) << l[1];
+  EXPECT_TRUE(l[2].starts_with("10.20.0.50,")) << l[2];
+  // Highest security severity empty: a procurement listing is not a vulnerability.
+  EXPECT_NE(l[2].find(",,4,policy.us.fcc-covered policy.us.ndaa-889 policy.uk.sensitive-sites "
+                      "policy.au.government-removal,4,"),
+            std::string::npos)
+      << l[2];
+  EXPECT_TRUE(l[3].ends_with(",identity.weak-evidence,,1,,0,")) << l[3];
+  const auto ja = lines(render_csv(testing::policy_versus_security_snapshot(), {.lang = "ja"}));
+  EXPECT_NE(ja[0].find("セキュリティ上の最も高い深刻度,指摘事項の件数,該当する調達規制の ID,製造元が該当する調達規制の数,"),
+            std::string::npos)
+      << ja[0];
 }
 
 TEST(Csv, UnidentifiedDeviceShowsItsClues) {

@@ -319,7 +319,7 @@ std::string findings_html(Lang L, const Device& d) {
 
 std::string render_device_section(Lang L, const Device& d) {
   const auto& v = d.verdict;
-  const int sev = summarize(d.findings).highest_rank();
+  const int sev = summarize(d.findings).security_rank();
   std::string s = fmt::format("<section class=\"device\" id=\"{}\" data-address=\"{}\">\n", html_attr(host_anchor(d)),
                               html_attr(d.address.to_string()));
   std::string heading = d.address.to_string();
@@ -478,7 +478,8 @@ std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
   static constexpr Col kCols[] = {{"column.address", "text", false},  {"column.category", "text", false},
                                   {"column.maker", "text", false},    {"column.model", "text", false},
                                   {"column.firmware", "text", false}, {"column.services", "text", false},
-                                  {"column.highest_severity", "number", false}, {"column.findings", "number", false}};
+                                  {"column.severity", "number", false}, {"column.findings", "number", false},
+                                  {"column.policy", "number", false}};
   h += "<table id=\"device-table\" class=\"devices\"><thead><tr>";
   for (const auto& c : kCols)
     h += fmt::format("<th data-type=\"{}\" aria-sort=\"none\"><button type=\"button\">{}</button></th>", c.type,
@@ -494,25 +495,32 @@ std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
       services_html += "<span class=\"svc\">" + html_text(services.substr(services.rfind(' ') + 1)) + "</span> ";
     }
     const DeviceRisk risk = summarize(d->findings);
-    const int sev = risk.highest_rank();
-    const auto& counts = risk.counts;
+    // Severity and counts over security findings only; the policy column counts procurement rules.
+    const int sev = risk.security_rank();
+    const auto& counts = risk.security_counts;
     std::string sevlist;
     for (int s = 4; s >= 0; --s)
       if (counts[s])
         sevlist += fmt::format("<span class=\"sev {}\">{} {}</span>", sev_class(s), counts[s],
                                html_text(L.get(std::string("severity.") + severity_name(static_cast<Severity>(s)))));
     if (sevlist.empty()) sevlist = "<span class=\"na\">" + T("table.no_findings") + "</span>";
+    const std::string policy_cell =
+        risk.policy_ids.empty() ? "<span class=\"na\">" + T("table.no_policy") + "</span>"
+                                : "<span class=\"policy-count\">" +
+                                      html_text(i18n::format(L.get("table.policy_count"),
+                                                             {{"count", std::to_string(risk.policy_ids.size())}})) +
+                                      "</span>";
     h += fmt::format(
         "<tr data-address=\"{}\" data-search=\"{}\"><td data-sort=\"{}\"><a href=\"#{}\">{}</a></td><td>{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td data-sort=\"{}\">{}</td>"
-        "<td data-sort=\"{}\" class=\"sevlist\">{}</td></tr>\n",
+        "<td data-sort=\"{}\" class=\"sevlist\">{}</td><td data-sort=\"{}\">{}</td></tr>\n",
         html_attr(d->address.to_string()), html_attr(search), address_sort_key(d->address), html_attr(host_anchor(*d)),
         html_text(d->address.to_string()), T(std::string("category.") + category_name(v.category)),
         html_text(maker_text(v)), v.model ? html_text(*v.model) : "", v.firmware ? html_text(*v.firmware) : "",
-        services_html, sev, sev_badge(L, sev), d->findings.size(),
-        sevlist);
+        services_html, sev, sev_badge(L, sev), risk.security_total, sevlist, risk.policy_ids.size(), policy_cell);
   }
-  h += "</tbody></table>\n<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
+  h += "</tbody></table>\n<p class=\"note\" id=\"security-note\">" + T("table.security_note") + "</p>\n";
+  h += "<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
   return h;
 }
 
@@ -537,12 +545,12 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
   for (const Device* d : rows) {
     if (is_surveillance(*d)) ++surveillance;
     const DeviceRisk risk = summarize(d->findings);
-    if (risk.highest_rank() >= static_cast<int>(Severity::kHigh)) ++critical_high;
+    if (risk.security_critical_or_high()) ++critical_high;
     bool any = false;
     for (size_t p = 0; p < opt.policies.size(); ++p)
       if (!opt.policies[p].context && has_policy(*d, opt.policies[p].finding_id)) { ++per_policy[p]; any = true; }
     if (any) ++policy_any;
-    for (size_t s = 0; s < risk.counts.size(); ++s) per_severity[s] += risk.counts[s];
+    for (size_t s = 0; s < risk.security_counts.size(); ++s) per_severity[s] += risk.security_counts[s];
   }
 
   const std::string script = assets::kScript;

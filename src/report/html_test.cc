@@ -69,7 +69,7 @@ TEST(Html, ExecutiveSummaryNumbers) {
   }
   EXPECT_NE(h.find("data-count=\"2\">2</td>"), std::string::npos);
   EXPECT_NE(h.find("2 of 4 devices (50%) were made by manufacturers named"), std::string::npos);
-  EXPECT_NE(h.find("2 of 4 devices (50%) have at least one critical or high finding"), std::string::npos);
+  EXPECT_NE(h.find("2 of 4 devices (50%) have at least one critical or high security finding"), std::string::npos);
   EXPECT_NE(h.find("out of 256 addresses scanned"), std::string::npos);
 }
 
@@ -82,6 +82,31 @@ TEST(Html, PolicyCountsUseFindingIdPrefixes) {
   EXPECT_NE(h.find("<tr data-policy=\"policy.us.fcc-covered\"><td>US: FCC Covered List</td><td class=\"n\" "
                    "data-count=\"3\">"),
             std::string::npos);
+}
+
+TEST(Html, PolicyFindingsAreNotSecurityRisk) {
+  const std::string h = render_html(testing::policy_versus_security_snapshot(), Opt("en"));
+  EXPECT_EQ(metric(h, "critical-high"), "1");  // the CVE device only, not the policy-only one
+  EXPECT_EQ(metric(h, "policy-named"), "1");
+  EXPECT_NE(h.find("1 of 3 devices (33%) have at least one critical or high security finding"), std::string::npos);
+  EXPECT_NE(h.find("1 of 3 devices (33%) were made by manufacturers named"), std::string::npos);
+  // The severity chart counts the one security finding: no high bar of 3 (policy findings are left out).
+  EXPECT_NE(h.find("Security findings by severity"), std::string::npos);
+  EXPECT_NE(h.find("<p class=\"note\" id=\"security-note\">Severity and findings count security findings only"),
+            std::string::npos);
+  // Device table: the CVE device first, its policy cell empty; the listed one second with its policy count.
+  const size_t vulnerable = h.find("<tr data-address=\"10.20.0.60\""), listed = h.find("<tr data-address=\"10.20.0.50\"");
+  ASSERT_NE(vulnerable, std::string::npos);
+  ASSERT_NE(listed, std::string::npos);
+  EXPECT_LT(vulnerable, listed);
+  const std::string listed_row = h.substr(listed, h.find("</tr>", listed) - listed);
+  EXPECT_NE(listed_row.find("<td data-sort=\"4\"><span class=\"policy-count\">named by 4</span></td>"), std::string::npos)
+      << listed_row;
+  EXPECT_NE(listed_row.find("<td data-sort=\"0\" class=\"sevlist\"><span class=\"na\">"), std::string::npos)
+      << listed_row;
+  const std::string ja = render_html(testing::policy_versus_security_snapshot(), Opt("ja"));
+  EXPECT_NE(ja.find("4 件該当"), std::string::npos);
+  EXPECT_NE(ja.find("全 3 台のうち 1 台（33%）に緊急または重要のセキュリティ上の指摘事項があります"), std::string::npos);
 }
 
 TEST(Html, PolicyRowsComeFromTheOptions) {

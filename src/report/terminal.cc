@@ -48,8 +48,8 @@ const char* severity_colour(int sev) {
 }  // namespace
 
 bool riskier(const Device& a, const Device& b) {
-  const int sa = summarize(a.findings).highest_rank(), sb = summarize(b.findings).highest_rank();
-  if (sa != sb) return sa > sb;
+  const int by_risk = compare_risk(summarize(a.findings), summarize(b.findings));
+  if (by_risk != 0) return by_risk < 0;
   if (a.findings.size() != b.findings.size()) return a.findings.size() > b.findings.size();
   return a.address < b.address;
 }
@@ -60,7 +60,10 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
   for (const auto& d : snap.devices) rows.push_back(&d);
   std::sort(rows.begin(), rows.end(), [](const Device* a, const Device* b) { return riskier(*a, *b); });
 
-  struct Row { std::string cells[7]; int sev; };
+  // The findings column counts security findings only; the policy column counts procurement rules naming the
+  // maker; identification notes (identity.*) appear in neither (they are in the device's detail and JSON).
+  constexpr int kColumns = 8;
+  struct Row { std::string cells[kColumns]; int sev; };
   std::vector<Row> table;
   for (const Device* d : rows) {
     const auto& v = d->verdict;
@@ -76,7 +79,7 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
       services += fmt::format("{}/{}", s.port, text::escape_for_terminal(s.protocol.empty() ? "?" : s.protocol));
     }
     const DeviceRisk risk = summarize(d->findings);
-    const auto& counts = risk.counts;
+    const auto& counts = risk.security_counts;
     std::string findings;
     for (int s = 4; s >= 0; --s) {
       if (!counts[s]) continue;
@@ -85,27 +88,28 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
     }
     if (findings.empty()) findings = "-";
     table.push_back({{d->address.to_string(), std::string(L.get(std::string("terminal.category_short.") + category_name(v.category))), truncate(maker, 32), truncate(esc(v.model), 22),
-                      truncate(esc(v.firmware), 26), truncate(services, 40), findings},
-                     risk.highest_rank()});
+                      truncate(esc(v.firmware), 26), truncate(services, 40), findings,
+                      risk.policy_ids.empty() ? std::string("-") : std::to_string(risk.policy_ids.size())},
+                     risk.security_rank()});
   }
 
-  std::string headers[7];
-  static constexpr const char* kHeaderKeys[7] = {"terminal.address", "terminal.category", "terminal.maker",
-                                                 "terminal.model",   "terminal.firmware", "terminal.services",
-                                                 "terminal.findings"};
-  for (int c = 0; c < 7; ++c) headers[c] = L.get(kHeaderKeys[c]);
-  size_t widths[7];
-  for (int c = 0; c < 7; ++c) {
+  std::string headers[kColumns];
+  static constexpr const char* kHeaderKeys[kColumns] = {
+      "terminal.address",  "terminal.category", "terminal.maker",   "terminal.model",
+      "terminal.firmware", "terminal.services", "terminal.findings", "terminal.policy"};
+  for (int c = 0; c < kColumns; ++c) headers[c] = L.get(kHeaderKeys[c]);
+  size_t widths[kColumns];
+  for (int c = 0; c < kColumns; ++c) {
     widths[c] = text::display_width(headers[c]);
     for (const auto& r : table) widths[c] = std::max(widths[c], text::display_width(r.cells[c]));
   }
   if (!table.empty()) {
     std::string line;
-    for (int c = 0; c < 7; ++c) line += pad(headers[c], widths[c]) + (c < 6 ? "  " : "");
+    for (int c = 0; c < kColumns; ++c) line += pad(headers[c], widths[c]) + (c < kColumns - 1 ? "  " : "");
     fmt::print(out, "{}{}{}\n", opt.color ? "\033[1m" : "", line, opt.color ? "\033[0m" : "");
     for (const auto& r : table) {
       std::string row;
-      for (int c = 0; c < 7; ++c) row += pad(r.cells[c], widths[c]) + (c < 6 ? "  " : "");
+      for (int c = 0; c < kColumns; ++c) row += pad(r.cells[c], widths[c]) + (c < kColumns - 1 ? "  " : "");
       const char* colour = opt.color ? severity_colour(r.sev) : "";
       fmt::print(out, "{}{}{}\n", colour, row, *colour ? "\033[0m" : "");
     }
@@ -116,6 +120,18 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
              i18n::format(L.get("terminal.summary"), {{"devices", std::to_string(snap.devices.size())},
                                                       {"addresses", std::to_string(snap.scan.addresses)},
                                                       {"elapsed", elapsed}}));
+  if (!snap.devices.empty()) {
+    size_t security = 0, policy = 0;
+    for (const auto& d : snap.devices) {
+      const DeviceRisk risk = summarize(d.findings);
+      if (risk.security_critical_or_high()) ++security;
+      if (!risk.policy_ids.empty()) ++policy;
+    }
+    fmt::print(out, "{}\n",
+               i18n::format(L.get("terminal.risk_summary"), {{"security", std::to_string(security)},
+                                                             {"policy", std::to_string(policy)},
+                                                             {"devices", std::to_string(snap.devices.size())}}));
+  }
   if (snap.scan.interrupted) fmt::print(out, "{}\n", L.get("terminal.interrupted"));
 }
 

@@ -29,7 +29,8 @@ TEST(Terminal, EnglishLabelsFromCatalog) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find("Hikvision / Annke"), std::string::npos);
-  EXPECT_NE(out.find("1 crit, 3 high, 3 med"), std::string::npos) << out;
+  // Security findings only: Annke's policy listings (2 high, 2 medium) are in the policy column, not here.
+  EXPECT_NE(out.find("1 crit, 1 high, 1 med  4"), std::string::npos) << out;
   EXPECT_NE(out.find(" camera "), std::string::npos) << out;
 }
 
@@ -37,10 +38,35 @@ TEST(Terminal, JapaneseLabelsFromCatalog) {
   const std::string out = render(testing::canonical_snapshot(), {.lang = "ja"});
   EXPECT_NE(out.find("製造元 / ブランド"), std::string::npos);
   EXPECT_NE(out.find("256 アドレス中 4 台の機器が応答しました（"), std::string::npos) << out;
-  EXPECT_NE(out.find("1 緊急, 3 重要"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 緊急, 1 重要"), std::string::npos) << out;
   // The category column speaks Japanese too; the canonical English name stays in JSON and CSV only.
   EXPECT_NE(out.find("  カメラ  "), std::string::npos) << out;
   EXPECT_EQ(out.find(" camera "), std::string::npos) << out;
+}
+
+TEST(Terminal, PolicyFindingsHaveTheirOwnColumn) {
+  const std::string out = render(testing::policy_versus_security_snapshot(), {.lang = "en"});
+  EXPECT_NE(out.find("Of 3 devices, 1 with a critical or high security finding, 1 named by a procurement policy."),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("SECURITY"), std::string::npos);
+  EXPECT_NE(out.find("POLICY"), std::string::npos);
+  // Riskiest first: the CVE device, then the listed one (no security finding, 4 policies), then the note only.
+  const size_t vulnerable = out.find("10.20.0.60"), listed = out.find("10.20.0.50"), unsure = out.find("10.20.0.70");
+  ASSERT_NE(listed, std::string::npos);
+  EXPECT_LT(vulnerable, listed);
+  EXPECT_LT(listed, unsure);
+  std::string listed_line = out.substr(listed, out.find('\n', listed) - listed);
+  listed_line.erase(listed_line.find_last_not_of(' ') + 1);
+  EXPECT_TRUE(listed_line.ends_with("  -         4")) << listed_line;  // security "-", policy 4
+  EXPECT_EQ(listed_line.find("high"), std::string::npos) << listed_line;
+  const std::string vulnerable_line = out.substr(vulnerable, out.find('\n', vulnerable) - vulnerable);
+  EXPECT_NE(vulnerable_line.find("1 high"), std::string::npos) << vulnerable_line;
+  const std::string ja = render(testing::policy_versus_security_snapshot(), {.lang = "ja"});
+  EXPECT_NE(ja.find("全 3 台のうち、緊急・重要のセキュリティ上の指摘事項がある機器は 1 台、調達規制の対象となる機器は 1 台です。"),
+            std::string::npos)
+      << ja;
+  EXPECT_NE(ja.find("調達規制"), std::string::npos);
 }
 
 TEST(Terminal, NoDevicesAndInterrupted) {

@@ -154,6 +154,29 @@ inline ScanSnapshot canonical_snapshot() {
 
 // Every string a device controls, hostile: markup, attribute breakouts, terminal escapes, invalid UTF-8,
 // spreadsheet formulas.
+// Security versus procurement exposure: .50 carries only policy findings (four, two of them high), .60 one
+// high CVE, .70 only an identification note. Riskiest first is .60, .50, .70.
+inline ScanSnapshot policy_versus_security_snapshot() {
+  ScanSnapshot snap;
+  snap.scan.addresses = 256;
+  Device listed;
+  listed.address = v4("10.20.0.50");
+  listed.verdict.category = Category::kCamera;
+  listed.verdict.manufacturer = "Hikvision";
+  listed.findings = policy_findings("Hikvision");
+  Device vulnerable;
+  vulnerable.address = v4("10.20.0.60");
+  vulnerable.verdict.category = Category::kCamera;
+  vulnerable.findings = {finding("cve.CVE-2017-7921", Severity::kHigh, "Improper authentication (CVE-2017-7921)",
+                                 "d", "r", {})};
+  Device unsure;
+  unsure.address = v4("10.20.0.70");
+  unsure.verdict.category = Category::kCamera;
+  unsure.findings = {finding("identity.weak-evidence", Severity::kInfo, "Weak identification", "d", "r", {})};
+  snap.devices = {listed, vulnerable, unsure};
+  return snap;
+}
+
 inline constexpr const char* kScriptModel = "<script>alert(1)</script>";
 inline constexpr const char* kImgBrand = "\"><img src=x onerror=alert(1)>";
 inline constexpr const char* kEscFirmware = "\x1b[31m\x1b]0;pwned\x07";
