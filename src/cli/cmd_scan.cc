@@ -1,7 +1,11 @@
 // anshin scan: plan the targets, sweep and identify, print the summary, write JSON.
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -214,6 +218,22 @@ Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const s
 
 }  // namespace
 
+// Why `path` cannot be written as an output (atomically: a temporary file in its folder, then a rename), in
+// the operating system's words; nullopt when it can. Nothing is created.
+static std::optional<std::string> unwritable(const std::string& path) {
+  std::filesystem::path p(path);
+  const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return std::string(std::strerror(errno));
+  if (!S_ISDIR(st.st_mode)) return std::string(std::strerror(ENOTDIR));
+  if (::access(dir.c_str(), W_OK) != 0) return std::string(std::strerror(errno));
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return std::string(std::strerror(EISDIR));
+    if (::access(path.c_str(), W_OK) != 0) return std::string(std::strerror(errno));
+  }
+  return std::nullopt;
+}
+
 int run_scan(const ScanOptions& command_line) {
   const auto lang = resolve_lang(command_line.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(command_line.lang)}});
@@ -223,6 +243,11 @@ int run_scan(const ScanOptions& command_line) {
   if (o.resume && (!o.targets.empty() || !o.import_nmap.empty())) return usage_error("cli.scan.resume_with_targets");
   if (o.resume && o.no_db) return usage_error("cli.scan.resume_without_db");
   if (o.targets.empty() && o.import_nmap.empty() && !o.resume) return usage_error("cli.scan.no_targets");
+  // An output that cannot be written is refused now, with the system's reason, not after a long scan.
+  for (const std::string* out : {&o.json_out, &o.observations_out})
+    if (!out->empty() && *out != "-")
+      if (auto why = unwritable(*out))
+        return usage_error("cli.cannot_write_why", {{"path", quote_value(*out)}, {"reason", *why}});
 
   // The inventory: opened before anything is sent, so a locked or foreign file stops the scan early.
   std::optional<store::Store> inventory;

@@ -117,7 +117,9 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
   const std::string elapsed = snap.scan.started.empty() ? "" : snap.scan.started + " .. " + snap.scan.finished;
   if (snap.devices.empty()) fmt::print(out, "{}\n", L.get("terminal.none"));
   fmt::print(out, "{}\n",
-             i18n::format(L.get("terminal.summary"), {{"devices", std::to_string(snap.devices.size())},
+             // "1 device", not "1 devices": the catalogs have a sentence for one
+             i18n::format(L.get(snap.devices.size() == 1 ? "terminal.summary_one" : "terminal.summary"),
+                          {{"devices", std::to_string(snap.devices.size())},
                                                       {"addresses", std::to_string(snap.scan.addresses)},
                                                       {"elapsed", elapsed}}));
   if (!snap.devices.empty()) {
@@ -128,7 +130,8 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
       if (!risk.policy_ids.empty()) ++policy;
     }
     fmt::print(out, "{}\n",
-               i18n::format(L.get("terminal.risk_summary"), {{"security", std::to_string(security)},
+               i18n::format(L.get(snap.devices.size() == 1 ? "terminal.risk_summary_one" : "terminal.risk_summary"),
+                            {{"security", std::to_string(security)},
                                                              {"policy", std::to_string(policy)},
                                                              {"devices", std::to_string(snap.devices.size())}}));
   }

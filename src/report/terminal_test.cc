@@ -34,6 +34,17 @@ TEST(Terminal, EnglishLabelsFromCatalog) {
   EXPECT_NE(out.find(" camera "), std::string::npos) << out;
 }
 
+TEST(Terminal, OneDeviceIsSingular) {
+  ScanSnapshot one = testing::canonical_snapshot();
+  one.devices.resize(1);
+  const std::string en = render(one, {.lang = "en"});
+  EXPECT_NE(en.find("1 device answered out of 256 addresses scanned"), std::string::npos) << en;
+  EXPECT_NE(en.find("Of 1 device, "), std::string::npos) << en;
+  EXPECT_EQ(en.find("1 devices"), std::string::npos) << en;
+  const std::string ja = render(one, {.lang = "ja"});
+  EXPECT_NE(ja.find("256 アドレス中 1 台の機器が応答しました"), std::string::npos) << ja;
+}
+
 TEST(Terminal, JapaneseLabelsFromCatalog) {
   const std::string out = render(testing::canonical_snapshot(), {.lang = "ja"});
   EXPECT_NE(out.find("製造元 / ブランド"), std::string::npos);
