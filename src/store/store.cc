@@ -400,6 +400,15 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
   return number;
 }
 
+// The transaction of a device write has begun and the scan exists.
+static Result<void> begin_device_writes(sqlite3* db, const Tx& tx, ScanNumber scan) {
+  if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
+  auto exists = scan_exists(db, scan);
+  if (!exists) return exists.error();
+  if (!*exists) return no_such_scan(scan);
+  return {};
+}
+
 Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device) {
   auto ids = put_devices(scan, std::vector<Device>{device});
   if (!ids) return ids.error();
@@ -410,10 +419,7 @@ Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device, const 
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
   Tx tx(db);
-  if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
-  auto exists = scan_exists(db, scan);
-  if (!exists) return exists.error();
-  if (!*exists) return no_such_scan(scan);
+  if (auto ready = begin_device_writes(db, tx, scan); !ready) return ready.error();
   auto id = put_one(db, scan, device);
   if (!id) return id.error();
   Stmt st(db, "INSERT OR REPLACE INTO host_records (scan, address, record) VALUES (?1, ?2, ?3)");
@@ -480,10 +486,7 @@ Result<std::vector<DeviceId>> Store::put_devices(ScanNumber scan, const std::vec
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
   Tx tx(db);
-  if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
-  auto exists = scan_exists(db, scan);
-  if (!exists) return exists.error();
-  if (!*exists) return no_such_scan(scan);
+  if (auto ready = begin_device_writes(db, tx, scan); !ready) return ready.error();
   std::vector<DeviceId> ids;
   ids.reserve(devices.size());
   for (const auto& d : devices) {

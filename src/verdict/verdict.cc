@@ -222,9 +222,9 @@ std::optional<std::string> pick_attribute(std::vector<Candidate> cands, const ch
 // ------------------------------------------------------------------------------------------ stages
 // Stage 1: every observation against the KB; only matches that set something are kept. The vector is
 // never resized after this, so pointers into it stay valid.
-std::vector<kb::Match> match_observations(const HostRecord& host, const kb::KnowledgeBase& kb) {
+std::vector<kb::Match> match_observations(const std::vector<Observation>& observations, const kb::KnowledgeBase& kb) {
   std::vector<kb::Match> matches;
-  for (const auto& o : collect_observations(host, kb)) {
+  for (const auto& o : observations) {
     for (auto& m : kb.match(o)) {
       if (m.set.empty()) continue;
       if (matches.size() >= kMaxMatches) return matches;
@@ -597,7 +597,7 @@ std::optional<std::string> reported_mac(const std::vector<kb::Match>& matches) {
 
 // The strongest clues of an unidentified device: observations of keys the vocabulary marks `clue` (rank
 // 1 first, then first seen), each value once, at most kMaxClues; MAC OUIs included.
-std::vector<Evidence> collect_clues(const HostRecord& host, const kb::KnowledgeBase& kb) {
+std::vector<Evidence> collect_clues(const std::vector<Observation>& observations, const kb::KnowledgeBase& kb) {
   struct Ranked {
     int rank;
     size_t order;
@@ -605,7 +605,7 @@ std::vector<Evidence> collect_clues(const HostRecord& host, const kb::KnowledgeB
   };
   std::vector<Ranked> ranked;
   std::set<std::string> values;
-  for (const auto& o : collect_observations(host, kb)) {
+  for (const auto& o : observations) {
     const kb::FieldInfo* f = kb.vocab().field(o.key);
     if (f == nullptr || f->clue == 0) continue;
     std::string value = trimmed(o.value);
@@ -632,7 +632,8 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
   dev.mac = host.mac;
   DeviceVerdict& v = dev.verdict;
 
-  std::vector<kb::Match> matches = match_observations(host, kb);
+  const std::vector<Observation> observations = collect_observations(host, kb);  // once: matches and clues
+  std::vector<kb::Match> matches = match_observations(observations, kb);
   drop_unsupported_tells(matches, vocab);
   VendorScores scores = score_vendors(matches, vocab);
   decide_attributes(matches, v);  // first: the model selects model-line OEM edges
@@ -664,7 +665,7 @@ Device decide_impl(const HostRecord& host, const kb::KnowledgeBase& kb) {
   }
   v.evidence = build_evidence(matches, vocab, id);
   if (!dev.mac) dev.mac = reported_mac(matches);
-  if (!id.maker_id && v.category != Category::kOther) v.clues = collect_clues(host, kb);
+  if (!id.maker_id && v.category != Category::kOther) v.clues = collect_clues(observations, kb);
   dev.services = summarize_services(host, matches);
   return dev;
 }
