@@ -50,6 +50,9 @@ int run_report(const ReportOptions& o) {
   if (!scan) return store_failure(scan.error());
   auto snap = db->snapshot(scan->number);
   if (!snap) return store_failure(snap.error());
+  // Texts in the reader's language, whatever language the scan ran in. JSON keeps the scan's language
+  // (the contract's anshin.scan/1) unless --lang asks for another.
+  if (o.format != "json" || !o.lang.empty()) localize(*snap, *lang);
 
   if (o.format == "json") {  // streamed: a large scan is never held as text
     if (o.out.empty() || o.out == "-") {

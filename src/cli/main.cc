@@ -48,6 +48,7 @@ void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& ru
   s->add_flag("--check-cves-active", scan.check_cves_active, H("help.scan.check_cves_active"));
   s->add_flag("--resume", scan.resume, H("help.scan.resume"));
   s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
+  s->add_option("--site", scan.site, H("help.scan.site"));
   s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
   s->add_option("--seed", scan.seed, H("help.scan.seed"));
   s->callback([o = &scan, run_slot = &run, db_opt, s] {
@@ -98,8 +99,25 @@ void add_diff_command(CLI::App& app, DiffOptions& diff, std::function<int()>& ru
   df->add_option("--db", diff.db, H("help.db"));
   df->add_option("scans", diff.scans, H("help.diff.scans"))->expected(0, 2);
   df->add_flag("--json", diff.json, H("help.diff.json"));
+  auto* site = df->add_option("--site", diff.site, H("help.diff.site"));
+  df->add_flag("--fail-on-change", diff.fail_on_change, H("help.diff.fail_on_change"));
   df->add_option("--lang", diff.lang, H("help.lang"));
-  df->callback([o = &diff, run_slot = &run] { *run_slot = [o] { return run_diff(*o); }; });
+  df->callback([o = &diff, site, run_slot = &run] {
+    o->site_given = site->count() > 0;
+    *run_slot = [o] { return run_diff(*o); };
+  });
+}
+
+void add_scans_command(CLI::App& app, ScansOptions& scans, std::function<int()>& run, const Help& H) {
+  auto* sc = app.add_subcommand("scans", H("help.command.scans"));
+  sc->add_option("--db", scans.db, H("help.db"));
+  auto* site = sc->add_option("--site", scans.site, H("help.scans.site"));
+  sc->add_flag("--json", scans.json, H("help.scans.json"));
+  sc->add_option("--lang", scans.lang, H("help.lang"));
+  sc->callback([o = &scans, site, run_slot = &run] {
+    o->site_given = site->count() > 0;
+    *run_slot = [o] { return run_scans(*o); };
+  });
 }
 
 void add_lookup_command(CLI::App& app, LookupOptions& lookup, std::function<int()>& run, const Help& H) {
@@ -170,6 +188,7 @@ int main(int argc, char** argv) {
   DemoOptions demo;
   ReportOptions report;
   DiffOptions diff;
+  ScansOptions scans;
   LookupOptions lookup;
   KbOptions kb;
   KbSuggestOptions suggest;
@@ -179,6 +198,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, demo, run, H);
   add_report_command(app, report, run, H);
   add_diff_command(app, diff, run, H);
+  add_scans_command(app, scans, run, H);
   add_lookup_command(app, lookup, run, H);
   add_kb_command(app, kb, run, H);
   add_kb_suggest_command(*app.get_subcommand("kb"), suggest, run, H);

@@ -10,6 +10,7 @@
 #include "report/csv.h"
 #include "report/json.h"
 #include "support/snapshots.h"
+#include "support/timezone.h"
 
 namespace anshin::report {
 namespace {
