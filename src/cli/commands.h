@@ -82,7 +82,7 @@ struct KbSuggestOptions {
 struct ReportOptions {
   std::string db = "anshin.db";
   std::string scan;             // number or id; "" = the newest finished scan
-  std::string format;           // json, csv or html
+  std::string format;           // json, csv, html, jsonl or cyclonedx
   std::string lang;             // "" = from LANG
   std::string out;              // "" or "-" = stdout
   bool excel = false;           // csv: UTF-8 BOM + CRLF

@@ -86,7 +86,7 @@ void add_report_command(CLI::App& app, ReportOptions& report, std::function<int(
   r->add_option("--scan", report.scan, H("help.report.scan"));
   r->add_option("--format", report.format, H("help.report.format"))
       ->required()
-      ->check(CLI::IsMember({"json", "csv", "html"}));
+      ->check(CLI::IsMember({"json", "csv", "html", "jsonl", "cyclonedx"}));
   r->add_option("--lang", report.lang, H("help.lang"));
   r->add_option("-o,--output", report.out, H("help.report.output"));
   r->add_flag("--excel", report.excel, H("help.report.excel"));
