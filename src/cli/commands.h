@@ -18,6 +18,8 @@ namespace anshin::cli {
 struct ScanOptions {
   std::vector<std::string> targets;
   std::vector<std::string> excludes;
+  std::vector<std::string> input_lists;    // -iL/--input-list FILE (nmap): become "@FILE" targets
+  std::vector<std::string> exclude_files;  // --excludefile FILE (nmap): become "@FILE" excludes
   std::string import_nmap;
   std::string ports;            // empty = the default camera port set
   std::string json_out;         // "" = none, "-" = stdout

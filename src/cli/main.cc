@@ -19,12 +19,28 @@ namespace {
 using namespace anshin::cli;
 using Help = std::function<std::string(std::string_view)>;  // --help text of a catalog key
 
+// nmap's -iL FILE: CLI11 short names are one letter, so "-iL" is spelled as this long option before parsing.
+constexpr const char* kInputListOption = "--input-list";
+
+// Rewrites nmap's "-iL" (a token of its own, after the scan command) to kInputListOption.
+void accept_nmap_input_list(int argc, char** argv) {
+  bool in_scan = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return;
+    if (arg == "scan") in_scan = true;
+    if (in_scan && arg == "-iL") argv[i] = const_cast<char*>(kInputListOption);
+  }
+}
+
 // One function per contract command: its options and flags, bound to the options struct (which must
 // outlive the parse and the run); parsing the command sets `run`.
 void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& run, const Help& H) {
   auto* s = app.add_subcommand("scan", H("help.command.scan"));
   s->add_option("targets", scan.targets, H("help.scan.targets"));
   s->add_option("--exclude", scan.excludes, H("help.scan.exclude"));
+  s->add_option(kInputListOption, scan.input_lists, H("help.scan.input_list"));
+  s->add_option("--excludefile", scan.exclude_files, H("help.scan.excludefile"));
   s->add_option("--import-nmap", scan.import_nmap, H("help.scan.import_nmap"));
   s->add_option("-p,--ports", scan.ports, H("help.scan.ports"));
   s->add_option("--json", scan.json_out, H("help.scan.json"));
@@ -54,6 +70,10 @@ void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& ru
     o->db_given = db_opt->count() > 0;
     for (const CLI::Option* opt : s->get_options())
       if (opt->count() > 0) o->given.insert(opt->get_name());
+    // The nmap spellings are @FILE targets and excludes (--resume compares them as --exclude).
+    for (const auto& file : o->input_lists) o->targets.push_back("@" + file);
+    for (const auto& file : o->exclude_files) o->excludes.push_back("@" + file);
+    if (!o->exclude_files.empty()) o->given.insert("--exclude");
     *run_slot = [o] { return run_scan(*o); };
   });
 }
@@ -185,6 +205,7 @@ int main(int argc, char** argv) {
   add_reassess_command(app, reassess, run, H);
 
   localize_help_groups(app, lang);
+  accept_nmap_input_list(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
