@@ -6,10 +6,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "cli/cli11_i18n.h"
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/common.h"
 #include "core/version.h"
 #include "i18n/catalog.h"
@@ -170,21 +172,8 @@ void add_reassess_command(CLI::App& app, ReassessOptions& reassess, std::functio
   ra->callback([o = &reassess, run_slot = &run] { *run_slot = [o] { return run_reassess(*o); }; });
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  set_ui_lang(lang_for_messages(argc, argv));
-  const std::string lang = ui_lang();
-  const Help H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
-
-  CLI::App app{H("help.app")};
-  localize_help_labels(app, lang);
-  app.set_help_flag("-h,--help", H("help.help"));
-  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
-  app.require_subcommand(1);
-  std::function<int()> run;
-
-  // The options live here, for as long as the command runs.
+// Every option of every command, for as long as the command runs.
+struct CommandOptions {
   ScanOptions scan;
   LabOptions lab;
   DemoOptions demo;
@@ -194,20 +183,60 @@ int main(int argc, char** argv) {
   KbOptions kb;
   KbSuggestOptions suggest;
   ReassessOptions reassess;
-  add_scan_command(app, scan, run, H);
-  add_lab_command(app, lab, run, H);
-  add_demo_command(app, demo, run, H);
-  add_report_command(app, report, run, H);
-  add_diff_command(app, diff, run, H);
-  add_lookup_command(app, lookup, run, H);
-  add_kb_command(app, kb, run, H);
-  add_kb_suggest_command(*app.get_subcommand("kb"), suggest, run, H);
-  add_reassess_command(app, reassess, run, H);
+};
 
+// The whole command line in `lang`: every contract command with its options bound to `o`.
+void build_app(CLI::App& app, CommandOptions& o, std::function<int()>& run, const std::string& lang) {
+  const Help H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+  app.description(H("help.app"));
+  localize_help_labels(app, lang);
+  app.set_help_flag("-h,--help", H("help.help"));
+  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
+  app.require_subcommand(1);
+  add_scan_command(app, o.scan, run, H);
+  add_lab_command(app, o.lab, run, H);
+  add_demo_command(app, o.demo, run, H);
+  add_report_command(app, o.report, run, H);
+  add_diff_command(app, o.diff, run, H);
+  add_lookup_command(app, o.lookup, run, H);
+  add_kb_command(app, o.kb, run, H);
+  add_kb_suggest_command(*app.get_subcommand("kb"), o.suggest, run, H);
+  add_reassess_command(app, o.reassess, run, H);
   localize_help_groups(app, lang);
+}
+
+// A fresh application for trial parses (the configuration file's checks), owning its options.
+std::shared_ptr<CLI::App> scratch_app() {
+  struct Scratch {
+    CLI::App app;
+    CommandOptions options;
+    std::function<int()> run;
+  };
+  auto scratch = std::make_shared<Scratch>();
+  build_app(scratch->app, scratch->options, scratch->run, "en");
+  return std::shared_ptr<CLI::App>(scratch, &scratch->app);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
   accept_nmap_input_list(argc, argv);
+  set_ui_lang(lang_for_messages(argc, argv));
+  auto configured = apply_config(std::vector<std::string>(argv, argv + argc), scratch_app, config_paths());
+  if (!configured) return usage_error(configured.error());
+  std::vector<std::string>& args = configured->args;
+  std::vector<char*> arg_ptrs;
+  for (auto& a : args) arg_ptrs.push_back(a.data());
+  const int n = static_cast<int>(arg_ptrs.size());
+  set_ui_lang(lang_for_messages(n, arg_ptrs.data()));  // --lang from the configuration counts too
+  const std::string lang = ui_lang();
+
+  CLI::App app;
+  CommandOptions options;
+  std::function<int()> run;
+  build_app(app, options, run, lang);
   try {
-    app.parse(argc, argv);
+    app.parse(n, arg_ptrs.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -215,8 +244,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "anshin: %s\n", parse_error_message(lang, app, e, argc, argv).c_str());
+    std::fprintf(stderr, "anshin: %s\n", parse_error_message(lang, app, e, n, arg_ptrs.data()).c_str());
     return 1;
   }
+  // A configuration value is a default, not a choice made for this run (scan --resume keeps its stored one).
+  for (const auto& name : configured->injected) options.scan.given.erase(name);
   return run ? run() : 0;
 }
