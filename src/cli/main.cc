@@ -12,6 +12,7 @@
 #include "cli/cli11_i18n.h"
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/docgen.h"
 #include "cli/common.h"
 #include "core/version.h"
 #include "i18n/catalog.h"
@@ -172,6 +173,21 @@ void add_reassess_command(CLI::App& app, ReassessOptions& reassess, std::functio
   ra->callback([o = &reassess, run_slot = &run] { *run_slot = [o] { return run_reassess(*o); }; });
 }
 
+// The hidden `_generate` command: man pages and completions from this very tree (cli/docgen.h).
+struct GenerateOptions {
+  std::string kind;
+  std::string out;
+  std::string lang = "en";
+};
+
+void add_generate_command(CLI::App& app, GenerateOptions& gen, std::function<int()>& run, const Help& H) {
+  auto* g = app.add_subcommand("_generate", H("help.command.generate"));
+  g->add_option("kind", gen.kind, H("help.generate.kind"))->required()->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
+  g->add_option("--lang", gen.lang, H("help.lang"))->check(CLI::IsMember({"en", "ja"}));
+  g->add_option("-o,--output", gen.out, H("help.generate.output"));
+  g->callback([o = &gen, run_slot = &run, &app] { *run_slot = [o, &app] { return run_generate(app, o->kind, o->out, o->lang); }; });
+}
+
 // Every option of every command, for as long as the command runs.
 struct CommandOptions {
   ScanOptions scan;
@@ -183,6 +199,7 @@ struct CommandOptions {
   KbOptions kb;
   KbSuggestOptions suggest;
   ReassessOptions reassess;
+  GenerateOptions generate;
 };
 
 // The whole command line in `lang`: every contract command with its options bound to `o`.
@@ -202,7 +219,9 @@ void build_app(CLI::App& app, CommandOptions& o, std::function<int()>& run, cons
   add_kb_command(app, o.kb, run, H);
   add_kb_suggest_command(*app.get_subcommand("kb"), o.suggest, run, H);
   add_reassess_command(app, o.reassess, run, H);
+  add_generate_command(app, o.generate, run, H);
   localize_help_groups(app, lang);
+  app.get_subcommand("_generate")->group("");  // hidden from --help, man pages and completions
 }
 
 // A fresh application for trial parses (the configuration file's checks), owning its options.
