@@ -49,5 +49,11 @@ kb-bundle: build
 	@test -n "$(KEY)" || { echo "usage: make kb-bundle KEY=private-key.pem [KB_BUNDLE=anshin-kb.bundle]" >&2; exit 1; }
 	build/anshin kb bundle --key "$(KEY)" --data data -o "$(KB_BUNDLE)"
 
+# The Debian package build/anshin_<version>_amd64.deb (CPack; cmake/AnshinPackage.cmake), checked by lintian.
+package: deps-test configure
+	cmake --build build -j $(JOBS)
+	cd build && cpack -G DEB
+	lintian --fail-on error build/anshin_*_amd64.deb
+
 clean:
 	rm -rf build build-asan build-fuzz
