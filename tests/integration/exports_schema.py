@@ -1,5 +1,6 @@
-#!/usr/bin/env python3
-"""`report --format cyclonedx` and `--format jsonl` (issue 17 item 4): the CycloneDX export of a lab scan and the
+#!/usr/bin/python3
+"""(Debian's python3 and python3-jsonschema, not whatever python3 is first on PATH.)
+`report --format cyclonedx` and `--format jsonl` (issue 17 item 4): the CycloneDX export of a lab scan and the
 golden CycloneDX files validate against the official CycloneDX 1.6 JSON schema (tests/schemas/cyclonedx, with the
 SPDX and JSF schemas it references, resolved locally: no network), and a document the schema must refuse is
 refused (the validator is really on). The JSON-lines export has one parseable line per finding of the same scan.
