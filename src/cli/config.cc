@@ -39,7 +39,7 @@ const CLI::Option* option_named(const CLI::App& app, const std::string& key) {
 bool known_anywhere(const CLI::App& app, const std::string& key) {
   if (option_named(app, key)) return true;
   for (const CLI::App* sub : app.get_subcommands({}))
-    if (known_anywhere(*sub, key)) return true;
+    if (!sub->get_group().empty() && known_anywhere(*sub, key)) return true;  // hidden commands (_generate) aside
   return false;
 }
 
