@@ -63,7 +63,7 @@ std::vector<CLI::App*> selected_path(CLI::App& app) {
 // One configuration value: a key, its values as command-line words, and where it was read.
 struct Setting {
   std::string file;
-  std::string key;       // as written: "rate" or "scan.rate"
+  std::string key;       // as written: rate, or scan.rate for a key under scan:
   std::string name;      // the option's long name or positional name
   const YAML::Node value;
 };
@@ -177,6 +177,15 @@ Result<std::vector<Setting>> settings_of(const std::string& file, const YAML::No
   return out;
 }
 
+// Configured scan targets step aside when the command line names its targets another way: -iL FILE, an nmap
+// import, or --resume (which continues the stored scan's own targets).
+bool targets_given_otherwise(const CLI::App& command, const CLI::Option& opt) {
+  if (opt.nonpositional() || opt.get_name() != "targets") return false;
+  for (const char* other : {"input-list", "import-nmap", "resume"})
+    if (const CLI::Option* o = option_named(command, other); o && o->count() > 0) return true;
+  return false;
+}
+
 // A trial parse of argv: the selected commands and the options given, or nullopt when argv does not parse.
 struct Given {
   std::shared_ptr<CLI::App> app;
@@ -242,7 +251,7 @@ Result<ConfiguredArgs> apply_config(const std::vector<std::string>& argv, const 
       auto words = words_for(s, *opt);
       if (!words) return words.error();
       if (auto ok = check_value(s, command_words, *words, make_app); !ok) return ok.error();
-      if (opt->count() > 0) continue;  // the command line wins
+      if (opt->count() > 0 || targets_given_otherwise(command, *opt)) continue;  // the command line wins
       chosen[opt] = std::move(*words);
       chosen_name[opt] = opt->nonpositional() ? "--" + s.name : s.name;
     }

@@ -75,6 +75,14 @@ check(r.returncode == 0 and "6 addresses" in r.stdout and seed_of(r.stdout) == "
 r = run("scan", "127.122.19.7", *dry, extra={"ANSHIN_CONFIG": site})
 check("1 addresses" in r.stdout, f"targets on the command line replace the configured ones: {r.stdout[:120]}")
 
+with open(os.path.join(work, "list.txt"), "w") as f:
+    f.write("127.122.19.5\n")
+r = run("scan", "-iL", os.path.join(work, "list.txt"), *dry, extra={"ANSHIN_CONFIG": site})
+check("1 addresses" in r.stdout, f"-iL on the command line replaces the configured targets: {r.stdout[:120]}")
+r = run("scan", "--resume", "--db", os.path.join(work, "none.db"), extra={"ANSHIN_CONFIG": site})
+check(r.returncode == 1 and "give no targets" not in r.stderr,
+      f"--resume ignores the configured targets (it keeps the stored scan's): {r.stderr}")
+
 write(user_xdg, "lang: ja\n")
 r = run("scan", "127.122.19.1", *dry)
 check("ドライラン" in r.stdout, f"lang from the configuration: {r.stdout[:120]}")
