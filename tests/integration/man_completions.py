@@ -154,6 +154,59 @@ for words in all_commands:
         missing = [f for f in options if f"'{f}" not in body.group(1) and f"'*{f}" not in body.group(1)]
         check(not missing, f"zsh: {fn} names every option of --help: missing {missing}")
 
+# zsh completes for real: an interactive zsh in a pseudo-terminal (zpty) with compinit, TAB typed after each line;
+# compadd is wrapped to record what the completion offers.
+import tempfile  # noqa: E402
+
+ztmp = tempfile.mkdtemp(prefix="anshin-zsh-")
+hits = os.path.join(ztmp, "hits")
+with open(os.path.join(ztmp, "init.zsh"), "w") as f:
+    f.write(f"""PROMPT='%% '
+fpath=({zsh_dir} $fpath)
+autoload -Uz compinit && compinit -u -D
+anshin() {{ :; }}
+compadd() {{
+  if [[ ${{@[1,(i)(-|--)]}} == *-(O|A|D)\\ * ]]; then builtin compadd "$@"; return $?; fi
+  typeset -a __hits
+  builtin compadd -A __hits "$@"
+  local ret=$?
+  (( $#__hits )) && print -r -- "${{(j: :)__hits}}" >> {hits}
+  return $ret
+}}
+print READY
+""")
+with open(os.path.join(ztmp, "drive.zsh"), "w") as f:
+    f.write(f"""zmodload zsh/zpty
+zpty z 'zsh -f -i'
+zpty -w z 'source {ztmp}/init.zsh'
+zpty -r -m z out '*READY*'
+for line in "$@"; do
+  : > {hits}.mark
+  zpty -w -n z "$line"$'\\t'
+  sleep 1
+  print -r -- "== $line" >> {hits}
+  zpty -w -n z $'\\x15'
+  sleep 0.3
+done
+zpty -d z
+""")
+cases = {"anshin sc": {"scan"}, "anshin scan --ra": {"--rate"}, "anshin report --format cy": {"cyclonedx"},
+         "anshin kb i": {"info"}, "anshin kb info --j": {"--json"}}
+r = subprocess.run(["timeout", "60", "zsh", "-f", os.path.join(ztmp, "drive.zsh"), *cases], env=env,
+                   capture_output=True, text=True, timeout=90)
+offered, current = {}, None
+if os.path.exists(hits):
+    with open(hits) as f:
+        pending = []
+        for line in f.read().splitlines():
+            if line.startswith("== "):
+                offered[line[3:]] = set(" ".join(pending).split())
+                pending = []
+            else:
+                pending.append(line)
+for line, expected in cases.items():
+    check(offered.get(line) == expected, f"zsh: {line}<TAB> offers {expected}: {offered.get(line)}")
+
 print(f"{len(all_commands)} commands checked")
 print(f"{0 if failures else 1} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
