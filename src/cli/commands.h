@@ -18,6 +18,8 @@ namespace anshin::cli {
 struct ScanOptions {
   std::vector<std::string> targets;
   std::vector<std::string> excludes;
+  std::vector<std::string> input_lists;    // -iL/--input-list FILE (nmap): become "@FILE" targets
+  std::vector<std::string> exclude_files;  // --excludefile FILE (nmap): become "@FILE" excludes
   std::string import_nmap;
   std::string ports;            // empty = the default camera port set
   std::string json_out;         // "" = none, "-" = stdout
@@ -83,7 +85,7 @@ struct KbSuggestOptions {
 struct ReportOptions {
   std::string db = "anshin.db";
   std::string scan;             // number or id; "" = the newest finished scan
-  std::string format;           // json, csv or html
+  std::string format;           // json, csv, html, jsonl or cyclonedx
   std::string lang;             // "" = from LANG
   std::string out;              // "" or "-" = stdout
   bool excel = false;           // csv: UTF-8 BOM + CRLF
