@@ -29,7 +29,7 @@ TEST(Jsonl, OneLinePerFindingEachCompleteOnItsOwn) {
   const auto& first = lines.front();
   EXPECT_EQ(first["scan_id"], snap.scan.id);
   EXPECT_EQ(first["time"], snap.scan.finished);
-  EXPECT_TRUE(first["site"].is_null());
+  EXPECT_EQ(first["site"], snap.scan.site);
   EXPECT_EQ(first["address"], "10.20.0.21");
   EXPECT_EQ(first["mac"], "44:19:b6:12:34:56");
   EXPECT_EQ(first["manufacturer"], "Hikvision");

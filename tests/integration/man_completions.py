@@ -113,7 +113,7 @@ for words in all_commands:
     if subs:
         got = bash_complete(*words, "")
         check(set(subs) <= got, f"bash: anshin {' '.join(words)} completes its commands: {set(subs) - got}")
-check(bash_complete("sc") == {"scan"}, "bash: anshin sc -> scan")
+check(bash_complete("sc") == {"scan", "scans"}, "bash: anshin sc -> scan, scans")
 check(bash_complete("report", "--format", "c") == {"csv", "cyclonedx"}, "bash: report --format c -> csv cyclonedx")
 check(bash_complete("kb", "in") == {"info"}, "bash: anshin kb in -> info")
 
@@ -190,7 +190,7 @@ for line in "$@"; do
 done
 zpty -d z
 """)
-cases = {"anshin sc": {"scan"}, "anshin scan --ra": {"--rate"}, "anshin report --format cy": {"cyclonedx"},
+cases = {"anshin sc": {"scan", "scans"}, "anshin scan --ra": {"--rate"}, "anshin report --format cy": {"cyclonedx"},
          "anshin kb i": {"info"}, "anshin kb info --j": {"--json"}}
 r = subprocess.run(["timeout", "60", "zsh", "-f", os.path.join(ztmp, "drive.zsh"), *cases], env=env,
                    capture_output=True, text=True, timeout=90)
