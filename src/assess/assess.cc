@@ -133,6 +133,13 @@ std::vector<PolicyInfo> policy_infos(const AssessData& data, const AssessOptions
   return out;
 }
 
+std::set<std::string> exploited_finding_ids(const AssessData& data) {
+  std::set<std::string> out;
+  for (const Cve& c : data.cves)
+    if (!c.kev_added.empty()) out.insert("cve." + c.id);
+  return out;
+}
+
 Severity cvss_severity(double cvss) {
   if (cvss >= 9.0) return Severity::kCritical;
   if (cvss >= 7.0) return Severity::kHigh;
