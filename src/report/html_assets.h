@@ -10,6 +10,7 @@ inline constexpr const char* kStyle = R"CSS(
 --crit:#7f1d1d;--high:#c2410c;--med:#f0b429;--low:#bcd7f5;--info:#eef1f5}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
+main,footer{overflow-wrap:break-word}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.55 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans CJK JP","Noto Sans JP",Meiryo,Roboto,"Helvetica Neue",Arial,sans-serif}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;font-size:.92em;overflow-wrap:anywhere}
 a{color:#1d4ed8}
@@ -62,7 +63,8 @@ th[aria-sort=descending] button::after{content:" \25BC";color:var(--ink)}
 .sevlist .sev{margin:0 3px 2px 0}
 .svc{white-space:nowrap}
 .devices td:nth-child(2){min-width:9.5em}.devices td:nth-child(1){white-space:nowrap}
-.device{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 20px 16px;margin:18px 0}
+.device{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 20px 16px;margin:18px 0;
+content-visibility:auto;contain-intrinsic-size:auto 700px}
 .device h3{display:flex;flex-wrap:wrap;align-items:center;gap:10px;font-size:17px}
 .identity{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:4px 16px;margin:0}
 .identity dt{color:var(--muted)}.identity dd{margin:0;overflow-wrap:anywhere}
