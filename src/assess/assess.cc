@@ -336,11 +336,12 @@ static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, co
   std::string target = display_name(vocab, lin.target);
   std::string from = display_name(vocab, lin.from);
   if (v.brand && lin.from == v.brand_id.value_or("")) from = *v.brand;
-  std::string sources = lin.edge ? join(lin.edge->sources, "; ") : "";
+  // The relation's sources are not prose: they go to the finding's references (relation_sources).
+  std::string dates;
   if (lin.edge && (!lin.edge->since.empty() || !lin.edge->until.empty()))
-    sources += "; " + r.frag("chain.dates", {{"since", lin.edge->since}, {"until", lin.edge->until}});
+    dates = r.frag("chain.dates", {{"since", lin.edge->since}, {"until", lin.edge->until}});
   Args args = {{"manufacturer", target}, {"brand", from}, {"strength", kb::strength_name(lin.strength)},
-               {"sources", sources}};
+               {"dates", dates}};
   switch (lin.kind) {
     case LinkKind::kDirect:
       return lin.edge ? r.frag("chain.relabel", args) : r.frag("chain.direct", args);
@@ -350,6 +351,13 @@ static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, co
     case LinkKind::kWeak: return r.frag("chain.weak", args);
   }
   return {};
+}
+
+// Appends the sources of the OEM relation a finding rests on to its references (once each).
+static void add_relation_sources(const Lineage& lin, std::vector<std::string>& references) {
+  if (!lin.edge) return;
+  for (const auto& src : lin.edge->sources)
+    if (std::find(references.begin(), references.end(), src) == references.end()) references.push_back(src);
 }
 
 namespace {
@@ -397,6 +405,7 @@ Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Pol
   if (!entry.source.empty() && entry.source.rfind("http", 0) == 0 &&
       std::find(f.references.begin(), f.references.end(), entry.source) == f.references.end())
     f.references.push_back(entry.source);
+  add_relation_sources(m.lineage, f.references);
   f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
   return f;
 }
@@ -477,6 +486,7 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
     if (!cve.advisory.empty() && cve.advisory.rfind("http", 0) == 0) f.references.push_back(cve.advisory);
     for (const auto& ref : cve.references)
       if (std::find(f.references.begin(), f.references.end(), ref) == f.references.end()) f.references.push_back(ref);
+    add_relation_sources(*lin, f.references);
     f.evidence = verdict_evidence(verdict, {"model", "firmware"}, 6);
     if (date_evidence) f.evidence.push_back(*date_evidence);
     out.push_back(std::move(f));
