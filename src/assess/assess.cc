@@ -389,7 +389,7 @@ Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Pol
   std::string scope = r.frag("scope." + entry.scope, {{"quote", entry.quote}, {"target", target}});
   std::vector<std::string> ms;
   for (const auto& x : pol.milestones) ms.push_back(x.date + " " + x.what.get(lang));
-  std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, "; ")}});
+  std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, r.frag("policy.milestone_separator"))}});
   Args args = {{"chain", chain_text(r, vocab, verdict, m.lineage)},
                {"policy_title", pol.title.get(lang)},
                {"rule", pol.rule.get(lang)},
