@@ -113,7 +113,6 @@ main,footer{max-width:none;padding-left:0;padding-right:0}
 th button{cursor:default;display:contents}th button::after{content:none!important}
 .devices thead th{position:static}
 #device-table tbody tr{display:table-row!important}
-.device{break-before:page;border:0;padding:0;margin:0}
 .card,figure,.finding,tr,.identity{break-inside:avoid}
 h2,h3,h4{break-after:avoid}
 .charts{grid-template-columns:1fr 1fr}
