@@ -133,6 +133,13 @@ std::vector<PolicyInfo> policy_infos(const AssessData& data, const AssessOptions
   return out;
 }
 
+std::set<std::string> exploited_finding_ids(const AssessData& data) {
+  std::set<std::string> out;
+  for (const Cve& c : data.cves)
+    if (!c.kev_added.empty()) out.insert("cve." + c.id);
+  return out;
+}
+
 Severity cvss_severity(double cvss) {
   if (cvss >= 9.0) return Severity::kCritical;
   if (cvss >= 7.0) return Severity::kHigh;
@@ -329,11 +336,12 @@ static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, co
   std::string target = display_name(vocab, lin.target);
   std::string from = display_name(vocab, lin.from);
   if (v.brand && lin.from == v.brand_id.value_or("")) from = *v.brand;
-  std::string sources = lin.edge ? join(lin.edge->sources, "; ") : "";
+  // The relation's sources are not prose: they go to the finding's references (relation_sources).
+  std::string dates;
   if (lin.edge && (!lin.edge->since.empty() || !lin.edge->until.empty()))
-    sources += "; " + r.frag("chain.dates", {{"since", lin.edge->since}, {"until", lin.edge->until}});
+    dates = r.frag("chain.dates", {{"since", lin.edge->since}, {"until", lin.edge->until}});
   Args args = {{"manufacturer", target}, {"brand", from}, {"strength", kb::strength_name(lin.strength)},
-               {"sources", sources}};
+               {"dates", dates}};
   switch (lin.kind) {
     case LinkKind::kDirect:
       return lin.edge ? r.frag("chain.relabel", args) : r.frag("chain.direct", args);
@@ -343,6 +351,13 @@ static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, co
     case LinkKind::kWeak: return r.frag("chain.weak", args);
   }
   return {};
+}
+
+// Appends the sources of the OEM relation a finding rests on to its references (once each).
+static void add_relation_sources(const Lineage& lin, std::vector<std::string>& references) {
+  if (!lin.edge) return;
+  for (const auto& src : lin.edge->sources)
+    if (std::find(references.begin(), references.end(), src) == references.end()) references.push_back(src);
 }
 
 namespace {
@@ -374,7 +389,7 @@ Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Pol
   std::string scope = r.frag("scope." + entry.scope, {{"quote", entry.quote}, {"target", target}});
   std::vector<std::string> ms;
   for (const auto& x : pol.milestones) ms.push_back(x.date + " " + x.what.get(lang));
-  std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, "; ")}});
+  std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, r.frag("policy.milestone_separator"))}});
   Args args = {{"chain", chain_text(r, vocab, verdict, m.lineage)},
                {"policy_title", pol.title.get(lang)},
                {"rule", pol.rule.get(lang)},
@@ -390,6 +405,7 @@ Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Pol
   if (!entry.source.empty() && entry.source.rfind("http", 0) == 0 &&
       std::find(f.references.begin(), f.references.end(), entry.source) == f.references.end())
     f.references.push_back(entry.source);
+  add_relation_sources(m.lineage, f.references);
   f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
   return f;
 }
@@ -470,6 +486,7 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
     if (!cve.advisory.empty() && cve.advisory.rfind("http", 0) == 0) f.references.push_back(cve.advisory);
     for (const auto& ref : cve.references)
       if (std::find(f.references.begin(), f.references.end(), ref) == f.references.end()) f.references.push_back(ref);
+    add_relation_sources(*lin, f.references);
     f.evidence = verdict_evidence(verdict, {"model", "firmware"}, 6);
     if (date_evidence) f.evidence.push_back(*date_evidence);
     out.push_back(std::move(f));

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,8 @@ bool policy_selected(std::string_view jurisdiction, const AssessOptions& opts);
 std::vector<const Policy*> listed_policies(const AssessData& data, const AssessOptions& opts);
 // The same as report rows in opts.lang.
 std::vector<PolicyInfo> policy_infos(const AssessData& data, const AssessOptions& opts);
+// The finding ids ("cve.CVE-2021-36260") of the CVEs with a CISA KEV date: they rank the top actions.
+std::set<std::string> exploited_finding_ids(const AssessData& data);
 
 // How a device is tied to a vendor named by a policy or a CVE file.
 enum class LinkKind : uint8_t {

@@ -175,7 +175,16 @@ TEST(PolicyFindings, AnnkeFollowsHikvisionWithChain) {
   const Finding* f = Find(fs, "policy.us.fcc-covered");
   ASSERT_TRUE(f);
   EXPECT_EQ(f->severity, Severity::kHigh);
-  EXPECT_NE(f->detail.find("Sold as Annke, made by Hikvision (OEM relation, evidence M:"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("Sold as Annke, made by Hikvision (OEM relation, evidence M)."), std::string::npos) << f->detail;
+  // The relation's sources are references, not prose (issue 13 item 10).
+  EXPECT_EQ(f->detail.find("PR #"), std::string::npos) << f->detail;
+  EXPECT_NE(std::find(f->references.begin(), f->references.end(), "home-assistant/home-assistant.io PR #16165"),
+            f->references.end());
+  const auto ja = A().assess_policies(V("hikvision", "annke"), Opts("ja"));
+  const Finding* fja = Find(ja, "policy.us.fcc-covered");
+  ASSERT_TRUE(fja);
+  EXPECT_NE(fja->detail.find("製造元は Hikvision です（OEM 関係、根拠の強さ M）。"), std::string::npos) << fja->detail;
+  EXPECT_EQ(fja->references, f->references);
   EXPECT_NE(f->detail.find("on the FCC Covered List since 2021-03-12"), std::string::npos) << f->detail;
   EXPECT_NE(f->detail.find("use-qualified"), std::string::npos);
   EXPECT_NE(f->detail.find("public safety"), std::string::npos);
@@ -364,7 +373,7 @@ TEST(PolicyData, EveryPolicyHasIssuerScopeAndLabelInBothLanguages) {
   EXPECT_FALSE(rows[0].context);
   EXPECT_TRUE(rows.back().context);
   auto ja = policy_infos(A().data(), Opts("ja"));
-  EXPECT_EQ(ja[0].label, "米国 FCC カバードリスト（Covered List）");
+  EXPECT_EQ(ja[0].label, "米国 FCC 対象リスト（Covered List）");
 }
 
 std::string ReadDoc(const std::string& rel) {

@@ -96,7 +96,7 @@ const kb::Vendor* name_vendor(const kb::Vocabulary& vocab, const AssessData& dat
     if (hit.vendor == nullptr) continue;
     used = k;
     std::string note = (ja ? "ブランド／メーカー名「" : "vendor name '") + hit.vendor->name + (ja ? "」" : "'");
-    if (hit.file.empty()) note += ja ? "（知識ベースの語彙）" : " (knowledge-base vocabulary)";
+    if (hit.file.empty()) note += ja ? "（ナレッジベースの語彙）" : " (knowledge-base vocabulary)";
     else note += (ja ? "（「" : " (from '") + prefix + (ja ? "」、" : "', ") + hit.file + (ja ? "）" : ")");
     how.push_back(std::move(note));
     return hit.vendor;
@@ -341,7 +341,7 @@ LookupResult lookup(const Assessor& as, std::string_view query, const AssessOpti
   if (line) set_vendor(vocab.find(line->vendor));
   if (res.manufacturer_id && !res.brand_id) res.brand_id = res.manufacturer_id;
   if (!res.manufacturer_id && !res.brand_id) {
-    res.message = ja ? "知識ベースにない名前です：メーカーを特定できません。推測はしません。"
+    res.message = ja ? "ナレッジベースにない名前です：メーカーを特定できません。推測はしません。"
                      : "Not in the knowledge base: anshin cannot tell who makes this, and does not guess.";
     return res;
   }

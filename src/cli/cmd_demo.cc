@@ -68,7 +68,9 @@ int run_demo(const DemoOptions& o) {
     status("cli.demo.wrote", {{"path", o.json_out}});
   }
   if (!o.html_out.empty()) {
-    const report::HtmlOptions html{.lang = *lang, .policies = assess::policy_infos((*assessor)->data(), req.assess_options)};
+    const report::HtmlOptions html{.lang = *lang,
+                                   .policies = assess::policy_infos((*assessor)->data(), req.assess_options),
+                                   .exploited = assess::exploited_finding_ids((*assessor)->data())};
     if (auto w = write_file_atomically(o.html_out, report::render_html(result->snapshot, html)); !w)
       return fail(2, w.error());
     status("cli.demo.wrote_html", {{"path", o.html_out}});

@@ -1,6 +1,7 @@
 // `anshin lookup TEXT... [--json]`: offline pre-purchase lookup (src/assess/lookup.h). Text or JSON
 // (anshin.lookup/1) on stdout. Exit 0 when every query was recognised, 3 when at least one matches
 // nothing in the knowledge base (its answer still says so), 1 on bad usage.
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -69,7 +70,7 @@ void print_result(const assess::LookupResult& r, const std::string& lang) {
   line(T("lookup.manufacturer"), r.manufacturer.empty() ? T("lookup.unknown") : r.manufacturer);
   line(T("lookup.brand"), r.brand);
   line(T("lookup.model"), r.model);
-  line(T("lookup.category"), r.category);
+  line(T("lookup.category"), r.category.empty() ? "" : T("category." + r.category));
   line(T("lookup.relation"), r.relation);
   for (const auto& h : r.how) line(T("lookup.recognised_by"), h);
   for (const auto& l : r.oem_chain) {
@@ -82,17 +83,21 @@ void print_result(const assess::LookupResult& r, const std::string& lang) {
   for (size_t i = 0; i < r.policies.size(); ++i) {
     const auto& f = r.policies[i];
     const auto& p = r.policy_details[i];
-    std::printf("  [%s] %s\n", severity_name(f.severity), f.title.c_str());
+    std::printf("  [%s] %s\n", T(std::string("severity.") + severity_name(f.severity)).c_str(), f.title.c_str());
+    // The scope id ("use-qualified") has a short label in each catalog; an id without one is shown as it is.
+    const std::string scope_key = "policy_scope." + p.scope;
+    const std::string scope = i18n::catalog(lang).find(scope_key) ? T(scope_key) : p.scope;
     if (!p.since.empty())
-      std::printf("      %s\n", T("lookup.policy_when", {{"entity", p.entity}, {"since", p.since}, {"scope", p.scope},
+      std::printf("      %s\n", T("lookup.policy_when", {{"entity", p.entity}, {"since", p.since}, {"scope", scope},
                                                          {"effective", p.effective.empty() ? "?" : p.effective}})
                                       .c_str());
     std::printf("      %s\n", f.detail.c_str());
   }
   if (r.cves.empty() && !r.model.empty()) line("CVE", T("lookup.no_cve"));
   for (const auto& c : r.cves) {
-    std::printf("  %s (CVSS %.1f%s): %s\n", c.id.c_str(), c.cvss,
-                c.kev_added.empty() ? "" : (", " + T("lookup.kev", {{"date", c.kev_added}})).c_str(), c.title.c_str());
+    std::printf("  %s\n", T(c.kev_added.empty() ? "lookup.cve_line" : "lookup.cve_line_kev",
+                            {{"id", c.id}, {"cvss", fmt::format("{:.1f}", c.cvss)}, {"date", c.kev_added}, {"title", c.title}})
+                              .c_str());
     const std::string fixed = c.fixed.empty() ? T("lookup.see_advisory") : c.fixed;
     std::printf("      %s\n", (c.affected.empty() ? T("lookup.cve_state", {{"fixed", fixed}})
                                                   : T("lookup.cve_state_affected", {{"affected", c.affected}, {"fixed", fixed}}))

@@ -30,15 +30,18 @@ Result<store::StoredScan> pick_scan(store::Store& db, const std::string& key) {
   return std::move(**latest);
 }
 
-// The policies of the built-in knowledge base (labels in `lang`), for the HTML summary.
-Result<std::vector<PolicyInfo>> report_policies(const std::string& lang) {
+// What the HTML report takes from the built-in knowledge base: the policies (labels in `lang`) for the
+// summary, the exploited CVEs for the top actions.
+Result<report::HtmlOptions> html_options(const std::string& lang) {
   auto kb = scan::load_knowledge_base("");
   if (!kb) return kb.error();
   auto assessor = scan::load_assessor(**kb, "");
   if (!assessor) return assessor.error();
   assess::AssessOptions all;
   all.lang = lang;
-  return assess::policy_infos((*assessor)->data(), all);
+  return report::HtmlOptions{.lang = lang,
+                             .policies = assess::policy_infos((*assessor)->data(), all),
+                             .exploited = assess::exploited_finding_ids((*assessor)->data())};
 }
 
 // json and jsonl are streamed: a large scan is never held as text.
@@ -86,9 +89,9 @@ int run_report(const ReportOptions& o) {
   } else if (o.format == "csv") {
     body = report::render_csv(*snap, report::CsvOptions{.lang = *lang, .excel = o.excel});
   } else if (o.format == "html") {
-    auto policies = report_policies(*lang);
-    if (!policies) return fail(2, policies.error());
-    body = report::render_html(*snap, report::HtmlOptions{.lang = *lang, .policies = std::move(*policies)});
+    auto html = html_options(*lang);
+    if (!html) return fail(2, html.error());
+    body = report::render_html(*snap, *html);
   } else {
     return usage_error("cli.report.bad_format", {{"value", quote_value(o.format)}});
   }

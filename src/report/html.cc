@@ -5,12 +5,16 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <ctime>
 #include <map>
+#include <optional>
+#include <set>
 #include <vector>
 
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "model/risk.h"
+#include "model/top_actions.h"
 #include "report/html_assets.h"
 #include "report/terminal.h"
 
@@ -241,7 +245,7 @@ std::string services_html(Lang L, const Device& d) {
   if (d.services.empty()) {
     s += "<p class=\"note\">" + html_text(L.get("device.no_services")) + "</p>\n";
   } else {
-    s += fmt::format("<table class=\"services\"><thead><tr><th class=\"n\">{}</th><th>{}</th><th>{}</th><th>{}</th>"
+    s += fmt::format("<div class=\"scroll\"><table class=\"services\"><thead><tr><th class=\"n\">{}</th><th>{}</th><th>{}</th><th>{}</th>"
                      "<th>{}</th></tr></thead><tbody>",
                      html_text(L.get("service.port")), html_text(L.get("service.transport")),
                      html_text(L.get("service.protocol")), html_text(L.get("service.tls")),
@@ -251,7 +255,7 @@ std::string services_html(Lang L, const Device& d) {
                        transport_name(sv.transport), html_text(sv.protocol),
                        html_text(L.get(sv.tls ? "service.tls_yes" : "service.tls_no")),
                        sv.product ? html_text(*sv.product) : std::string("-"));
-    s += "</tbody></table>\n";
+    s += "</tbody></table></div>\n";
   }
   return s;
 }
@@ -263,7 +267,7 @@ std::string evidence_html(Lang L, const Device& d) {
   if (v.evidence.empty()) {
     s += "<p class=\"note\">" + html_text(L.get("device.no_evidence")) + "</p>\n";
   } else {
-    s += fmt::format("<table class=\"evidence\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th>"
+    s += fmt::format("<div class=\"scroll\"><table class=\"evidence\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th>"
                      "<th>{}</th></tr></thead><tbody>",
                      html_text(L.get("evidence.source")), html_text(L.get("evidence.port")),
                      html_text(L.get("evidence.value")), html_text(L.get("evidence.implies")),
@@ -279,7 +283,7 @@ std::string evidence_html(Lang L, const Device& d) {
                        html_text(e.source), e.port == 0 ? std::string("-") : std::to_string(e.port),
                        html_text(e.value), implies, html_text(e.rule));
     }
-    s += "</tbody></table>\n";
+    s += "</tbody></table></div>\n";
   }
   return s;
 }
@@ -328,7 +332,13 @@ std::string render_device_section(Lang L, const Device& d) {
   if (v.model) heading += " " + *v.model;
   s += fmt::format("<h3>{} <span>{}</span></h3>\n", sev_badge(L, sev), html_text(heading));
 
-  s += identity_html(L, d) + services_html(L, d) + evidence_html(L, d) + findings_html(L, d);
+  s += identity_html(L, d) + findings_html(L, d);
+  // Services and the evidence chain are there to check a verdict, not to read first: collapsed.
+  s += "<details class=\"proof\"><summary>" +
+       html_text(i18n::format(L.get("device.evidence_summary"),
+                              {{"services", std::to_string(d.services.size())},
+                               {"evidence", std::to_string(v.evidence.size())}})) +
+       "</summary>\n" + services_html(L, d) + evidence_html(L, d) + "</details>\n";
   s += "<p class=\"back\"><a href=\"#devices\">" + html_text(L.get("device.back")) + "</a></p>\n</section>\n";
   return s;
 }
@@ -380,6 +390,63 @@ std::string html_attr(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// The UTC instant of "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339 as anshin writes it), nullopt for anything else.
+std::optional<std::time_t> parse_utc(std::string_view t) {
+  if (t.size() != 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z')
+    return std::nullopt;
+  const auto num = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return -1;
+      v = v * 10 + (t[i] - '0');
+    }
+    return v;
+  };
+  std::tm tm{};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(5, 2) - 1;
+  tm.tm_mday = num(8, 2);
+  tm.tm_hour = num(11, 2);
+  tm.tm_min = num(14, 2);
+  tm.tm_sec = num(17, 2);
+  if (tm.tm_year < 0 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0 ||
+      tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+    return std::nullopt;
+  return timegm(&tm);
+}
+
+struct LocalTime {
+  std::string text;  // "2026-12-06 21:09 JST (+09:00)"
+  long offset_minutes = 0;
+};
+
+std::optional<LocalTime> to_local(std::string_view rfc3339_utc) {
+  const auto utc = parse_utc(rfc3339_utc);
+  if (!utc) return std::nullopt;
+  std::tm local{};
+  if (!localtime_r(&*utc, &local)) return std::nullopt;
+  char when[32], zone[16];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &local);
+  std::strftime(zone, sizeof zone, "%Z", &local);
+  const long offset = local.tm_gmtoff / 60;
+  const long abs_offset = offset < 0 ? -offset : offset;
+  const std::string sign = offset < 0 ? "-" : "+";
+  std::string text = when;
+  // Zones without an abbreviation name themselves by their offset ("+09"): the offset alone says it.
+  if (zone[0] != '\0' && zone[0] != '+' && zone[0] != '-') text += std::string(" ") + zone;
+  text += fmt::format(" ({}{:02}:{:02})", sign, abs_offset / 60, abs_offset % 60);
+  return LocalTime{text, offset};
+}
+
+}  // namespace
+
+std::string local_time_text(std::string_view rfc3339_utc) {
+  const auto local = to_local(rfc3339_utc);
+  return local ? local->text : std::string(rfc3339_utc);
+}
+
 bool is_linkable_url(std::string_view url) {
   const auto lower_starts = [&](std::string_view p) { return url.size() > p.size() && text::istarts_with(url, p); };
   if (!lower_starts("http://") && !lower_starts("https://")) return false;
@@ -390,6 +457,15 @@ bool is_linkable_url(std::string_view url) {
 }
 
 namespace {
+
+// A time for the reader: <time> keeps the UTC instant and the offset it was rendered in, so the script can
+// re-render it in the browser's zone when that differs.
+std::string time_html(const std::string& rfc3339_utc) {
+  const auto local = to_local(rfc3339_utc);
+  if (!local) return html_text(rfc3339_utc);
+  return fmt::format("<time datetime=\"{}\" data-offset=\"{}\">{}</time>", html_attr(rfc3339_utc),
+                     local->offset_minutes, html_text(local->text));
+}
 
 // The document head (hash-pinned CSP for the inline script) and the report header, up to <main>.
 std::string document_head(const ScanSnapshot& snap, const std::string& lang, Lang L, const std::string& script) {
@@ -417,14 +493,14 @@ std::string document_head(const ScanSnapshot& snap, const std::string& lang, Lan
        "</h1>\n<dl class=\"meta\">";
   std::string targets;
   for (const auto& t : snap.scan.targets) targets += (targets.empty() ? "" : ", ") + t;
-  const auto meta = [&](const char* key, const std::string& value) {
-    if (!value.empty()) h += fmt::format("<div><dt>{}</dt><dd>{}</dd></div>", T(key), html_text(value));
+  const auto meta = [&](const char* key, const std::string& value, const std::string& value_html) {
+    if (!value.empty()) h += fmt::format("<div><dt>{}</dt><dd>{}</dd></div>", T(key), value_html);
   };
-  meta("header.scan_id", snap.scan.id);
-  meta("header.targets", targets);
-  meta("header.addresses", std::to_string(snap.scan.addresses));
-  meta("header.started", snap.scan.started);
-  meta("header.finished", snap.scan.finished);
+  meta("header.scan_id", snap.scan.id, html_text(snap.scan.id));
+  meta("header.targets", targets, html_text(targets));
+  meta("header.addresses", std::to_string(snap.scan.addresses), html_text(std::to_string(snap.scan.addresses)));
+  meta("header.started", snap.scan.started, time_html(snap.scan.started));
+  meta("header.finished", snap.scan.finished, time_html(snap.scan.finished));
   h += "</dl>\n</header>\n<main>\n";
   if (snap.scan.interrupted)
     h += "<div class=\"banner\" role=\"alert\" id=\"interrupted\">" + T("summary.interrupted") + "</div>\n";
@@ -463,6 +539,67 @@ std::string charts_html(const std::vector<const Device*>& rows, const size_t (&p
   return h;
 }
 
+// "Update the firmware of 6 Hikvision cameras" / "Telnet is open: 3 devices" (catalog patterns).
+std::string action_headline(Lang L, const TopAction& a) {
+  const std::string count = std::to_string(a.devices.size());
+  const bool one = a.devices.size() == 1;
+  if (a.kind == ActionKind::kFixFinding)
+    return i18n::format(L.get(one ? "actions.fix_one" : "actions.fix"), {{"title", a.title}, {"count", count}});
+  const std::string category = std::string(L.get(std::string(one ? "actions.kind_one." : "actions.kind.") +
+                                                 category_name(a.category)));
+  const std::string maker = a.manufacturer.empty() ? std::string(L.get("chart.unknown_manufacturer")) : a.manufacturer;
+  return i18n::format(L.get(one ? "actions.update_firmware_one" : "actions.update_firmware"),
+                      {{"maker", maker}, {"category", category}, {"count", count}});
+}
+
+// The ranked actions (model/top_actions.h), the first kShown of them.
+std::string top_actions_html(const ScanSnapshot& snap, const std::set<std::string>& exploited, Lang L) {
+  const auto T = [&](std::string_view key) { return html_text(L.get(key)); };
+  constexpr size_t kShown = 10, kAddresses = 8;
+  const auto actions = top_actions(snap.devices, exploited);
+  std::string h = "<section id=\"actions\">\n<h2>" + T("actions.heading") + "</h2>\n<p class=\"note\">" +
+                  T("actions.note") + "</p>\n";
+  if (actions.empty()) return h + "<p class=\"lead\" id=\"no-actions\">" + T("actions.none") + "</p>\n</section>\n";
+  const std::string kev = "<span class=\"kev\">" + T("actions.exploited") + "</span>";
+  const std::string kev_short = "<span class=\"kev\">" + T("actions.exploited_short") + "</span>";
+  h += "<ol class=\"actions\">\n";
+  for (size_t i = 0; i < actions.size() && i < kShown; ++i) {
+    const TopAction& a = actions[i];
+    const int sev = static_cast<int>(a.severity);
+    h += fmt::format("<li class=\"action {}\" data-kind=\"{}\" data-devices=\"{}\"><div class=\"what\">{} <strong>{}</strong>{}</div>",
+                     sev_class(sev), a.kind == ActionKind::kUpdateFirmware ? "update-firmware" : "fix-finding",
+                     a.devices.size(), sev_badge(L, sev), html_text(action_headline(L, a)), a.exploited ? " " + kev : "");
+    if (a.kind == ActionKind::kUpdateFirmware) {
+      std::string ids;
+      for (const auto& f : a.findings) {
+        const std::string cve = f.finding_id.starts_with("cve.") ? f.finding_id.substr(4) : f.finding_id;
+        ids += fmt::format("{}<span class=\"fix\" data-finding=\"{}\"><code>{}</code>{}{}</span>", ids.empty() ? "" : ", ",
+                           html_attr(f.finding_id), html_text(cve), f.exploited ? " " + kev_short : "",
+                           a.devices.size() > 1 ? html_text(i18n::format(
+                                                      L.get(f.devices == 1 ? "actions.on_one" : "actions.on_devices"),
+                                                      {{"count", std::to_string(f.devices)}}))
+                                                : "");
+      }
+      h += "<div class=\"fixes\">" + T("actions.removes") + " " + ids + "</div>";
+    } else if (!a.remediation.empty()) {
+      h += "<div class=\"fixes\">" + html_text(a.remediation) + "</div>";
+    }
+    std::string hosts;
+    for (size_t d = 0; d < a.devices.size() && d < kAddresses; ++d)
+      hosts += fmt::format("{}<a href=\"#{}\">{}</a>", d ? ", " : "", html_attr(host_anchor(*a.devices[d])),
+                           html_text(a.devices[d]->address.to_string()));
+    if (a.devices.size() > kAddresses)
+      hosts += " " + html_text(i18n::format(L.get("actions.more_devices"),
+                                            {{"count", std::to_string(a.devices.size() - kAddresses)}}));
+    h += "<div class=\"hosts\">" + T("actions.devices") + " " + hosts + "</div></li>\n";
+  }
+  h += "</ol>\n";
+  if (actions.size() > kShown)
+    h += "<p class=\"note\" id=\"more-actions\">" +
+         html_text(i18n::format(L.get("actions.more"), {{"count", std::to_string(actions.size() - kShown)}})) + "</p>\n";
+  return h + "</section>\n";
+}
+
 // The sortable, filterable device table (the script in html_assets.h drives it).
 std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
   const auto T = [&](std::string_view key) { return html_text(L.get(key)); };
@@ -480,7 +617,8 @@ std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
                                   {"column.firmware", "text", false}, {"column.services", "text", false},
                                   {"column.severity", "number", false}, {"column.findings", "number", false},
                                   {"column.policy", "number", false}};
-  h += "<table id=\"device-table\" class=\"devices\"><thead><tr>";
+  h += "<p class=\"print-only note\">" + T("table.print_note") + "</p>\n";
+  h += "<div class=\"scroll\"><table id=\"device-table\" class=\"devices\"><thead><tr>";
   for (const auto& c : kCols)
     h += fmt::format("<th data-type=\"{}\" aria-sort=\"none\"><button type=\"button\">{}</button></th>", c.type,
                      T(c.key));
@@ -519,7 +657,7 @@ std::string device_table_html(const std::vector<const Device*>& rows, Lang L) {
         html_text(maker_text(v)), v.model ? html_text(*v.model) : "", v.firmware ? html_text(*v.firmware) : "",
         services_html, sev, sev_badge(L, sev), risk.security_total, sevlist, risk.policy_ids.size(), policy_cell);
   }
-  h += "</tbody></table>\n<p class=\"note\" id=\"security-note\">" + T("table.security_note") + "</p>\n";
+  h += "</tbody></table></div>\n<p class=\"note\" id=\"security-note\">" + T("table.security_note") + "</p>\n";
   h += "<p id=\"no-match\" class=\"note\" hidden>" + T("table.no_match") + "</p>\n</section>\n";
   return h;
 }
@@ -587,7 +725,7 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
          "</p>\n";
   }
   h += "<h3>" + T("summary.policy_heading") + "</h3>\n";
-  h += fmt::format("<table class=\"policy-table\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>"
+  h += fmt::format("<div class=\"scroll\"><table class=\"policy-table\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>"
                    "<tbody>\n",
                    T("summary.policy_column"), T("summary.devices_column"), T("summary.share_column"));
   for (size_t p = 0; p < opt.policies.size(); ++p) {
@@ -597,12 +735,13 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
                      html_attr(pol.finding_id), html_text(pol.label), per_policy[p], per_policy[p],
                      share_bar(per_policy[p], total), percent(per_policy[p], total));
   }
-  h += "</tbody></table>\n<p class=\"note\">" + T("summary.policy_note") + "</p>\n";
+  h += "</tbody></table></div>\n<p class=\"note\">" + T("summary.policy_note") + "</p>\n";
   h += render_policy_context(L, opt.policies);
   h += "</section>\n";
 
   if (total > 0) {
     h += charts_html(rows, per_severity, L);
+    h += top_actions_html(snap, opt.exploited, L);
     h += device_table_html(rows, L);
     // Per-device sections
     h += "<section id=\"details\">\n<h2>" + T("device.heading") + "</h2>\n";
@@ -612,7 +751,10 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
   h += "</main>\n<footer>\n";
   h += "<p>" + TR("footer.generated", {{"tool_version", snap.scan.tool_version}, {"kb_version", snap.scan.kb_version}}) +
        "</p>\n";
-  h += "<p>" + TR("footer.scan", {{"id", snap.scan.id}, {"started", snap.scan.started}, {"finished", snap.scan.finished}}) +
+  // The catalog's pattern is escaped as text; the pieces are escaped before they are put in.
+  h += "<p>" + i18n::format(html_text(L.get("footer.scan")), {{"id", html_text(snap.scan.id)},
+                                                             {"started", time_html(snap.scan.started)},
+                                                             {"finished", time_html(snap.scan.finished)}}) +
        "</p>\n";
   h += "<p>" + T("footer.disclaimer") + "</p>\n</footer>\n";
   h += "<script>" + script + "</script>\n</body>\n</html>\n";

@@ -1,6 +1,6 @@
 // Constant stylesheet and script of the HTML report (html.cc). Kept apart so the renderer reads as markup.
 // The script never receives data: it reads the DOM (rows, data-sort / data-search attributes, the
-// translated status template in #filter-status[data-template]).
+// translated status template in #filter-status[data-template], <time datetime data-offset>).
 #pragma once
 
 namespace anshin::report::assets {
@@ -10,6 +10,7 @@ inline constexpr const char* kStyle = R"CSS(
 --crit:#7f1d1d;--high:#c2410c;--med:#f0b429;--low:#bcd7f5;--info:#eef1f5}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
+main,footer{overflow-wrap:break-word}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.55 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans CJK JP","Noto Sans JP",Meiryo,Roboto,"Helvetica Neue",Arial,sans-serif}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;font-size:.92em;overflow-wrap:anywhere}
 a{color:#1d4ed8}
@@ -62,7 +63,8 @@ th[aria-sort=descending] button::after{content:" \25BC";color:var(--ink)}
 .sevlist .sev{margin:0 3px 2px 0}
 .svc{white-space:nowrap}
 .devices td:nth-child(2){min-width:9.5em}.devices td:nth-child(1){white-space:nowrap}
-.device{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 20px 16px;margin:18px 0}
+.device{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 20px 16px;margin:18px 0;
+content-visibility:auto;contain-intrinsic-size:auto 700px}
 .device h3{display:flex;flex-wrap:wrap;align-items:center;gap:10px;font-size:17px}
 .identity{display:grid;grid-template-columns:max-content 1fr max-content 1fr;gap:4px 16px;margin:0}
 .identity dt{color:var(--muted)}.identity dd{margin:0;overflow-wrap:anywhere}
@@ -76,34 +78,76 @@ th[aria-sort=descending] button::after{content:" \25BC";color:var(--ink)}
 .finding p{margin:6px 0}.finding dl{margin:6px 0}.finding dt{font-weight:650}.finding dd{margin:0 0 4px}
 .refs{margin:0;padding-left:18px}.refs li{overflow-wrap:anywhere}
 .back{margin:12px 0 0;font-size:13px}
+.proof{margin:14px 0 0}.proof>summary{cursor:pointer;font-weight:650;color:var(--accent)}
+.actions{margin:0;padding-left:1.6em}
+.action{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--accent);border-radius:6px;padding:8px 14px;margin:8px 0}
+.action.sev-critical,.action.sev-high,.action.sev-medium,.action.sev-low,.action.sev-info{background:var(--card);color:inherit}
+.action.sev-critical{border-left-color:var(--crit)}.action.sev-high{border-left-color:var(--high)}
+.action.sev-medium{border-left-color:var(--med)}.action.sev-low{border-left-color:#5b8fc9}
+.action .what{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center}
+.action .fixes,.action .hosts{color:var(--muted);font-size:13px;overflow-wrap:anywhere}
+.kev{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:650;color:var(--crit);border:1px solid var(--crit);white-space:nowrap}
+.print-only{display:none}
 footer{max-width:1240px;margin:0 auto;padding:14px 32px 40px;color:var(--muted);font-size:12.5px;border-top:1px solid var(--line)}
 footer p{margin:3px 0}
-@media (max-width:900px){.cards{grid-template-columns:1fr 1fr}.charts{grid-template-columns:1fr}.identity{grid-template-columns:max-content 1fr}}
+@media (max-width:900px){.cards{grid-template-columns:1fr 1fr}.charts{grid-template-columns:1fr}.identity{grid-template-columns:max-content 1fr}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+.devices thead th{position:static}}
+@media (max-width:600px){
+.top{padding:16px 14px 12px}.top h1{font-size:20px}
+main{padding:4px 12px 24px}footer{padding:12px 12px 32px}
+.cards{gap:8px}.card{padding:10px 12px}.card .num{font-size:26px}
+.controls input{min-width:0;width:100%}
+.device{padding:4px 12px 12px}
+.identity{grid-template-columns:1fr}.identity dd{margin-bottom:4px}
+h2{font-size:17px}}
 @page{size:A4;margin:14mm 12mm 16mm}
 @media print{
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{background:#fff;font-size:9.5pt}
 .top{background:none;color:#000;padding:0 0 8px;border-bottom:2px solid #000}
 main,footer{max-width:none;padding-left:0;padding-right:0}
-.controls,.back,#no-match{display:none!important}
-th button{cursor:default}th button::after{content:none!important}
+.controls,.back,#no-match,#details,#filter-status{display:none!important}
+.print-only{display:block}
+.scroll{overflow:visible}
+th button{cursor:default;display:contents}th button::after{content:none!important}
 .devices thead th{position:static}
 #device-table tbody tr{display:table-row!important}
-.device{break-before:page;border:0;padding:0;margin:0}
 .card,figure,.finding,tr,.identity{break-inside:avoid}
 h2,h3,h4{break-after:avoid}
 .charts{grid-template-columns:1fr 1fr}
 a{color:inherit;text-decoration:none}
 .devices tbody tr:nth-child(even){background:none}
-.devices{font-size:7.5pt}.devices th,.devices td{padding:3px 4px}.devices th{white-space:normal}
-.devices td:nth-child(2){min-width:0}.svc{white-space:normal}
-.evidence,.services{font-size:8pt}.devices .sev{font-size:7pt;padding:0 5px}
+.devices{font-size:7pt;table-layout:fixed}.devices th,.devices td{padding:0 4px;line-height:1.2}.devices th{white-space:normal}
+.devices td{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.devices th:nth-child(6),.devices td:nth-child(6){display:none}
+.devices th:nth-child(1){width:13%}.devices th:nth-child(2){width:12%}.devices th:nth-child(3){width:16%}
+.devices th:nth-child(4){width:15%}.devices th:nth-child(5){width:13%}.devices th:nth-child(7){width:9%}
+.devices th:nth-child(8){width:11%}.devices th:nth-child(9){width:11%}
+.devices td:nth-child(2){min-width:0}
+.sevlist .sev{margin:0 1px 0 0}
+.action{padding:4px 10px;margin:4px 0}.action .fixes,.action .hosts{font-size:8pt}
+.cards{grid-template-columns:repeat(4,minmax(0,1fr))}.card .num{font-size:20pt}
+.charts{break-inside:avoid}
+.devices .sev{font-size:6.5pt;padding:0 4px;line-height:1.15;border-width:0}
 }
 )CSS";
 
 inline constexpr const char* kScript = R"JS(
 (function () {
   'use strict';
+  // Times: rendered in the report maker's zone; shown again in the reader's zone when that differs.
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+  Array.prototype.forEach.call(document.querySelectorAll('time[datetime][data-offset]'), function (t) {
+    var d = new Date(t.getAttribute('datetime'));
+    if (isNaN(d.getTime())) { return; }
+    var offset = -d.getTimezoneOffset();
+    if (String(offset) === t.getAttribute('data-offset')) { return; }
+    var a = Math.abs(offset);
+    t.textContent = d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) +
+        ':' + two(d.getMinutes()) + ' (' + (offset < 0 ? '-' : '+') + two(Math.floor(a / 60)) + ':' + two(a % 60) + ')';
+    t.setAttribute('data-offset', String(offset));
+  });
   var table = document.getElementById('device-table');
   if (!table) { return; }
   var tbody = table.tBodies[0];

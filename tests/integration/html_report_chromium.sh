@@ -217,11 +217,13 @@ async function checkReport(lang) {
   check(bySeverity[0] === '10.20.0.21' && bySeverity[1] === '10.20.0.30' && bySeverity[2] === '10.20.0.66',
         'click "highest severity": critical first (' + bySeverity.join(' ') + ')');
 
-  // Print: no controls, every device section on its own page; keep the A4 PDF.
+  // Print: no controls, the summary without the per-device sections (report_print_mobile.sh counts the pages);
+  // keep the A4 PDF.
   await s('Emulation.setEmulatedMedia', { media: 'print' });
   check(await js(`getComputedStyle(document.querySelector('.controls')).display`) === 'none', 'print: filter hidden');
-  check(await js(`getComputedStyle(document.querySelector('section.device')).breakBefore`) === 'page',
-        'print: page break before each device');
+  check(await js(`getComputedStyle(document.getElementById('details')).display`) === 'none',
+        'print: per-device sections left out');
+  check(await js(`getComputedStyle(document.getElementById('actions')).display`) !== 'none', 'print: top actions kept');
   await s('Emulation.setDeviceMetricsOverride', { width: 794, height: 1123, deviceScaleFactor: 1, mobile: false });
   await js('window.scrollTo(0, 0)');
   const printShot = await s('Page.captureScreenshot', { format: 'png' });

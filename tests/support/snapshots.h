@@ -46,7 +46,7 @@ inline std::vector<Finding> policy_findings(const std::string& maker) {
 inline std::vector<PolicyInfo> report_policies(const std::string& lang) {
   const bool ja = lang.rfind("ja", 0) == 0;
   return {
-      {"policy.us.fcc-covered", ja ? "米国 FCC カバードリスト（Covered List）" : "US: FCC Covered List", "2021-03-12", "FCC",
+      {"policy.us.fcc-covered", ja ? "米国 FCC 対象リスト（Covered List）" : "US: FCC Covered List", "2021-03-12", "FCC",
        "no new equipment authorisations", false},
       {"policy.us.ndaa-889", ja ? "米国 国防権限法（NDAA）2019 年度 第 889 条" : "US: NDAA FY2019 section 889",
        "2019-08-13", "US Congress", "federal procurement", false},
