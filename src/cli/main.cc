@@ -150,6 +150,19 @@ void add_reassess_command(CLI::App& app, ReassessOptions& reassess, std::functio
   ra->callback([o = &reassess, run_slot = &run] { *run_slot = [o] { return run_reassess(*o); }; });
 }
 
+void add_traffic_command(CLI::App& app, TrafficOptions& traffic, std::function<int()>& run, const Help& H) {
+  auto* t = app.add_subcommand("traffic", H("help.command.traffic"));
+  auto* pcap = t->add_option("--pcap", traffic.pcaps, H("help.traffic.pcap"))->check(CLI::ExistingFile);
+  auto* zeek = t->add_option("--zeek", traffic.zeek_dir, H("help.traffic.zeek"))->check(CLI::ExistingDirectory);
+  pcap->excludes(zeek);
+  t->add_option("--db", traffic.db, H("help.traffic.db"));
+  t->add_option("--json", traffic.json_out, H("help.traffic.json"));
+  t->add_option("--lang", traffic.lang, H("help.lang"));
+  t->add_option("--policy", traffic.policy, H("help.lookup.policy"));
+  t->add_option("--kb", traffic.kb_dir, H("help.kb_dir"));
+  t->callback([o = &traffic, run_slot = &run] { *run_slot = [o] { return run_traffic(*o); }; });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -174,6 +187,7 @@ int main(int argc, char** argv) {
   KbOptions kb;
   KbSuggestOptions suggest;
   ReassessOptions reassess;
+  TrafficOptions traffic;
   add_scan_command(app, scan, run, H);
   add_lab_command(app, lab, run, H);
   add_demo_command(app, demo, run, H);
@@ -183,6 +197,7 @@ int main(int argc, char** argv) {
   add_kb_command(app, kb, run, H);
   add_kb_suggest_command(*app.get_subcommand("kb"), suggest, run, H);
   add_reassess_command(app, reassess, run, H);
+  add_traffic_command(app, traffic, run, H);
 
   localize_help_groups(app, lang);
   try {
