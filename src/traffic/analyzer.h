@@ -105,6 +105,7 @@ struct ConnectionRecord {
 
 class Analyzer {
  public:
+  // `services` must outlive the analyzer (it is usually the knowledge base's).
   explicit Analyzer(const kb::ServiceTable& services, Limits limits = {});
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
