@@ -17,11 +17,24 @@ namespace anshin::traffic {
 
 namespace packet = codec::packet;
 
+namespace {
+uint64_t mix64(uint64_t x) {  // splitmix64's finaliser: every input bit reaches every output bit
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
 size_t IpHash::operator()(const IpAddr& a) const noexcept {
-  if (a.is_v4()) return std::hash<uint64_t>{}(a.v4_value() * 0x9e3779b97f4a7c15ull);
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (uint8_t b : a.v6_bytes()) h = (h ^ b) * 0x100000001b3ull;
-  return static_cast<size_t>(h);
+  if (a.is_v4()) return static_cast<size_t>(mix64(a.v4_value()));
+  uint64_t hi = 0, lo = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    hi = (hi << 8) | a.v6_bytes()[i];
+    lo = (lo << 8) | a.v6_bytes()[8 + i];
+  }
+  return static_cast<size_t>(mix64(hi ^ mix64(lo)));
 }
 
 bool is_internal(const IpAddr& a) { return a.is_internal(); }
@@ -48,14 +61,20 @@ struct FlowKey {
 struct FlowKeyHash {
   size_t operator()(const FlowKey& k) const noexcept {
     const IpHash h;
-    return h(k.a) * 31 + h(k.b) * 17 + (static_cast<size_t>(k.pa) << 24) + (static_cast<size_t>(k.pb) << 8) + k.proto;
+    return mix64(h(k.a) ^ (h(k.b) * 31) ^ (static_cast<uint64_t>(k.pa) << 24 | static_cast<uint64_t>(k.pb) << 8 | k.proto));
   }
 };
 
+// One TCP/UDP flow, both directions. The host and contact pointers cache the lookups of its endpoints
+// (hosts and contacts are never erased, and unordered_map nodes do not move).
 struct Flow {
   int64_t last_us = 0;
   bool a_is_orig = true;
   bool closed = false;
+  HostState* host_a = nullptr;  // the internal endpoint a, once it sent
+  HostState* host_b = nullptr;
+  Contact* contact = nullptr;   // internal <-> outside: the internal host's contact
+  bool contact_looked_up = false;
 };
 
 constexpr int64_t kIdleUs = 60LL * 1000000;
@@ -239,10 +258,16 @@ bool usable_mac(const std::array<uint8_t, 6>& m) {
 
 }  // namespace
 
-// Flow bookkeeping of one TCP/UDP packet: returns whether it opens a new connection and which side
-// opened it (true: the packet's sender).
-static bool track_flow(std::unordered_map<FlowKey, Flow, FlowKeyHash>& table, const packet::Frame& f, int64_t time_us,
-                       bool& sender_is_orig, Stats& stats, size_t max_flows) {
+struct FlowStep {
+  Flow* flow = nullptr;
+  bool opened = false;          // the packet opens a new connection
+  bool sender_is_orig = true;   // ...and its sender is the side that opened the flow
+  bool sender_is_a = true;
+};
+
+// Flow bookkeeping of one TCP/UDP packet.
+static FlowStep track_flow(std::unordered_map<FlowKey, Flow, FlowKeyHash>& table, const packet::Frame& f,
+                           int64_t time_us, Stats& stats, size_t max_flows) {
   FlowKey k{f.src, f.dst, f.src_port, f.dst_port, f.protocol};
   const bool swapped = std::tie(k.b, k.pb) < std::tie(k.a, k.pa);
   if (swapped) {
@@ -252,7 +277,7 @@ static bool track_flow(std::unordered_map<FlowKey, Flow, FlowKeyHash>& table, co
   if (table.size() >= max_flows) {
     ++stats.flow_sweeps;
     std::erase_if(table, [&](const auto& e) { return time_us - e.second.last_us > kIdleUs || e.second.closed; });
-    if (table.size() >= max_flows) {
+    if (table.size() > max_flows / 2) {  // a sweep must free half the table, or the next insert sweeps again
       ++stats.flow_table_resets;
       table.clear();
     }
@@ -261,44 +286,67 @@ static bool track_flow(std::unordered_map<FlowKey, Flow, FlowKeyHash>& table, co
   const bool ack = f.tcp_flags & packet::kTcpAck;
   auto [it, inserted] = table.try_emplace(k);
   Flow& flow = it->second;
-  bool opened = inserted || (syn && !ack && (flow.closed || time_us - flow.last_us > kIdleUs));
-  if (opened) {
+  FlowStep step{&flow, inserted || (syn && !ack && (flow.closed || time_us - flow.last_us > kIdleUs)), true, !swapped};
+  if (step.opened) {
     bool sender_orig = true;
     if (syn) sender_orig = !ack;                           // SYN: the sender; SYN-ACK: the receiver
-    else if (!inserted) sender_orig = true;
-    else sender_orig = f.src_port >= f.dst_port;           // mid-stream: the ephemeral (higher) port opened it
-    flow = Flow{time_us, swapped ? !sender_orig : sender_orig, false};
+    else if (inserted) sender_orig = f.src_port >= f.dst_port;  // mid-stream: the ephemeral (higher) port opened it
+    flow.a_is_orig = swapped ? !sender_orig : sender_orig;
+    flow.closed = false;
   }
   flow.last_us = time_us;
   if (f.protocol == packet::kTcp && (f.tcp_flags & (packet::kTcpFin | packet::kTcpRst))) flow.closed = true;
-  sender_is_orig = swapped ? !flow.a_is_orig : flow.a_is_orig;
-  return opened;
+  step.sender_is_orig = swapped ? !flow.a_is_orig : flow.a_is_orig;
+  return step;
 }
+
+namespace {
+void touch(HostState& h, int64_t time_us) {
+  if (time_us < h.first_us) h.first_us = time_us;
+  if (time_us > h.last_us) h.last_us = time_us;
+}
+void touch(Contact& c, int64_t time_us) {
+  if (time_us < c.first_us) c.first_us = time_us;
+  if (time_us > c.last_us) c.last_us = time_us;
+}
+}  // namespace
 
 void Analyzer::packet(int64_t time_us, const packet::Frame& f) {
   ++stats_.packets;
   if (f.truncated) ++stats_.truncated;
-  HostState* src_host = is_internal(f.src) ? host(f.src, time_us) : nullptr;
-  if (src_host && f.has_mac && !src_host->mac && usable_mac(f.src_mac)) src_host->mac = packet::mac_text(f.src_mac);
-  if (f.fragment || (f.protocol != packet::kTcp && f.protocol != packet::kUdp)) return;
-  bool sender_is_orig = true;
-  const bool opened = track_flow(flows_->table, f, time_us, sender_is_orig, stats_, limits_.max_flows);
+  if (f.fragment || (f.protocol != packet::kTcp && f.protocol != packet::kUdp)) {
+    if (HostState* h = is_internal(f.src) ? host(f.src, time_us) : nullptr; h && f.has_mac && !h->mac && usable_mac(f.src_mac))
+      h->mac = packet::mac_text(f.src_mac);
+    return;
+  }
+  const FlowStep step = track_flow(flows_->table, f, time_us, stats_, limits_.max_flows);
+  Flow& flow = *step.flow;
+  HostState*& src_slot = step.sender_is_a ? flow.host_a : flow.host_b;
+  if (src_slot == nullptr && is_internal(f.src)) src_slot = host(f.src, time_us);
+  HostState* src_host = src_slot;
+  if (src_host) {
+    touch(*src_host, time_us);
+    if (f.has_mac && !src_host->mac && usable_mac(f.src_mac)) src_host->mac = packet::mac_text(f.src_mac);
+  }
   // Bytes and connections between an internal host and an outside address.
-  if (src_host && is_outside(f.dst)) {
-    if (Contact* c = contact(*src_host, f.dst, time_us)) {
-      c->bytes_out += f.ip_length;
-      if (opened && sender_is_orig) {
-        ++c->connections;
-        if (c->ports.size() < 8 && std::find(c->ports.begin(), c->ports.end(), f.dst_port) == c->ports.end())
-          c->ports.push_back(f.dst_port);
-      }
+  if (!flow.contact_looked_up) {
+    flow.contact_looked_up = true;
+    if (src_host && is_outside(f.dst)) {
+      flow.contact = contact(*src_host, f.dst, time_us);
+    } else if (is_outside(f.src) && is_internal(f.dst)) {
+      if (auto it = hosts_.find(f.dst); it != hosts_.end()) flow.contact = contact(it->second, f.src, time_us);
+      else flow.contact_looked_up = false;  // the internal side has not spoken yet
     }
-  } else if (is_outside(f.src) && is_internal(f.dst)) {
-    if (auto it = hosts_.find(f.dst); it != hosts_.end()) {
-      if (Contact* c = contact(it->second, f.src, time_us)) {
-        c->bytes_in += f.ip_length;
-        if (opened && !sender_is_orig) ++c->connections;
-      }
+  }
+  if (Contact* c = flow.contact) {
+    touch(*c, time_us);
+    const bool outbound = is_internal(f.src);
+    (outbound ? c->bytes_out : c->bytes_in) += f.ip_length;
+    if (step.opened && step.sender_is_orig == outbound) {
+      ++c->connections;
+      const uint16_t remote_port = outbound ? f.dst_port : f.src_port;
+      if (c->ports.size() < 8 && std::find(c->ports.begin(), c->ports.end(), remote_port) == c->ports.end())
+        c->ports.push_back(remote_port);
     }
   }
   if (f.protocol == packet::kTcp) {
@@ -308,7 +356,7 @@ void Analyzer::packet(int64_t time_us, const packet::Frame& f) {
       if (ports.size() < limits_.max_open_ports_per_host && std::find(ports.begin(), ports.end(), f.src_port) == ports.end())
         ports.push_back(f.src_port);
     }
-    if (!f.payload.empty()) payload(time_us, f, sender_is_orig, nullptr, nullptr);
+    if (!f.payload.empty()) payload(time_us, f, step.sender_is_orig, nullptr, nullptr);
   } else if (!f.payload.empty()) {
     udp_payload(time_us, f);
   }

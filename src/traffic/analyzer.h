@@ -10,8 +10,9 @@
 // Payloads are read where they arrive and dropped: nothing but these summaries is kept.
 //
 // Memory is bounded by Limits, whatever the input: beyond a limit new hosts, contacts, names or
-// observations are not added (Stats counts what was dropped), and the flow table is swept of idle flows
-// (and cleared as a last resort, which can count one long connection twice).
+// observations are not added (Stats counts what was dropped), and a full flow table is swept of idle and
+// closed flows, or cleared when that frees less than half of it (a connection seen again after a clear
+// is counted again).
 #pragma once
 #include <cstddef>
 #include <cstdint>
