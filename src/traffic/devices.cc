@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "verdict/verdict.h"
 
@@ -156,7 +157,13 @@ HostRecord host_record(const HostState& h) {
   rec.open_tcp_ports = h.open_tcp_ports;
   std::sort(rec.open_tcp_ports.begin(), rec.open_tcp_ports.end());
   std::map<std::pair<std::string, uint16_t>, ServiceRecord> services;
-  for (const auto& o : h.observations) {
+  std::vector<Observation> observations = h.observations;
+  std::set<std::string> reached;  // the vendor services it reached, as clone-tier evidence (data/fingerprints)
+  for (const auto& [remote, c] : h.contacts)
+    if (c.service) reached.insert(c.service->id);
+  for (const auto& [id, q] : h.service_queries) reached.insert(id);
+  for (const auto& id : reached) observations.push_back({"traffic.service", id, 0, "traffic"});
+  for (const auto& o : observations) {
     const std::string protocol = protocol_of(o.key);
     auto& s = services[{protocol, o.port}];
     s.probe = "traffic";

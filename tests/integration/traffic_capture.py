@@ -148,6 +148,10 @@ def assert_site(doc, text, label, passive_identity=True):
         check("http.header.server" in sources and "mac.oui" in sources, f"{label}: camera evidence {sources}")
         check(dahua and dahua["manufacturer"] == "Dahua" and dahua["model"] == "IPC-HFW2431S-S-S2",
               f"{label}: Dahua identified from DHIP: {dahua and (dahua['manufacturer'], dahua['model'])}")
+    else:  # reaching the maker's cloud alone is clone-tier evidence: "possibly", never a proven maker
+        check(cam and cam["manufacturer"] is None and finding(cam, "identity.weak-evidence") is not None,
+              f"{label}: Hik-Connect alone makes Hikvision only possible")
+        check(not any(f["id"].startswith("policy.") for f in (cam or {}).get("findings", [])), f"{label}: no policy finding")
     for where, blob in (("json", json.dumps(doc)), ("terminal", text)):
         check(BASIC not in blob and "Sup3rSecret" not in blob, f"{label}: credentials absent from {where}")
 
