@@ -217,9 +217,13 @@ void Analyzer::http_host(int64_t time_us, const IpAddr& client, const IpAddr& se
   if (!name.empty() && name.front() == '[') return;  // an IPv6 literal
   if (const size_t colon = name.rfind(':'); colon != std::string_view::npos) name = name.substr(0, colon);
   if (name.empty() || IpAddr::parse(name)) return;
+  if (name.size() > 253) return;
   std::string lower(name);
-  for (char& c : lower)
+  for (char& c : lower) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const bool host_char = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    if (!host_char) return;  // not a host name: nothing to match, nothing to show
+  }
   if (!is_internal(client) || !is_outside(server)) return;
   if (HostState* h = host(client, time_us)) name_for(*h, server, lower, "http", time_us);
 }

@@ -104,6 +104,18 @@ TEST(TrafficAnalyzer, BasicAuthIsAFactAndHttpRepliesAreObservations) {
   EXPECT_EQ(all.find("YWRt"), std::string::npos);
 }
 
+TEST(TrafficAnalyzer, HostHeadersThatAreNoHostNamesAreIgnored) {
+  const auto table = make_services();
+  Analyzer a(table);
+  a.http_host(1, A("192.168.1.64"), A("203.0.113.7"), "P2P.Relay.Example:8080");
+  a.http_host(2, A("192.168.1.64"), A("203.0.113.8"), "evil\x1b[31m.relay.example");
+  a.http_host(3, A("192.168.1.64"), A("203.0.113.9"), "203.0.113.9");
+  const HostState& h = a.hosts().at(A("192.168.1.64"));
+  EXPECT_EQ(h.contacts.at(A("203.0.113.7")).names, std::vector<std::string>{"p2p.relay.example"});
+  EXPECT_FALSE(h.contacts.count(A("203.0.113.8")));
+  EXPECT_FALSE(h.contacts.count(A("203.0.113.9")));
+}
+
 TEST(TrafficAnalyzer, LimitsBoundEveryTable) {
   Limits l;
   l.max_hosts = 2;
