@@ -186,6 +186,7 @@ std::vector<PassiveDevice> build_devices(const Analyzer& analyzer, const DeviceO
   for (const HostState* h : hosts) {
     PassiveDevice pd{{}, host_record(*h)};
     pd.device = verdict::decide(pd.host, *o.kb);
+    pd.device.source = "passive";
     auto cloud = o.assessor ? vendor_cloud_finding(*h, o) : std::nullopt;
     const bool known = o.known_addresses.count(h->address) || (h->mac && o.known_macs.count(*h->mac));
     if (!known && !cloud && !surveillance_like(pd.device)) {

@@ -139,6 +139,7 @@ def assert_site(doc, text, label, passive_identity=True):
     if auth:
         check("Basic over http" in " ".join(e["value"] for e in auth["evidence"]), f"{label}: cleartext evidence names Basic/http")
     check(device(doc, PC) is None, f"{label}: the PC {PC} is not reported")
+    check(all(d.get("source") == "passive" for d in doc["devices"]), f"{label}: every device is marked source: passive")
     dahua = device(doc, DAHUA)
     check(dahua is not None and finding(dahua, "traffic.vendor-cloud") is not None, f"{label}: Dahua unit reaches Dahua P2P")
     if passive_identity:
