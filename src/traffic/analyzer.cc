@@ -110,10 +110,11 @@ HostState* Analyzer::host(const IpAddr& address, int64_t time_us) {
 Contact* Analyzer::contact(HostState& h, const IpAddr& remote, int64_t time_us) {
   auto it = h.contacts.find(remote);
   if (it == h.contacts.end()) {
-    if (h.contacts.size() >= limits_.max_contacts_per_host) {
+    if (h.contacts.size() >= limits_.max_contacts_per_host || total_contacts_ >= limits_.max_total_contacts) {
       ++stats_.contacts_dropped;
       return nullptr;
     }
+    ++total_contacts_;
     it = h.contacts.emplace(remote, Contact{}).first;
     Contact& c = it->second;
     c.remote = remote;
@@ -153,10 +154,11 @@ void Analyzer::observation(int64_t time_us, const IpAddr& address, std::string k
   if (h == nullptr) return;
   for (const auto& o : h->observations)
     if (o.key == key && o.value == value && o.port == port) return;
-  if (h->observations.size() >= limits_.max_observations_per_host) {
+  if (h->observations.size() >= limits_.max_observations_per_host || total_observations_ >= limits_.max_total_observations) {
     ++stats_.observations_dropped;
     return;
   }
+  ++total_observations_;
   h->observations.push_back({std::move(key), discovery::bounded_value(value), port, "traffic"});
 }
 
@@ -189,7 +191,12 @@ void Analyzer::dns_answer(int64_t time_us, const IpAddr& client, std::string_vie
   if (!is_internal(client) || name.empty()) return;
   HostState* h = host(client, time_us);
   if (h == nullptr) return;
-  if (h->resolved.size() < limits_.max_resolved_per_host || h->resolved.count(address)) h->resolved[address] = std::string(name);
+  if (auto it = h->resolved.find(address); it != h->resolved.end()) {
+    it->second = std::string(name);
+  } else if (h->resolved.size() < limits_.max_resolved_per_host && total_resolved_ < limits_.max_total_resolved) {
+    ++total_resolved_;
+    h->resolved.emplace(address, std::string(name));
+  }
   if (h->contacts.count(address)) name_for(*h, address, name, "dns", time_us);
 }
 

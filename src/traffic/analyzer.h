@@ -44,6 +44,10 @@ struct Limits {
   size_t max_resolved_per_host = 8192;
   size_t max_cleartext_per_host = 64;
   size_t max_open_ports_per_host = 64;
+  // Totals over all hosts, so that many hosts cannot multiply the per-host limits (about 200 MB at most).
+  size_t max_total_contacts = 1 << 20;
+  size_t max_total_resolved = 1 << 20;
+  size_t max_total_observations = 1 << 20;
 };
 
 struct Contact {
@@ -158,6 +162,7 @@ class Analyzer {
   std::map<std::string, DhcpFacts> dhcp_by_mac_;
   std::map<std::string, IpAddr> dhcp_address_by_mac_;
   std::unique_ptr<Flows> flows_;
+  size_t total_contacts_ = 0, total_resolved_ = 0, total_observations_ = 0;
 };
 
 // An address the analysis keeps state for: loopback, private, shared or link-local.

@@ -121,6 +121,7 @@ TEST(TrafficAnalyzer, LimitsBoundEveryTable) {
   l.max_hosts = 2;
   l.max_contacts_per_host = 3;
   l.max_flows = 8;
+  l.max_total_contacts = 5;
   const auto table = make_services();
   Analyzer a(table, l);
   for (int i = 0; i < 200; ++i) {
@@ -129,7 +130,12 @@ TEST(TrafficAnalyzer, LimitsBoundEveryTable) {
     a.packet(i, tcp_frame(src.c_str(), dst.c_str(), static_cast<uint16_t>(30000 + i), 443, packet::kTcpSyn));
   }
   EXPECT_LE(a.hosts().size(), 2u);
-  for (const auto& [address, h] : a.hosts()) EXPECT_LE(h.contacts.size(), 3u);
+  size_t contacts = 0;
+  for (const auto& [address, h] : a.hosts()) {
+    EXPECT_LE(h.contacts.size(), 3u);
+    contacts += h.contacts.size();
+  }
+  EXPECT_LE(contacts, 5u);
   EXPECT_GT(a.stats().hosts_dropped, 0u);
   EXPECT_GT(a.stats().contacts_dropped, 0u);
   EXPECT_GT(a.stats().flow_table_resets + a.stats().flow_sweeps, 0u);
