@@ -767,7 +767,8 @@ constexpr HygieneCheck kHygieneChecks[] = {
 const std::vector<std::string>& contract_finding_ids() {
   // Policy ids come from data/policies (one per file); these are the ids the code itself makes.
   static const std::vector<std::string> ids = [] {
-    std::vector<std::string> out = {"cve.*", "auth.default-credentials", "identity.weak-evidence"};
+    std::vector<std::string> out = {"cve.*", "auth.default-credentials", "identity.weak-evidence",
+                                    "traffic.vendor-cloud", "traffic.outbound", "traffic.cleartext-auth"};
     for (const auto& c : kHygieneChecks) out.emplace_back(c.id);
     return out;
   }();
@@ -804,6 +805,18 @@ Finding Assessor::default_credentials_finding(std::string_view service, uint16_t
     AssessOptions other = opts;
     other.lang = lang;
     return std::vector<Finding>{default_credentials_finding_in(service, port, pair_source, other)};
+  });
+  return one.front();
+Finding Assessor::render_finding(std::string_view id, const std::vector<std::pair<std::string, std::string>>& args,
+                                const AssessOptions& opts) const {
+  Renderer r{*data_, opts.lang};
+  std::vector<std::string> names;  // i18n::Arg holds a view of its name
+  names.reserve(args.size());
+  Args rendered;
+  for (const auto& [name, value] : args) rendered.push_back({names.emplace_back(name), value});
+  std::vector<Finding> one{r.make(std::string(id), id, "", rendered)};
+  add_texts_in_every_language(one, opts.lang, [&](const std::string& lang) {
+    return std::vector<Finding>{Renderer{*data_, lang}.make(std::string(id), id, "", rendered)};
   });
   return one.front();
 }

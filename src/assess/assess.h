@@ -118,6 +118,10 @@ class Assessor {
   // The same finding's texts rendered in one language (default_credentials_finding renders every one).
   Finding default_credentials_finding_in(std::string_view service, uint16_t port, std::string_view pair_source,
                                          const AssessOptions& opts) const;
+  // The finding `id` with its data/findings texts in opts.lang and `args` filled in, for findings whose
+  // evidence is gathered elsewhere (traffic.*: the capture analysis). No evidence attached.
+  Finding render_finding(std::string_view id, const std::vector<std::pair<std::string, std::string>>& args,
+                         const AssessOptions& opts) const;
 
   const AssessData& data() const { return *data_; }
   const kb::KnowledgeBase& kb() const { return *kb_; }

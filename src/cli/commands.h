@@ -125,7 +125,18 @@ struct ReassessOptions {
   std::string kb_dir;                // "" = the KB in use
 };
 
+struct TrafficOptions {
+  std::vector<std::string> pcaps;    // --pcap FILE... (pcap or pcapng)
+  std::string zeek_dir;              // --zeek DIR (conn/dns/ssl/http logs, TSV or JSON)
+  std::string db;                    // "" = no inventory
+  std::string json_out;              // "" = none
+  std::string lang;                  // "" = from LANG
+  std::string policy = "all";
+  std::string kb_dir;                // "" = the KB in use
+};
+
 int run_scan(const ScanOptions&);
+int run_traffic(const TrafficOptions&);
 int run_reassess(const ReassessOptions&);
 int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);

@@ -191,6 +191,19 @@ void add_reassess_command(CLI::App& app, ReassessOptions& reassess, std::functio
   ra->callback([o = &reassess, run_slot = &run] { *run_slot = [o] { return run_reassess(*o); }; });
 }
 
+void add_traffic_command(CLI::App& app, TrafficOptions& traffic, std::function<int()>& run, const Help& H) {
+  auto* t = app.add_subcommand("traffic", H("help.command.traffic"));
+  auto* pcap = t->add_option("--pcap", traffic.pcaps, H("help.traffic.pcap"))->check(CLI::ExistingFile);
+  auto* zeek = t->add_option("--zeek", traffic.zeek_dir, H("help.traffic.zeek"))->check(CLI::ExistingDirectory);
+  pcap->excludes(zeek);
+  t->add_option("--db", traffic.db, H("help.traffic.db"));
+  t->add_option("--json", traffic.json_out, H("help.traffic.json"));
+  t->add_option("--lang", traffic.lang, H("help.lang"));
+  t->add_option("--policy", traffic.policy, H("help.lookup.policy"));
+  t->add_option("--kb", traffic.kb_dir, H("help.kb_dir"));
+  t->callback([o = &traffic, run_slot = &run] { *run_slot = [o] { return run_traffic(*o); }; });
+}
+
 // The hidden `_generate` command: man pages and completions from this very tree (cli/docgen.h).
 struct GenerateOptions {
   std::string kind;
@@ -218,6 +231,7 @@ struct CommandOptions {
   KbOptions kb;
   KbSuggestOptions suggest;
   ReassessOptions reassess;
+  TrafficOptions traffic;
   GenerateOptions generate;
 };
 
@@ -239,6 +253,7 @@ void build_app(CLI::App& app, CommandOptions& o, std::function<int()>& run, cons
   add_kb_command(app, o.kb, run, H);
   add_kb_suggest_command(*app.get_subcommand("kb"), o.suggest, run, H);
   add_reassess_command(app, o.reassess, run, H);
+  add_traffic_command(app, o.traffic, run, H);
   add_generate_command(app, o.generate, run, H);
   localize_help_groups(app, lang);
   app.get_subcommand("_generate")->group("");  // hidden from --help, man pages and completions

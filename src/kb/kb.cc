@@ -15,6 +15,7 @@
 #include "core/embedded.h"
 #include "core/text.h"
 #include "kb/oui.h"
+#include "kb/services.h"
 #include "model/device.h"
 
 namespace anshin::kb {
@@ -223,6 +224,7 @@ struct KnowledgeBase::Impl {
   Vocabulary vocab;
   OuiTable oui;
   CredentialData credentials;
+  ServiceTable services;
   std::vector<std::unique_ptr<RuleFile>> files;
   std::map<std::string, std::vector<const Rule*>, std::less<>> by_key;
   size_t rules = 0, examples = 0;
@@ -268,13 +270,14 @@ class Loader {
     const SourceFile* fields = nullptr;
     const SourceFile* default_pairs = nullptr;
     const SourceFile* login_paths = nullptr;
-    std::vector<const SourceFile*> fps, ouis;
+    std::vector<const SourceFile*> fps, ouis, services;
     for (const auto& f : files) {
       if (f.role == "kb.yaml") meta = &f;
       else if (f.role == "vocab/vendors.yaml") vendors = &f;
       else if (f.role == "vocab/fields.yaml") fields = &f;
       else if (f.role.rfind("fingerprints/", 0) == 0) fps.push_back(&f);
       else if (f.role.rfind("oui/", 0) == 0) ouis.push_back(&f);
+      else if (f.role.rfind("services/", 0) == 0) services.push_back(&f);
       else if (f.role == "vocab/lookup_aliases.yaml") continue;  // lookup-only names: assess/data.h
       else if (f.role == "credentials/defaults.yaml") default_pairs = &f;
       else if (f.role == "credentials/login_paths.yaml") login_paths = &f;
@@ -291,6 +294,8 @@ class Loader {
     for (const auto* f : ouis) load_oui(*f);
     if (default_pairs != nullptr) load_default_pairs(*default_pairs);
     if (login_paths != nullptr) load_login_paths(*login_paths);
+    std::sort(services.begin(), services.end(), [](auto* a, auto* b) { return a->role < b->role; });
+    for (const auto* f : services) load_services(*f, kb_.vocab, kb_.services, d_);
   }
 
  private:
@@ -858,6 +863,7 @@ bool KnowledgeBase::verify_sources(const std::vector<SourceFile>& files, Diagnos
   size_t before = diags.error_count();
   auto impl = build(files, diags);
   run_examples(*impl, diags);
+  verify_service_examples(impl->services, diags);
   if (stats != nullptr) {
     KnowledgeBase tmp(std::move(impl));
     *stats = tmp.stats();
@@ -878,7 +884,10 @@ bool KnowledgeBase::verify_embedded(Diagnostics& diags, KbStats* stats) {
   return verify_sources(embedded_sources(), diags, stats);
 }
 
-bool KnowledgeBase::verify(Diagnostics& diags) const { return run_examples(*impl_, diags); }
+bool KnowledgeBase::verify(Diagnostics& diags) const {
+  const bool rules = run_examples(*impl_, diags);
+  return verify_service_examples(impl_->services, diags) && rules;
+}
 
 std::vector<Match> KnowledgeBase::match(const Observation& obs) const {
   std::vector<Match> out;
@@ -901,6 +910,7 @@ std::vector<Match> KnowledgeBase::match(const Observation& obs) const {
 const Vocabulary& KnowledgeBase::vocab() const { return impl_->vocab; }
 const OuiTable& KnowledgeBase::oui() const { return impl_->oui; }
 const CredentialData& KnowledgeBase::credentials() const { return impl_->credentials; }
+const ServiceTable& KnowledgeBase::services() const { return impl_->services; }
 const std::string& KnowledgeBase::kb_version() const { return impl_->kb_version; }
 int KnowledgeBase::format_version() const { return impl_->format_version; }
 

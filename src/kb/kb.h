@@ -17,6 +17,7 @@
 
 #include "core/result.h"
 #include "kb/credentials.h"
+#include "kb/services.h"
 #include "model/observation.h"
 
 namespace re2 {
@@ -195,6 +196,7 @@ class KnowledgeBase {
   const Vocabulary& vocab() const;
   const OuiTable& oui() const;               // the shipped prefix table (data/oui/*.yaml)
   const CredentialData& credentials() const; // data/credentials/*.yaml
+  const ServiceTable& services() const;      // data/services/*.yaml (vendor clouds and P2P relays)
   const std::string& kb_version() const;
   int format_version() const;
   KbStats stats() const;

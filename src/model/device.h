@@ -108,6 +108,10 @@ struct ServiceSummary {
 struct Device {
   IpAddr address;
   std::optional<std::string> mac;
+  // "passive": identified from captured traffic or Zeek logs (`anshin traffic`), never probed. Absent for a
+  // scanned device. In anshin.scan/1 as "source" when set; not kept by the inventory (a stored traffic scan
+  // says so by its targets, "pcap:FILE" / "zeek:DIR").
+  std::optional<std::string> source;
   DeviceVerdict verdict;
   std::vector<ServiceSummary> services;
   std::vector<Finding> findings;

@@ -21,7 +21,7 @@ std::vector<std::string> lines(const std::string& s, const std::string& eol = "\
 }
 
 TEST(Csv, OneRowPerDeviceRiskiestFirst) {
-  const testing::ZoneScope tokyo(testing::kTokyo);
+  const ::anshin::testing::ZoneScope tokyo(::anshin::testing::kTokyo);
   const std::string csv = render_csv(testing::canonical_snapshot());
   const auto l = lines(csv);
   ASSERT_EQ(l.size(), 5u);

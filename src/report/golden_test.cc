@@ -35,19 +35,19 @@ void check_golden(const std::string& name, const std::string& actual) {
 TEST(Golden, ScanJson) { check_golden("scan.json", to_json(testing::canonical_snapshot())); }
 
 TEST(Golden, CsvEnglish) {
-  const testing::ZoneScope tokyo(testing::kTokyo);  // the CSV's local scan date must not depend on the machine's
+  const ::anshin::testing::ZoneScope tokyo(::anshin::testing::kTokyo);  // the CSV's local scan date must not depend on the machine's
   check_golden("scan.en.csv", render_csv(testing::canonical_snapshot(), {.lang = "en"}));
 }
 
 TEST(Golden, CsvJapanese) {
-  const testing::ZoneScope tokyo(testing::kTokyo);  // the CSV's local scan date must not depend on the machine's
+  const ::anshin::testing::ZoneScope tokyo(::anshin::testing::kTokyo);  // the CSV's local scan date must not depend on the machine's
   check_golden("scan.ja.csv", render_csv(testing::canonical_snapshot(), {.lang = "ja"}));
 }
 
 TEST(Golden, HostileJson) { check_golden("hostile.json", to_json(testing::hostile_snapshot())); }
 
 TEST(Golden, HostileCsv) {
-  const testing::ZoneScope tokyo(testing::kTokyo);  // the CSV's local scan date must not depend on the machine's
+  const ::anshin::testing::ZoneScope tokyo(::anshin::testing::kTokyo);  // the CSV's local scan date must not depend on the machine's
   check_golden("hostile.en.csv", render_csv(testing::hostile_snapshot(), {.lang = "en"}));
 }
 

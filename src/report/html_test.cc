@@ -32,7 +32,7 @@ class UtcZone : public ::testing::Environment {
 };
 const ::testing::Environment* const kUtcZone = ::testing::AddGlobalTestEnvironment(new UtcZone);
 
-using testing::ZoneScope;
+using ::anshin::testing::ZoneScope;
 
 HtmlOptions Opt(const std::string& lang) {
   return {.lang = lang, .policies = testing::report_policies(lang), .exploited = {"cve.CVE-2021-33044"}};

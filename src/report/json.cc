@@ -87,6 +87,7 @@ void write_json(const ScanSnapshot& snap, const JsonSink& sink, int indent) {
     j["firmware"] = opt(v.firmware);
     j["serial"] = opt(v.serial);
     j["confidence"] = v.confidence;
+    if (d.source) j["source"] = str(*d.source);
     ordered_json ev = ordered_json::array();
     for (const auto& e : v.evidence) ev.push_back(evidence_json(e));
     j["evidence"] = ev;

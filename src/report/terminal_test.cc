@@ -24,7 +24,7 @@ std::string render(const ScanSnapshot& s, const TerminalOptions& o) {
 }
 
 TEST(Terminal, EnglishLabelsFromCatalog) {
-  const testing::ZoneScope tokyo(testing::kTokyo);
+  const ::anshin::testing::ZoneScope tokyo(::anshin::testing::kTokyo);
   const std::string out = render(testing::canonical_snapshot(), {.lang = "en"});
   EXPECT_NE(out.find("ADDRESS"), std::string::npos);
   EXPECT_NE(out.find("MANUFACTURER / BRAND"), std::string::npos);
