@@ -807,6 +807,8 @@ Finding Assessor::default_credentials_finding(std::string_view service, uint16_t
     return std::vector<Finding>{default_credentials_finding_in(service, port, pair_source, other)};
   });
   return one.front();
+}
+
 Finding Assessor::render_finding(std::string_view id, const std::vector<std::pair<std::string, std::string>>& args,
                                 const AssessOptions& opts) const {
   Renderer r{*data_, opts.lang};
