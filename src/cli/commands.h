@@ -111,7 +111,18 @@ struct ReassessOptions {
   std::string kb_dir;                // "" = the KB in use
 };
 
+struct ServeOptions {
+  std::string db = "anshin.db";
+  std::string listen = "127.0.0.1:8741";
+  std::string tls_cert;              // with tls_key: HTTPS (required for a non-loopback --listen)
+  std::string tls_key;
+  std::string add_user;              // add this user (password on stdin) and exit
+  std::string role = "viewer";       // with --add-user: viewer or admin
+  std::string ready_file;            // the bound ADDR:PORT is written here once listening (tests)
+};
+
 int run_scan(const ScanOptions&);
+int run_serve(const ServeOptions&);
 int run_reassess(const ReassessOptions&);
 int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);

@@ -150,6 +150,18 @@ void add_reassess_command(CLI::App& app, ReassessOptions& reassess, std::functio
   ra->callback([o = &reassess, run_slot = &run] { *run_slot = [o] { return run_reassess(*o); }; });
 }
 
+void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>& run, const Help& H) {
+  auto* sv = app.add_subcommand("serve", H("help.command.serve"));
+  sv->add_option("--db", serve.db, H("help.db"));
+  sv->add_option("--listen", serve.listen, H("help.serve.listen"));
+  sv->add_option("--tls-cert", serve.tls_cert, H("help.serve.tls_cert"));
+  sv->add_option("--tls-key", serve.tls_key, H("help.serve.tls_key"));
+  sv->add_option("--add-user", serve.add_user, H("help.serve.add_user"));
+  sv->add_option("--role", serve.role, H("help.serve.role"))->check(CLI::IsMember({"viewer", "admin"}));
+  sv->add_option("--ready-file", serve.ready_file, H("help.serve.ready_file"));
+  sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -174,6 +186,7 @@ int main(int argc, char** argv) {
   KbOptions kb;
   KbSuggestOptions suggest;
   ReassessOptions reassess;
+  ServeOptions serve;
   add_scan_command(app, scan, run, H);
   add_lab_command(app, lab, run, H);
   add_demo_command(app, demo, run, H);
@@ -183,6 +196,7 @@ int main(int argc, char** argv) {
   add_kb_command(app, kb, run, H);
   add_kb_suggest_command(*app.get_subcommand("kb"), suggest, run, H);
   add_reassess_command(app, reassess, run, H);
+  add_serve_command(app, serve, run, H);
 
   localize_help_groups(app, lang);
   try {

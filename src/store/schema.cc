@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/serve_tables.h"
 #include "store/sqlite_util.h"
 
 namespace anshin::store::schema {
@@ -83,6 +84,7 @@ ALTER TABLE observations ADD COLUMN possible_manufacturer TEXT;               --
 ALTER TABLE observations ADD COLUMN possible_manufacturer_id TEXT;
 ALTER TABLE observations ADD COLUMN clues TEXT NOT NULL DEFAULT '[]';         -- JSON: [Evidence] without implies
 )sql"},
+      {6, "users and audit log of `anshin serve` (serve_users, serve_audit; store/serve_tables.cc)", kServeTablesSql},
   };
   return kMigrations;
 }
