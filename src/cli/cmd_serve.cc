@@ -70,6 +70,7 @@ int run_serve(const ServeOptions& o) {
   server.listen = *listen;
   server.tls_cert = o.tls_cert;
   server.tls_key = o.tls_key;
+  server.read_timeout = std::chrono::seconds(o.request_timeout_s);
   server.on_ready = [&](const std::string& bound) {
     if (listen->loopback) app.allow_hosts(loopback_hosts(bound));
     note("cli.serve.listening", {{"url", std::string(tls ? "https://" : "http://") + bound + "/"}});

@@ -119,6 +119,7 @@ struct ServeOptions {
   std::string add_user;              // add this user (password on stdin) and exit
   std::string role = "viewer";       // with --add-user: viewer or admin
   std::string ready_file;            // the bound ADDR:PORT is written here once listening (tests)
+  int request_timeout_s = 10;        // a whole request must arrive within this
 };
 
 int run_scan(const ScanOptions&);

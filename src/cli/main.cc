@@ -159,6 +159,7 @@ void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>&
   sv->add_option("--add-user", serve.add_user, H("help.serve.add_user"));
   sv->add_option("--role", serve.role, H("help.serve.role"))->check(CLI::IsMember({"viewer", "admin"}));
   sv->add_option("--ready-file", serve.ready_file, H("help.serve.ready_file"));
+  sv->add_option("--request-timeout", serve.request_timeout_s, H("help.serve.request_timeout"))->check(CLI::Range(1, 300));
   sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
 }
 

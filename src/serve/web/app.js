@@ -15,6 +15,12 @@
     return s;
   }
 
+  // Control characters in device strings are shown as visible \xNN text (as in the HTML report).
+  function visible(s) {
+    return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+                     c => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  }
+
   // el('a', {href: '#/x', class: 'c'}, 'text', child, ...): attributes by setAttribute, children as text nodes.
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -23,9 +29,9 @@
       if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined) continue;
-      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+      e.append(c instanceof Node ? c : document.createTextNode(visible(String(c))));
     }
     return e;
   }
@@ -252,8 +258,9 @@
 
   // ---- diff
   async function diff(params) {
-    const older = params.get('old') || '', newer = params.get('new') || '';
     const scans = (await api('/api/v1/scans')).scans.filter(s => s.finished);
+    const fallback = n => (scans.length >= 2 ? String(scans[scans.length - n].number) : '');
+    const older = params.get('old') || fallback(2), newer = params.get('new') || fallback(1);
     const pick = (name, current) => el('select', {name, id: 'diff-' + name},
       scans.slice().reverse().map(s => el('option', {value: String(s.number), selected: String(s.number) === current}, '#' + s.number + ' ' + s.started)));
     const form = el('form', {class: 'filters', onsubmit: e => {
