@@ -18,6 +18,7 @@ demo: build
 	build/anshin demo
 
 test: build
+	scripts/install-browser-tools
 	ctest --test-dir build --output-on-failure -j $(JOBS)
 
 test-asan: deps
