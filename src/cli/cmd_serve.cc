@@ -66,6 +66,7 @@ int run_serve(const ServeOptions& o) {
   serve::StoreUsers users(*db);
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
                                                .allowed_hosts = {}, .now_rfc3339 = now_rfc3339});
+  app.warm();
   serve::ServerOptions server;
   server.listen = *listen;
   server.tls_cert = o.tls_cert;

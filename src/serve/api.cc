@@ -182,6 +182,11 @@ Result<std::shared_ptr<const store::IdentifiedSnapshot>> Api::scan_for(const Tar
   return load(**latest);
 }
 
+void Api::warm() {
+  auto latest = store_.latest_scan();
+  if (latest && *latest) (void)load(**latest);
+}
+
 Response Api::scans() {
   auto all = store_.list_scans();
   if (!all) return json_error(status_for(all.error()), all.error().message);
@@ -475,12 +480,27 @@ Response Api::diff(const Target& target) {
   if (!a) return json_error(status_for(a.error()), a.error().message);
   auto b = store_.find_scan(newer);
   if (!b) return json_error(status_for(b.error()), b.error().message);
+  const auto key = std::make_pair(a->number, b->number);
+  const bool immutable = !a->info.finished.empty() && !b->info.finished.empty();
+  Response r;
+  if (immutable) {
+    std::lock_guard lock(cache_mu_);
+    for (const auto& [pair, text] : diffs_)
+      if (pair == key) {
+        r.body = text;
+        return r;
+      }
+  }
   auto sa = load(*a);
   if (!sa) return json_error(status_for(sa.error()), sa.error().message);
   auto sb = load(*b);
   if (!sb) return json_error(status_for(sb.error()), sb.error().message);
-  Response r;
   r.body = store::diff_to_json(store::diff_scans(**sa, **sb), -1);
+  if (immutable) {
+    std::lock_guard lock(cache_mu_);
+    diffs_.insert(diffs_.begin(), {key, r.body});
+    if (diffs_.size() > cached_scans_) diffs_.pop_back();
+  }
   return r;
 }
 

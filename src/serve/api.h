@@ -26,6 +26,8 @@ class Api {
   // GET /api/v1/scans | /devices | /devices/{id} | /findings | /policies | /overview | /diff.
   // 404 for any other path under /api/v1, 405 for a method other than GET.
   Response handle(const Request& request, const Target& target);
+  // Loads the newest finished scan into the cache (the first page then answers at once).
+  void warm();
 
  private:
   Response scans();
@@ -44,6 +46,8 @@ class Api {
   size_t cached_scans_;
   std::mutex cache_mu_;
   std::vector<std::pair<store::ScanNumber, std::shared_ptr<const store::IdentifiedSnapshot>>> cache_;
+  // The anshin.diff/1 text of recent pairs of finished scans, newest first.
+  std::vector<std::pair<std::pair<store::ScanNumber, store::ScanNumber>, std::string>> diffs_;
 };
 
 // {"error": {"status": N, "message": "..."}} with that status.

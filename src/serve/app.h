@@ -31,6 +31,8 @@ class App {
   App(store::Store& store, UserDirectory& users, AppOptions options);
 
   Response handle(const Request& request);
+  // Api::warm: reads the newest scan before the first request.
+  void warm() { api_.warm(); }
   // Sets AppOptions::allowed_hosts once the bound port is known (before the first request).
   void allow_hosts(std::vector<std::string> hosts) { options_.allowed_hosts = std::move(hosts); }
   // handle() at a given time (tests of expiry and rate limits).

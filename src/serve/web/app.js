@@ -7,6 +7,7 @@
   let session = null;
   const view = document.getElementById('view');
   const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
+  const DIFF_ROWS = 200;  // per section; the rest is counted (the API has them all)
   const CATEGORIES = ['camera', 'nvr', 'dvr', 'encoder', 'intercom', 'vms', 'unknown', 'other'];
 
   function t(key, args) {
@@ -279,7 +280,8 @@
     const who = x => [x.address, ' ', maker(x), x.model ? ' ' + x.model : ''];
     const section = (key, list, line) => el('section', {class: 'diff-part', id: 'diff-' + key},
       el('h3', {}, t('diff.' + key, {count: list.length})),
-      list.length ? el('ul', {}, list.map(x => el('li', {}, line(x)))) : el('p', {class: 'note'}, t('diff.nothing')));
+      list.length ? el('ul', {}, list.slice(0, DIFF_ROWS).map(x => el('li', {}, line(x)))) : el('p', {class: 'note'}, t('diff.nothing')),
+      list.length > DIFF_ROWS ? el('p', {class: 'note'}, t('diff.more', {count: list.length - DIFF_ROWS})) : null);
     show(el('h2', {}, t('diff.title')), form,
       el('p', {class: 'note'}, t('diff.between', {old: d.old.id, new: d.new.id})),
       section('new_devices', d.new_devices, x => ['+ ', who(x)]),
