@@ -9,6 +9,7 @@
 
 #include "i18n/catalog.h"
 #include "serve/app.h"
+#include "serve/store_users.h"
 #include "support/store.h"
 
 namespace anshin::serve {
@@ -226,6 +227,39 @@ TEST(ServeApp, DashboardTextsExistInBothLanguages) {
                       std::any_of(families.begin(), families.end(), [&](const std::string& f) { return k.rfind(f, 0) == 0; });
     EXPECT_TRUE(used) << "serve.ui." << k << " is never shown";
   }
+}
+
+}  // namespace
+}  // namespace anshin::serve
+
+namespace anshin::serve {
+namespace {
+
+TEST(ServeStoreUsers, UsersAndAuditLogLiveInTheInventory) {
+  store::testutil::TempDir dir;
+  {
+    auto db = open_db(dir.file("inv.db"));
+    StoreUsers users(db);
+    ASSERT_TRUE(users.put_user({"alice", Role::kAdmin, "$argon2id$hash-a"}));
+    ASSERT_TRUE(users.put_user({"bob", Role::kViewer, "$argon2id$hash-b"}));
+    ASSERT_TRUE(users.put_user({"bob", Role::kAdmin, "$argon2id$hash-c"}));  // replaced
+    ASSERT_TRUE(users.append_audit({"2026-12-06T00:00:00Z", "alice", "user.put", "bob admin", "127.0.0.1"}));
+    ASSERT_TRUE(users.append_audit({"2026-12-06T00:00:01Z", "alice", "user.delete", "carol", "127.0.0.1"}));
+  }
+  auto db = open_db(dir.file("inv.db"));
+  StoreUsers users(db);
+  auto all = users.list_users();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].name, "bob");
+  EXPECT_EQ((*all)[1].role, Role::kAdmin);
+  EXPECT_EQ((*all)[1].password_hash, "$argon2id$hash-c");
+  EXPECT_TRUE(*users.remove_user("bob"));
+  EXPECT_FALSE(*users.remove_user("bob"));
+  EXPECT_FALSE(users.find_user("bob")->has_value());
+  auto log = users.audit_log(10);
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].action, "user.delete");
 }
 
 }  // namespace
