@@ -6,9 +6,12 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "serve/alert_watch.h"
 #include "serve/app.h"
 #include "serve/server.h"
 #include "serve/store_users.h"
@@ -26,6 +29,15 @@ std::string now_rfc3339() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "-";
+  std::string name(buf);
+  for (char& c : name)
+    if (static_cast<unsigned char>(c) <= 32 || static_cast<unsigned char>(c) >= 127) c = '-';
+  return name;
 }
 
 int add_user(const ServeOptions& o, store::Store& db) {
@@ -66,6 +78,18 @@ int run_serve(const ServeOptions& o) {
   serve::StoreUsers users(*db);
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
                                                .allowed_hosts = {}, .now_rfc3339 = now_rfc3339});
+  std::string secret;
+  if (!o.webhook.empty()) {
+    if (!serve::parse_http_url(o.webhook)) return usage_error("cli.serve.bad_webhook", {{"value", quote_value(o.webhook)}});
+    std::ifstream in(o.webhook_secret_file);
+    if (o.webhook_secret_file.empty() || !std::getline(in, secret) || secret.size() < 16)
+      return usage_error("cli.serve.webhook_secret");
+  }
+  serve::AlertWatcher watcher(*db, serve::AlertOptions{.webhook_url = o.webhook, .webhook_secret = secret,
+                                                       .syslog = o.syslog,
+                                                       .interval = std::chrono::seconds(o.alert_interval_s),
+                                                       .hostname = host_name(), .now_rfc3339 = now_rfc3339});
+  std::jthread alerts([&watcher](std::stop_token stop) { watcher.run(stop); });
   app.warm();
   serve::ServerOptions server;
   server.listen = *listen;

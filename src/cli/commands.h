@@ -120,6 +120,10 @@ struct ServeOptions {
   std::string role = "viewer";       // with --add-user: viewer or admin
   std::string ready_file;            // the bound ADDR:PORT is written here once listening (tests)
   int request_timeout_s = 10;        // a whole request must arrive within this
+  std::string webhook;               // alerts: http://HOST:PORT/PATH ("" = none)
+  std::string webhook_secret_file;   // alerts: the HMAC key, first line of this file
+  std::string syslog;                // alerts: ADDRESS:PORT, UDP ("" = none)
+  int alert_interval_s = 30;         // how often finished scans are looked for
 };
 
 int run_scan(const ScanOptions&);

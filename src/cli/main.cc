@@ -160,6 +160,10 @@ void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>&
   sv->add_option("--role", serve.role, H("help.serve.role"))->check(CLI::IsMember({"viewer", "admin"}));
   sv->add_option("--ready-file", serve.ready_file, H("help.serve.ready_file"));
   sv->add_option("--request-timeout", serve.request_timeout_s, H("help.serve.request_timeout"))->check(CLI::Range(1, 300));
+  sv->add_option("--webhook", serve.webhook, H("help.serve.webhook"));
+  sv->add_option("--webhook-secret-file", serve.webhook_secret_file, H("help.serve.webhook_secret_file"));
+  sv->add_option("--syslog", serve.syslog, H("help.serve.syslog"));
+  sv->add_option("--alert-interval", serve.alert_interval_s, H("help.serve.alert_interval"))->check(CLI::Range(1, 86400));
   sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
 }
 

@@ -1,7 +1,6 @@
-// Alerts on change (issue 14, item 3), the part that is built: which alerts a new scan raises against the one
-// before it, and their two wire forms (a signed webhook body, an RFC 5424 syslog line). Pure. NOT built yet:
-// delivery (the POST with retries and backoff, the syslog socket), remembering what was sent (each alert once)
-// and the schedules that would run the scans; `anshin serve` does not raise alerts today.
+// Alerts on change: which alerts a newly finished scan raises against the finished scan before it, and their
+// two wire forms (a signed webhook body, an RFC 5424 syslog line). Pure; alert_watch.h finds the scans, keeps
+// the alerts in the inventory and delivers them.
 #pragma once
 #include <optional>
 #include <string>

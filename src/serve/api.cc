@@ -141,6 +141,7 @@ Response Api::handle(const Request& request, const Target& target) {
     if (what == "policies") return policies(target);
     if (what == "overview") return overview(target);
     if (what == "diff") return diff(target);
+    if (what == "alerts") return alerts(target);
   }
   if (seg.size() == 4 && what == "devices") return device(seg[3], target);
   return json_error(404, "no such endpoint");
@@ -180,6 +181,27 @@ Result<std::shared_ptr<const store::IdentifiedSnapshot>> Api::scan_for(const Tar
   if (!latest) return latest.error();
   if (!*latest) return Error{Errc::kNotFound, "the inventory holds no finished scan"};
   return load(**latest);
+}
+
+Response Api::alerts(const Target& target) {
+  size_t limit = 200;
+  if (auto l = param(target, "limit"); !l.empty()) {
+    auto n = parse_count(l);
+    if (!n || *n == 0 || *n > static_cast<int64_t>(kMaxPageSize)) return json_error(400, "limit must be 1..1000");
+    limit = static_cast<size_t>(*n);
+  }
+  auto rows = store::ServeTables::alerts(store_, false, 0, limit);
+  if (!rows) return json_error(status_for(rows.error()), rows.error().message);
+  static const char* kStates[] = {"pending", "delivered", "given_up", "not_configured"};
+  const auto state = [](int s) { return s >= 0 && s <= 3 ? kStates[s] : "unknown"; };
+  json list = json::array();
+  for (const auto& r : *rows) {
+    json alert = json::parse(r.body, nullptr, false);
+    list.push_back({{"key", str(r.key)}, {"scan", r.scan}, {"kind", r.kind}, {"severity", r.severity},
+                    {"created", r.created}, {"webhook", state(r.webhook_state)}, {"syslog", state(r.syslog_state)},
+                    {"attempts", r.attempts}, {"alert", alert.is_discarded() ? json(nullptr) : alert}});
+  }
+  return json_response({{"alerts", list}});
 }
 
 void Api::warm() {

@@ -37,6 +37,7 @@ class Api {
   Response policies(const Target& target);
   Response overview(const Target& target);
   Response diff(const Target& target);
+  Response alerts(const Target& target);
 
   // The scan a request names with ?scan= (number or id), else the newest finished scan.
   Result<std::shared_ptr<const store::IdentifiedSnapshot>> scan_for(const Target& target);

@@ -65,6 +65,22 @@ CREATE TABLE serve_audit (
   detail  TEXT NOT NULL,
   peer    TEXT NOT NULL
 );
+CREATE TABLE serve_alert_scans (
+  scan    INTEGER PRIMARY KEY                 -- a finished scan whose changes were turned into alerts
+);
+CREATE TABLE serve_alerts (
+  key           TEXT PRIMARY KEY,             -- one row per change: each alert is sent once
+  scan          INTEGER NOT NULL,
+  kind          TEXT NOT NULL,
+  severity      TEXT NOT NULL,
+  body          TEXT NOT NULL,                -- the webhook body (anshin.alert/1)
+  syslog        TEXT NOT NULL,                -- the RFC 5424 line
+  created       TEXT NOT NULL,
+  webhook_state INTEGER NOT NULL DEFAULT 0,   -- 0 pending, 1 delivered, 2 given up, 3 no webhook configured
+  syslog_state  INTEGER NOT NULL DEFAULT 0,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  next_attempt  INTEGER NOT NULL DEFAULT 0    -- unix seconds
+);
 )sql";
 
 Result<std::optional<ServeUser>> ServeTables::find_user(Store& store, const std::string& name) {
@@ -143,6 +159,85 @@ Result<std::vector<ServeAuditEntry>> ServeTables::audit_log(Store& store, size_t
   while ((rc = st.step()) == SQLITE_ROW)
     out.push_back({st.col_string(0), st.col_string(1), st.col_string(2), st.col_string(3), st.col_string(4)});
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading the audit log");
+  return out;
+}
+
+Result<std::vector<ScanNumber>> ServeTables::alert_scans(Store& store) {
+  std::lock_guard lock(store.impl_->mu);
+  sqlite3* db = store.impl_->db;
+  sql::Stmt st(db, "SELECT scan FROM serve_alert_scans ORDER BY scan");
+  if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "reading alert state");
+  std::vector<ScanNumber> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.col_int(0));
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading alert state");
+  return out;
+}
+
+Result<void> ServeTables::mark_alert_scan(Store& store, ScanNumber scan) {
+  std::lock_guard lock(store.impl_->mu);
+  sqlite3* db = store.impl_->db;
+  sql::Stmt st(db, "INSERT OR IGNORE INTO serve_alert_scans (scan) VALUES (?)");
+  st.bind_int(1, scan);
+  const int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "writing alert state");
+  return {};
+}
+
+Result<bool> ServeTables::add_alert(Store& store, const ServeAlertRow& r) {
+  std::lock_guard lock(store.impl_->mu);
+  sqlite3* db = store.impl_->db;
+  sql::Stmt st(db, "INSERT OR IGNORE INTO serve_alerts (key, scan, kind, severity, body, syslog, created, "
+                   "webhook_state, syslog_state, attempts, next_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0)");
+  if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "writing an alert");
+  st.bind_bytes(1, r.key);
+  st.bind_int(2, r.scan);
+  st.bind_text(3, r.kind);
+  st.bind_text(4, r.severity);
+  st.bind_bytes(5, r.body);
+  st.bind_bytes(6, r.syslog);
+  st.bind_text(7, r.created);
+  st.bind_int(8, r.webhook_state);
+  st.bind_int(9, r.syslog_state);
+  const int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "writing an alert");
+  return sqlite3_changes(db) > 0;
+}
+
+Result<void> ServeTables::update_alert(Store& store, const ServeAlertRow& r) {
+  std::lock_guard lock(store.impl_->mu);
+  sqlite3* db = store.impl_->db;
+  sql::Stmt st(db, "UPDATE serve_alerts SET webhook_state = ?1, syslog_state = ?2, attempts = ?3, next_attempt = ?4 "
+                   "WHERE key = ?5");
+  st.bind_int(1, r.webhook_state);
+  st.bind_int(2, r.syslog_state);
+  st.bind_int(3, r.attempts);
+  st.bind_int(4, r.next_attempt);
+  st.bind_bytes(5, r.key);
+  const int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "updating an alert");
+  return {};
+}
+
+Result<std::vector<ServeAlertRow>> ServeTables::alerts(Store& store, bool pending_only, int64_t now, size_t limit) {
+  std::lock_guard lock(store.impl_->mu);
+  sqlite3* db = store.impl_->db;
+  const char* columns = "SELECT key, scan, kind, severity, body, syslog, created, webhook_state, syslog_state, "
+                        "attempts, next_attempt FROM serve_alerts ";
+  sql::Stmt st(db, std::string(columns) +
+                       (pending_only ? "WHERE (webhook_state = 0 OR syslog_state = 0) AND next_attempt <= ?1 "
+                                       "ORDER BY rowid LIMIT ?2"
+                                     : "WHERE ?1 = ?1 ORDER BY rowid DESC LIMIT ?2"));
+  if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "reading alerts");
+  st.bind_int(1, now);
+  st.bind_int(2, static_cast<int64_t>(limit));
+  std::vector<ServeAlertRow> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW)
+    out.push_back({st.col_string(0), st.col_int(1), st.col_string(2), st.col_string(3), st.col_string(4),
+                   st.col_string(5), st.col_string(6), static_cast<int>(st.col_int(7)), static_cast<int>(st.col_int(8)),
+                   static_cast<int>(st.col_int(9)), st.col_int(10)});
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading alerts");
   return out;
 }
 

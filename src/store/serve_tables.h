@@ -38,6 +38,16 @@ struct ServeAuditEntry {
   std::string at, user, action, detail, peer;
 };
 
+struct ServeAlertRow {
+  std::string key;
+  ScanNumber scan = 0;
+  std::string kind, severity, body, syslog, created;
+  int webhook_state = 0;  // 0 pending, 1 delivered, 2 given up, 3 not configured
+  int syslog_state = 0;
+  int attempts = 0;
+  int64_t next_attempt = 0;  // unix seconds
+};
+
 // The tables of migration 6 (serve_users, serve_audit).
 extern const char* const kServeTablesSql;
 
@@ -51,6 +61,14 @@ struct ServeTables {
   static Result<bool> remove_user(Store& store, const std::string& name);
   static Result<void> append_audit(Store& store, const ServeAuditEntry& entry);
   static Result<std::vector<ServeAuditEntry>> audit_log(Store& store, size_t newest);  // newest first
+
+  static Result<std::vector<ScanNumber>> alert_scans(Store& store);
+  static Result<void> mark_alert_scan(Store& store, ScanNumber scan);
+  // False when an alert with that key exists already.
+  static Result<bool> add_alert(Store& store, const ServeAlertRow& row);
+  static Result<void> update_alert(Store& store, const ServeAlertRow& row);  // states, attempts, next_attempt
+  // pending_only: rows with a state 0 whose next_attempt <= now; else the newest `limit` rows.
+  static Result<std::vector<ServeAlertRow>> alerts(Store& store, bool pending_only, int64_t now, size_t limit);
 };
 
 }  // namespace anshin::store

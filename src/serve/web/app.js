@@ -292,6 +292,23 @@
         x.added.map(f => '+' + f).concat(x.removed.map(f => '−' + f)).join(', ')]));
   }
 
+  // ---- alerts raised by the server (anshin serve --webhook / --syslog)
+  async function alerts() {
+    const data = await api('/api/v1/alerts?limit=500');
+    const rows = data.alerts.map(a => {
+      const dev = a.alert ? a.alert.device : {};
+      return el('tr', {}, el('td', {}, a.created), el('td', {}, t('alerts.kind.' + a.kind.replace('.', '_'))),
+        el('td', {}, sevBadge(a.severity)),
+        el('td', {class: 'mono'}, dev.address || ''), el('td', {}, [dev.manufacturer, dev.model].filter(Boolean).join(' ') || '—'),
+        el('td', {class: 'mono'}, a.alert ? a.alert.detail : ''),
+        el('td', {}, t('alerts.state.' + a.webhook)), el('td', {}, t('alerts.state.' + a.syslog)));
+    });
+    show(el('h2', {}, t('alerts.title')),
+      rows.length ? table([t('audit.at'), t('alerts.kind_column'), t('column.severity'), t('column.address'),
+                           t('column.manufacturer'), t('audit.detail'), t('alerts.webhook'), t('alerts.syslog')], rows, {id: 'alerts'})
+                  : el('p', {class: 'note', id: 'alerts'}, t('alerts.none')));
+  }
+
   // ---- login and administration
   function login() {
     const status = el('p', {id: 'login-status', class: 'note', role: 'status'});
@@ -352,7 +369,8 @@
     const other = lang === 'ja' ? 'en' : 'ja';
     const items = [];
     if (!session || session.authenticated) {
-      items.push(el('a', {href: '#/'}, t('nav.overview')), el('a', {href: '#/devices'}, t('nav.devices')), el('a', {href: '#/diff'}, t('nav.diff')));
+      items.push(el('a', {href: '#/'}, t('nav.overview')), el('a', {href: '#/devices'}, t('nav.devices')), el('a', {href: '#/diff'}, t('nav.diff')),
+                 el('a', {href: '#/alerts'}, t('nav.alerts')));
       if (session && session.role === 'admin' && session.login_required) items.push(el('a', {href: '#/admin'}, t('nav.admin')));
     }
     items.push(el('a', {href: '?lang=' + other + here, id: 'lang-switch', lang: other}, other === 'ja' ? '日本語' : 'English'));
@@ -370,6 +388,7 @@
       else if (path.startsWith('/device/')) await device(path.slice(8), params);
       else if (path === '/diff') await diff(params);
       else if (path === '/admin') await admin();
+      else if (path === '/alerts') await alerts();
       else await overview(params);
       document.body.setAttribute('data-ready', path || '/');
     } catch (e) {
