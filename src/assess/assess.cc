@@ -766,7 +766,7 @@ std::vector<Finding> Assessor::assess_hygiene(const HostRecord& host, const Asse
   return out;
 }
 
-Finding Assessor::default_credentials_finding(std::string_view service, uint16_t port, std::string_view pair_source,
+Finding Assessor::default_credentials_finding_in(std::string_view service, uint16_t port, std::string_view pair_source,
                                               const AssessOptions& opts) const {
   Renderer r{*data_, opts.lang};
   auto f = r.make("auth.default-credentials", "auth.default-credentials", "",
@@ -778,6 +778,17 @@ Finding Assessor::default_credentials_finding(std::string_view service, uint16_t
   e.rule = std::string(pair_source);
   f.evidence.push_back(std::move(e));
   return f;
+}
+
+Finding Assessor::default_credentials_finding(std::string_view service, uint16_t port, std::string_view pair_source,
+                                              const AssessOptions& opts) const {
+  std::vector<Finding> one{default_credentials_finding_in(service, port, pair_source, opts)};
+  add_texts_in_every_language(one, opts.lang, [&](const std::string& lang) {
+    AssessOptions other = opts;
+    other.lang = lang;
+    return std::vector<Finding>{default_credentials_finding_in(service, port, pair_source, other)};
+  });
+  return one.front();
 }
 
 std::optional<Finding> Assessor::assess_weak_identity(const DeviceVerdict& verdict, const AssessOptions& opts) const {
@@ -801,6 +812,36 @@ std::optional<Finding> Assessor::assess_weak_identity(const DeviceVerdict& verdi
 }
 
 std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const {
+  std::vector<Finding> out = assess_in_language(device, host, opts);
+  add_texts_in_every_language(out, opts.lang,
+                              [&](const std::string& lang) {
+                                AssessOptions other = opts;
+                                other.lang = lang;
+                                return assess_in_language(device, host, other);
+                              });
+  return out;
+}
+
+void add_texts_in_every_language(std::vector<Finding>& findings, const std::string& lang,
+                                 const std::function<std::vector<Finding>(const std::string&)>& in_language) {
+  for (auto& f : findings) f.texts[lang] = ::anshin::FindingText{f.title, f.detail, f.remediation};
+  for (const auto& other : i18n::languages()) {
+    if (other == lang) continue;
+    std::vector<Finding> translated = in_language(other);
+    std::vector<bool> used(translated.size(), false);
+    for (auto& f : findings) {  // the same arguments give the same findings in the same order; matched by id
+      for (size_t i = 0; i < translated.size(); ++i) {
+        if (used[i] || translated[i].id != f.id) continue;
+        used[i] = true;
+        f.texts[other] = ::anshin::FindingText{translated[i].title, translated[i].detail, translated[i].remediation};
+        break;
+      }
+    }
+  }
+}
+
+std::vector<Finding> Assessor::assess_in_language(const Device& device, const HostRecord& host,
+                                                  const AssessOptions& opts) const {
   std::vector<Finding> out;
   if (device.verdict.maker_proof == MakerProof::kProven) out = assess_policies(device.verdict, opts);
   else if (auto weak = assess_weak_identity(device.verdict, opts)) out.push_back(std::move(*weak));
@@ -815,6 +856,20 @@ std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& ho
     return a.id < b.id;
   });
   return out;
+}
+
+}  // namespace anshin::assess
+
+namespace anshin::assess {
+
+std::optional<int> firmware_order(const AssessData& data, const DeviceVerdict& verdict, std::string_view from,
+                                  std::string_view to) {
+  Scheme scheme = Scheme::kDigitGroups;
+  if (verdict.manufacturer_id) {
+    auto it = data.vendor_schemes.find(*verdict.manufacturer_id);
+    if (it != data.vendor_schemes.end()) scheme = it->second;
+  }
+  return compare(scheme, from, to);
 }
 
 }  // namespace anshin::assess

@@ -11,6 +11,7 @@
 // The Assessor keeps a pointer to the knowledge base: the KnowledgeBase must outlive it.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +92,8 @@ class Assessor {
                                kb::Diagnostics& diags);
 
   // Every finding for one device, most severe first (then by id).
+  // Each finding carries its texts in every language of data/i18n (Finding::texts); title, detail and
+  // remediation are in opts.lang.
   std::vector<Finding> assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
 
   // One finding per selected policy (context records never) whose entries the device's lineage reaches.
@@ -109,14 +112,29 @@ class Assessor {
   Finding default_credentials_finding(std::string_view service, uint16_t port, std::string_view pair_source,
                                       const AssessOptions& opts) const;
 
+  // The same finding's texts rendered in one language (default_credentials_finding renders every one).
+  Finding default_credentials_finding_in(std::string_view service, uint16_t port, std::string_view pair_source,
+                                         const AssessOptions& opts) const;
+
   const AssessData& data() const { return *data_; }
   const kb::KnowledgeBase& kb() const { return *kb_; }
 
  private:
+  std::vector<Finding> assess_in_language(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
   Assessor(const kb::KnowledgeBase* kb, std::shared_ptr<const AssessData> data) : kb_(kb), data_(std::move(data)) {}
   const kb::KnowledgeBase* kb_;
   std::shared_ptr<const AssessData> data_;
 };
+
+// -1 / 0 / +1 comparing two firmware texts of a device (the version scheme of its manufacturer's CVE data,
+// else digit groups); nullopt when they cannot be compared. `anshin diff` flags downgrades with it.
+std::optional<int> firmware_order(const AssessData& data, const DeviceVerdict& verdict, std::string_view from,
+                                  std::string_view to);
+
+// Fills Finding::texts of `findings` (made in `lang`) for every language of data/i18n: `in_language(L)`
+// makes the same findings in L, matched by id.
+void add_texts_in_every_language(std::vector<Finding>& findings, const std::string& lang,
+                                 const std::function<std::vector<Finding>(const std::string&)>& in_language);
 
 // ------------------------------------------------------------------------------- verification
 struct AssessStats {

@@ -620,6 +620,29 @@ TEST(AssessDevice, AnnkeContractExample) {
   EXPECT_EQ(r.total, fs.size());
 }
 
+// A scan run in English can be reported in Japanese (and the reverse): every finding carries its texts in
+// every shipped language, rendered from the same arguments as a scan in that language would.
+TEST(AssessDevice, TextsInEveryLanguageMatchAScanInThatLanguage) {
+  Device d;
+  d.verdict = V("hikvision", "annke", "DS-2CD2043G0-I", "V5.5.0 build 170725");
+  const auto en = A().assess(d, DirtyHost(), Opts("en"));
+  const auto ja = A().assess(d, DirtyHost(), Opts("ja"));
+  ASSERT_EQ(en.size(), ja.size());
+  ASSERT_GT(en.size(), 3u);
+  for (size_t i = 0; i < en.size(); ++i) {
+    ASSERT_EQ(en[i].id, ja[i].id);
+    ASSERT_EQ(en[i].texts.count("ja"), 1u) << en[i].id;
+    EXPECT_EQ(en[i].texts.at("ja").title, ja[i].title) << en[i].id;
+    EXPECT_EQ(en[i].texts.at("ja").detail, ja[i].detail) << en[i].id;
+    EXPECT_EQ(en[i].texts.at("ja").remediation, ja[i].remediation) << en[i].id;
+    EXPECT_EQ(ja[i].texts.at("en").title, en[i].title) << en[i].id;
+    EXPECT_EQ(en[i].texts.at("en").title, en[i].title) << en[i].id;
+    EXPECT_NE(en[i].title, ja[i].title) << en[i].id;
+  }
+  const auto creds = A().default_credentials_finding("http", 80, "row 12", Opts("en"));
+  EXPECT_EQ(creds.texts.at("ja").title, A().default_credentials_finding("http", 80, "row 12", Opts("ja")).title);
+}
+
 TEST(AssessDevice, NonCameraHostKeepsExposureButNotWebAdmin) {
   Device d;
   d.verdict.category = Category::kOther;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "i18n/catalog.h"
+
 namespace anshin::assess {
 
 void apply_intrusive_results(const Assessor& assessor, const HostRecord& host, const AssessOptions& opts,
@@ -24,10 +26,12 @@ void apply_intrusive_results(const Assessor& assessor, const HostRecord& host, c
           e.value = o.value;
           e.rule = "active-check (--check-cves-active)";
           f.evidence.insert(f.evidence.begin(), std::move(e));
-          const std::string head = opts.lang == "ja"
-                                       ? "読み取り専用の能動確認（--check-cves-active）で確認済み: "
-                                       : "Confirmed by a read-only active check (--check-cves-active): ";
-          f.detail = head + o.value + "\n" + f.detail;
+          auto head = [&](const std::string& lang) {
+            const Text* t = assessor.data().fragment("cve.confirmed_active");
+            return (t ? i18n::format(t->get(lang), {{"result", o.value}}) : o.value) + "\n";
+          };
+          f.detail = head(opts.lang) + f.detail;
+          for (auto& [lang, text] : f.texts) text.detail = head(lang) + text.detail;
         }
       }
     }

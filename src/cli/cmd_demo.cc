@@ -10,6 +10,7 @@
 #include "lab/server.h"
 #include "report/html.h"
 #include "report/json.h"
+#include "report/table.h"
 #include "report/terminal.h"
 #include "scan/pipeline.h"
 #include "targets/targets.h"
@@ -58,7 +59,8 @@ int run_demo(const DemoOptions& o) {
   auto result = scan::run_scan(req, *plan);
   server.stop();
   if (!result) return fail(2, with_prefix(result.error(), "demo: "));
-  report::render_terminal(result->snapshot, stdout, {.color = use_color(stdout), .lang = *lang});
+  report::render_terminal(result->snapshot, stdout,
+                         {.color = use_color(stdout), .lang = *lang, .width = report::terminal_width(fileno(stdout))});
   std::fflush(stdout);  // the summary before any later stderr line
   if (!o.json_out.empty()) {
     auto w = write_file_atomically(o.json_out, [&result](std::ostream& out) { report::write_json(result->snapshot, out); });

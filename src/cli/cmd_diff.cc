@@ -1,11 +1,14 @@
-// anshin diff: what changed between two stored scans (new, gone, moved, firmware changed, findings
-// changed), as a readable list in the user's language (--lang, else LANG) or anshin.diff/1 JSON (--json,
-// the same in every language).
+// anshin diff: what changed between two stored scans of one site (new, gone, replaced, moved, firmware
+// changed or downgraded, findings changed), as a readable list in the user's language (--lang, else LANG)
+// or anshin.diff/1 JSON (--json, the same in every language). --fail-on-change: exit 3 when anything changed.
 #include <cstdio>
 #include <string>
 
+#include "assess/assess.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/text.h"
+#include "scan/pipeline.h"
 #include "store/diff.h"
 #include "store/store.h"
 
@@ -14,36 +17,68 @@ namespace {
 
 int store_failure(const Error& e) { return fail(store::exit_status_for(e), e); }
 
+std::string site_shown(const std::string& site, const std::string& lang) {
+  return site.empty() ? i18n::tr(lang, "cli.diff.no_site") : quote_value(site);
+}
+
+// The two newest finished scans of one site: --site's, else the newest finished scan's.
+Result<std::pair<store::ScanNumber, store::ScanNumber>> newest_two(store::Store& db, const DiffOptions& o,
+                                                                   const std::string& lang) {
+  auto all = db.list_scans();
+  if (!all) return all.error();
+  std::vector<const store::StoredScan*> ended;
+  for (const auto& s : *all)
+    if (!s.info.finished.empty()) ended.push_back(&s);
+  if (!o.site_given && ended.size() < 2)
+    return i18n::error(Errc::kNotFound, "cli.diff.need_two_scans",
+                       {{"path", db.path()}, {"count", std::to_string(ended.size())}});
+  const std::string site = o.site_given ? o.site : ended.back()->info.site;
+  std::vector<store::ScanNumber> of_site;
+  for (const auto* s : ended)
+    if (s->info.site == site) of_site.push_back(s->number);
+  if (of_site.size() < 2)
+    return i18n::error(Errc::kNotFound, "cli.diff.need_two_site_scans",
+                       {{"path", db.path()}, {"site", site_shown(site, lang)}, {"count", std::to_string(of_site.size())}});
+  return std::pair{of_site[of_site.size() - 2], of_site.back()};
+}
+
+// Firmware order from the knowledge base in use (nothing when it does not load: no downgrade flags).
+store::FirmwareOrder firmware_order_of_kb() {
+  auto kb = scan::load_knowledge_base("");
+  if (!kb) return {};
+  auto assessor = scan::load_assessor(**kb, "");
+  if (!assessor) return {};
+  std::shared_ptr<const assess::Assessor> keep = std::move(*assessor);
+  std::shared_ptr<const kb::KnowledgeBase> keep_kb = std::move(*kb);
+  return [keep, keep_kb](const Device& d, const std::string& from, const std::string& to) {
+    return assess::firmware_order(keep->data(), d.verdict, from, to);
+  };
+}
+
 }  // namespace
 
 int run_diff(const DiffOptions& o) {
   const auto lang = resolve_lang(o.lang);
   if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
-  if (!o.scans.empty() && o.scans.size() != 2) {
-    return usage_error("cli.diff.two_scans");
-  }
+  if (!o.scans.empty() && o.scans.size() != 2) return usage_error("cli.diff.two_scans");
   auto db = store::Store::open(o.db, store::OpenOptions{.create = false});
   if (!db) return store_failure(db.error());
 
   store::ScanNumber older = 0;
   store::ScanNumber newer = 0;
   if (o.scans.empty()) {
-    auto all = db->list_scans();
-    if (!all) return store_failure(all.error());
-    std::vector<store::ScanNumber> ended;
-    for (const auto& s : *all)
-      if (!s.info.finished.empty()) ended.push_back(s.number);
-    if (ended.size() < 2) {
-      return store_failure(i18n::error(Errc::kNotFound, "cli.diff.need_two_scans",
-                                       {{"path", db->path()}, {"count", std::to_string(ended.size())}}));
-    }
-    older = ended[ended.size() - 2];
-    newer = ended.back();
+    auto two = newest_two(*db, o, *lang);
+    if (!two) return store_failure(two.error());
+    std::tie(older, newer) = *two;
   } else {
     auto a = db->find_scan(o.scans[0]);
     if (!a) return store_failure(a.error());
     auto b = db->find_scan(o.scans[1]);
     if (!b) return store_failure(b.error());
+    if (a->info.site != b->info.site)
+      return usage_error("cli.diff.site_mismatch",
+                         {{"old", std::to_string(a->number)}, {"old_site", site_shown(a->info.site, *lang)},
+                          {"new", std::to_string(b->number)}, {"new_site", site_shown(b->info.site, *lang)}});
     older = a->number;
     newer = b->number;
   }
@@ -52,10 +87,10 @@ int run_diff(const DiffOptions& o) {
   if (!a) return store_failure(a.error());
   auto b = db->identified_snapshot(newer);
   if (!b) return store_failure(b.error());
-  const auto diff = store::diff_scans(*a, *b);
+  const auto diff = store::diff_scans(*a, *b, firmware_order_of_kb());
   const std::string out = o.json ? store::diff_to_json(diff) : store::diff_to_text(diff, *lang);
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) return 2;
-  return 0;
+  return o.fail_on_change && !diff.empty() ? 3 : 0;
 }
 
 }  // namespace anshin::cli

@@ -1,4 +1,5 @@
-// anshin report: renders a stored scan from the inventory as anshin.scan/1 JSON, CSV or HTML.
+// anshin report: renders a stored scan from the inventory as anshin.scan/1 JSON, CSV, HTML, JSON lines (one
+// finding a line, for SIEMs) or a CycloneDX 1.6 bill of materials.
 #include <cstdio>
 #include <string>
 
@@ -6,8 +7,10 @@
 #include "cli/common.h"
 #include "kbops/load.h"
 #include "report/csv.h"
+#include "report/cyclonedx.h"
 #include "report/html.h"
 #include "report/json.h"
+#include "report/jsonl.h"
 #include "scan/pipeline.h"
 #include "store/store.h"
 
@@ -38,6 +41,28 @@ Result<std::vector<PolicyInfo>> report_policies(const std::string& lang) {
   return assess::policy_infos((*assessor)->data(), all);
 }
 
+// json and jsonl are streamed: a large scan is never held as text.
+int write_streamed(const ReportOptions& o, const ScanSnapshot& snap) {
+  const bool lines = o.format == "jsonl";
+  if (o.out.empty() || o.out == "-") {
+    const report::JsonSink to_stdout = [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); };
+    lines ? report::write_jsonl(snap, to_stdout) : report::write_json(snap, to_stdout);
+    if (std::ferror(stdout) || std::fflush(stdout) != 0) {
+      note("cli.report.stdout_failed");
+      return 2;
+    }
+    return 0;
+  }
+  auto written = write_file_atomically(o.out, [&snap, lines](std::ostream& out) {
+    const report::JsonSink to_file = [&out](std::string_view piece) {
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    };
+    lines ? report::write_jsonl(snap, to_file) : report::write_json(snap, to_file);
+  });
+  if (!written) return fail(2, written.error());
+  return 0;
+}
+
 }  // namespace
 
 int run_report(const ReportOptions& o) {
@@ -50,22 +75,15 @@ int run_report(const ReportOptions& o) {
   if (!scan) return store_failure(scan.error());
   auto snap = db->snapshot(scan->number);
   if (!snap) return store_failure(snap.error());
+  // Texts in the reader's language, whatever language the scan ran in. JSON keeps the scan's language
+  // (the contract's anshin.scan/1) unless --lang asks for another.
+  if (o.format != "json" || !o.lang.empty()) localize(*snap, *lang);
 
-  if (o.format == "json") {  // streamed: a large scan is never held as text
-    if (o.out.empty() || o.out == "-") {
-      report::write_json(*snap, stdout);
-      if (std::ferror(stdout) || std::fflush(stdout) != 0) {
-        note("cli.report.stdout_failed");
-        return 2;
-      }
-      return 0;
-    }
-    auto written = write_file_atomically(o.out, [&snap](std::ostream& out) { report::write_json(*snap, out); });
-    if (!written) return fail(2, written.error());
-    return 0;
-  }
+  if (o.format == "json" || o.format == "jsonl") return write_streamed(o, *snap);
   std::string body;
-  if (o.format == "csv") {
+  if (o.format == "cyclonedx") {
+    body = report::render_cyclonedx(*snap);
+  } else if (o.format == "csv") {
     body = report::render_csv(*snap, report::CsvOptions{.lang = *lang, .excel = o.excel});
   } else if (o.format == "html") {
     auto policies = report_policies(*lang);

@@ -19,6 +19,7 @@
 #include "i18n/catalog.h"
 #include "report/json.h"
 #include "report/observations.h"
+#include "report/table.h"
 #include "report/terminal.h"
 #include "scan/pipeline.h"
 #include "store/store.h"
@@ -79,6 +80,15 @@ Stop plan_request(const ScanOptions& o, const std::string& lang, scan::ScanReque
   return std::nullopt;
 }
 
+// A site name: 1 to 100 bytes of valid UTF-8 without control characters, not only spaces.
+bool valid_site(const std::string& site) {
+  if (site.empty() || site.size() > 100 || text::trim(site).empty()) return false;
+  if (text::sanitize_utf8(site) != site) return false;
+  for (unsigned char c : site)
+    if (c < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
 // The settings stored with a new scan for --resume (o: lang and credentials already resolved).
 scan::ScanSettings settings_of(const ScanOptions& o) {
   return {.rate = o.rate,
@@ -92,7 +102,8 @@ scan::ScanSettings settings_of(const ScanOptions& o) {
           .no_multicast = o.no_multicast,
           .lang = o.lang,
           .kb_dir = o.kb_dir,
-          .credentials = o.credentials};
+          .credentials = o.credentials,
+          .site = o.site};
 }
 
 std::string shown(double v) {
@@ -143,6 +154,7 @@ Stop keep_stored_settings(const scan::ScanSettings& s, ScanOptions& o) {
       [&] { return keep(o, "--lang", s.lang, o.lang); },
       [&] { return keep(o, "--kb", s.kb_dir, o.kb_dir); },
       [&] { return keep(o, "--credentials", s.credentials, o.credentials); },
+      [&] { return keep(o, "--site", s.site, o.site); },
       [&] { return keep_flag(o, "--check-default-creds", s.check_default_creds, o.check_default_creds); },
       [&] { return keep_flag(o, "--check-cves-active", s.check_cves_active, o.check_cves_active); },
       [&] { return keep_flag(o, "--sweep-only", s.sweep_only, o.sweep_only); },
@@ -207,7 +219,7 @@ Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const s
     if (auto w = write_file_atomically(o.observations_out, report::observations_jsonl(result.hosts)); !w)
       return fail(2, w.error());
   }
-  report::render_terminal(snap, human, {.color = use_color(human), .lang = lang});
+  report::render_terminal(snap, human, {.color = use_color(human), .lang = lang, .width = report::terminal_width(fileno(human))});
   std::fflush(human);
   if (!o.quiet)  // what was sent beyond the targets' own addresses
     for (const auto& segment : result.multicast_segments)
@@ -243,6 +255,7 @@ int run_scan(const ScanOptions& command_line) {
   if (o.resume && (!o.targets.empty() || !o.import_nmap.empty())) return usage_error("cli.scan.resume_with_targets");
   if (o.resume && o.no_db) return usage_error("cli.scan.resume_without_db");
   if (o.targets.empty() && o.import_nmap.empty() && !o.resume) return usage_error("cli.scan.no_targets");
+  if (o.given.contains("--site") && !valid_site(o.site)) return usage_error("cli.scan.bad_site", {{"value", quote_value(o.site)}});
   // An output that cannot be written is refused now, with the system's reason, not after a long scan.
   for (const std::string* out : {&o.json_out, &o.observations_out})
     if (!out->empty() && *out != "-")

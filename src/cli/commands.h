@@ -18,6 +18,8 @@ namespace anshin::cli {
 struct ScanOptions {
   std::vector<std::string> targets;
   std::vector<std::string> excludes;
+  std::vector<std::string> input_lists;    // -iL/--input-list FILE (nmap): become "@FILE" targets
+  std::vector<std::string> exclude_files;  // --excludefile FILE (nmap): become "@FILE" excludes
   std::string import_nmap;
   std::string ports;            // empty = the default camera port set
   std::string json_out;         // "" = none, "-" = stdout
@@ -42,6 +44,7 @@ struct ScanOptions {
   bool check_cves_active = false;
   bool resume = false;
   std::string credentials;
+  std::string site;             // --site: the store, building or customer the scan belongs to
   bool quiet = false;
   uint64_t seed = 0;            // 0 = random permutation seed
 };
@@ -82,7 +85,7 @@ struct KbSuggestOptions {
 struct ReportOptions {
   std::string db = "anshin.db";
   std::string scan;             // number or id; "" = the newest finished scan
-  std::string format;           // json, csv or html
+  std::string format;           // json, csv, html, jsonl or cyclonedx
   std::string lang;             // "" = from LANG
   std::string out;              // "" or "-" = stdout
   bool excel = false;           // csv: UTF-8 BOM + CRLF
@@ -91,8 +94,19 @@ struct ReportOptions {
 struct DiffOptions {
   std::string db = "anshin.db";
   std::vector<std::string> scans;  // none (the two newest finished scans) or OLD NEW
+  std::string site;                // --site: the two newest finished scans of this site
+  bool site_given = false;
+  bool fail_on_change = false;     // exit 3 when anything changed
   bool json = false;
   std::string lang;                // "" = from LANG (the text output; --json is language-neutral)
+};
+
+struct ScansOptions {
+  std::string db = "anshin.db";
+  std::string site;                // --site: only this site's scans
+  bool site_given = false;
+  bool json = false;
+  std::string lang;                // "" = from LANG
 };
 
 struct LookupOptions {
@@ -141,6 +155,7 @@ int run_kb_bundle(const KbOptions&);
 void warn_if_stale(const std::string& kb_version);
 int run_report(const ReportOptions&);
 int run_diff(const DiffOptions&);
+int run_scans(const ScansOptions&);
 
 // The one-line answer to bad input: prints "anshin: <text>" on stderr in the message language
 // (common.h: ui_lang) and returns 1. The text is the catalog entry `key` (data/i18n), or the error's.

@@ -6,10 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "cli/cli11_i18n.h"
 #include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/docgen.h"
 #include "cli/common.h"
 #include "core/version.h"
 #include "i18n/catalog.h"
@@ -19,12 +22,28 @@ namespace {
 using namespace anshin::cli;
 using Help = std::function<std::string(std::string_view)>;  // --help text of a catalog key
 
+// nmap's -iL FILE: CLI11 short names are one letter, so "-iL" is spelled as this long option before parsing.
+constexpr const char* kInputListOption = "--input-list";
+
+// Rewrites nmap's "-iL" (a token of its own, after the scan command) to kInputListOption.
+void accept_nmap_input_list(int argc, char** argv) {
+  bool in_scan = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return;
+    if (arg == "scan") in_scan = true;
+    if (in_scan && arg == "-iL") argv[i] = const_cast<char*>(kInputListOption);
+  }
+}
+
 // One function per contract command: its options and flags, bound to the options struct (which must
 // outlive the parse and the run); parsing the command sets `run`.
 void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& run, const Help& H) {
   auto* s = app.add_subcommand("scan", H("help.command.scan"));
   s->add_option("targets", scan.targets, H("help.scan.targets"));
   s->add_option("--exclude", scan.excludes, H("help.scan.exclude"));
+  s->add_option(kInputListOption, scan.input_lists, H("help.scan.input_list"));
+  s->add_option("--excludefile", scan.exclude_files, H("help.scan.excludefile"));
   s->add_option("--import-nmap", scan.import_nmap, H("help.scan.import_nmap"));
   s->add_option("-p,--ports", scan.ports, H("help.scan.ports"));
   s->add_option("--json", scan.json_out, H("help.scan.json"));
@@ -48,12 +67,17 @@ void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& ru
   s->add_flag("--check-cves-active", scan.check_cves_active, H("help.scan.check_cves_active"));
   s->add_flag("--resume", scan.resume, H("help.scan.resume"));
   s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
+  s->add_option("--site", scan.site, H("help.scan.site"));
   s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
   s->add_option("--seed", scan.seed, H("help.scan.seed"));
   s->callback([o = &scan, run_slot = &run, db_opt, s] {
     o->db_given = db_opt->count() > 0;
     for (const CLI::Option* opt : s->get_options())
       if (opt->count() > 0) o->given.insert(opt->get_name());
+    // The nmap spellings are @FILE targets and excludes (--resume compares them as --exclude).
+    for (const auto& file : o->input_lists) o->targets.push_back("@" + file);
+    for (const auto& file : o->exclude_files) o->excludes.push_back("@" + file);
+    if (!o->exclude_files.empty()) o->given.insert("--exclude");
     *run_slot = [o] { return run_scan(*o); };
   });
 }
@@ -86,7 +110,7 @@ void add_report_command(CLI::App& app, ReportOptions& report, std::function<int(
   r->add_option("--scan", report.scan, H("help.report.scan"));
   r->add_option("--format", report.format, H("help.report.format"))
       ->required()
-      ->check(CLI::IsMember({"json", "csv", "html"}));
+      ->check(CLI::IsMember({"json", "csv", "html", "jsonl", "cyclonedx"}));
   r->add_option("--lang", report.lang, H("help.lang"));
   r->add_option("-o,--output", report.out, H("help.report.output"));
   r->add_flag("--excel", report.excel, H("help.report.excel"));
@@ -98,8 +122,25 @@ void add_diff_command(CLI::App& app, DiffOptions& diff, std::function<int()>& ru
   df->add_option("--db", diff.db, H("help.db"));
   df->add_option("scans", diff.scans, H("help.diff.scans"))->expected(0, 2);
   df->add_flag("--json", diff.json, H("help.diff.json"));
+  auto* site = df->add_option("--site", diff.site, H("help.diff.site"));
+  df->add_flag("--fail-on-change", diff.fail_on_change, H("help.diff.fail_on_change"));
   df->add_option("--lang", diff.lang, H("help.lang"));
-  df->callback([o = &diff, run_slot = &run] { *run_slot = [o] { return run_diff(*o); }; });
+  df->callback([o = &diff, site, run_slot = &run] {
+    o->site_given = site->count() > 0;
+    *run_slot = [o] { return run_diff(*o); };
+  });
+}
+
+void add_scans_command(CLI::App& app, ScansOptions& scans, std::function<int()>& run, const Help& H) {
+  auto* sc = app.add_subcommand("scans", H("help.command.scans"));
+  sc->add_option("--db", scans.db, H("help.db"));
+  auto* site = sc->add_option("--site", scans.site, H("help.scans.site"));
+  sc->add_flag("--json", scans.json, H("help.scans.json"));
+  sc->add_option("--lang", scans.lang, H("help.lang"));
+  sc->callback([o = &scans, site, run_slot = &run] {
+    o->site_given = site->count() > 0;
+    *run_slot = [o] { return run_scans(*o); };
+  });
 }
 
 void add_lookup_command(CLI::App& app, LookupOptions& lookup, std::function<int()>& run, const Help& H) {
@@ -167,45 +208,93 @@ void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>&
   sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
 }
 
-}  // namespace
+// The hidden `_generate` command: man pages and completions from this very tree (cli/docgen.h).
+struct GenerateOptions {
+  std::string kind;
+  std::string out;
+  std::string lang = "en";
+};
 
-int main(int argc, char** argv) {
-  set_ui_lang(lang_for_messages(argc, argv));
-  const std::string lang = ui_lang();
-  const Help H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+void add_generate_command(CLI::App& app, GenerateOptions& gen, std::function<int()>& run, const Help& H) {
+  auto* g = app.add_subcommand("_generate", H("help.command.generate"));
+  g->add_option("kind", gen.kind, H("help.generate.kind"))->required()->check(CLI::IsMember({"man", "bash", "zsh", "fish"}));
+  g->add_option("--lang", gen.lang, H("help.lang"))->check(CLI::IsMember({"en", "ja"}));
+  g->add_option("-o,--output", gen.out, H("help.generate.output"));
+  g->callback([o = &gen, run_slot = &run, &app] { *run_slot = [o, &app] { return run_generate(app, o->kind, o->out, o->lang); }; });
+}
 
-  CLI::App app{H("help.app")};
-  localize_help_labels(app, lang);
-  app.set_help_flag("-h,--help", H("help.help"));
-  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
-  app.require_subcommand(1);
-  std::function<int()> run;
-
-  // The options live here, for as long as the command runs.
+// Every option of every command, for as long as the command runs.
+struct CommandOptions {
   ScanOptions scan;
   LabOptions lab;
   DemoOptions demo;
   ReportOptions report;
   DiffOptions diff;
+  ScansOptions scans;
   LookupOptions lookup;
   KbOptions kb;
   KbSuggestOptions suggest;
   ReassessOptions reassess;
   ServeOptions serve;
-  add_scan_command(app, scan, run, H);
-  add_lab_command(app, lab, run, H);
-  add_demo_command(app, demo, run, H);
-  add_report_command(app, report, run, H);
-  add_diff_command(app, diff, run, H);
-  add_lookup_command(app, lookup, run, H);
-  add_kb_command(app, kb, run, H);
-  add_kb_suggest_command(*app.get_subcommand("kb"), suggest, run, H);
-  add_reassess_command(app, reassess, run, H);
-  add_serve_command(app, serve, run, H);
+  GenerateOptions generate;
+};
 
+// The whole command line in `lang`: every contract command with its options bound to `o`.
+void build_app(CLI::App& app, CommandOptions& o, std::function<int()>& run, const std::string& lang) {
+  const Help H = [&lang](std::string_view key) { return anshin::i18n::tr(lang, key); };
+  app.description(H("help.app"));
+  localize_help_labels(app, lang);
+  app.set_help_flag("-h,--help", H("help.help"));
+  app.set_version_flag("--version", std::string(anshin::kToolVersion), H("help.version"));
+  app.require_subcommand(1);
+  add_scan_command(app, o.scan, run, H);
+  add_lab_command(app, o.lab, run, H);
+  add_demo_command(app, o.demo, run, H);
+  add_report_command(app, o.report, run, H);
+  add_diff_command(app, o.diff, run, H);
+  add_scans_command(app, o.scans, run, H);
+  add_lookup_command(app, o.lookup, run, H);
+  add_kb_command(app, o.kb, run, H);
+  add_kb_suggest_command(*app.get_subcommand("kb"), o.suggest, run, H);
+  add_reassess_command(app, o.reassess, run, H);
+  add_serve_command(app, o.serve, run, H);
+  add_generate_command(app, o.generate, run, H);
   localize_help_groups(app, lang);
+  app.get_subcommand("_generate")->group("");  // hidden from --help, man pages and completions
+}
+
+// A fresh application for trial parses (the configuration file's checks), owning its options.
+std::shared_ptr<CLI::App> scratch_app() {
+  struct Scratch {
+    CLI::App app;
+    CommandOptions options;
+    std::function<int()> run;
+  };
+  auto scratch = std::make_shared<Scratch>();
+  build_app(scratch->app, scratch->options, scratch->run, "en");
+  return std::shared_ptr<CLI::App>(scratch, &scratch->app);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  accept_nmap_input_list(argc, argv);
+  set_ui_lang(lang_for_messages(argc, argv));
+  auto configured = apply_config(std::vector<std::string>(argv, argv + argc), scratch_app, config_paths());
+  if (!configured) return usage_error(configured.error());
+  std::vector<std::string>& args = configured->args;
+  std::vector<char*> arg_ptrs;
+  for (auto& a : args) arg_ptrs.push_back(a.data());
+  const int n = static_cast<int>(arg_ptrs.size());
+  set_ui_lang(lang_for_messages(n, arg_ptrs.data()));  // --lang from the configuration counts too
+  const std::string lang = ui_lang();
+
+  CLI::App app;
+  CommandOptions options;
+  std::function<int()> run;
+  build_app(app, options, run, lang);
   try {
-    app.parse(argc, argv);
+    app.parse(n, arg_ptrs.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -213,8 +302,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "anshin: %s\n", parse_error_message(lang, app, e, argc, argv).c_str());
+    std::fprintf(stderr, "anshin: %s\n", parse_error_message(lang, app, e, n, arg_ptrs.data()).c_str());
     return 1;
   }
+  // A configuration value is a default, not a choice made for this run (scan --resume keeps its stored one).
+  for (const auto& name : configured->injected) options.scan.given.erase(name);
   return run ? run() : 0;
 }

@@ -16,6 +16,37 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+namespace {
+
+std::optional<std::time_t> parse_rfc3339_utc(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return timegm(&tm);
+}
+
+}  // namespace
+
+std::optional<long long> seconds_between(const std::string& from_rfc3339, const std::string& to_rfc3339) {
+  const auto a = parse_rfc3339_utc(from_rfc3339);
+  const auto b = parse_rfc3339_utc(to_rfc3339);
+  if (!a || !b) return std::nullopt;
+  return static_cast<long long>(*b - *a);
+}
+
+std::string local_time_text(const std::string& rfc3339) {
+  const auto parsed = parse_rfc3339_utc(rfc3339);
+  if (!parsed) return rfc3339;
+  const std::time_t secs = *parsed;
+  std::tm local{};
+  localtime_r(&secs, &local);
+  const long offset = local.tm_gmtoff;
+  const long minutes = (offset < 0 ? -offset : offset) / 60;
+  char day[24];
+  std::strftime(day, sizeof day, "%Y-%m-%d %H:%M", &local);
+  return fmt::format("{} {}{:02}:{:02}", day, offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
+}
+
 uint64_t random_u64() {
   uint64_t v = 0;
   while (v == 0) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ip.h"
@@ -58,15 +59,31 @@ enum class Severity : uint8_t { kInfo, kLow, kMedium, kHigh, kCritical };
 const char* severity_name(Severity s);
 std::optional<Severity> parse_severity(std::string_view name);
 
+// A finding's texts in one language.
+struct FindingText {
+  std::string title;
+  std::string detail;
+  std::string remediation;
+  bool operator==(const FindingText&) const = default;
+};
+
 struct Finding {
   std::string id;                   // stable id from contract.md, e.g. "exposure.telnet"
   Severity severity = Severity::kInfo;
-  std::string title;
+  std::string title;                // title, detail and remediation in the language the finding was made in
   std::string detail;
   std::string remediation;
   std::vector<std::string> references;
   std::vector<Evidence> evidence;
+  // The same texts rendered from the same arguments in every language anshin ships ("en", "ja"), so a
+  // report reads in its reader's language whatever language the scan ran in (docs/contract.md). Empty
+  // for findings stored before the inventory kept them: those show the texts above.
+  std::map<std::string, FindingText> texts;
 };
+
+// `finding` with title, detail and remediation in `lang` when it holds that language.
+Finding localized(const Finding& finding, std::string_view lang);
+
 
 // A procurement rule as the reports list it, in one language (from data/policies: assess::policy_infos).
 // `context`: a rule that names no vendor (or a record not verified for findings): listed, never counted.
@@ -105,11 +122,15 @@ struct ScanInfo {
   std::string tool_version;
   std::string kb_version;
   bool interrupted = false;        // stopped by the user before every target was probed
+  std::string site;                // `scan --site`: the store, building or customer; "" = none given
 };
 
 struct ScanSnapshot {
   ScanInfo scan;
   std::vector<Device> devices;
 };
+
+// Every finding of every device of `snapshot` in `lang` (reports call this before rendering).
+void localize(ScanSnapshot& snapshot, std::string_view lang);
 
 }  // namespace anshin

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "model/risk.h"
@@ -62,11 +63,15 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
   const char* eol = opt.excel ? "\r\n" : "\n";
   std::string out = opt.excel ? "\xef\xbb\xbf" : "";
 
+  // Every row carries the scan's date (the reader's time zone, with its offset) and site, so rows of several
+  // exports can be pasted into one sheet; category and severity are words of the report's language.
   static constexpr const char* kColumns[] = {
-      "column.address",  "column.mac",      "column.category",    "column.manufacturer", "column.brand",
-      "column.model",    "column.firmware", "column.serial",      "column.confidence",   "column.services",
-      "column.finding_ids", "column.highest_severity", "column.finding_count", "column.policy_ids",
-      "column.policy_count", "column.clues"};
+      "column.scan_started", "column.site", "column.address",  "column.mac",      "column.category",
+      "column.manufacturer", "column.brand", "column.model",    "column.firmware", "column.serial",
+      "column.confidence",   "column.services", "column.finding_ids", "column.finding_titles",
+      "column.highest_severity", "column.finding_count", "column.policy_ids", "column.policy_count", "column.clues"};
+  const std::string started = csv_cell(local_time_text(snap.scan.started));
+  const std::string site = csv_cell(snap.scan.site);
   bool first = true;
   for (const char* key : kColumns) {
     if (!first) out += ',';
@@ -82,24 +87,27 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
   const auto opt_cell = [](const std::optional<std::string>& s) { return s ? csv_cell(*s) : std::string(); };
   for (const Device* d : rows) {
     const auto& v = d->verdict;
-    std::string services, ids, clues;
+    std::string services, ids, titles, clues;
     for (const auto& c : v.clues) clues += (clues.empty() ? "" : "; ") + c.source + "=" + c.value;
     for (const auto& s : d->services) {
       if (!services.empty()) services += ' ';
       services += fmt::format("{}/{}", s.port, s.protocol.empty() ? "?" : s.protocol);
     }
     for (const auto& f : d->findings) {
-      if (!ids.empty()) ids += ' ';
+      if (!ids.empty()) ids += ' ', titles += "; ";
       ids += f.id;
+      titles += f.title.empty() ? f.id : f.title;
     }
     // Highest severity over security findings only; procurement exposure has its own two columns.
     const DeviceRisk risk = summarize(d->findings);
     std::string policy_ids;
     for (const auto& id : risk.policy_ids) policy_ids += (policy_ids.empty() ? "" : " ") + id;
     const std::vector<std::string> cells = {
+        started,
+        site,
         csv_cell(d->address.to_string()),
         opt_cell(d->mac),
-        csv_cell(category_name(v.category)),
+        csv_cell(L.get(std::string("terminal.category_short.") + category_name(v.category))),
         opt_cell(v.manufacturer),
         opt_cell(v.brand),
         opt_cell(v.model),
@@ -108,7 +116,9 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
         fmt::format("{:.2f}", v.confidence),
         csv_cell(services),
         csv_cell(ids),
-        risk.security_highest ? csv_cell(severity_name(*risk.security_highest)) : std::string(),
+        csv_cell(titles),
+        risk.security_highest ? csv_cell(L.get(std::string("severity.") + severity_name(*risk.security_highest)))
+                              : std::string(),
         std::to_string(d->findings.size()),
         csv_cell(policy_ids),
         std::to_string(risk.policy_ids.size()),

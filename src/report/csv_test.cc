@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/snapshots.h"
+#include "support/timezone.h"
 
 namespace anshin::report {
 namespace {
@@ -24,33 +25,36 @@ TEST(Csv, OneRowPerDeviceRiskiestFirst) {
   const auto l = lines(csv);
   ASSERT_EQ(l.size(), 5u);
   EXPECT_EQ(l[0],
-            "Address,MAC address,Category,Manufacturer,Brand,Model,Firmware,Serial number,Confidence,Services,"
-            "Finding IDs,Highest security severity,Number of findings,Procurement policy IDs,"
+            "Scan date,Site,Address,MAC address,Category,Manufacturer,Brand,Model,Firmware,Serial number,Confidence,"
+            "Services,Finding IDs,Findings,Highest security severity,Number of findings,Procurement policy IDs,"
             "Procurement policies naming the maker,Clues (no maker identified)");
-  EXPECT_TRUE(l[1].starts_with("10.20.0.21,44:19:b6:12:34:56,camera,Hikvision,Annke,I91BM,")) << l[1];
+  // Every row: the scan's date in the reader's time zone with its offset, and its site.
+  EXPECT_TRUE(l[1].starts_with("2026-11-27 19:00 +09:00,Tokyo store 01,10.20.0.21,44:19:b6:12:34:56,camera,Hikvision,"
+                               "Annke,I91BM,")) << l[1];
   EXPECT_NE(l[1].find(",80/http 554/rtsp 8000/hikvision-sdk,"), std::string::npos);
   EXPECT_NE(l[1].find("policy.us.fcc-covered policy.us.ndaa-889"), std::string::npos);
   // Identified: no clues. Highest security severity, all findings, then the policy ids and their count.
-  EXPECT_TRUE(l[1].ends_with(",critical,7,policy.us.fcc-covered policy.us.ndaa-889 policy.uk.sensitive-sites "
+  EXPECT_NE(l[1].find(" exposure.http-cleartext,Hikvision is on the FCC Covered List; "), std::string::npos) << l[1];
+  EXPECT_TRUE(l[1].ends_with("; Web admin without TLS,Critical,7,policy.us.fcc-covered policy.us.ndaa-889 policy.uk.sensitive-sites "
                              "policy.au.government-removal,4,"))
       << l[1];
-  EXPECT_TRUE(l[2].starts_with("10.20.0.30,")) << l[2];
-  EXPECT_TRUE(l[4].starts_with("10.20.0.40,")) << l[4];
-  EXPECT_TRUE(l[3].starts_with("10.20.0.5,,other,,,,,,0.00,22/ssh 445/smb,,,0")) << l[3];
+  EXPECT_NE(l[2].find(",10.20.0.30,"), std::string::npos) << l[2];
+  EXPECT_NE(l[4].find(",10.20.0.40,"), std::string::npos) << l[4];
+  EXPECT_NE(l[3].find(",10.20.0.5,,other,,,,,,0.00,22/ssh 445/smb,,,,0"), std::string::npos) << l[3];
 }
 
 TEST(Csv, SecuritySeverityAndPolicyColumnsApart) {
   const auto l = lines(render_csv(testing::policy_versus_security_snapshot()));
   ASSERT_EQ(l.size(), 4u);
-  EXPECT_TRUE(l[1].starts_with("10.20.0.60,")) << l[1];
-  EXPECT_TRUE(l[1].ends_with(",cve.CVE-2017-7921,high,1,,0,")) << l[1];
-  EXPECT_TRUE(l[2].starts_with("10.20.0.50,")) << l[2];
+  EXPECT_TRUE(l[1].starts_with(",,10.20.0.60,")) << l[1];  // no scan date or site in this snapshot
+  EXPECT_TRUE(l[1].ends_with(",cve.CVE-2017-7921,Improper authentication (CVE-2017-7921),High,1,,0,")) << l[1];
+  EXPECT_TRUE(l[2].starts_with(",,10.20.0.50,")) << l[2];
   // Highest security severity empty: a procurement listing is not a vulnerability.
-  EXPECT_NE(l[2].find(",,4,policy.us.fcc-covered policy.us.ndaa-889 policy.uk.sensitive-sites "
+  EXPECT_NE(l[2].find("Australian government sites,,4,policy.us.fcc-covered policy.us.ndaa-889 policy.uk.sensitive-sites "
                       "policy.au.government-removal,4,"),
             std::string::npos)
       << l[2];
-  EXPECT_TRUE(l[3].ends_with(",identity.weak-evidence,,1,,0,")) << l[3];
+  EXPECT_TRUE(l[3].ends_with(",identity.weak-evidence,Weak identification,,1,,0,")) << l[3];
   const auto ja = lines(render_csv(testing::policy_versus_security_snapshot(), {.lang = "ja"}));
   EXPECT_NE(ja[0].find("セキュリティ上の最も高い深刻度,指摘事項の件数,該当する調達規制の ID,製造元が該当する調達規制の数,"),
             std::string::npos)
@@ -73,7 +77,11 @@ TEST(Csv, UnidentifiedDeviceShowsItsClues) {
 
 TEST(Csv, JapaneseHeader) {
   const auto l = lines(render_csv(testing::canonical_snapshot(), {.lang = "ja"}));
-  EXPECT_TRUE(l[0].starts_with("IP アドレス,MAC アドレス,種別,製造元,ブランド,型番,ファームウェア")) << l[0];
+  EXPECT_TRUE(l[0].starts_with("スキャン日時,サイト,IP アドレス,MAC アドレス,種別,製造元,ブランド,型番,ファームウェア")) << l[0];
+  // Values in Japanese too: category and severity.
+  EXPECT_NE(l[1].find(",カメラ,Hikvision,Annke,"), std::string::npos) << l[1];
+  EXPECT_NE(l[1].find(",緊急,7,"), std::string::npos) << l[1];
+  EXPECT_NE(l[2].find(",NVR,Dahua,"), std::string::npos) << l[2];
 }
 
 TEST(Csv, ExcelModeIsBomAndCrlf) {

@@ -1,4 +1,5 @@
-// Golden files for the stable outputs: anshin.scan/1 JSON and CSV (en, ja) of the canonical snapshot.
+// Golden files for the stable outputs: anshin.scan/1 JSON, CSV (en, ja), JSON lines and CycloneDX of the
+// canonical snapshot (the CycloneDX files are also validated against the official schema: tests/schemas).
 // Regenerate after an intended change with: UPDATE_GOLDEN=1 ./report_tests --gtest_filter='Golden*'
 // and review the diff of tests/golden/ like code.
 #include <gtest/gtest.h>
@@ -8,8 +9,11 @@
 #include <sstream>
 
 #include "report/csv.h"
+#include "report/cyclonedx.h"
 #include "report/json.h"
+#include "report/jsonl.h"
 #include "support/snapshots.h"
+#include "support/timezone.h"
 
 namespace anshin::report {
 namespace {
@@ -37,6 +41,14 @@ TEST(Golden, CsvJapanese) { check_golden("scan.ja.csv", render_csv(testing::cano
 TEST(Golden, HostileJson) { check_golden("hostile.json", to_json(testing::hostile_snapshot())); }
 
 TEST(Golden, HostileCsv) { check_golden("hostile.en.csv", render_csv(testing::hostile_snapshot(), {.lang = "en"})); }
+
+TEST(Golden, Jsonl) { check_golden("scan.jsonl", to_jsonl(testing::canonical_snapshot())); }
+
+TEST(Golden, HostileJsonl) { check_golden("hostile.jsonl", to_jsonl(testing::hostile_snapshot())); }
+
+TEST(Golden, CycloneDx) { check_golden("scan.cdx.json", render_cyclonedx(testing::canonical_snapshot())); }
+
+TEST(Golden, HostileCycloneDx) { check_golden("hostile.cdx.json", render_cyclonedx(testing::hostile_snapshot())); }
 
 }  // namespace
 }  // namespace anshin::report

@@ -64,6 +64,7 @@ void write_json(const ScanSnapshot& snap, const JsonSink& sink, int indent) {
   scan["addresses"] = snap.scan.addresses;
   scan["tool_version"] = str(snap.scan.tool_version);
   scan["kb_version"] = str(snap.scan.kb_version);
+  scan["site"] = snap.scan.site.empty() ? nlohmann::ordered_json(nullptr) : str(snap.scan.site);
   scan["interrupted"] = snap.scan.interrupted;
   doc["scan"] = scan;
 

@@ -5,35 +5,14 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "model/risk.h"
+#include "report/table.h"
 
 namespace anshin::report {
 namespace {
-
-std::string pad(const std::string& s, size_t width) {
-  const size_t w = text::display_width(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
-std::string truncate(const std::string& s, size_t width) {
-  if (text::display_width(s) <= width) return s;
-  std::string out;
-  size_t w = 0;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = 1;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xf0) n = 4; else if (c >= 0xe0) n = 3; else if (c >= 0xc0) n = 2;
-    const std::string ch = s.substr(i, n);
-    const size_t cw = text::display_width(ch);
-    if (w + cw + 1 > width) break;
-    out += ch;
-    w += cw;
-    i += n;
-  }
-  return out + "…";
-}
 
 const char* severity_colour(int sev) {
   switch (sev) {
@@ -43,6 +22,39 @@ const char* severity_colour(int sev) {
     case 1: return "\033[36m";
     default: return "";
   }
+}
+
+
+// One device's row: address, category, maker, model, firmware, services, security findings, policies.
+std::vector<std::string> terminal_cells(const Device& d, const DeviceRisk& risk, const i18n::Catalog& L) {
+  const auto& v = d.verdict;
+  const auto esc = [](const std::optional<std::string>& s) { return s ? text::escape_for_terminal(*s) : std::string("-"); };
+  std::string maker = esc(v.manufacturer);
+  if (v.brand && v.manufacturer && *v.brand != *v.manufacturer) maker += " / " + esc(v.brand);
+  // No maker: the maker clone-prone tells suggest ("Hikvision?"), else the strongest clue ("? IPCAM").
+  if (!v.manufacturer && v.possible_manufacturer) maker = esc(v.possible_manufacturer) + "?";
+  else if (!v.manufacturer && !v.clues.empty()) maker = "? " + text::escape_for_terminal(v.clues.front().value);
+  std::string services;
+  for (const auto& s : d.services) {
+    if (!services.empty()) services += ' ';
+    services += fmt::format("{}/{}", s.port, text::escape_for_terminal(s.protocol.empty() ? "?" : s.protocol));
+  }
+  const auto& counts = risk.security_counts;
+  std::string findings;
+  for (int s = 4; s >= 0; --s) {
+    if (!counts[s]) continue;
+    const auto label = L.get(std::string("terminal.severity_short.") + severity_name(static_cast<Severity>(s)));
+    findings += fmt::format("{}{} {}", findings.empty() ? "" : ", ", counts[s], label);
+  }
+  if (findings.empty()) findings = "-";
+  return {d.address.to_string(),
+          std::string(L.get(std::string("terminal.category_short.") + category_name(v.category))),
+          maker,
+          esc(v.model),
+          esc(v.firmware),
+          services,
+          findings,
+          risk.policy_ids.empty() ? std::string("-") : std::to_string(risk.policy_ids.size())};
 }
 
 }  // namespace
@@ -62,59 +74,37 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
 
   // The findings column counts security findings only; the policy column counts procurement rules naming the
   // maker; identification notes (identity.*) appear in neither (they are in the device's detail and JSON).
-  constexpr int kColumns = 8;
-  struct Row { std::string cells[kColumns]; int sev; };
-  std::vector<Row> table;
+  // Columns, with what is cut first and dropped first when the table is wider than the terminal.
+  std::vector<TextColumn> columns = {
+      {std::string(L.get("terminal.address")), 0, 0, 0},   {std::string(L.get("terminal.category")), 0, 0, 2},
+      {std::string(L.get("terminal.maker")), 32, 16, 0},    {std::string(L.get("terminal.model")), 22, 14, 0},
+      {std::string(L.get("terminal.firmware")), 26, 12, 3}, {std::string(L.get("terminal.services")), 40, 16, 4},
+      {std::string(L.get("terminal.findings")), 0, 0, 0},  {std::string(L.get("terminal.policy")), 0, 0, 1}};
+  std::vector<std::vector<std::string>> table;
+  std::vector<int> row_severity;
   for (const Device* d : rows) {
-    const auto& v = d->verdict;
-    const auto esc = [](const std::optional<std::string>& s) { return s ? text::escape_for_terminal(*s) : std::string("-"); };
-    std::string maker = esc(v.manufacturer);
-    if (v.brand && v.manufacturer && *v.brand != *v.manufacturer) maker += " / " + esc(v.brand);
-    // No maker: the maker clone-prone tells suggest ("Hikvision?"), else the strongest clue ("? IPCAM").
-    if (!v.manufacturer && v.possible_manufacturer) maker = esc(v.possible_manufacturer) + "?";
-    else if (!v.manufacturer && !v.clues.empty()) maker = "? " + text::escape_for_terminal(v.clues.front().value);
-    std::string services;
-    for (const auto& s : d->services) {
-      if (!services.empty()) services += ' ';
-      services += fmt::format("{}/{}", s.port, text::escape_for_terminal(s.protocol.empty() ? "?" : s.protocol));
-    }
     const DeviceRisk risk = summarize(d->findings);
-    const auto& counts = risk.security_counts;
-    std::string findings;
-    for (int s = 4; s >= 0; --s) {
-      if (!counts[s]) continue;
-      const auto label = L.get(std::string("terminal.severity_short.") + severity_name(static_cast<Severity>(s)));
-      findings += fmt::format("{}{} {}", findings.empty() ? "" : ", ", counts[s], label);
-    }
-    if (findings.empty()) findings = "-";
-    table.push_back({{d->address.to_string(), std::string(L.get(std::string("terminal.category_short.") + category_name(v.category))), truncate(maker, 32), truncate(esc(v.model), 22),
-                      truncate(esc(v.firmware), 26), truncate(services, 40), findings,
-                      risk.policy_ids.empty() ? std::string("-") : std::to_string(risk.policy_ids.size())},
-                     risk.security_rank()});
+    table.push_back(terminal_cells(*d, risk, L));
+    row_severity.push_back(risk.security_rank());
   }
-
-  std::string headers[kColumns];
-  static constexpr const char* kHeaderKeys[kColumns] = {
-      "terminal.address",  "terminal.category", "terminal.maker",   "terminal.model",
-      "terminal.firmware", "terminal.services", "terminal.findings", "terminal.policy"};
-  for (int c = 0; c < kColumns; ++c) headers[c] = L.get(kHeaderKeys[c]);
-  size_t widths[kColumns];
-  for (int c = 0; c < kColumns; ++c) {
-    widths[c] = text::display_width(headers[c]);
-    for (const auto& r : table) widths[c] = std::max(widths[c], text::display_width(r.cells[c]));
-  }
+  const FittedTable fit = fit_table(columns, table, opt.width);
   if (!table.empty()) {
-    std::string line;
-    for (int c = 0; c < kColumns; ++c) line += pad(headers[c], widths[c]) + (c < kColumns - 1 ? "  " : "");
-    fmt::print(out, "{}{}{}\n", opt.color ? "\033[1m" : "", line, opt.color ? "\033[0m" : "");
-    for (const auto& r : table) {
-      std::string row;
-      for (int c = 0; c < kColumns; ++c) row += pad(r.cells[c], widths[c]) + (c < kColumns - 1 ? "  " : "");
-      const char* colour = opt.color ? severity_colour(r.sev) : "";
-      fmt::print(out, "{}{}{}\n", colour, row, *colour ? "\033[0m" : "");
+    std::vector<std::string> headers;
+    for (const auto& c : columns) headers.push_back(c.header);
+    fmt::print(out, "{}{}{}\n", opt.color ? "\033[1m" : "", table_line(fit, headers), opt.color ? "\033[0m" : "");
+    for (size_t r = 0; r < table.size(); ++r) {
+      const char* colour = opt.color ? severity_colour(row_severity[r]) : "";
+      fmt::print(out, "{}{}{}\n", colour, table_line(fit, table[r]), *colour ? "\033[0m" : "");
     }
   }
-  const std::string elapsed = snap.scan.started.empty() ? "" : snap.scan.started + " .. " + snap.scan.finished;
+  // When, in the reader's time zone with its offset (UTC stays in JSON), and how long.
+  std::string elapsed;
+  if (!snap.scan.started.empty()) {
+    const auto seconds = seconds_between(snap.scan.started, snap.scan.finished);
+    elapsed = seconds ? i18n::format(L.get("terminal.elapsed"), {{"start", local_time_text(snap.scan.started)},
+                                                                 {"seconds", std::to_string(*seconds)}})
+                      : local_time_text(snap.scan.started);
+  }
   if (snap.devices.empty()) fmt::print(out, "{}\n", L.get("terminal.none"));
   fmt::print(out, "{}\n",
              // "1 device", not "1 devices": the catalogs have a sentence for one

@@ -1,6 +1,7 @@
 // Human summary on a terminal: one row per device, riskiest first. Every device-provided string is
 // passed through text::escape_for_terminal; colour only when asked (TTY and NO_COLOR unset).
 #pragma once
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -11,6 +12,7 @@ namespace anshin::report {
 struct TerminalOptions {
   bool color = false;
   std::string lang = "en";  // "en" or "ja"
+  size_t width = 0;         // display columns to fit the table in (report::terminal_width); 0 = no limit
 };
 
 void render_terminal(const ScanSnapshot& snapshot, std::FILE* out, const TerminalOptions& options);

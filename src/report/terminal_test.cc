@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/text.h"
 #include "support/snapshots.h"
+#include "support/timezone.h"
 
 namespace anshin::report {
 namespace {
@@ -25,7 +27,7 @@ TEST(Terminal, EnglishLabelsFromCatalog) {
   const std::string out = render(testing::canonical_snapshot(), {.lang = "en"});
   EXPECT_NE(out.find("ADDRESS"), std::string::npos);
   EXPECT_NE(out.find("MANUFACTURER / BRAND"), std::string::npos);
-  EXPECT_NE(out.find("4 devices answered out of 256 addresses scanned (2026-11-27T10:00:00Z .. 2026-11-27T10:00:09Z)."),
+  EXPECT_NE(out.find("4 devices answered out of 256 addresses scanned (2026-11-27 19:00 +09:00, 9 s)."),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("Hikvision / Annke"), std::string::npos);
@@ -53,6 +55,21 @@ TEST(Terminal, JapaneseLabelsFromCatalog) {
   // The category column speaks Japanese too; the canonical English name stays in JSON and CSV only.
   EXPECT_NE(out.find("  カメラ  "), std::string::npos) << out;
   EXPECT_EQ(out.find(" camera "), std::string::npos) << out;
+}
+
+TEST(Terminal, TableFitsTheWidthGiven) {
+  for (const char* lang : {"en", "ja"}) {
+    const std::string out = render(testing::canonical_snapshot(), {.lang = lang, .width = 80});
+    size_t start = 0, rows = 0;
+    for (size_t nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1, ++rows) {
+      const std::string line = out.substr(start, nl - start);
+      if (rows <= 4) { EXPECT_LE(text::display_width(line), 80u) << lang << ": " << line; }  // header + 4 devices
+    }
+    EXPECT_NE(out.find("Hikvision"), std::string::npos) << out;
+  }
+  const std::string wide = render(testing::canonical_snapshot(), {.lang = "en", .width = 0});
+  EXPECT_NE(wide.find("SERVICES"), std::string::npos);
+  EXPECT_EQ(render(testing::canonical_snapshot(), {.lang = "en", .width = 80}).find("SERVICES"), std::string::npos);
 }
 
 TEST(Terminal, PolicyFindingsHaveTheirOwnColumn) {

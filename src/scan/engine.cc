@@ -1,5 +1,7 @@
 #include "scan/engine.h"
 
+#include "scan/eta.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -314,19 +316,19 @@ struct Engine::Impl {
 
   asio::awaitable<void> progress_line(Clock::time_point started) {
     asio::steady_timer timer(io);
+    EtaEstimator eta;
     while (lanes_running > 0) {
       timer.expires_after(std::chrono::milliseconds(250));
       co_await timer.async_wait(kTuple);
       const double secs = std::chrono::duration<double>(Clock::now() - started).count();
       const double rate = secs > 0 ? static_cast<double>(stats.connects) / secs : 0;
-      const double frac = stats.hosts_total ? static_cast<double>(stats.hosts_done) / static_cast<double>(stats.hosts_total) : 1;
-      const double eta = frac > 0 ? secs / frac - secs : 0;
+      eta.observe(secs, stats.hosts_done, stats.hosts_total);
       const std::string line = i18n::tr(options.lang, "scan.progress",
                                         {{"done", std::to_string(stats.hosts_done)},
                                          {"total", std::to_string(stats.hosts_total)},
                                          {"rate", fmt::format("{:.0f}", rate)},
                                          {"open", std::to_string(stats.open)},
-                                         {"eta", fmt::format("{:.0f}", eta)}});
+                                         {"eta", format_eta(eta.seconds_left(), options.lang)}});
       std::fprintf(stderr, "\r\033[K%s", line.c_str());
     }
     std::fprintf(stderr, "\r\033[K");

@@ -93,7 +93,8 @@ std::string plan_options_json(const targets::PlanOptions& o, const std::optional
                      {"no_multicast", s.no_multicast},
                      {"lang", s.lang},
                      {"kb_dir", s.kb_dir},
-                     {"credentials", s.credentials}};
+                     {"credentials", s.credentials},
+                     {"site", s.site}};
   }
   return j.dump();
 }
@@ -123,6 +124,7 @@ Result<StoredPlan> plan_options_from_json(const std::string& text) {
       s.lang = js.at("lang").get<std::string>();
       s.kb_dir = js.at("kb_dir").get<std::string>();
       s.credentials = js.at("credentials").get<std::string>();
+      s.site = js.value("site", std::string());  // absent in rows stored before sites existed
       out.settings = std::move(s);
     }
     return out;
@@ -310,6 +312,7 @@ class ScanRun {
       info.id = new_scan_id(started);
       info.started = rfc3339_utc(started);
       info.targets = plan_.describe();
+      if (request_.settings) info.site = request_.settings->site;
     }
     info.addresses = plan_.address_count();
     info.tool_version = std::string(kToolVersion);

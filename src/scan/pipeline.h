@@ -35,6 +35,7 @@ struct ScanSettings {
   std::string lang;
   std::string kb_dir;
   std::string credentials;
+  std::string site;          // --site ("" = none)
   bool operator==(const ScanSettings&) const = default;
 };
 

@@ -127,8 +127,10 @@ Result<size_t> AlertWatcher::collect() {
   for (size_t i = 0; i < finished.size(); ++i) {
     const auto number = finished[i].number;
     if (std::binary_search(seen->begin(), seen->end(), number)) continue;
-    if (!baseline && i > 0) {
-      auto older = store_.identified_snapshot(finished[i - 1].number);
+    size_t before = i;  // the finished scan of the same site before this one
+    while (before > 0 && finished[before - 1].info.site != finished[i].info.site) --before;
+    if (!baseline && before > 0) {
+      auto older = store_.identified_snapshot(finished[before - 1].number);
       if (!older) return older.error();
       auto newer = store_.identified_snapshot(number);
       if (!newer) return newer.error();

@@ -57,6 +57,7 @@ json scan_json(const store::StoredScan& s) {
   return {{"number", s.number}, {"id", str(s.info.id)}, {"started", str(s.info.started)},
           {"finished", s.info.finished.empty() ? json(nullptr) : json(str(s.info.finished))},
           {"targets", [&] { json t = json::array(); for (const auto& x : s.info.targets) t.push_back(str(x)); return t; }()},
+          {"site", s.info.site.empty() ? json(nullptr) : json(str(s.info.site))},
           {"addresses", s.info.addresses}, {"devices", s.devices}, {"completed", s.completed},
           {"interrupted", s.info.interrupted}, {"tool_version", str(s.info.tool_version)},
           {"kb_version", str(s.info.kb_version)},
@@ -64,7 +65,8 @@ json scan_json(const store::StoredScan& s) {
 }
 
 json scan_info_json(const ScanInfo& s) {
-  return {{"id", str(s.id)}, {"started", str(s.started)}, {"finished", str(s.finished)}};
+  return {{"id", str(s.id)}, {"started", str(s.started)}, {"finished", str(s.finished)},
+          {"site", s.site.empty() ? json(nullptr) : json(str(s.site))}};
 }
 
 json device_summary(const Device& d, store::DeviceId id) {
@@ -142,6 +144,7 @@ Response Api::handle(const Request& request, const Target& target) {
     if (what == "overview") return overview(target);
     if (what == "diff") return diff(target);
     if (what == "alerts") return alerts(target);
+    if (what == "sites") return sites();
   }
   if (seg.size() == 4 && what == "devices") return device(seg[3], target);
   return json_error(404, "no such endpoint");
@@ -177,6 +180,14 @@ Result<std::shared_ptr<const store::IdentifiedSnapshot>> Api::scan_for(const Tar
     if (!scan) return scan.error();
     return load(*scan);
   }
+  if (target.params.contains("site")) {  // the newest finished scan of that site ("" = scans without one)
+    const std::string site = param(target, "site");
+    auto all = store_.list_scans();
+    if (!all) return all.error();
+    for (auto it = all->rbegin(); it != all->rend(); ++it)
+      if (!it->info.finished.empty() && it->info.site == site) return load(*it);
+    return Error{Errc::kNotFound, "no finished scan of that site"};
+  }
   auto latest = store_.latest_scan();
   if (!latest) return latest.error();
   if (!*latest) return Error{Errc::kNotFound, "the inventory holds no finished scan"};
@@ -202,6 +213,22 @@ Response Api::alerts(const Target& target) {
                     {"attempts", r.attempts}, {"alert", alert.is_discarded() ? json(nullptr) : alert}});
   }
   return json_response({{"alerts", list}});
+}
+
+Response Api::sites() {
+  auto all = store_.list_scans();
+  if (!all) return json_error(status_for(all.error()), all.error().message);
+  std::map<std::string, std::pair<size_t, const store::StoredScan*>> by_site;  // scans, newest finished
+  for (const auto& s : *all) {
+    auto& entry = by_site[s.info.site];
+    ++entry.first;
+    if (!s.info.finished.empty()) entry.second = &s;
+  }
+  json list = json::array();
+  for (const auto& [site, entry] : by_site)
+    list.push_back({{"site", site.empty() ? json(nullptr) : json(str(site))}, {"scans", entry.first},
+                    {"latest", entry.second ? scan_json(*entry.second) : json(nullptr)}});
+  return json_response({{"sites", list}});
 }
 
 void Api::warm() {
@@ -491,10 +518,17 @@ Response Api::diff(const Target& target) {
   if (older.empty()) {
     auto all = store_.list_scans();
     if (!all) return json_error(status_for(all.error()), all.error().message);
+    std::string site = param(target, "site");
+    if (!target.params.contains("site"))
+      for (auto it = all->rbegin(); it != all->rend(); ++it)
+        if (!it->info.finished.empty()) {
+          site = it->info.site;  // the newest finished scan's site ("" = none)
+          break;
+        }
     std::vector<store::ScanNumber> ended;
     for (const auto& s : *all)
-      if (!s.info.finished.empty()) ended.push_back(s.number);
-    if (ended.size() < 2) return json_error(404, "the inventory holds fewer than two finished scans");
+      if (!s.info.finished.empty() && s.info.site == site) ended.push_back(s.number);
+    if (ended.size() < 2) return json_error(404, "fewer than two finished scans of that site");
     older = std::to_string(ended[ended.size() - 2]);
     newer = std::to_string(ended.back());
   }

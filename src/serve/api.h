@@ -23,7 +23,8 @@ class Api {
  public:
   explicit Api(store::Store& store, size_t cached_scans = 4);
 
-  // GET /api/v1/scans | /devices | /devices/{id} | /findings | /policies | /overview | /diff.
+  // GET /api/v1/scans | /sites | /devices | /devices/{id} | /findings | /policies | /overview | /diff | /alerts.
+  // ?site=NAME picks the newest finished scan of that site (and, for /diff, the two newest of it).
   // 404 for any other path under /api/v1, 405 for a method other than GET.
   Response handle(const Request& request, const Target& target);
   // Loads the newest finished scan into the cache (the first page then answers at once).
@@ -38,6 +39,7 @@ class Api {
   Response overview(const Target& target);
   Response diff(const Target& target);
   Response alerts(const Target& target);
+  Response sites();
 
   // The scan a request names with ?scan= (number or id), else the newest finished scan.
   Result<std::shared_ptr<const store::IdentifiedSnapshot>> scan_for(const Target& target);

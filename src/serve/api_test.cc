@@ -155,6 +155,27 @@ TEST(ServeApi, FindingsPoliciesOverviewAndDiff) {
   get(api, "/api/v1/diff?old=1", 400);
 }
 
+TEST(ServeApi, SitesPickTheirNewestScanAndDiffStaysWithinASite) {
+  Fixture f;
+  auto info = scan_info("scan-b");
+  info.site = "store-b";
+  info.started = "2026-11-29T10:00:00Z";
+  auto s3 = *f.db.begin_scan(info);
+  ASSERT_TRUE(f.db.put_devices(s3, {device("198.51.100.7", "00:11:22:33:44:88", "SN9", "V1")}));
+  ASSERT_TRUE(f.db.finish_scan(s3, "2026-11-29T10:01:00Z", false));
+  Api api(f.db);
+  const auto sites = get(api, "/api/v1/sites")["sites"];
+  ASSERT_EQ(sites.size(), 2u);
+  EXPECT_EQ(sites[0]["site"], nullptr);
+  EXPECT_EQ(sites[0]["scans"], 2);
+  EXPECT_EQ(sites[1]["site"], "store-b");
+  EXPECT_EQ(get(api, "/api/v1/devices?site=store-b")["devices"][0]["address"], "198.51.100.7");
+  EXPECT_EQ(get(api, "/api/v1/devices")["scan"]["site"], "store-b");  // the newest scan overall
+  get(api, "/api/v1/devices?site=nowhere", 404);
+  get(api, "/api/v1/diff", 404);  // the newest site has one scan: nothing to compare with
+  EXPECT_EQ(get(api, "/api/v1/diff?site=")["new"]["id"], "scan-two");
+}
+
 TEST(ServeTarget, ParsesAndRefusesTraversal) {
   auto t = parse_target("/api/v1/devices?q=a%20b&maker=Hik+vision&x");
   ASSERT_TRUE(t);

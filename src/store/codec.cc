@@ -138,16 +138,32 @@ std::string encode_services(const std::vector<ServiceSummary>& v) {
   return a.dump();
 }
 
+// A finding's texts in the other languages: {"ja": {"title": ..., "detail": ..., "remediation": ...}}; a
+// language whose texts equal the finding's own is left out (it reads the same from the fields above).
+json texts_json(const Finding& f) {
+  json t = json::object();
+  const FindingText own{f.title, f.detail, f.remediation};
+  for (const auto& [lang, text] : f.texts) {
+    if (text == own) continue;
+    t[lang] =
+        json{{"title", enc(text.title)}, {"detail", enc(text.detail)}, {"remediation", enc(text.remediation)}};
+  }
+  return t;
+}
+
 std::string encode_findings(const std::vector<Finding>& v) {
   json a = json::array();
   for (const auto& f : v) {
-    a.push_back(json{{"id", enc(f.id)},
-                     {"severity", severity_name(f.severity)},
-                     {"title", enc(f.title)},
-                     {"detail", enc(f.detail)},
-                     {"remediation", enc(f.remediation)},
-                     {"references", strings_json(f.references)},
-                     {"evidence", evidence_json(f.evidence)}});
+    json j{{"id", enc(f.id)},
+           {"severity", severity_name(f.severity)},
+           {"title", enc(f.title)},
+           {"detail", enc(f.detail)},
+           {"remediation", enc(f.remediation)},
+           {"references", strings_json(f.references)},
+           {"evidence", evidence_json(f.evidence)}};
+    json texts = texts_json(f);
+    if (!texts.empty()) j["texts"] = std::move(texts);
+    a.push_back(std::move(j));
   }
   return a.dump();
 }
@@ -204,6 +220,15 @@ Result<std::vector<Finding>> decode_findings(const std::string& text) {
       f.references = strings_from(field(j, "references"));
       // Absent in rows written before findings carried evidence: tolerated.
       if (j.contains("evidence")) f.evidence = evidence_from(j["evidence"]);
+      // Absent in rows written before findings kept their texts in every language (and when they all read the same).
+      if (j.contains("texts")) {
+        const auto& texts = j["texts"];
+        if (!texts.is_object() || texts.size() > 8) throw Corrupt{};
+        for (const auto& [lang, t] : texts.items()) {
+          if (lang.size() > 8) throw Corrupt{};
+          f.texts[lang] = FindingText{dec(field(t, "title")), dec(field(t, "detail")), dec(field(t, "remediation"))};
+        }
+      }
       out.push_back(std::move(f));
     }
     return out;

@@ -68,9 +68,32 @@ std::set<std::string> finding_ids(const Device& d) {
   return ids;
 }
 
+// Pairs a gone device with an added one at the same address with the same model (case-insensitive) whose
+// serial or MAC differs: another unit in the same place.
+void pair_replaced(ScanDiff& diff) {
+  std::vector<Device> still_added;
+  for (auto& now : diff.added) {
+    const auto model = norm(now.verdict.model, true);
+    auto same_place = [&](const Device& was) {
+      return model && was.address == now.address && norm(was.verdict.model, true) == model &&
+             (conflict(norm(was.verdict.serial, false), norm(now.verdict.serial, false)) ||
+              conflict(norm(was.mac, true), norm(now.mac, true)));
+    };
+    auto it = std::find_if(diff.gone.begin(), diff.gone.end(), same_place);
+    if (it == diff.gone.end()) {
+      still_added.push_back(std::move(now));
+      continue;
+    }
+    diff.replaced.push_back({std::move(*it), std::move(now)});
+    diff.gone.erase(it);
+  }
+  diff.added = std::move(still_added);
+}
+
 }  // namespace
 
-ScanDiff diff_scans(const IdentifiedSnapshot& older_in, const IdentifiedSnapshot& newer_in) {
+ScanDiff diff_scans(const IdentifiedSnapshot& older_in, const IdentifiedSnapshot& newer_in,
+                    const FirmwareOrder& firmware_order) {
   IdentifiedSnapshot older_copy;
   IdentifiedSnapshot newer_copy;
   const IdentifiedSnapshot* older = &older_in;
@@ -101,12 +124,17 @@ ScanDiff diff_scans(const IdentifiedSnapshot& older_in, const IdentifiedSnapshot
     const Device& was = *it->second;
     if (was.address != now.address) diff.moved.push_back(MovedDevice{id, was.address, now});
     if (was.verdict.firmware != now.verdict.firmware) {
-      diff.firmware_changed.push_back(FirmwareChange{id, was.verdict.firmware, now.verdict.firmware, now});
+      FirmwareChange change{id, was.verdict.firmware, now.verdict.firmware, now};
+      if (firmware_order && change.from && change.to) {
+        const auto order = firmware_order(now, *change.from, *change.to);
+        change.downgrade = order && *order > 0;
+      }
+      diff.firmware_changed.push_back(std::move(change));
     }
     const auto a = finding_ids(was);
     const auto b = finding_ids(now);
     if (a != b) {
-      FindingsChange fc{id, {}, {}, now};
+      FindingsChange fc{id, {}, {}, now, was};
       std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(fc.added));
       std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(fc.removed));
       diff.findings_changed.push_back(std::move(fc));
@@ -117,6 +145,7 @@ ScanDiff diff_scans(const IdentifiedSnapshot& older_in, const IdentifiedSnapshot
   auto by_address = [](const Device& x, const Device& y) { return x.address < y.address; };
   std::sort(diff.added.begin(), diff.added.end(), by_address);
   std::sort(diff.gone.begin(), diff.gone.end(), by_address);
+  pair_replaced(diff);
   return diff;
 }
 
@@ -133,6 +162,7 @@ ordered_json scan_json(const ScanInfo& i) {
   j["started"] = s(i.started);
   j["finished"] = s(i.finished);
   j["interrupted"] = i.interrupted;
+  j["site"] = i.site.empty() ? ordered_json(nullptr) : s(i.site);
   return j;
 }
 
@@ -175,11 +205,20 @@ std::string show(const std::optional<std::string>& v, std::string_view lang) {
   return v ? "\"" + text::escape_for_terminal(*v) + "\"" : i18n::tr(lang, "cli.diff.unknown");
 }
 
-std::string join(const std::vector<std::string>& v) {
+// The findings `ids` of `device` by their titles in `lang`: "Telnet is open [high], CVE-2021-36260: … [critical]".
+std::string titles(const std::vector<std::string>& ids, const Device& device, std::string_view lang) {
   std::string out;
-  for (const auto& x : v) {
+  for (const auto& id : ids) {
     if (!out.empty()) out += ", ";
-    out += text::escape_for_terminal(x);
+    auto it = std::find_if(device.findings.begin(), device.findings.end(), [&](const Finding& f) { return f.id == id; });
+    if (it == device.findings.end()) {
+      out += text::escape_for_terminal(id);
+      continue;
+    }
+    const Finding f = localized(*it, lang);
+    const std::string severity(i18n::catalog(lang).get(std::string("severity.") + severity_name(f.severity)));
+    out += i18n::tr(lang, "cli.diff.finding",
+                    {{"title", text::escape_for_terminal(f.title.empty() ? f.id : f.title)}, {"severity", severity}});
   }
   return out;
 }
@@ -197,6 +236,13 @@ std::string diff_to_json(const ScanDiff& diff, int indent) {
   ordered_json gone = ordered_json::array();
   for (const auto& d : diff.gone) gone.push_back(device_json(d));
   doc["gone"] = gone;
+  ordered_json replaced = ordered_json::array();
+  for (const auto& r : diff.replaced) {
+    ordered_json j = device_json(r.after);
+    j["before"] = device_json(r.before);
+    replaced.push_back(j);
+  }
+  doc["replaced"] = replaced;
   ordered_json moved = ordered_json::array();
   for (const auto& m : diff.moved) {
     ordered_json j = device_json(m.device, m.id);
@@ -210,6 +256,7 @@ std::string diff_to_json(const ScanDiff& diff, int indent) {
     ordered_json j = device_json(f.device, f.id);
     j["firmware_from"] = opt(f.from);
     j["firmware_to"] = opt(f.to);
+    j["downgrade"] = f.downgrade;
     fw.push_back(j);
   }
   doc["firmware_changed"] = fw;
@@ -233,6 +280,7 @@ std::string diff_to_text(const ScanDiff& diff, std::string_view lang) {
   };
   std::string out = T("cli.diff.header", {{"old", text::escape_for_terminal(diff.old_scan.id)},
                                            {"new", text::escape_for_terminal(diff.new_scan.id)}});
+  if (!diff.new_scan.site.empty()) out += T("cli.diff.site_line", {{"site", text::escape_for_terminal(diff.new_scan.site)}});
   if (diff.new_scan.interrupted) out += T("cli.diff.interrupted");
   if (diff.empty()) return out + T("cli.diff.no_changes");
   if (!diff.added.empty()) {
@@ -243,6 +291,14 @@ std::string diff_to_text(const ScanDiff& diff, std::string_view lang) {
     out += heading("cli.diff.gone", diff.gone.size());
     for (const auto& d : diff.gone) out += "  - " + label(d, lang) + "\n";
   }
+  if (!diff.replaced.empty()) {
+    out += heading("cli.diff.replaced", diff.replaced.size());
+    for (const auto& r : diff.replaced) {
+      const auto& from = r.before.verdict.serial ? r.before.verdict.serial : r.before.mac;
+      const auto& to = r.after.verdict.serial ? r.after.verdict.serial : r.after.mac;
+      out += "  " + T("cli.diff.replaced_line", {{"device", label(r.after, lang)}, {"from", show(from, lang)}, {"to", show(to, lang)}});
+    }
+  }
   if (!diff.moved.empty()) {
     out += heading("cli.diff.moved", diff.moved.size());
     for (const auto& m : diff.moved)
@@ -251,21 +307,24 @@ std::string diff_to_text(const ScanDiff& diff, std::string_view lang) {
   if (!diff.firmware_changed.empty()) {
     out += heading("cli.diff.firmware_changed", diff.firmware_changed.size());
     for (const auto& f : diff.firmware_changed) {
-      out += "  " + T("cli.diff.firmware_line",
-                      {{"device", label(f.device, lang)}, {"from", show(f.from, lang)}, {"to", show(f.to, lang)}});
+      std::string line = i18n::tr(lang, "cli.diff.firmware_line",
+                                  {{"device", label(f.device, lang)}, {"from", show(f.from, lang)}, {"to", show(f.to, lang)}});
+      if (f.downgrade) line += i18n::tr(lang, "cli.diff.downgrade");
+      out += "  " + line + "\n";
     }
   }
   if (!diff.findings_changed.empty()) {
     out += heading("cli.diff.findings_changed", diff.findings_changed.size());
     for (const auto& f : diff.findings_changed) {
       const std::string device = label(f.device, lang);
+      const std::string added = titles(f.added, f.device, lang);
+      const std::string removed = titles(f.removed, f.before, lang);
       if (f.removed.empty()) {
-        out += "  " + T("cli.diff.findings_added", {{"device", device}, {"added", join(f.added)}});
+        out += "  " + T("cli.diff.findings_added", {{"device", device}, {"added", added}});
       } else if (f.added.empty()) {
-        out += "  " + T("cli.diff.findings_removed", {{"device", device}, {"removed", join(f.removed)}});
+        out += "  " + T("cli.diff.findings_removed", {{"device", device}, {"removed", removed}});
       } else {
-        out += "  " + T("cli.diff.findings_both",
-                        {{"device", device}, {"added", join(f.added)}, {"removed", join(f.removed)}});
+        out += "  " + T("cli.diff.findings_both", {{"device", device}, {"added", added}, {"removed", removed}});
       }
     }
   }

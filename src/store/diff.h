@@ -2,6 +2,7 @@
 // (Store::identified_snapshot). Without identities (empty ids) devices are matched by the store's
 // rules in memory: MAC, then serial, then address.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,14 @@ struct FirmwareChange {
   std::optional<std::string> from;
   std::optional<std::string> to;
   Device device;                     // as seen in the newer scan
+  bool downgrade = false;            // `to` is older than `from` (FirmwareOrder said so)
+};
+
+// Another unit in a device's place: the same address and model, but a serial number or MAC address that
+// differs (a camera swapped after a fault, or a look-alike put in its place).
+struct ReplacedDevice {
+  Device before;                     // as seen in the older scan
+  Device after;                      // as seen in the newer scan
 };
 
 struct FindingsChange {
@@ -30,23 +39,32 @@ struct FindingsChange {
   std::vector<std::string> added;    // finding ids, sorted
   std::vector<std::string> removed;
   Device device;                     // as seen in the newer scan
+  Device before;                     // as seen in the older scan (the removed findings' texts)
 };
+
+// -1 / 0 / +1 comparing two firmware texts of `device` (older scan's, newer scan's); nullopt when the two
+// cannot be compared. Comes from the knowledge base's version schemes (assess::firmware_order).
+using FirmwareOrder =
+    std::function<std::optional<int>(const Device& device, const std::string& from, const std::string& to)>;
 
 struct ScanDiff {
   ScanInfo old_scan;
   ScanInfo new_scan;
   std::vector<Device> added;         // in the newer scan only (ordered by address)
   std::vector<Device> gone;          // in the older scan only
+  std::vector<ReplacedDevice> replaced;  // paired from added and gone: same address and model, another unit
   std::vector<MovedDevice> moved;    // same identity, another address
   std::vector<FirmwareChange> firmware_changed;
   std::vector<FindingsChange> findings_changed;
 
   bool empty() const {
-    return added.empty() && gone.empty() && moved.empty() && firmware_changed.empty() && findings_changed.empty();
+    return added.empty() && gone.empty() && replaced.empty() && moved.empty() && firmware_changed.empty() &&
+           findings_changed.empty();
   }
 };
 
-ScanDiff diff_scans(const IdentifiedSnapshot& older, const IdentifiedSnapshot& newer);
+ScanDiff diff_scans(const IdentifiedSnapshot& older, const IdentifiedSnapshot& newer,
+                    const FirmwareOrder& firmware_order = {});
 
 // What `anshin reassess` changed: the same hosts judged twice, matched by address.
 struct SeverityChange {
@@ -78,8 +96,9 @@ ReassessChanges reassessment_changes(const ScanSnapshot& before, const ScanSnaps
 // Device strings are made valid UTF-8 (U+FFFD) as in report/json.h.
 std::string diff_to_json(const ScanDiff& diff, int indent = 2);
 
-// A readable list in `lang` ("ja" or "en"; the catalog entries cli.diff.* in data/i18n); every device
-// string passes through text::escape_for_terminal.
+// A readable list in `lang` ("ja" or "en"; the catalog entries cli.diff.* in data/i18n); findings by
+// their titles (the texts in `lang` when the inventory holds them: model/device.h localized); every
+// device string passes through text::escape_for_terminal.
 std::string diff_to_text(const ScanDiff& diff, std::string_view lang = "en");
 
 }  // namespace anshin::store

@@ -81,7 +81,8 @@ TEST_F(DiffThroughStore, NewGoneMovedFirmwareFindings) {
 
   const auto t = diff_to_text(d);
   for (const char* want : {"new (1)", "gone (1)", "moved (1)", "10.0.0.3 -> 10.0.0.33", "firmware changed (1)",
-                           "\"V5.5.0\" -> \"V5.7.3\"", "added cve.CVE-2021-36260; removed exposure.telnet"}) {
+                           "\"V5.5.0\" -> \"V5.7.3\"",
+                           "added title of cve.CVE-2021-36260 [High]; removed title of exposure.telnet [High]"}) {
     EXPECT_NE(t.find(want), std::string::npos) << want << "\n" << t;
   }
 }
@@ -111,15 +112,16 @@ TEST(Diff, WithoutIdentitiesUsesTheSameRules) {
   b.snapshot.devices = {device("10.0.0.11", "AA:00:00:00:00:01"),  // moved by MAC
                         device("10.0.0.12", std::nullopt, "S2"),    // moved by serial
                         device("10.0.0.3"),                         // same address
-                        device("10.0.0.9", "aa:00:00:00:00:99")};   // same address, other MAC: gone + new
+                        device("10.0.0.9", "aa:00:00:00:00:99")};   // same address and model, other MAC: replaced
   const auto d = diff_scans(a, b);
   ASSERT_EQ(d.moved.size(), 2u);
   EXPECT_EQ(d.moved[0].from, ip("10.0.0.1"));
   EXPECT_EQ(d.moved[1].from, ip("10.0.0.2"));
-  ASSERT_EQ(d.added.size(), 1u);
-  EXPECT_EQ(d.added[0].mac, "aa:00:00:00:00:99");
-  ASSERT_EQ(d.gone.size(), 1u);
-  EXPECT_EQ(d.gone[0].mac, "aa:00:00:00:00:09");
+  EXPECT_TRUE(d.added.empty());
+  EXPECT_TRUE(d.gone.empty());
+  ASSERT_EQ(d.replaced.size(), 1u);
+  EXPECT_EQ(d.replaced[0].before.mac, "aa:00:00:00:00:09");
+  EXPECT_EQ(d.replaced[0].after.mac, "aa:00:00:00:00:99");
   EXPECT_TRUE(d.firmware_changed.empty());
   EXPECT_TRUE(d.findings_changed.empty());
 }
@@ -273,4 +275,66 @@ TEST(ReassessmentChanges, SeverityAddedRemovedAndIdentity) {
 }
 
 }  // namespace
+
+TEST(Diff, ReplacedNeedsTheSameModelAtTheSameAddress) {
+  IdentifiedSnapshot a;
+  a.snapshot.scan = scan_info("a");
+  a.snapshot.devices = {device("10.0.0.1", "aa:00:00:00:00:01", "S1"), device("10.0.0.2", "aa:00:00:00:00:02", "S2")};
+  IdentifiedSnapshot b;
+  b.snapshot.scan = scan_info("b");
+  Device other_model = device("10.0.0.2", "aa:00:00:00:00:22", "S22");
+  other_model.verdict.model = "DS-7608NI-K2";
+  b.snapshot.devices = {device("10.0.0.1", "aa:00:00:00:00:11", "S11"), other_model};
+  const auto d = diff_scans(a, b);
+  ASSERT_EQ(d.replaced.size(), 1u);
+  EXPECT_EQ(d.replaced[0].before.verdict.serial, "S1");
+  EXPECT_EQ(d.replaced[0].after.verdict.serial, "S11");
+  ASSERT_EQ(d.added.size(), 1u);  // another model in .2's place: a new device, and the old one gone
+  EXPECT_EQ(d.added[0].verdict.model, "DS-7608NI-K2");
+  EXPECT_EQ(d.gone.size(), 1u);
+  const auto t = diff_to_text(d);
+  EXPECT_NE(t.find("replaced (1)"), std::string::npos) << t;
+  EXPECT_NE(t.find("serial \"S1\" -> \"S11\""), std::string::npos) << t;
+  EXPECT_EQ(nlohmann::json::parse(diff_to_json(d))["replaced"][0]["before"]["serial"], "S1");
+}
+
+TEST(Diff, DowngradeComesFromTheFirmwareOrder) {
+  IdentifiedSnapshot a;
+  a.snapshot.scan = scan_info("a");
+  a.snapshot.devices = {device("10.0.0.1", "aa:00:00:00:00:01", std::nullopt, "V5.5.0"),
+                        device("10.0.0.2", "aa:00:00:00:00:02", std::nullopt, "V5.5.0")};
+  IdentifiedSnapshot b;
+  b.snapshot.scan = scan_info("b");
+  b.snapshot.devices = {device("10.0.0.1", "aa:00:00:00:00:01", std::nullopt, "V5.4.1"),
+                        device("10.0.0.2", "aa:00:00:00:00:02", std::nullopt, "V5.7.3")};
+  std::vector<std::string> asked;
+  const FirmwareOrder order = [&](const Device&, const std::string& from, const std::string& to) -> std::optional<int> {
+    asked.push_back(from + ">" + to);
+    return from < to ? -1 : (from == to ? 0 : 1);
+  };
+  const auto d = diff_scans(a, b, order);
+  ASSERT_EQ(d.firmware_changed.size(), 2u);
+  EXPECT_TRUE(d.firmware_changed[0].downgrade);
+  EXPECT_FALSE(d.firmware_changed[1].downgrade);
+  EXPECT_EQ(asked, (std::vector<std::string>{"V5.5.0>V5.4.1", "V5.5.0>V5.7.3"}));
+  EXPECT_NE(diff_to_text(d).find("\"V5.5.0\" -> \"V5.4.1\" (downgrade)"), std::string::npos) << diff_to_text(d);
+  EXPECT_TRUE(nlohmann::json::parse(diff_to_json(d))["firmware_changed"][0]["downgrade"].get<bool>());
+  EXPECT_FALSE(diff_scans(a, b).firmware_changed[0].downgrade);  // no order: never a downgrade claimed
+}
+
+TEST(Diff, FindingsAreNamedByTitleInTheReadersLanguage) {
+  IdentifiedSnapshot a;
+  a.snapshot.scan = scan_info("a");
+  a.snapshot.devices = {device("10.0.0.1", "aa:00:00:00:00:01")};
+  IdentifiedSnapshot b = a;
+  Finding telnet = finding("exposure.telnet");
+  telnet.title = "Telnet is open";
+  telnet.texts["en"] = {"Telnet is open", "", ""};
+  telnet.texts["ja"] = {"Telnet が開いています", "", ""};
+  b.snapshot.devices[0].findings = {telnet};
+  const auto d = diff_scans(a, b);
+  EXPECT_NE(diff_to_text(d, "en").find("added Telnet is open [High]"), std::string::npos) << diff_to_text(d, "en");
+  EXPECT_NE(diff_to_text(d, "ja").find("追加 Telnet が開いています［重要］"), std::string::npos) << diff_to_text(d, "ja");
+}
+
 }  // namespace anshin::store

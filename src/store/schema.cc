@@ -84,7 +84,11 @@ ALTER TABLE observations ADD COLUMN possible_manufacturer TEXT;               --
 ALTER TABLE observations ADD COLUMN possible_manufacturer_id TEXT;
 ALTER TABLE observations ADD COLUMN clues TEXT NOT NULL DEFAULT '[]';         -- JSON: [Evidence] without implies
 )sql"},
-      {6, "users and audit log of `anshin serve` (serve_users, serve_audit; store/serve_tables.cc)", kServeTablesSql},
+      {5, "the site a scan belongs to (`scan --site`): reports, `diff` and `scans` group by it", R"sql(
+ALTER TABLE scans ADD COLUMN site TEXT;                                        -- NULL = no site given
+CREATE INDEX scans_site ON scans(site, number);
+)sql"},
+      {6, "users, audit log and alerts of `anshin serve` (serve_users, serve_audit; store/serve_tables.cc)", kServeTablesSql},
   };
   return kMigrations;
 }

@@ -71,7 +71,7 @@ std::string random_suffix() {
 constexpr const char* kScanColumns =
     "SELECT s.number, s.id, s.started, s.finished, s.targets, s.addresses, s.tool_version, "
     "s.kb_version, s.interrupted, s.completed, "
-    "(SELECT COUNT(*) FROM observations o WHERE o.scan = s.number), r.plan, r.seed, r.hosts_done, s.reassessed_from "
+    "(SELECT COUNT(*) FROM observations o WHERE o.scan = s.number), r.plan, r.seed, r.hosts_done, s.reassessed_from, s.site "
     "FROM scans s LEFT JOIN scan_resume r ON r.scan = s.number ";
 
 Result<StoredScan> scan_from_row(const Stmt& st) {
@@ -95,6 +95,7 @@ Result<StoredScan> scan_from_row(const Stmt& st) {
     s.resume.hosts_done = static_cast<uint64_t>(st.col_int(13));
   }
   if (!st.is_null(14)) s.reassessed_from = st.col_int(14);
+  s.info.site = st.col_opt_string(15).value_or("");
   return s;
 }
 
@@ -369,13 +370,15 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
   }
   Stmt st(db,
           "INSERT INTO scans (id, started, finished, targets, addresses, tool_version, kb_version, interrupted, "
-          "completed) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 0, 0)");
+          "completed, site) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 0, 0, ?7)");
   st.bind_bytes(1, id);
   st.bind_bytes(2, info.started);
   st.bind_text(3, codec::encode_strings(info.targets));
   st.bind_int(4, static_cast<int64_t>(info.addresses));
   st.bind_bytes(5, info.tool_version);
   st.bind_bytes(6, info.kb_version);
+  if (info.site.empty()) st.bind_null(7);
+  else st.bind_bytes(7, info.site);
   int rc = st.step();
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording the scan");
   const ScanNumber number = sqlite3_last_insert_rowid(db);
@@ -598,6 +601,24 @@ Result<ScanSnapshot> Store::snapshot(ScanNumber scan) {
 Result<std::optional<StoredScan>> Store::latest_scan() {
   std::lock_guard lock(impl_->mu);
   return first_scan(impl_->db, "WHERE s.finished IS NOT NULL ORDER BY s.number DESC LIMIT 1");
+}
+
+Result<std::array<uint64_t, 5>> Store::finding_counts(ScanNumber scan) {
+  std::lock_guard lock(impl_->mu);
+  sqlite3* db = impl_->db;
+  Stmt st(db,
+          "SELECT json_extract(f.value, '$.severity'), COUNT(*) FROM observations o, json_each(o.findings) f "
+          "WHERE o.scan = ?1 GROUP BY 1");
+  if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "counting findings");
+  st.bind_int(1, scan);
+  std::array<uint64_t, 5> counts{};
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    const auto severity = parse_severity(st.col_string(0));
+    if (severity) counts[static_cast<size_t>(*severity)] += static_cast<uint64_t>(st.col_int(1));
+  }
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "counting findings");
+  return counts;
 }
 
 Result<std::vector<StoredScan>> Store::list_scans() {

@@ -33,6 +33,7 @@
 // Every call is thread-safe (one internal mutex); the Store is movable, not copyable. All errors are
 // one-line messages; exit_status_for() maps them to the contract's exit status.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -125,6 +126,8 @@ class Store {
   Result<std::optional<StoredScan>> latest_scan();
   // Every scan, oldest first.
   Result<std::vector<StoredScan>> list_scans();
+  // How many findings of each severity a scan's devices carry, indexed by Severity (kInfo .. kCritical).
+  Result<std::array<uint64_t, 5>> finding_counts(ScanNumber scan);
   // The newest scan that is not completed (interrupted by the user, or the process died), if any;
   // scans made by `reassess` are passed over.
   Result<std::optional<UnfinishedScan>> unfinished_scan();

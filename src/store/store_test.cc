@@ -145,6 +145,48 @@ TEST(Store, RoundTripEveryFieldWithHostileStrings) {
   EXPECT_TRUE(store->check_integrity());
 }
 
+TEST(Store, SiteFindingCountsAndTextsInEveryLanguage) {
+  TempDir dir;
+  auto s = Store::open(dir.file("inv.db"));
+  ASSERT_TRUE(s) << s.error().message;
+  ScanInfo info = scan_info("sited");
+  info.site = "東京 store 01";
+  const auto scan = s->begin_scan(info);
+  ASSERT_TRUE(scan);
+  Device d = device("10.0.0.1", "aa:00:00:00:00:01");
+  Finding telnet = finding("exposure.telnet", Severity::kHigh);
+  telnet.texts["en"] = {"title of exposure.telnet", "", ""};  // the same as the finding's own: not stored twice
+  telnet.texts["ja"] = {"Telnet が開いています", "詳細 \xff", "対策"};
+  d.findings = {telnet, finding("cve.CVE-2021-36260", Severity::kCritical), finding("exposure.upnp", Severity::kHigh)};
+  ASSERT_TRUE(s->put_device(*scan, d));
+  ASSERT_TRUE(s->put_device(*scan, device("10.0.0.2")));
+  ASSERT_TRUE(s->finish_scan(*scan, "2026-11-27T10:00:09Z", false));
+
+  const auto listed = s->list_scans();
+  ASSERT_TRUE(listed && listed->size() == 1u);
+  EXPECT_EQ(listed->front().info.site, "東京 store 01");
+  const auto counts = s->finding_counts(*scan);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ((*counts)[static_cast<size_t>(Severity::kCritical)], 1u);
+  EXPECT_EQ((*counts)[static_cast<size_t>(Severity::kHigh)], 2u);
+  EXPECT_EQ((*counts)[static_cast<size_t>(Severity::kLow)], 0u);
+
+  const auto snap = s->snapshot(*scan);
+  ASSERT_TRUE(snap);
+  EXPECT_EQ(snap->scan.site, "東京 store 01");
+  const Finding& back = snap->devices[0].findings[0];  // stored in the order given
+  ASSERT_EQ(back.id, "exposure.telnet");
+  EXPECT_EQ(back.texts.count("en"), 0u);
+  ASSERT_EQ(back.texts.count("ja"), 1u);
+  EXPECT_EQ(back.texts.at("ja").detail, "詳細 \xff");  // bytes kept
+  EXPECT_EQ(localized(back, "ja").title, "Telnet が開いています");
+  EXPECT_EQ(localized(back, "en").title, "title of exposure.telnet");
+  ScanSnapshot copy = *snap;
+  localize(copy, "ja");
+  EXPECT_EQ(copy.devices[0].findings[0].remediation, "対策");
+  EXPECT_EQ(copy.devices[0].findings[1].title, "title of cve.CVE-2021-36260");  // no texts: unchanged
+}
+
 TEST(Store, PutSameAddressTwiceReplaces) {
   TempDir dir;
   auto store = Store::open(dir.file("a.db"));

@@ -69,7 +69,9 @@ def main():
             failures.append("the ONVIF_IPNC clone: no manufacturer and identity.weak-evidence expected: %r" % d.get("findings"))
         if any(f["id"].startswith("policy.") for f in d.get("findings", [])):
             failures.append("a policy finding on the ONVIF_IPNC clone")
-        rows = {r[0]: r for r in csv.reader(io.StringIO(rep.get("csv", "")))}
+        table = list(csv.reader(io.StringIO(rep.get("csv", ""))))
+        at = table[0].index("Address") if table else 0
+        rows = {r[at]: r for r in table}
         if clone not in rows or "rtsp.sdp.session_name=RTSP Session" not in rows[clone][-1]:
             failures.append("CSV: no clues column for %s: %r" % (clone, rows.get(clone)))
         if 'class="clues"' not in rep.get("html", "") or "LIVE555 Streaming Media" not in rep.get("html", ""):

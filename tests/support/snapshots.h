@@ -67,6 +67,7 @@ inline ScanSnapshot canonical_snapshot() {
   s.scan.started = "2026-11-27T10:00:00Z";
   s.scan.finished = "2026-11-27T10:00:09Z";
   s.scan.targets = {"10.20.0.0/24"};
+  s.scan.site = "Tokyo store 01";
   s.scan.addresses = 256;
   s.scan.tool_version = "0.1.0";
   s.scan.kb_version = "2026.11.27";

@@ -111,7 +111,7 @@
     const select = el('select', {id: 'scan-picker', 'aria-label': t('scan.pick'), onchange: e => onchange(e.target.value)},
       el('option', {value: ''}, t('scan.latest')),
       data.scans.slice().reverse().map(s => el('option', {value: String(s.number), selected: String(s.number) === current},
-        '#' + s.number + ' ' + s.started + ' (' + t('scan.devices', {count: s.devices}) + ')')));
+        '#' + s.number + ' ' + s.started + (s.site ? ' — ' + s.site : '') + ' (' + t('scan.devices', {count: s.devices}) + ')')));
     return el('label', {class: 'picker'}, t('scan.pick'), ' ', select);
   }
 
@@ -139,7 +139,8 @@
       el('td', {}, sevBadge(p.severity)), el('td', {class: 'n'}, String(p.devices))));
     const makers = o.top_manufacturers.map(m => [m.manufacturer, m.devices]);
     show(el('h2', {}, t('overview.title')),
-      el('p', {class: 'note'}, t('overview.scan', {id: o.scan.id, started: o.scan.started})),
+      el('p', {class: 'note'}, t('overview.scan', {id: o.scan.id, started: o.scan.started}),
+        o.scan.site ? ' — ' + t('overview.site', {site: o.scan.site}) : ''),
       await scanPicker(scan, v => { location.hash = '#/' + (v ? '?scan=' + encodeURIComponent(v) : ''); }),
       cards,
       el('section', {class: 'grid2'},
@@ -260,10 +261,13 @@
   // ---- diff
   async function diff(params) {
     const scans = (await api('/api/v1/scans')).scans.filter(s => s.finished);
-    const fallback = n => (scans.length >= 2 ? String(scans[scans.length - n].number) : '');
+    const newestSite = scans.length ? scans[scans.length - 1].site : null;
+    const sameSite = scans.filter(s => s.site === newestSite);
+    const fallback = n => (sameSite.length >= 2 ? String(sameSite[sameSite.length - n].number) : '');
     const older = params.get('old') || fallback(2), newer = params.get('new') || fallback(1);
     const pick = (name, current) => el('select', {name, id: 'diff-' + name},
-      scans.slice().reverse().map(s => el('option', {value: String(s.number), selected: String(s.number) === current}, '#' + s.number + ' ' + s.started)));
+      scans.slice().reverse().map(s => el('option', {value: String(s.number), selected: String(s.number) === current},
+        '#' + s.number + ' ' + s.started + (s.site ? ' — ' + s.site : ''))));
     const form = el('form', {class: 'filters', onsubmit: e => {
       e.preventDefault();
       const f = new FormData(e.target);
