@@ -84,7 +84,8 @@ json device_summary(const Device& d, store::DeviceId id) {
           {"findings", d.findings.size()}, {"policies", policies}};
 }
 
-json finding_json(const Finding& f) {
+json finding_json(const Finding& localized_finding) {
+  const Finding& f = localized_finding;
   json refs = json::array();
   for (const auto& r : f.references) refs.push_back(str(r));
   return {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(f.title)},
@@ -92,7 +93,10 @@ json finding_json(const Finding& f) {
           {"evidence", evidence_json(f.evidence)}};
 }
 
-json device_full(const Device& d, store::DeviceId id) {
+// ?lang=en|ja: finding texts in that language when the inventory holds it ("" = as stored).
+std::string lang_of(const Target& t);
+
+json device_full(const Device& d, store::DeviceId id, const std::string& lang) {
   json out = device_summary(d, id);
   out["evidence"] = evidence_json(d.verdict.evidence);
   out["clues"] = evidence_json(d.verdict.clues);
@@ -105,7 +109,7 @@ json device_full(const Device& d, store::DeviceId id) {
                         {"protocol", str(s.protocol)}, {"tls", s.tls}, {"product", str(s.product)}});
   out["services"] = services;
   json findings = json::array();
-  for (const auto& f : d.findings) findings.push_back(finding_json(f));
+  for (const auto& f : d.findings) findings.push_back(finding_json(lang.empty() ? f : localized(f, lang)));
   out["findings"] = findings;
   return out;
 }
@@ -119,6 +123,11 @@ bool contains_ci(const std::optional<std::string>& hay, const std::string& needl
 std::string param(const Target& t, const char* name) {
   auto it = t.params.find(name);
   return it == t.params.end() ? "" : it->second;
+}
+
+std::string lang_of(const Target& t) {
+  const std::string lang = param(t, "lang");
+  return lang == "en" || lang == "ja" ? lang : "";
 }
 
 }  // namespace
@@ -430,14 +439,14 @@ Response Api::device(const std::string& id_text, const Target& target) {
   const auto it = std::find(ids.begin(), ids.end(), *id);
   if (it == ids.end()) return json_error(404, "the device was not seen in that scan");
   const auto& device = (*snap)->snapshot.devices[static_cast<size_t>(it - ids.begin())];
-  return json_response({{"scan", scan_json(*scan)}, {"device", device_full(device, *id)},
+  return json_response({{"scan", scan_json(*scan)}, {"device", device_full(device, *id, lang_of(target))},
                         {"history", history_json(*history)}, {"timeline", timeline(*history)}});
 }
 
 namespace {
 
 // Findings of a snapshot grouped by id: severity, texts (the first device's, in the scan's language), devices.
-json finding_groups(const ScanSnapshot& snap, bool policies_only) {
+json finding_groups(const ScanSnapshot& snap, bool policies_only, const std::string& lang) {
   std::map<std::string, std::pair<json, size_t>> groups;
   for (const auto& d : snap.devices) {
     std::set<std::string> seen;
@@ -445,9 +454,11 @@ json finding_groups(const ScanSnapshot& snap, bool policies_only) {
       if (policies_only && !f.id.starts_with("policy.")) continue;
       if (!seen.insert(f.id).second) continue;
       auto [it, fresh] = groups.try_emplace(f.id);
-      if (fresh)
-        it->second.first = {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(f.title)},
-                            {"remediation", str(f.remediation)}};
+      if (fresh) {
+        const Finding text = lang.empty() ? f : localized(f, lang);
+        it->second.first = {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(text.title)},
+                            {"remediation", str(text.remediation)}};
+      }
       ++it->second.second;
     }
   }
@@ -470,7 +481,7 @@ Response Api::findings(const Target& target) {
   auto snap = scan_for(target);
   if (!snap) return json_error(status_for(snap.error()), snap.error().message);
   return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)},
-                        {"findings", finding_groups((*snap)->snapshot, false)}});
+                        {"findings", finding_groups((*snap)->snapshot, false, lang_of(target))}});
 }
 
 Response Api::policies(const Target& target) {
@@ -481,7 +492,7 @@ Response Api::policies(const Target& target) {
     if (std::any_of(d.findings.begin(), d.findings.end(), [](const Finding& f) { return f.id.starts_with("policy."); }))
       ++exposed;
   return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"devices_named", exposed},
-                        {"policies", finding_groups((*snap)->snapshot, true)}});
+                        {"policies", finding_groups((*snap)->snapshot, true, lang_of(target))}});
 }
 
 Response Api::overview(const Target& target) {
@@ -509,7 +520,7 @@ Response Api::overview(const Target& target) {
   return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"devices", devices.size()},
                         {"devices_named_by_policy", named}, {"by_category", by_category},
                         {"by_severity", severity}, {"top_manufacturers", maker_rows},
-                        {"policies", finding_groups((*snap)->snapshot, true)}});
+                        {"policies", finding_groups((*snap)->snapshot, true, lang_of(target))}});
 }
 
 Response Api::diff(const Target& target) {

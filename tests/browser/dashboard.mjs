@@ -77,6 +77,8 @@ try {
     check((await page.locator('#timeline li').count()) >= 1, `${lang}: a history timeline`);
     check((await page.locator('#findings .finding').count()) > 0, `${lang}: findings with remediation`);
     check((await page.locator('#findings .remediation').count()) > 0, `${lang}: remediation shown`);
+    const findingText = await page.locator('#findings').textContent();
+    check(/[\u3040-\u30ff\u4e00-\u9fff]/.test(findingText) === (lang === 'ja'), `${lang}: finding texts in the page's language`);
     await shot('device');
 
     // The hostile fleet's devices: markup stays text.

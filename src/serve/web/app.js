@@ -49,7 +49,8 @@
       init.headers['X-CSRF-Token'] = session && session.csrf ? session.csrf : '';
       init.body = JSON.stringify(init.body);
     }
-    const res = await fetch(path, init);
+    // Finding texts in the page's language (the inventory keeps them in every language).
+    const res = await fetch(path + (init.body === undefined ? (path.includes('?') ? '&' : '?') + 'lang=' + lang : ''), init);
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (res.status === 401 && path !== '/api/v1/login') {
