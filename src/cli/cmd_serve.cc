@@ -65,6 +65,8 @@ std::vector<std::string> loopback_hosts(const std::string& bound) {
 }  // namespace
 
 int run_serve(const ServeOptions& o) {
+  const auto lang = resolve_lang(o.lang);
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
   auto listen = serve::parse_listen(o.listen);
   if (!listen) return usage_error("cli.serve.bad_listen", {{"value", quote_value(o.listen)}});
   if (o.tls_cert.empty() != o.tls_key.empty()) return usage_error("cli.serve.tls_pair");
@@ -77,7 +79,8 @@ int run_serve(const ServeOptions& o) {
 
   serve::StoreUsers users(*db);
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
-                                               .allowed_hosts = {}, .now_rfc3339 = now_rfc3339});
+                                               .allowed_hosts = {}, .now_rfc3339 = now_rfc3339,
+                                               .default_lang = *lang});
   std::string secret;
   if (!o.webhook.empty()) {
     if (!serve::parse_http_url(o.webhook)) return usage_error("cli.serve.bad_webhook", {{"value", quote_value(o.webhook)}});

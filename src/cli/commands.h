@@ -138,6 +138,7 @@ struct ServeOptions {
   std::string webhook_secret_file;   // alerts: the HMAC key, first line of this file
   std::string syslog;                // alerts: ADDRESS:PORT, UDP ("" = none)
   int alert_interval_s = 30;         // how often finished scans are looked for
+  std::string lang;                  // messages; the dashboard's language when the browser names none
 };
 
 int run_scan(const ScanOptions&);

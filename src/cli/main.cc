@@ -200,6 +200,7 @@ void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>&
   sv->add_option("--add-user", serve.add_user, H("help.serve.add_user"));
   sv->add_option("--role", serve.role, H("help.serve.role"))->check(CLI::IsMember({"viewer", "admin"}));
   sv->add_option("--ready-file", serve.ready_file, H("help.serve.ready_file"));
+  sv->add_option("--lang", serve.lang, H("help.lang"));
   sv->add_option("--request-timeout", serve.request_timeout_s, H("help.serve.request_timeout"))->check(CLI::Range(1, 300));
   sv->add_option("--webhook", serve.webhook, H("help.serve.webhook"));
   sv->add_option("--webhook-secret-file", serve.webhook_secret_file, H("help.serve.webhook_secret_file"));

@@ -24,6 +24,7 @@ struct AppOptions {
   bool tls = false;                        // cookies get Secure and the __Host- prefix
   std::vector<std::string> allowed_hosts;  // Host header values accepted, e.g. "127.0.0.1:8741"
   std::function<std::string()> now_rfc3339;  // audit timestamps (tests fix it)
+  std::string default_lang = "en";         // the page's language when neither ?lang nor Accept-Language names one
 };
 
 class App {

@@ -144,11 +144,12 @@ Response App::audit(const Target& target) {
 
 Response App::page(const Request& request, const Target& target) {
   if (request.method != "GET" && request.method != "HEAD") return json_error(405, "method not allowed");
-  std::string lang = "en";
+  std::string lang = options_.default_lang == "ja" ? "ja" : "en";
   if (auto it = target.params.find("lang"); it != target.params.end()) {
     lang = it->second == "ja" ? "ja" : "en";
   } else if (const std::string* al = request.header("accept-language")) {
-    lang = text::to_lower(text::trim(*al)).rfind("ja", 0) == 0 ? "ja" : "en";
+    const std::string first = text::to_lower(text::trim(*al));
+    if (!first.empty() && first != "*") lang = first.rfind("ja", 0) == 0 ? "ja" : "en";
   }
   Response r;
   r.content_type = "text/html; charset=utf-8";
