@@ -27,6 +27,7 @@ demo: deps build/build.ninja
 	build/anshin demo
 
 test: deps-test configure
+	scripts/install-browser-tools
 	cmake --build build -j $(JOBS)
 	ctest --test-dir build --output-on-failure -j $(JOBS)
 

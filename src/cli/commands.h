@@ -137,6 +137,23 @@ struct TrafficOptions {
 
 int run_scan(const ScanOptions&);
 int run_traffic(const TrafficOptions&);
+struct ServeOptions {
+  std::string db = "anshin.db";
+  std::string listen = "127.0.0.1:8741";
+  std::string tls_cert;              // with tls_key: HTTPS (required for a non-loopback --listen)
+  std::string tls_key;
+  std::string add_user;              // add this user (password on stdin) and exit
+  std::string role = "viewer";       // with --add-user: viewer or admin
+  std::string ready_file;            // the bound ADDR:PORT is written here once listening (tests)
+  int request_timeout_s = 10;        // a whole request must arrive within this
+  std::string webhook;               // alerts: http://HOST:PORT/PATH ("" = none)
+  std::string webhook_secret_file;   // alerts: the HMAC key, first line of this file
+  std::string syslog;                // alerts: ADDRESS:PORT, UDP ("" = none)
+  int alert_interval_s = 30;         // how often finished scans are looked for
+  std::string lang;                  // messages; the dashboard's language when the browser names none
+};
+
+int run_serve(const ServeOptions&);
 int run_reassess(const ReassessOptions&);
 int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);

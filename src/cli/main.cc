@@ -204,6 +204,24 @@ void add_traffic_command(CLI::App& app, TrafficOptions& traffic, std::function<i
   t->callback([o = &traffic, run_slot = &run] { *run_slot = [o] { return run_traffic(*o); }; });
 }
 
+void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>& run, const Help& H) {
+  auto* sv = app.add_subcommand("serve", H("help.command.serve"));
+  sv->add_option("--db", serve.db, H("help.db"));
+  sv->add_option("--listen", serve.listen, H("help.serve.listen"));
+  sv->add_option("--tls-cert", serve.tls_cert, H("help.serve.tls_cert"));
+  sv->add_option("--tls-key", serve.tls_key, H("help.serve.tls_key"));
+  sv->add_option("--add-user", serve.add_user, H("help.serve.add_user"));
+  sv->add_option("--role", serve.role, H("help.serve.role"))->check(CLI::IsMember({"viewer", "admin"}));
+  sv->add_option("--ready-file", serve.ready_file, H("help.serve.ready_file"));
+  sv->add_option("--lang", serve.lang, H("help.lang"));
+  sv->add_option("--request-timeout", serve.request_timeout_s, H("help.serve.request_timeout"))->check(CLI::Range(1, 300));
+  sv->add_option("--webhook", serve.webhook, H("help.serve.webhook"));
+  sv->add_option("--webhook-secret-file", serve.webhook_secret_file, H("help.serve.webhook_secret_file"));
+  sv->add_option("--syslog", serve.syslog, H("help.serve.syslog"));
+  sv->add_option("--alert-interval", serve.alert_interval_s, H("help.serve.alert_interval"))->check(CLI::Range(1, 86400));
+  sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
+}
+
 // The hidden `_generate` command: man pages and completions from this very tree (cli/docgen.h).
 struct GenerateOptions {
   std::string kind;
@@ -232,6 +250,7 @@ struct CommandOptions {
   KbSuggestOptions suggest;
   ReassessOptions reassess;
   TrafficOptions traffic;
+  ServeOptions serve;
   GenerateOptions generate;
 };
 
@@ -254,6 +273,7 @@ void build_app(CLI::App& app, CommandOptions& o, std::function<int()>& run, cons
   add_kb_suggest_command(*app.get_subcommand("kb"), o.suggest, run, H);
   add_reassess_command(app, o.reassess, run, H);
   add_traffic_command(app, o.traffic, run, H);
+  add_serve_command(app, o.serve, run, H);
   add_generate_command(app, o.generate, run, H);
   localize_help_groups(app, lang);
   app.get_subcommand("_generate")->group("");  // hidden from --help, man pages and completions

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/serve_tables.h"
 #include "store/sqlite_util.h"
 
 namespace anshin::store::schema {
@@ -87,6 +88,7 @@ ALTER TABLE observations ADD COLUMN clues TEXT NOT NULL DEFAULT '[]';         --
 ALTER TABLE scans ADD COLUMN site TEXT;                                        -- NULL = no site given
 CREATE INDEX scans_site ON scans(site, number);
 )sql"},
+      {6, "users, audit log and alerts of `anshin serve` (serve_users, serve_audit; store/serve_tables.cc)", kServeTablesSql},
   };
   return kMigrations;
 }

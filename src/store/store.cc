@@ -14,21 +14,12 @@
 #include "store/codec.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
+#include "store/store_impl.h"
 
 namespace anshin::store {
 
 using sql::Stmt;
 
-struct Store::Impl {
-  sqlite3* db = nullptr;
-  std::string path;
-  int version = 0;
-  std::mutex mu;
-
-  ~Impl() {
-    if (db) sqlite3_close_v2(db);
-  }
-};
 
 namespace {
 

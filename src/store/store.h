@@ -140,6 +140,7 @@ class Store {
   const std::string& path() const;
 
  private:
+  friend struct ServeTables;  // store/serve_tables.h: the server's queries and tables
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

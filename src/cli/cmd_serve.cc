@@ -1,0 +1,112 @@
+// anshin serve: the dashboard and JSON API over the inventory (src/serve). `--add-user NAME --role R` adds
+// (or replaces) a user instead, the password read from stdin, and exits.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "serve/alert_watch.h"
+#include "serve/app.h"
+#include "serve/server.h"
+#include "serve/store_users.h"
+#include "store/store.h"
+
+namespace anshin::cli {
+namespace {
+
+int store_failure(const Error& e) { return fail(store::exit_status_for(e), e); }
+
+std::string now_rfc3339() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "-";
+  std::string name(buf);
+  for (char& c : name)
+    if (static_cast<unsigned char>(c) <= 32 || static_cast<unsigned char>(c) >= 127) c = '-';
+  return name;
+}
+
+int add_user(const ServeOptions& o, store::Store& db) {
+  const auto role = serve::parse_role(o.role);
+  if (!role) return usage_error("cli.serve.bad_role", {{"value", quote_value(o.role)}});
+  if (!serve::valid_user_name(o.add_user)) return usage_error("cli.serve.bad_user", {{"value", quote_value(o.add_user)}});
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto hash = serve::hash_password(password);
+  if (!hash) return usage_error("cli.serve.bad_password");
+  serve::StoreUsers users(db);
+  if (auto put = users.put_user({o.add_user, *role, *hash}); !put) return store_failure(put.error());
+  (void)users.append_audit({now_rfc3339(), "cli", "user.put", o.add_user + " " + serve::role_name(*role), "local"});
+  note("cli.serve.user_added", {{"user", o.add_user}, {"role", serve::role_name(*role)}});
+  return 0;
+}
+
+// Host header values a loopback server answers to (anything else may be a DNS-rebinding page).
+std::vector<std::string> loopback_hosts(const std::string& bound) {
+  const std::string port = bound.substr(bound.rfind(':') + 1);
+  return {bound, "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port};
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& o) {
+  const auto lang = resolve_lang(o.lang);
+  if (!lang) return usage_error("cli.bad_lang", {{"value", quote_value(o.lang)}});
+  auto listen = serve::parse_listen(o.listen);
+  if (!listen) return usage_error("cli.serve.bad_listen", {{"value", quote_value(o.listen)}});
+  if (o.tls_cert.empty() != o.tls_key.empty()) return usage_error("cli.serve.tls_pair");
+  const bool tls = !o.tls_cert.empty();
+  if (!listen->loopback && !tls && o.add_user.empty()) return usage_error("cli.serve.tls_required");
+
+  auto db = store::Store::open(o.db, store::OpenOptions{.create = !o.add_user.empty()});
+  if (!db) return store_failure(db.error());
+  if (!o.add_user.empty()) return add_user(o, *db);
+
+  serve::StoreUsers users(*db);
+  serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
+                                               .allowed_hosts = {}, .now_rfc3339 = now_rfc3339,
+                                               .default_lang = *lang});
+  std::string secret;
+  if (!o.webhook.empty()) {
+    if (!serve::parse_http_url(o.webhook)) return usage_error("cli.serve.bad_webhook", {{"value", quote_value(o.webhook)}});
+    std::ifstream in(o.webhook_secret_file);
+    if (o.webhook_secret_file.empty() || !std::getline(in, secret) || secret.size() < 16)
+      return usage_error("cli.serve.webhook_secret");
+  }
+  serve::AlertWatcher watcher(*db, serve::AlertOptions{.webhook_url = o.webhook, .webhook_secret = secret,
+                                                       .syslog = o.syslog,
+                                                       .interval = std::chrono::seconds(o.alert_interval_s),
+                                                       .hostname = host_name(), .now_rfc3339 = now_rfc3339});
+  std::jthread alerts([&watcher](std::stop_token stop) { watcher.run(stop); });
+  app.warm();
+  serve::ServerOptions server;
+  server.listen = *listen;
+  server.tls_cert = o.tls_cert;
+  server.tls_key = o.tls_key;
+  server.read_timeout = std::chrono::seconds(o.request_timeout_s);
+  server.on_ready = [&](const std::string& bound) {
+    if (listen->loopback) app.allow_hosts(loopback_hosts(bound));
+    note("cli.serve.listening", {{"url", std::string(tls ? "https://" : "http://") + bound + "/"}});
+    if (!o.ready_file.empty()) std::ofstream(o.ready_file) << bound << "\n";
+  };
+  auto ran = serve::run_server(server, [&app](const serve::Request& r) { return app.handle(r); });
+  if (!ran) return fail(ran.error().code == Errc::kInvalidInput ? 1 : 2, ran.error());
+  return 0;
+}
+
+}  // namespace anshin::cli

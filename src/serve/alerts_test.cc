@@ -1,0 +1,95 @@
+#include "serve/alerts.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace anshin::serve {
+namespace {
+
+Device device(const char* address, const char* mac, const char* firmware) {
+  Device d;
+  d.address = *IpAddr::parse(address);
+  d.mac = mac;
+  d.verdict.manufacturer = "Hikvision";
+  d.verdict.model = "DS-2CD2043G0-I";
+  d.verdict.firmware = firmware;
+  return d;
+}
+
+Finding finding(const char* id, Severity s) {
+  Finding f;
+  f.id = id;
+  f.severity = s;
+  return f;
+}
+
+store::ScanDiff sample() {
+  store::ScanDiff diff;
+  diff.new_scan.id = "scan-2";
+  auto fresh = device("192.0.2.20", "00:00:00:00:00:20", "V1");
+  fresh.findings = {finding("policy.us.ndaa-889", Severity::kHigh)};
+  diff.added = {fresh, device("192.0.2.21", "00:00:00:00:00:21", "V1")};
+  diff.gone = {device("192.0.2.30", "00:00:00:00:00:30", "V1")};
+  store::FindingsChange fc;
+  fc.device = device("192.0.2.40", "00:00:00:00:00:40", "V1");
+  fc.device.findings = {finding("cve.CVE-2017-7921", Severity::kCritical), finding("exposure.upnp", Severity::kLow),
+                        finding("policy.us.fcc-covered", Severity::kHigh)};
+  fc.added = {"cve.CVE-2017-7921", "exposure.upnp", "policy.us.fcc-covered"};
+  diff.findings_changed = {fc};
+  diff.firmware_changed = {{0, "V5.5.0 build 170725", "V5.4.5 build 170123", device("192.0.2.50", "00:00:00:00:00:50", "")},
+                           {0, "V5.4.5 build 170123", "V5.5.0 build 170725", device("192.0.2.51", "00:00:00:00:00:51", "")}};
+  return diff;
+}
+
+TEST(ServeAlerts, EachKindOfChangeRaisesItsAlert) {
+  const auto alerts = alerts_for(sample());
+  std::vector<std::string> kinds;
+  for (const auto& a : alerts) kinds.push_back(a.kind + " " + a.address);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"device.new 192.0.2.20", "policy.maker_appeared 192.0.2.20",
+                                             "device.new 192.0.2.21", "device.gone 192.0.2.30",
+                                             "finding.new 192.0.2.40", "firmware.downgraded 192.0.2.50",
+                                             "firmware.changed 192.0.2.51"}));
+  EXPECT_EQ(alerts[4].detail, "cve.CVE-2017-7921");  // low and policy findings raise none
+  EXPECT_EQ(alerts[4].severity, Severity::kCritical);
+  EXPECT_EQ(alerts[1].detail, "policy.us.ndaa-889");
+  // The same change gives the same key; another scan another one.
+  auto again = sample();
+  EXPECT_EQ(alerts_for(again)[4].key, alerts[4].key);
+  again.new_scan.id = "scan-3";
+  EXPECT_NE(alerts_for(again)[4].key, alerts[4].key);
+}
+
+TEST(ServeAlerts, FirmwareNumbersCompareInOrder) {
+  EXPECT_EQ(compare_firmware("V5.4.5 build 170123", "V5.5.0 build 170725"), -1);
+  EXPECT_EQ(compare_firmware("V5.5.0 build 170725", "V5.5.0 build 170725"), 0);
+  EXPECT_EQ(compare_firmware("10.12.153", "9.80.1"), 1);
+  EXPECT_EQ(compare_firmware("2.800.0000000.16.R", "2.800.0000000.8.R"), 1);
+  EXPECT_FALSE(compare_firmware("unknown", "1.0"));
+}
+
+TEST(ServeAlerts, WebhookBodyIsSignedWithHmacSha256) {
+  // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+  EXPECT_EQ(webhook_signature("Jefe", "what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  Alert a = alerts_for(sample())[0];
+  a.model = "<script>\"x\xff";
+  const auto body = nlohmann::json::parse(webhook_body(a));
+  EXPECT_EQ(body["schema"], "anshin.alert/1");
+  EXPECT_EQ(body["kind"], "device.new");
+  EXPECT_EQ(body["device"]["model"], "<script>\"x\xEF\xBF\xBD");
+}
+
+TEST(ServeAlerts, SyslogLineIsRfc5424WithEscapedDeviceStrings) {
+  Alert a = alerts_for(sample())[4];
+  a.model = "evil\x1b]0;x\x07\"]";
+  const auto line = syslog_line(a, "2026-12-06T13:00:00Z", "host1");
+  EXPECT_EQ(line.rfind("<130>1 2026-12-06T13:00:00Z host1 anshin - finding.new [anshin@32473 key=\"", 0), 0u) << line;
+  EXPECT_EQ(line.find('\x1b'), std::string::npos);
+  EXPECT_EQ(line.find('\x07'), std::string::npos);
+  EXPECT_NE(line.find("\xEF\xBB\xBF" "finding.new 192.0.2.40 Hikvision evil\\x1b]0;x\\x07\"]: cve.CVE-2017-7921"),
+            std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace anshin::serve
