@@ -28,6 +28,7 @@
 #include "i18n/catalog.h"
 #include "net/pacer.h"
 #include "net/host_prober.h"
+#include "net/rtt.h"
 
 namespace anshin::scan {
 
@@ -56,18 +57,30 @@ struct HostWork;
 // One slot per possible pending connection (kMaxConnectionsPerHost per lane). A pending connect's
 // descriptor sits in the engine's own epoll set (one epoll_ctl, as in the bare floor); the harvester
 // collects completions, the reaper expires deadlines — no coroutine, timer or allocation per attempt.
+// One port still to try on a host: its retries left after a timeout, and the time budget of the
+// attempt that timed out (zero for a first attempt), from which a retry backs off.
+struct PortTry {
+  uint16_t port = 0;
+  int retries_left = 0;
+  net::Micros previous{0};
+};
+
 struct Slot {
   int fd = -1;                       // -1: free
   HostWork* host = nullptr;
-  uint16_t port = 0;
-  int attempts_left = 0;             // retries left after a timeout
-  Clock::time_point deadline{};
+  PortTry attempt;
+  Clock::time_point started{};
+  net::Micros budget{0};             // the deadline, re-derived from the RTTs known at each reaper tick
 };
 
 // Per-host state while its lane sweeps it.
 struct HostWork {
   HostTarget target;
-  std::vector<std::pair<uint16_t, int>> todo;  // (port, retries left): the ports, then timed-out retries
+  std::vector<PortTry> todo;         // the ports, then timed-out retries
+  std::vector<PortTry> deferred;     // timed out before the host answered anything: retried once it does
+  bool alive = false;                // answered (open or refused) on some port
+  net::RttEstimator rtt;             // this host's own round trips
+  uint64_t subnet = 0;               // net::subnet_key of the address
   int inflight = 0;                  // pending connects of this host
   std::vector<uint16_t> open;
   asio::steady_timer* wake = nullptr;  // the lane's timer: cancelled when a pending connect ends
@@ -82,6 +95,8 @@ struct Engine::Impl {
   int epfd = -1;                                       // pending connects (EPOLLOUT, data = slot index)
   std::optional<asio::posix::stream_descriptor> epoll_watch;  // the event loop waits on epfd's readiness
   Pacer pacer;
+  net::RttLimits rtt_limits;
+  net::SubnetRtts subnet_rtts;  // round trips per /24 (/64): deadlines for hosts that have not answered yet
   EngineStats stats;
   int inflight = 0;
   uint64_t next_host = 0;
@@ -93,7 +108,8 @@ struct Engine::Impl {
   uint64_t completed_prefix = 0;       // every host at index < completed_prefix is finished
   std::set<uint64_t> completed_ahead;  // finished hosts at index > completed_prefix (at most ~lanes)
 
-  explicit Impl(EngineOptions o) : options(o), pacer(o.rate) {}
+  explicit Impl(EngineOptions o)
+      : options(o), pacer(o.rate), rtt_limits{.floor = std::min(o.rtt_floor, o.timeout), .ceiling = o.timeout} {}
   ~Impl() {
     for (auto& s : slots)
       if (s.fd >= 0) ::close(s.fd);
@@ -142,8 +158,29 @@ struct Engine::Impl {
     switch (a) {
       case Attempt::kOpen: ++stats.open; host.open.push_back(port); break;
       case Attempt::kRefused: ++stats.refused; break;
-      default: ++stats.errors; break;  // unreachable, out of descriptors: no point retrying
+      default: ++stats.errors; return;  // unreachable, out of descriptors: no point retrying
     }
+    mark_alive(host);
+  }
+
+  // The host answered: loss is now the likely reason for its timeouts, so they are retried.
+  void mark_alive(HostWork& host) {
+    if (host.alive) return;
+    host.alive = true;
+    host.todo.insert(host.todo.end(), host.deferred.begin(), host.deferred.end());
+    host.deferred.clear();
+  }
+
+  // An answer (SYN-ACK or RST) `rtt` after the SYN: one sample for the host and one for its subnet.
+  void add_rtt_sample(HostWork& host, Clock::duration rtt) {
+    const auto us = std::chrono::duration_cast<net::Micros>(rtt);
+    host.rtt.add(us);
+    subnet_rtts.at(host.subnet).add(us);
+  }
+
+  // How long an attempt to this host may wait, from what is known now (net/rtt.h).
+  net::Micros attempt_budget(const HostWork& host, net::Micros previous) const {
+    return net::attempt_timeout(&host.rtt, subnet_rtts.find(host.subnet), rtt_limits, previous);
   }
 
   // A pending connect ended: writable (connected or failed) or past its deadline. Closing the
@@ -158,29 +195,38 @@ struct Engine::Impl {
     slot.fd = -1;
     --inflight;
     --host.inflight;
-    if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, slot.port);
+    if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, slot.attempt.port);
     if (timed_out || err == ETIMEDOUT) {
       ++stats.timeouts;
-      if (slot.attempts_left > 0 && !stop.load(std::memory_order_relaxed))
-        host.todo.emplace_back(slot.port, slot.attempts_left - 1);
+      if (slot.attempt.retries_left > 0 && !stop.load(std::memory_order_relaxed)) {
+        const PortTry retry{slot.attempt.port, slot.attempt.retries_left - 1, slot.budget};
+        (host.alive ? host.todo : host.deferred).push_back(retry);
+      }
     } else {
-      record(host, slot.port, classify(err));
+      const Attempt a = classify(err);
+      if (a != Attempt::kError) add_rtt_sample(host, Clock::now() - slot.started);
+      record(host, slot.attempt.port, a);
     }
     host.wake->cancel();
   }
 
+  // Completes every connect the epoll set reports finished.
+  void harvest() {
+    epoll_event events[256];
+    for (;;) {
+      const int n = ::epoll_wait(epfd, events, 256, 0);
+      for (int i = 0; i < n; ++i)
+        if (slots[events[i].data.u32].fd >= 0) complete(events[i].data.u32, false);
+      if (n < 256) break;
+    }
+  }
+
   // Collects finished connects from the epoll set whenever it becomes readable.
   asio::awaitable<void> harvester() {
-    epoll_event events[256];
     for (;;) {
       auto [ec] = co_await epoll_watch->async_wait(asio::posix::descriptor_base::wait_read, kTuple);
       if (ec) co_return;  // cancelled at the end of the run
-      for (;;) {
-        const int n = ::epoll_wait(epfd, events, 256, 0);
-        for (int i = 0; i < n; ++i)
-          if (slots[events[i].data.u32].fd >= 0) complete(events[i].data.u32, false);
-        if (n < 256) break;
-      }
+      harvest();
     }
   }
 
@@ -200,7 +246,7 @@ struct Engine::Impl {
   // port was tried to the end (no stop).
   asio::awaitable<bool> sweep_host(HostWork& host, asio::steady_timer& pace_timer) {
     host.todo.reserve(host.target.ports.size());
-    for (const uint16_t port : host.target.ports) host.todo.emplace_back(port, options.retries);
+    for (const uint16_t port : host.target.ports) host.todo.push_back(PortTry{port, options.retries});
     size_t next = 0;
     while (next < host.todo.size() || host.inflight > 0) {
       if (stop.load(std::memory_order_relaxed)) break;
@@ -209,7 +255,8 @@ struct Engine::Impl {
         co_await host.wake->async_wait(kTuple);
         continue;
       }
-      const auto [port, retries_left] = host.todo[next++];
+      const PortTry attempt = host.todo[next++];
+      const uint16_t port = attempt.port;
       if (pacer.enabled()) {
         co_await sleep_until(pace_timer, pacer.reserve());
         while (!stop.load(std::memory_order_relaxed) && Clock::now() < pacer.earliest_start())
@@ -219,6 +266,7 @@ struct Engine::Impl {
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
       if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
       int fd = -1, err = 0;
+      const auto started = Clock::now();
       Attempt a = start_connect(endpoint, fd, err);
       // Recorded after connect(): the cap then holds for every time anyone observes between the gate
       // and here (the SYN, the observer's clock), not only for the gate's own clock.
@@ -229,6 +277,7 @@ struct Engine::Impl {
         a = start_connect(endpoint, fd, err);
       }
       if (a != Attempt::kPending) {
+        if (a != Attempt::kError) add_rtt_sample(host, Clock::now() - started);
         record(host, port, a);
         if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, port);
         continue;
@@ -236,7 +285,7 @@ struct Engine::Impl {
       size_t k = 0;
       while (host.slots[k].fd >= 0) ++k;  // a free slot exists: inflight < kMaxConnectionsPerHost
       Slot& slot = host.slots[k];
-      slot = Slot{fd, &host, port, retries_left, Clock::now() + options.timeout};
+      slot = Slot{fd, &host, attempt, started, attempt_budget(host, attempt.previous)};
       epoll_event ev{};
       ev.events = EPOLLOUT;
       ev.data.u32 = static_cast<uint32_t>(&slot - slots.data());
@@ -271,6 +320,7 @@ struct Engine::Impl {
       if (next_host >= source->host_count()) break;
       const uint64_t index = next_host++;
       HostWork host{source->host(index)};
+      host.subnet = net::subnet_key(host.target.address);
       if (observer && observer->skip_host && observer->skip_host(host.target.address)) {
         mark_finished(index);
         ++stats.hosts_done;
@@ -299,16 +349,25 @@ struct Engine::Impl {
     --lanes_running;
   }
 
+  // Expires pending connects past their deadline. Each tick re-derives every deadline from the RTTs
+  // known now, so attempts started before their subnet's first answer (at the conservative ceiling)
+  // shorten once it arrives. Connects already finished are harvested first: a busy loop never turns an
+  // answer into a timeout.
   asio::awaitable<void> reaper() {
     asio::steady_timer timer(io);
-    const Clock::duration tick = std::clamp<Clock::duration>(options.timeout / 4, std::chrono::milliseconds(5),
-                                                          std::chrono::milliseconds(100));
+    const Clock::duration tick = std::clamp<Clock::duration>(rtt_limits.floor / 10, std::chrono::milliseconds(2),
+                                                          std::chrono::milliseconds(50));
     while (lanes_running > 0) {
       timer.expires_after(tick);
       co_await timer.async_wait(kTuple);
+      harvest();
       const auto now = Clock::now();
-      for (size_t i = 0; i < slots.size(); ++i)
-        if (slots[i].fd >= 0 && slots[i].deadline <= now) complete(i, /*timed_out=*/true);
+      for (size_t i = 0; i < slots.size(); ++i) {
+        Slot& s = slots[i];
+        if (s.fd < 0) continue;
+        s.budget = attempt_budget(*s.host, s.attempt.previous);
+        if (s.started + s.budget <= now) complete(i, /*timed_out=*/true);
+      }
     }
   }
 

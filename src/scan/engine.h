@@ -1,7 +1,10 @@
 // The scan engine: a single-threaded Boost.Asio event loop that sweeps TCP ports host by host, in the
 // order of a pseudo-random permutation, with bounded global concurrency, at most
-// kMaxConnectionsPerHost connections per host, an optional global connection rate, a per-connection
-// deadline and one retry after a timeout. When a host's sweep ends, the host's follow-up work
+// kMaxConnectionsPerHost connections per host, an optional global connection rate, and per-connection
+// deadlines measured from round trips (net/rtt.h: the host's own once it answered, else its /24's, else
+// the --timeout ceiling; never below rtt_floor). Timed-out ports are retried only on hosts that
+// answered something (loss is likely there); an address that never answers costs one attempt per
+// port. When a host's sweep ends, the host's follow-up work
 // (identification probes, supplied as a HostHook) runs in the same lane while other lanes keep
 // sweeping. Ctrl-C (SIGINT/SIGTERM) stops new work, cancels what is in flight and returns what was
 // found. No Asio types in this header.
@@ -46,8 +49,9 @@ class HostSource {
 struct EngineOptions {
   int concurrency = 512;                        // connections in flight across all hosts
   double rate = 0;                              // new connections per second; 0 = unlimited
-  std::chrono::milliseconds timeout{1000};      // per connection attempt
-  int retries = 1;                              // extra attempts after a timeout
+  std::chrono::milliseconds timeout{1000};      // per connection attempt: the ceiling, and the wait before any RTT sample
+  std::chrono::milliseconds rtt_floor{100};     // the shortest deadline, however fast the network answers
+  int retries = 1;                              // extra attempts after a timeout, on hosts that answered
   bool progress = false;                        // print a progress line on stderr
   std::string lang = "en";                      // language of the progress line (data/i18n scan.progress)
   bool handle_signals = true;                   // stop cleanly on SIGINT/SIGTERM
