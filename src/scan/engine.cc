@@ -105,6 +105,8 @@ struct Engine::Impl {
   const EngineObserver* observer = nullptr;
   std::vector<HostRecord>* out = nullptr;
   int lanes_running = 0;
+  int probing = 0;       // hosts being identified (beside the sweep)
+  int max_probing = 1;   // at most this many at once (one per lane)
   uint64_t completed_prefix = 0;       // every host at index < completed_prefix is finished
   std::set<uint64_t> completed_ahead;  // finished hosts at index > completed_prefix (at most ~lanes)
 
@@ -311,7 +313,8 @@ struct Engine::Impl {
   }
 
   // A lane takes hosts one after another from the permuted source and sweeps each with
-  // kMaxConnectionsPerHost workers, then hands the host to the prober.
+  // kMaxConnectionsPerHost workers, then hands a host with open ports to the prober, which identifies
+  // it beside the sweep (at most one host per lane being identified).
   asio::awaitable<void> lane(size_t lane_index) {
     Slot* my_slots = &slots[lane_index * kMaxConnectionsPerHost];
     asio::steady_timer wake(io);
@@ -330,23 +333,45 @@ struct Engine::Impl {
       host.wake = &wake;
       host.slots = my_slots;
       const bool complete = co_await sweep_host(host, pace_timer);
-      if (!host.open.empty()) {
-        HostRecord record;
-        record.address = host.target.address;
-        std::sort(host.open.begin(), host.open.end());
-        record.open_tcp_ports = std::move(host.open);
-        record.interrupted = !complete;
-        if (prober && !stop.load()) co_await prober->probe(record, stop);
-        if (complete && !record.interrupted) mark_finished(index);
-        if (observer && observer->on_host_done) observer->on_host_done(&record, completed_prefix);
-        out->push_back(std::move(record));
-      } else if (complete) {
-        mark_finished(index);
-        if (observer && observer->on_host_done) observer->on_host_done(nullptr, completed_prefix);
+      if (host.open.empty()) {
+        if (complete) finish_host(nullptr, index, complete);
+        continue;
       }
-      if (complete) ++stats.hosts_done;
+      HostRecord record;
+      record.address = host.target.address;
+      std::sort(host.open.begin(), host.open.end());
+      record.open_tcp_ports = std::move(host.open);
+      record.interrupted = !complete;
+      if (!prober || stop.load()) {
+        finish_host(&record, index, complete);
+        out->push_back(std::move(record));
+        continue;
+      }
+      // Identification runs beside the sweep: the lane goes on to its next host at once, unless
+      // max_probing hosts are being identified already.
+      while (probing >= max_probing && !stop.load(std::memory_order_relaxed)) {
+        pace_timer.expires_after(std::chrono::milliseconds(5));
+        co_await pace_timer.async_wait(kTuple);
+      }
+      ++probing;
+      asio::co_spawn(io, identify(std::move(record), index, complete), asio::detached);
     }
     --lanes_running;
+  }
+
+  // Runs the prober on a swept host, then hands the record on.
+  asio::awaitable<void> identify(HostRecord record, uint64_t index, bool complete) {
+    co_await prober->probe(record, stop);
+    finish_host(&record, index, complete);
+    out->push_back(std::move(record));
+    --probing;
+  }
+
+  // A host is done (record null: nothing open). Only a host swept to the end advances the low-water mark.
+  void finish_host(HostRecord* record, uint64_t index, bool complete) {
+    if (complete && !(record && record->interrupted)) mark_finished(index);
+    if (observer && observer->on_host_done) observer->on_host_done(record, completed_prefix);
+    if (complete) ++stats.hosts_done;
   }
 
   // Expires pending connects past their deadline. Each tick re-derives every deadline from the RTTs
@@ -373,7 +398,7 @@ struct Engine::Impl {
 
   asio::awaitable<void> progress_line(Clock::time_point started) {
     asio::steady_timer timer(io);
-    while (lanes_running > 0) {
+    while (lanes_running > 0 || probing > 0) {
       timer.expires_after(std::chrono::milliseconds(250));
       co_await timer.async_wait(kTuple);
       const double secs = std::chrono::duration<double>(Clock::now() - started).count();
@@ -431,6 +456,7 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   m.epoll_watch.emplace(m.io, ::dup(m.epfd));
   asio::co_spawn(m.io, m.harvester(), asio::detached);
   m.lanes_running = static_cast<int>(lanes);
+  m.max_probing = static_cast<int>(lanes);
 
   const auto started = Clock::now();
   for (uint64_t i = 0; i < lanes; ++i) asio::co_spawn(m.io, m.lane(i), asio::detached);
@@ -453,7 +479,7 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   // Lanes finish first; then the reaper and progress loops see lanes_running == 0 and end.
   asio::co_spawn(m.io, [&]() -> asio::awaitable<void> {
     asio::steady_timer t(m.io);
-    while (m.lanes_running > 0 || background_running > 0) {
+    while (m.lanes_running > 0 || m.probing > 0 || background_running > 0) {
       t.expires_after(std::chrono::milliseconds(20));
       co_await t.async_wait(kTuple);
     }

@@ -4,9 +4,8 @@
 // deadlines measured from round trips (net/rtt.h: the host's own once it answered, else its /24's, else
 // the --timeout ceiling; never below rtt_floor). Timed-out ports are retried only on hosts that
 // answered something (loss is likely there); an address that never answers costs one attempt per
-// port. When a host's sweep ends, the host's follow-up work
-// (identification probes, supplied as a HostHook) runs in the same lane while other lanes keep
-// sweeping. Ctrl-C (SIGINT/SIGTERM) stops new work, cancels what is in flight and returns what was
+// port. When a host's sweep ends with open ports, its identification (the HostProber) runs beside the
+// sweep while the lane goes on to its next host (as many hosts in identification as there are lanes). Ctrl-C (SIGINT/SIGTERM) stops new work, cancels what is in flight and returns what was
 // found. No Asio types in this header.
 #pragma once
 #include <atomic>

@@ -124,17 +124,17 @@ TEST(Engine, PerHostCapHoldsWhileConnectsHang) {
 }
 
 TEST(Engine, RetriesTimeoutsOnlyOnHostsThatAnswered) {
-  // 127.66.2.1: four hanging ports tried first (they time out before the host has answered anything),
-  // then an open one: once it answers, every timeout of the host is retried. 127.66.2.2: two hanging
+  // 127.66.4.1: four hanging ports tried first (they time out before the host has answered anything),
+  // then an open one: once it answers, every timeout of the host is retried. 127.66.4.2: two hanging
   // ports only (silent).
-  Listener open("127.66.2.1", 19100);
-  Listener h1("127.66.2.1", 19101, 0), h2("127.66.2.1", 19102, 0), h3("127.66.2.1", 19103, 0),
-      h4("127.66.2.1", 19104, 0), s1("127.66.2.2", 19101, 0), s2("127.66.2.2", 19102, 0);
+  Listener open("127.66.4.1", 19100);
+  Listener h1("127.66.4.1", 19101, 0), h2("127.66.4.1", 19102, 0), h3("127.66.4.1", 19103, 0),
+      h4("127.66.4.1", 19104, 0), s1("127.66.4.2", 19101, 0), s2("127.66.4.2", 19102, 0);
   ASSERT_TRUE(open.ok() && h1.ok() && h2.ok() && h3.ok() && h4.ok() && s1.ok() && s2.ok());
   for (Listener* l : {&h1, &h2, &h3, &h4, &s1, &s2}) l->fill();
   VectorSource src;
-  src.add("127.66.2.1", {19101, 19102, 19103, 19104, 19100});
-  src.add("127.66.2.2", {19101, 19102});
+  src.add("127.66.4.1", {19101, 19102, 19103, 19104, 19100});
+  src.add("127.66.4.2", {19101, 19102});
   std::map<std::string, int> attempts;
   EngineObserver obs;
   obs.on_connect_start = [&](const IpAddr& a, uint16_t) { ++attempts[a.to_string()]; };
@@ -142,8 +142,8 @@ TEST(Engine, RetriesTimeoutsOnlyOnHostsThatAnswered) {
                  .retries = 2, .handle_signals = false});
   std::vector<HostRecord> hosts;
   const EngineStats stats = engine.run(src, nullptr, hosts, &obs);
-  EXPECT_EQ(attempts["127.66.2.1"], 1 + 4 * 3);  // the open port once; each hanging one 1 + 2 retries
-  EXPECT_EQ(attempts["127.66.2.2"], 2);          // silent: each port once
+  EXPECT_EQ(attempts["127.66.4.1"], 1 + 4 * 3);  // the open port once; each hanging one 1 + 2 retries
+  EXPECT_EQ(attempts["127.66.4.2"], 2);          // silent: each port once
   EXPECT_EQ(stats.timeouts, 12u + 2u);
   ASSERT_EQ(hosts.size(), 1u);
   EXPECT_EQ(hosts[0].open_tcp_ports, (std::vector<uint16_t>{19100}));
