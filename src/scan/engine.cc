@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <deque>
 #include <optional>
 
 #include <algorithm>
@@ -85,6 +86,13 @@ struct HostWork {
   std::vector<uint16_t> open;
   asio::steady_timer* wake = nullptr;  // the lane's timer: cancelled when a pending connect ends
   Slot* slots = nullptr;             // the lane's kMaxConnectionsPerHost slots
+  uint32_t lane = 0;
+};
+
+// A lane's wait for a free connection under the global --concurrency cap.
+struct LaneWait {
+  asio::steady_timer* wake = nullptr;
+  bool waiting = false;  // queued in capacity_waiters and not yet woken
 };
 
 struct Engine::Impl {
@@ -105,6 +113,8 @@ struct Engine::Impl {
   const EngineObserver* observer = nullptr;
   std::vector<HostRecord>* out = nullptr;
   int lanes_running = 0;
+  std::vector<LaneWait> lane_waits;
+  std::deque<uint32_t> capacity_waiters;  // lanes waiting for inflight < concurrency, oldest first
   int probing = 0;       // hosts being identified (beside the sweep)
   int max_probing = 1;   // at most this many at once (one per lane)
   uint64_t completed_prefix = 0;       // every host at index < completed_prefix is finished
@@ -123,6 +133,11 @@ struct Engine::Impl {
   void cancel_all() {
     for (size_t i = 0; i < slots.size(); ++i)
       if (slots[i].fd >= 0) complete(i, /*timed_out=*/true);
+    for (LaneWait& w : lane_waits)
+      if (w.waiting) {
+        w.waiting = false;
+        w.wake->cancel();
+      }
   }
 
   enum class Attempt { kOpen, kRefused, kPending, kError };
@@ -196,6 +211,7 @@ struct Engine::Impl {
     ::close(slot.fd);
     slot.fd = -1;
     --inflight;
+    wake_capacity_waiter();
     --host.inflight;
     if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, slot.attempt.port);
     if (timed_out || err == ETIMEDOUT) {
@@ -220,6 +236,18 @@ struct Engine::Impl {
       for (int i = 0; i < n; ++i)
         if (slots[events[i].data.u32].fd >= 0) complete(events[i].data.u32, false);
       if (n < 256) break;
+    }
+  }
+
+  // A connection ended: the longest-waiting lane that still wants one may start it.
+  void wake_capacity_waiter() {
+    while (!capacity_waiters.empty()) {
+      LaneWait& w = lane_waits[capacity_waiters.front()];
+      capacity_waiters.pop_front();
+      if (!w.waiting) continue;  // it went on after its own host's connect ended
+      w.waiting = false;
+      w.wake->cancel();
+      return;
     }
   }
 
@@ -252,11 +280,17 @@ struct Engine::Impl {
     size_t next = 0;
     while (next < host.todo.size() || host.inflight > 0) {
       if (stop.load(std::memory_order_relaxed)) break;
-      if (next == host.todo.size() || host.inflight >= kMaxConnectionsPerHost) {
+      const bool at_capacity = inflight >= options.concurrency;
+      if (next == host.todo.size() || host.inflight >= kMaxConnectionsPerHost || at_capacity) {
+        if (at_capacity && !lane_waits[host.lane].waiting) {
+          lane_waits[host.lane].waiting = true;
+          capacity_waiters.push_back(host.lane);
+        }
         host.wake->expires_at(Clock::time_point::max());
         co_await host.wake->async_wait(kTuple);
         continue;
       }
+      lane_waits[host.lane].waiting = false;
       const PortTry attempt = host.todo[next++];
       const uint16_t port = attempt.port;
       if (pacer.enabled()) {
@@ -264,6 +298,10 @@ struct Engine::Impl {
         while (!stop.load(std::memory_order_relaxed) && Clock::now() < pacer.earliest_start())
           co_await sleep_until(pace_timer, pacer.earliest_start());
         if (stop.load(std::memory_order_relaxed)) break;  // never a new connection after Ctrl-C
+        if (inflight >= options.concurrency) {  // other lanes took the free connections meanwhile
+          --next;
+          continue;
+        }
       }
       const tcp::endpoint endpoint = to_endpoint(host.target.address, port);
       if (observer && observer->on_connect_start) observer->on_connect_start(host.target.address, port);
@@ -318,6 +356,7 @@ struct Engine::Impl {
   asio::awaitable<void> lane(size_t lane_index) {
     Slot* my_slots = &slots[lane_index * kMaxConnectionsPerHost];
     asio::steady_timer wake(io);
+    lane_waits[lane_index].wake = &wake;
     asio::steady_timer pace_timer(io);
     while (!stop.load(std::memory_order_relaxed)) {
       if (next_host >= source->host_count()) break;
@@ -331,6 +370,7 @@ struct Engine::Impl {
         continue;
       }
       host.wake = &wake;
+      host.lane = static_cast<uint32_t>(lane_index);
       host.slots = my_slots;
       const bool complete = co_await sweep_host(host, pace_timer);
       if (host.open.empty()) {
@@ -447,8 +487,10 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   }
 
   const int per_host = kMaxConnectionsPerHost;
-  uint64_t lanes = static_cast<uint64_t>(std::max(1, m.options.concurrency / per_host));
-  lanes = std::min<uint64_t>(lanes, std::max<uint64_t>(1, m.stats.hosts_total - m.next_host));
+  // Twice the lanes the cap needs: a lane whose host has fewer than kMaxConnectionsPerHost ports left
+  // leaves connections unused, which another lane's host takes (inflight stays <= concurrency).
+  const uint64_t full_lanes = static_cast<uint64_t>(std::max(1, m.options.concurrency / per_host));
+  uint64_t lanes = std::min<uint64_t>(2 * full_lanes, std::max<uint64_t>(1, m.stats.hosts_total - m.next_host));
   m.slots.assign(lanes * per_host, Slot{});
   m.epoll_watch.reset();
   if (m.epfd >= 0) ::close(m.epfd);
@@ -456,7 +498,9 @@ EngineStats Engine::run(const HostSource& source, HostProber* prober, std::vecto
   m.epoll_watch.emplace(m.io, ::dup(m.epfd));
   asio::co_spawn(m.io, m.harvester(), asio::detached);
   m.lanes_running = static_cast<int>(lanes);
-  m.max_probing = static_cast<int>(lanes);
+  m.max_probing = static_cast<int>(full_lanes);
+  m.lane_waits.assign(lanes, LaneWait{});
+  m.capacity_waiters.clear();
 
   const auto started = Clock::now();
   for (uint64_t i = 0; i < lanes; ++i) asio::co_spawn(m.io, m.lane(i), asio::detached);

@@ -50,7 +50,7 @@ struct EngineOptions {
   double rate = 0;                              // new connections per second; 0 = unlimited
   std::chrono::milliseconds timeout{1000};      // per connection attempt: the ceiling, and the wait before any RTT sample
   std::chrono::milliseconds rtt_floor{100};     // the shortest deadline, however fast the network answers
-  int retries = 1;                              // extra attempts after a timeout, on hosts that answered
+  int retries = 3;                              // extra attempts after a timeout, on hosts that answered only
   bool progress = false;                        // print a progress line on stderr
   std::string lang = "en";                      // language of the progress line (data/i18n scan.progress)
   bool handle_signals = true;                   // stop cleanly on SIGINT/SIGTERM

@@ -160,6 +160,30 @@ TEST(Engine, GlobalConcurrencyBoundsLanes) {
   EXPECT_EQ(stats.hosts_done, 40u);
 }
 
+TEST(Engine, HostsWithFewPortsShareTheGlobalCap) {
+  // Six hosts with two hanging ports each, --concurrency 4: one lane's host alone would use only two of
+  // the four connections; another lane's host takes the other two, and the cap still holds.
+  std::vector<std::unique_ptr<Listener>> listeners;
+  VectorSource src;
+  for (int h = 1; h <= 6; ++h) {
+    const std::string addr = "127.66.5." + std::to_string(h);
+    for (uint16_t p : {19600, 19601}) {
+      listeners.push_back(std::make_unique<Listener>(addr.c_str(), p, 0));
+      ASSERT_TRUE(listeners.back()->ok());
+      listeners.back()->fill();
+    }
+    src.add(addr.c_str(), {19600, 19601});
+  }
+  Engine engine({.concurrency = 4, .timeout = std::chrono::milliseconds(100), .rtt_floor = std::chrono::milliseconds(20),
+                 .retries = 0, .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  EXPECT_EQ(stats.max_inflight, 4);
+  EXPECT_EQ(stats.connects, 12u);
+  EXPECT_EQ(stats.timeouts, 12u);
+  EXPECT_EQ(stats.hosts_done, 6u);
+}
+
 TEST(Engine, StopReturnsPromptlyWithWhatWasFound) {
   Listener open("127.66.3.1", 19600);
   ASSERT_TRUE(open.ok());
