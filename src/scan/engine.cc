@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <deque>
 #include <optional>
 
@@ -39,6 +40,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Longest sleep between two looks at the stop flag while a lane waits for its --rate slot.
 constexpr auto kStopSlice = std::chrono::milliseconds(25);
+// The chance of losing every attempt to an open port that the retries aim below.
+constexpr double kMissTolerance = 1e-6;
 
 namespace {
 
@@ -112,6 +115,8 @@ struct Engine::Impl {
   HostProber* prober = nullptr;
   const EngineObserver* observer = nullptr;
   std::vector<HostRecord>* out = nullptr;
+  uint64_t answered_attempts = 0;  // attempts answered (SYN-ACK or RST)
+  uint64_t answered_on_retry = 0;  // of which retries after a timeout: the loss estimate
   int lanes_running = 0;
   std::vector<LaneWait> lane_waits;
   std::deque<uint32_t> capacity_waiters;  // lanes waiting for inflight < concurrency, oldest first
@@ -195,6 +200,36 @@ struct Engine::Impl {
     subnet_rtts.at(host.subnet).add(us);
   }
 
+  // An answer to `attempt`: an RTT sample, and for the loss estimate, whether it came only on a retry.
+  void note_answer(HostWork& host, const PortTry& attempt, Clock::duration rtt) {
+    add_rtt_sample(host, rtt);
+    ++answered_attempts;
+    if (attempt.previous > net::Micros::zero()) ++answered_on_retry;
+  }
+
+  int attempts_made(const PortTry& attempt) const { return 1 + options.retries - attempt.retries_left; }
+
+  // The share of attempts lost, as answers that came only on a retry show it (0 until 200 answers).
+  double loss_rate() const {
+    if (answered_attempts < 200) return 0;
+    return static_cast<double>(answered_on_retry) / static_cast<double>(answered_attempts);
+  }
+
+  // Whether another attempt is worth its wait: after `attempts` timeouts in a row on each of `ports`
+  // ports, a port of a host that answered always gets a second try (a late answer, a firewall's
+  // mood), and more while measured loss makes "every attempt lost" likelier than kMissTolerance.
+  bool worth_retry(int attempts, int ports) const {
+    if (ports == 1 && attempts < 2) return true;
+    return std::pow(loss_rate(), attempts * ports) > kMissTolerance;
+  }
+
+  // A host that answered nothing: its timed-out ports get one more round only when loss seen elsewhere
+  // makes "every one of its first attempts lost" likely enough; otherwise it is silent.
+  bool retry_silent_host(const HostWork& host) const {
+    if (host.alive || host.deferred.empty() || stop.load(std::memory_order_relaxed)) return false;
+    return worth_retry(attempts_made(host.deferred.front()) - 1, static_cast<int>(host.target.ports.size()));
+  }
+
   // How long an attempt to this host may wait, from what is known now (net/rtt.h).
   net::Micros attempt_budget(const HostWork& host, net::Micros previous) const {
     return net::attempt_timeout(&host.rtt, subnet_rtts.find(host.subnet), rtt_limits, previous);
@@ -218,11 +253,12 @@ struct Engine::Impl {
       ++stats.timeouts;
       if (slot.attempt.retries_left > 0 && !stop.load(std::memory_order_relaxed)) {
         const PortTry retry{slot.attempt.port, slot.attempt.retries_left - 1, slot.budget};
-        (host.alive ? host.todo : host.deferred).push_back(retry);
+        if (!host.alive) host.deferred.push_back(retry);
+        else if (worth_retry(attempts_made(slot.attempt), 1)) host.todo.push_back(retry);
       }
     } else {
       const Attempt a = classify(err);
-      if (a != Attempt::kError) add_rtt_sample(host, Clock::now() - slot.started);
+      if (a != Attempt::kError) note_answer(host, slot.attempt, Clock::now() - slot.started);
       record(host, slot.attempt.port, a);
     }
     host.wake->cancel();
@@ -278,7 +314,12 @@ struct Engine::Impl {
     host.todo.reserve(host.target.ports.size());
     for (const uint16_t port : host.target.ports) host.todo.push_back(PortTry{port, options.retries});
     size_t next = 0;
-    while (next < host.todo.size() || host.inflight > 0) {
+    for (;;) {
+      if (next == host.todo.size() && host.inflight == 0) {
+        if (!retry_silent_host(host)) break;
+        host.todo.insert(host.todo.end(), host.deferred.begin(), host.deferred.end());
+        host.deferred.clear();
+      }
       if (stop.load(std::memory_order_relaxed)) break;
       const bool at_capacity = inflight >= options.concurrency;
       if (next == host.todo.size() || host.inflight >= kMaxConnectionsPerHost || at_capacity) {
@@ -317,7 +358,7 @@ struct Engine::Impl {
         a = start_connect(endpoint, fd, err);
       }
       if (a != Attempt::kPending) {
-        if (a != Attempt::kError) add_rtt_sample(host, Clock::now() - started);
+        if (a != Attempt::kError) note_answer(host, attempt, Clock::now() - started);
         record(host, port, a);
         if (observer && observer->on_connect_end) observer->on_connect_end(host.target.address, port);
         continue;
@@ -335,6 +376,7 @@ struct Engine::Impl {
       stats.max_inflight = std::max(stats.max_inflight, inflight);
       stats.max_inflight_per_host = std::max(stats.max_inflight_per_host, host.inflight);
     }
+    lane_waits[host.lane].waiting = false;  // a queued wait must never outlive this host (or the lane's timer)
     while (host.inflight > 0) {  // stopping: cancel_all() ends the pending ones
       host.wake->expires_at(Clock::time_point::max());
       co_await host.wake->async_wait(kTuple);
@@ -396,6 +438,7 @@ struct Engine::Impl {
       ++probing;
       asio::co_spawn(io, identify(std::move(record), index, complete), asio::detached);
     }
+    lane_waits[lane_index] = LaneWait{};  // its timer ends with this coroutine
     --lanes_running;
   }
 
