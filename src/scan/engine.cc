@@ -42,6 +42,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kStopSlice = std::chrono::milliseconds(25);
 // The chance of losing every attempt to an open port that the retries aim below.
 constexpr double kMissTolerance = 1e-6;
+constexpr double kPriorLoss = 0.1;  // the loss assumed before enough answers measure it
 
 namespace {
 
@@ -209,25 +210,28 @@ struct Engine::Impl {
 
   int attempts_made(const PortTry& attempt) const { return 1 + options.retries - attempt.retries_left; }
 
-  // The share of attempts lost, as answers that came only on a retry show it (0 until 200 answers).
-  double loss_rate() const {
-    if (answered_attempts < 200) return 0;
-    return static_cast<double>(answered_on_retry) / static_cast<double>(answered_attempts);
+  // The share of attempts lost, as answers that came only on a retry show it. Until 200 answers have
+  // come it is not trusted: `prior` then gives at least kPriorLoss (hosts that answered must not be
+  // under-retried while the estimate forms), else 0 (a silent address is not retried on a guess).
+  double loss_rate(bool prior) const {
+    const double measured = answered_attempts ? static_cast<double>(answered_on_retry) / static_cast<double>(answered_attempts) : 0;
+    if (answered_attempts >= 200) return measured;
+    return prior ? std::max(measured, kPriorLoss) : 0;
   }
 
-  // Whether another attempt is worth its wait: after `attempts` timeouts in a row on each of `ports`
-  // ports, a port of a host that answered always gets a second try (a late answer, a firewall's
-  // mood), and more while measured loss makes "every attempt lost" likelier than kMissTolerance.
-  bool worth_retry(int attempts, int ports) const {
-    if (ports == 1 && attempts < 2) return true;
-    return std::pow(loss_rate(), attempts * ports) > kMissTolerance;
+  // Whether another attempt is worth its wait after `attempts` timeouts in a row on each of `ports`
+  // ports: a port of a host that `answered` always gets a second try (a late answer, a firewall's
+  // mood), and more while the loss rate makes "every attempt lost" likelier than kMissTolerance.
+  bool worth_retry(int attempts, int ports, bool answered) const {
+    if (answered && attempts < 2) return true;
+    return std::pow(loss_rate(answered), attempts * ports) > kMissTolerance;
   }
 
   // A host that answered nothing: its timed-out ports get one more round only when loss seen elsewhere
   // makes "every one of its first attempts lost" likely enough; otherwise it is silent.
   bool retry_silent_host(const HostWork& host) const {
     if (host.alive || host.deferred.empty() || stop.load(std::memory_order_relaxed)) return false;
-    return worth_retry(attempts_made(host.deferred.front()) - 1, static_cast<int>(host.target.ports.size()));
+    return worth_retry(attempts_made(host.deferred.front()) - 1, static_cast<int>(host.target.ports.size()), false);
   }
 
   // How long an attempt to this host may wait, from what is known now (net/rtt.h).
@@ -254,7 +258,7 @@ struct Engine::Impl {
       if (slot.attempt.retries_left > 0 && !stop.load(std::memory_order_relaxed)) {
         const PortTry retry{slot.attempt.port, slot.attempt.retries_left - 1, slot.budget};
         if (!host.alive) host.deferred.push_back(retry);
-        else if (worth_retry(attempts_made(slot.attempt), 1)) host.todo.push_back(retry);
+        else if (worth_retry(attempts_made(slot.attempt), 1, true)) host.todo.push_back(retry);
       }
     } else {
       const Attempt a = classify(err);
