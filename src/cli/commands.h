@@ -31,7 +31,7 @@ struct ScanOptions {
   int concurrency = 512;
   double rate = 0;              // new connections per second, 0 = unlimited
   int timeout_ms = 1000;
-  int retries = 1;
+  int retries = 5;
   std::string lang;             // "" = from LANG
   std::string kb_dir;           // "" = the built-in knowledge base
   std::string policy = "all";

@@ -112,5 +112,16 @@ TEST(Banner, Ssh) {
   EXPECT_FALSE(banner::parse_ssh_ident("HTTP/1.1 400 Bad Request\r\n\r\n"));
 }
 
+TEST(Banner, EndsWithPrompt) {
+  EXPECT_TRUE(banner::ends_with_prompt("\r\nlogin: "));
+  EXPECT_TRUE(banner::ends_with_prompt("Welcome\r\n\r\nPassword:"));
+  EXPECT_TRUE(banner::ends_with_prompt("router> "));
+  EXPECT_TRUE(banner::ends_with_prompt("# "));
+  EXPECT_FALSE(banner::ends_with_prompt("Welcome to AutoDome\r\n"));  // a line, then maybe more
+  EXPECT_FALSE(banner::ends_with_prompt("login: \r\n"));
+  EXPECT_FALSE(banner::ends_with_prompt(""));
+  EXPECT_FALSE(banner::ends_with_prompt("   "));
+}
+
 }  // namespace
 }  // namespace anshin::codec

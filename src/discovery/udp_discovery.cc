@@ -29,6 +29,7 @@
 #include "discovery/local_segments.h"
 #include "discovery/replies.h"
 #include "net/pacer.h"
+#include "net/rtt.h"
 #include "targets/intervals.h"
 #include "targets/permutation.h"
 
@@ -47,6 +48,8 @@ constexpr size_t kMaxObservationsPerRecord = 256;
 constexpr size_t kMaxPendingRepeats = 1 << 16;  // addresses waiting for their next repeat
 constexpr auto kPollSlice = std::chrono::milliseconds(25);
 constexpr int kYieldEvery = 32;  // datagrams sent between two yields to the event loop
+constexpr size_t kSendMarks = 4096;  // addresses whose first send time is remembered (reply latencies)
+constexpr auto kMinReplyWait = std::chrono::milliseconds(300);  // shortest wait after the last send
 
 udp::endpoint to_endpoint(const IpAddr& a, uint16_t port) {
   if (a.is_v4()) return {asio::ip::address_v4(a.v4_value()), port};
@@ -120,6 +123,27 @@ struct UdpDiscovery::Impl {
     bool fetch_started = false;
   };
   std::map<IpAddr, HostState> hosts;
+  // When each recently probed address was first sent to (a fixed table: an address whose mark another
+  // took over gives no sample), and the reply latencies measured from it.
+  struct SendMark {
+    IpAddr address;
+    Clock::time_point at{};
+  };
+  std::vector<SendMark> send_marks = std::vector<SendMark>(kSendMarks);
+  net::RttEstimator reply_rtt;
+
+  static size_t mark_index(const IpAddr& a) {
+    uint64_t h = a.is_v4() ? a.v4_value() : 0;
+    if (!a.is_v4())
+      for (uint8_t b : a.v6_bytes()) h = h * 131 + b;
+    return static_cast<size_t>((h * 0x9e3779b97f4a7c15ULL) >> 52) % kSendMarks;
+  }
+  void mark_sent(const IpAddr& a) { send_marks[mark_index(a)] = {a, Clock::now()}; }
+  void sample_reply(const IpAddr& from) {
+    const SendMark& m = send_marks[mark_index(from)];
+    if (m.at != Clock::time_point{} && m.address == from)
+      reply_rtt.add(std::chrono::duration_cast<net::Micros>(Clock::now() - m.at));
+  }
 
   // UPnP fetches.
   struct Fetch {
@@ -320,6 +344,7 @@ struct UdpDiscovery::Impl {
       return;
     }
     ++stats.attributed;
+    sample_reply(from);
     HostState& host = hosts[from];
     ProtocolState& ps = host.protocols[static_cast<size_t>(p)];
     ps.hashes.push_back(h);
@@ -464,9 +489,10 @@ struct UdpDiscovery::Impl {
     }
   }
 
-  asio::awaitable<void> send_host(uint64_t index) {
+  asio::awaitable<void> send_host(uint64_t index, bool first) {
     const IpAddr address = plan.host(index).address;
     const size_t fam = address.is_v6() ? 1 : 0;
+    if (first) mark_sent(address);
     for (ProbeKind k : kProbeKinds) {
       if (stopping()) co_return;
       const Protocol p = protocol_of(k);
@@ -503,6 +529,22 @@ struct UdpDiscovery::Impl {
     }
   }
 
+  // After the last send: options.wait; by unicast alone, once replies have come, the RTO of their
+  // latencies instead (net/rtt.h: at least kMinReplyWait, at most options.wait), re-derived as more
+  // come. Devices answering a multicast probe wait a random delay on purpose, so that keeps the full wait.
+  asio::awaitable<void> wait_for_replies(Clock::time_point last_send) {
+    asio::steady_timer t(executor);
+    while (!stopping()) {
+      Clock::duration budget = options.wait;
+      if (segments.empty() && reply_rtt.has_sample())
+        budget = reply_rtt.timeout({.floor = std::min<net::Micros>(kMinReplyWait, options.wait), .ceiling = options.wait});
+      const auto now = Clock::now();
+      if (now >= last_send + budget) break;
+      t.expires_at(std::min(last_send + budget, now + kPollSlice));
+      co_await t.async_wait(kTuple);
+    }
+  }
+
   asio::awaitable<void> send_all() {
     struct Pending {
       uint64_t index;
@@ -519,13 +561,13 @@ struct UdpDiscovery::Impl {
       if (!pending.empty() && pending.front().due <= now) {
         Pending p = pending.front();
         pending.pop_front();
-        co_await send_host(p.index);
+        co_await send_host(p.index, false);
         if (p.left > 1) pending.push_back({p.index, Clock::now() + options.repeat_interval, p.left - 1});
         continue;
       }
       if (next < n && pending.size() < kMaxPendingRepeats) {
         const uint64_t index = perm.at(next++);
-        co_await send_host(index);
+        co_await send_host(index, true);
         if (options.repeats > 1) pending.push_back({index, Clock::now() + options.repeat_interval, options.repeats - 1});
         continue;
       }
@@ -577,7 +619,7 @@ asio::awaitable<void> UdpDiscovery::run(const std::atomic<bool>& stop) {
     co_await m.send_all();
     m.stats.send_seconds = std::chrono::duration<double>(Clock::now() - send_start).count();
 
-    co_await m.sleep_until(Clock::now() + m.options.wait);
+    co_await m.wait_for_replies(Clock::now());
   } catch (...) {
     // Never throw into the engine; keep what was collected.
   }

@@ -5,7 +5,8 @@
 // Multicast (options.multicast): when the plan covers a local segment (discovery/local_segments.h),
 // the same probes go first to their groups (239.255.255.250, DHIP .251) on that interface with TTL 1,
 // and listeners bound to the SADP and DHIP groups catch devices that answer to the group. Replies are
-// collected until `wait` after the last send (or stop), attributed to their *source address* only if
+// collected until `wait` after the last send (or stop) -- by unicast alone, once replies have come,
+// until their latencies' RTO instead (net/rtt.h; 300 ms at least, `wait` at most) -- attributed to their *source address* only if
 // it is in the plan, deduplicated, capped per address and protocol, parsed with the codec and turned
 // into Observations (docs/observation-keys.md). For an SSDP LOCATION on the replying host itself, the
 // UPnP description is fetched once per address through the Dialer (never another host).
@@ -39,7 +40,7 @@ namespace anshin::discovery {
 struct UdpDiscoveryOptions {
   double rate = 0;                                  // datagrams per second (all protocols); 0 = unlimited
   bool multicast = true;                            // also probe the groups of local segments the plan covers
-  std::chrono::milliseconds wait{1500};             // receive window after the last send
+  std::chrono::milliseconds wait{1500};             // receive window after the last send (the longest)
   int repeats = 2;                                  // each probe sent this many times (nmap: 2)
   std::chrono::milliseconds repeat_interval{100};   // spacing of the repeats of one address
   bool fetch_upnp = true;                           // GET the UPnP description of SSDP replies

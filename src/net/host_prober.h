@@ -1,5 +1,5 @@
 // The seam between the sweep and identification: after a host's ports are swept, the scan engine
-// awaits HostProber::probe() in the same lane. Implementations (src/probes) run their protocol probes
+// runs HostProber::probe() beside the sweep (the lane goes on). Implementations (src/probes) run their protocol probes
 // on the host's open ports, append ServiceRecords, never throw, and keep at most kMaxConnectionsPerHost
 // connections to the host at once. It lives in net/ so that probes/ and discovery/ implement it without
 // depending on scan/ (docs/architecture.md). Asio-based: include only from .cc files.

@@ -45,8 +45,30 @@ std::string host_port(const IpAddr& address, uint16_t port) {
   return address.to_string() + ":" + std::to_string(port);
 }
 
+boost::asio::awaitable<Result<size_t>> read_reply_start(ProbeContext& ctx, net::Stream& stream, std::string& buffer,
+                                                        size_t max, net::Deadline deadline, net::Clock::time_point sent,
+                                                        bool guess) {
+  constexpr auto kSlice = std::chrono::milliseconds(50);  // how often a guess re-derives its budget
+  for (;;) {
+    auto give_up = deadline;
+    if (guess && ctx.replies && ctx.replies->has_sample()) {
+      const net::RttLimits limits{.floor = kGuessReplyFloor,
+                                  .ceiling = std::chrono::duration_cast<net::Micros>(deadline - sent)};
+      give_up = std::min(deadline, sent + ctx.replies->timeout(limits));
+    }
+    const auto now = net::Clock::now();
+    if (now >= give_up) co_return Error{Errc::kTimeout, "no reply"};
+    auto n = co_await stream.read_some(buffer, max, guess ? std::min(give_up, now + kSlice) : give_up);
+    if (n) {
+      if (ctx.replies) ctx.replies->add(std::chrono::duration_cast<net::Micros>(net::Clock::now() - sent));
+      co_return n;
+    }
+    if (n.error().code != Errc::kTimeout) co_return n.error();
+  }
+}
+
 boost::asio::awaitable<Result<HttpExchange>> http_exchange(ProbeContext& ctx, uint16_t port, bool tls,
-                                                           std::string request, size_t max_body) {
+                                                           std::string request, size_t max_body, bool guess) {
   const auto deadline = ctx.deadline();
   // (No co_await inside ?: — GCC 12 miscompiles it.)
   Result<std::unique_ptr<net::Stream>> conn = Error{Errc::kIo, "not connected"};
@@ -55,13 +77,16 @@ boost::asio::awaitable<Result<HttpExchange>> http_exchange(ProbeContext& ctx, ui
   if (!conn) co_return conn.error();
   net::Stream& stream = **conn;
   if (auto w = co_await stream.write(request, deadline); !w) co_return w.error();
+  const auto sent = net::Clock::now();
   codec::http::Limits limits;
   limits.max_body = max_body;
   const bool head = request.rfind("HEAD ", 0) == 0;
   std::string buffer;
   const size_t cap = limits.max_header_bytes + max_body + 64 * 1024;  // chunk framing slack
   for (;;) {
-    auto n = co_await stream.read_some(buffer, 16384, deadline);
+    Result<size_t> n = size_t{0};
+    if (buffer.empty()) n = co_await read_reply_start(ctx, stream, buffer, 16384, deadline, sent, guess);
+    else n = co_await stream.read_some(buffer, 16384, deadline);
     const bool eof = !n && n.error().code == Errc::kClosed;
     if (!n && !eof) co_return n.error();
     auto parsed = codec::http::parse_response(buffer, limits, {.at_eof = eof, .no_body = head});
@@ -80,6 +105,11 @@ boost::asio::awaitable<Result<HttpExchange>> http_exchange(ProbeContext& ctx, ui
 bool is_rtsp_port(uint16_t port) { return port_role(port) == PortRole::kRtsp; }
 bool is_tls_port(uint16_t port) { return port_role(port) == PortRole::kTls; }
 bool is_banner_port(uint16_t port) { return port_role(port) == PortRole::kBanner; }
+
+bool http_is_a_guess(uint16_t port) {
+  const WellKnownPort* row = find_well_known_port(port);
+  return !row || (row->service != "http" && row->service != "https");
+}
 
 std::vector<std::pair<uint16_t, bool>> http_ports(const HostRecord& host) {
   std::vector<std::pair<uint16_t, bool>> out;

@@ -25,10 +25,23 @@ struct HttpExchange {
   std::optional<net::TlsInfo> tls;
 };
 
+// The shortest wait for a reply to a guess, however fast the host answered before.
+inline constexpr std::chrono::milliseconds kGuessReplyFloor{400};
+
+// Reads the first bytes of a reply to a request written at `sent` (at most `max` bytes appended) and
+// records how long they took in ctx.replies. A `guess` (a protocol the port may not speak: HTTP on a
+// vendor SDK port, the RTSP fallback) gives up once the host's reply budget has passed: its earlier
+// replies' RTO (net/rtt.h, floor kGuessReplyFloor), re-derived while waiting as the host's other
+// exchanges answer; before any reply, and for a non-guess, the wait ends at `deadline`.
+boost::asio::awaitable<Result<size_t>> read_reply_start(ProbeContext& ctx, net::Stream& stream, std::string& buffer,
+                                                        size_t max, net::Deadline deadline, net::Clock::time_point sent,
+                                                        bool guess);
+
 // One request on a fresh connection ("Connection: close" is added), the reply read and parsed with
-// the codec, body at most `max_body` bytes. TLS when `tls` is set.
+// the codec, body at most `max_body` bytes. TLS when `tls` is set. `guess`: see read_reply_start.
 boost::asio::awaitable<Result<HttpExchange>> http_exchange(ProbeContext& ctx, uint16_t port, bool tls,
-                                                           std::string request, size_t max_body = 256 * 1024);
+                                                           std::string request, size_t max_body = 256 * 1024,
+                                                           bool guess = false);
 
 // "127.0.0.1:8080" / "[::1]:8080" for Host headers and URLs.
 std::string host_port(const IpAddr& address, uint16_t port);
@@ -37,6 +50,9 @@ std::string host_port(const IpAddr& address, uint16_t port);
 bool is_rtsp_port(uint16_t port);
 bool is_tls_port(uint16_t port);
 bool is_banner_port(uint16_t port);
+// A port the table names for a non-web protocol (vendor SDK ports such as 8000, 37777, 9000) or does
+// not name: an HTTP request there is a guess.
+bool http_is_a_guess(uint16_t port);
 
 // Ports on which the http probe found a web server, best first (80, 443, 8080, then ascending).
 std::vector<std::pair<uint16_t, bool /*tls*/>> http_ports(const HostRecord& host);

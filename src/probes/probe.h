@@ -1,8 +1,8 @@
 // Probes observe; they never interpret. A probe talks one protocol to one port of one host through
 // the Dialer and reports Observations (docs/observation-keys.md) in a ServiceRecord: no vendor logic,
 // no verdicts. Every probe is bounded in bytes and time, never throws, and never sends a request that
-// changes device state. Probes run one after another per host (at most one connection to a host at a
-// time during identification), in the order of registry.cc.
+// changes device state. A probe holds at most one connection at a time; the prober runs several probes
+// of a host side by side (at most kMaxProbeConnections, prober.h), in stages given by registry.h.
 //
 // Adding a protocol: one folder here with a make_<name>_probe() factory, and one line in registry.cc.
 #pragma once
@@ -18,6 +18,7 @@
 
 #include "model/observation.h"
 #include "net/dialer.h"
+#include "net/rtt.h"
 
 namespace anshin::probes {
 
@@ -56,6 +57,9 @@ struct ProbeContext {
   std::chrono::milliseconds timeout{3000};  // per exchange (connect + request + reply)
   const std::atomic<bool>& stop;
   const IntrusivePlan* intrusive = nullptr;  // set only for the intrusive pass (registry.h intrusive_registry)
+  // How long this host takes to start answering a request, learnt from its earlier replies (shared by
+  // the host's probes; null: nothing learnt). Bounds the wait of a guess (common.h read_reply_start).
+  net::RttEstimator* replies = nullptr;
   net::Deadline deadline() const { return net::Clock::now() + timeout; }
 };
 

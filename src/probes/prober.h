@@ -1,5 +1,7 @@
 // RegistryProber: the scan engine's HostProber, running every registered probe that applies to each
-// open port of a host, one at a time (one connection to the host at a time), in registry order.
+// open port of a host: the service probes side by side, then the probes that build on what they found
+// side by side (prober.cc identify()), at most kMaxProbeConnections connections to the host at once;
+// records in registry order.
 #pragma once
 #include <chrono>
 #include <functional>
@@ -11,6 +13,9 @@
 #include "net/host_prober.h"
 
 namespace anshin::probes {
+
+// Connections one host's identification may hold at once (the engine's per-host cap).
+inline constexpr size_t kMaxProbeConnections = 4;
 
 class RegistryProber final : public net::HostProber {
  public:

@@ -19,6 +19,8 @@ const std::vector<std::unique_ptr<Probe>>& registry() {
   return probes;
 }
 
+size_t service_probe_count() { return 3; }  // banner, rtsp, http
+
 const std::vector<std::unique_ptr<Probe>>& intrusive_registry() {
   static const std::vector<std::unique_ptr<Probe>> probes = [] {
     std::vector<std::unique_ptr<Probe>> v;

@@ -1,9 +1,13 @@
 // The scan engine: a single-threaded Boost.Asio event loop that sweeps TCP ports host by host, in the
 // order of a pseudo-random permutation, with bounded global concurrency, at most
-// kMaxConnectionsPerHost connections per host, an optional global connection rate, a per-connection
-// deadline and one retry after a timeout. When a host's sweep ends, the host's follow-up work
-// (identification probes, supplied as a HostHook) runs in the same lane while other lanes keep
-// sweeping. Ctrl-C (SIGINT/SIGTERM) stops new work, cancels what is in flight and returns what was
+// kMaxConnectionsPerHost connections per host, an optional global connection rate, and per-connection
+// deadlines measured from round trips (net/rtt.h: the host's own once it answered, else its /24's, else
+// the --timeout ceiling; never below rtt_floor). Timed-out ports are retried only on hosts that
+// answered something (loss is likely there): a second try always, more (up to `retries`) while the
+// loss measured from answers that came only on a retry makes losing every attempt likely. An address
+// that never answers costs one attempt per port, and one more round only when that loss makes "all of
+// its first attempts lost" likely. When a host's sweep ends with open ports, its identification (the HostProber) runs beside the
+// sweep while the lane goes on to its next host (as many hosts in identification as there are lanes). Ctrl-C (SIGINT/SIGTERM) stops new work, cancels what is in flight and returns what was
 // found. No Asio types in this header.
 #pragma once
 #include <atomic>
@@ -46,8 +50,9 @@ class HostSource {
 struct EngineOptions {
   int concurrency = 512;                        // connections in flight across all hosts
   double rate = 0;                              // new connections per second; 0 = unlimited
-  std::chrono::milliseconds timeout{1000};      // per connection attempt
-  int retries = 1;                              // extra attempts after a timeout
+  std::chrono::milliseconds timeout{1000};      // per connection attempt: the ceiling, and the wait before any RTT sample
+  std::chrono::milliseconds rtt_floor{100};     // the shortest deadline, however fast the network answers
+  int retries = 5;                              // at most this many extra attempts after a timeout (engine.cc worth_retry)
   bool progress = false;                        // print a progress line on stderr
   std::string lang = "en";                      // language of the progress line (data/i18n scan.progress)
   bool handle_signals = true;                   // stop cleanly on SIGINT/SIGTERM

@@ -1,6 +1,6 @@
 // Engine tests against real sockets on 127.66.x.y (loopback only): every open port is found, no
-// closed port is reported, the per-host cap holds while connections hang, timeouts are retried
-// once, and a stop request returns promptly with what was found.
+// closed port is reported, the per-host cap holds while connections hang, timeouts are retried on
+// hosts that answered (and only there), and a stop request returns promptly with what was found.
 #include "scan/engine.h"
 
 #include <arpa/inet.h>
@@ -118,9 +118,37 @@ TEST(Engine, PerHostCapHoldsWhileConnectsHang) {
   const EngineStats stats = engine.run(src, nullptr, hosts, &obs);
   EXPECT_EQ(peak, kMaxConnectionsPerHost);
   EXPECT_EQ(stats.max_inflight_per_host, kMaxConnectionsPerHost);
-  EXPECT_EQ(stats.timeouts, 24u);  // 12 ports x (1 attempt + 1 retry)
-  EXPECT_EQ(stats.connects, 24u);
+  EXPECT_EQ(stats.timeouts, 12u);  // the host never answered: one attempt per port, no retry
+  EXPECT_EQ(stats.connects, 12u);
   EXPECT_TRUE(hosts.empty());
+}
+
+TEST(Engine, RetriesTimeoutsOnlyOnHostsThatAnswered) {
+  // 127.66.4.1: four hanging ports tried first (they time out before the host has answered anything),
+  // then an open one: once it answers, every timeout of the host is retried. 127.66.4.2: two hanging
+  // ports only (silent).
+  Listener open("127.66.4.1", 19100);
+  Listener h1("127.66.4.1", 19101, 0), h2("127.66.4.1", 19102, 0), h3("127.66.4.1", 19103, 0),
+      h4("127.66.4.1", 19104, 0), s1("127.66.4.2", 19101, 0), s2("127.66.4.2", 19102, 0);
+  ASSERT_TRUE(open.ok() && h1.ok() && h2.ok() && h3.ok() && h4.ok() && s1.ok() && s2.ok());
+  for (Listener* l : {&h1, &h2, &h3, &h4, &s1, &s2}) l->fill();
+  VectorSource src;
+  src.add("127.66.4.1", {19101, 19102, 19103, 19104, 19100});
+  src.add("127.66.4.2", {19101, 19102});
+  std::map<std::string, int> attempts;
+  EngineObserver obs;
+  obs.on_connect_start = [&](const IpAddr& a, uint16_t) { ++attempts[a.to_string()]; };
+  Engine engine({.concurrency = 8, .timeout = std::chrono::milliseconds(150), .rtt_floor = std::chrono::milliseconds(20),
+                 .retries = 2, .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts, &obs);
+  // The open port once; each hanging one 1 + 2 retries (too few answers to measure loss: a host that
+  // answered is retried as if 10 % were lost, within --retries).
+  EXPECT_EQ(attempts["127.66.4.1"], 1 + 4 * 3);
+  EXPECT_EQ(attempts["127.66.4.2"], 2);  // silent: each port once (no loss measured)
+  EXPECT_EQ(stats.timeouts, 12u + 2u);
+  ASSERT_EQ(hosts.size(), 1u);
+  EXPECT_EQ(hosts[0].open_tcp_ports, (std::vector<uint16_t>{19100}));
 }
 
 TEST(Engine, GlobalConcurrencyBoundsLanes) {
@@ -132,6 +160,30 @@ TEST(Engine, GlobalConcurrencyBoundsLanes) {
   EXPECT_LE(stats.max_inflight, 8);
   EXPECT_EQ(stats.connects, 80u);
   EXPECT_EQ(stats.hosts_done, 40u);
+}
+
+TEST(Engine, HostsWithFewPortsShareTheGlobalCap) {
+  // Six hosts with two hanging ports each, --concurrency 4: one lane's host alone would use only two of
+  // the four connections; another lane's host takes the other two, and the cap still holds.
+  std::vector<std::unique_ptr<Listener>> listeners;
+  VectorSource src;
+  for (int h = 1; h <= 6; ++h) {
+    const std::string addr = "127.66.5." + std::to_string(h);
+    for (uint16_t p : {19600, 19601}) {
+      listeners.push_back(std::make_unique<Listener>(addr.c_str(), p, 0));
+      ASSERT_TRUE(listeners.back()->ok());
+      listeners.back()->fill();
+    }
+    src.add(addr.c_str(), {19600, 19601});
+  }
+  Engine engine({.concurrency = 4, .timeout = std::chrono::milliseconds(100), .rtt_floor = std::chrono::milliseconds(20),
+                 .retries = 0, .handle_signals = false});
+  std::vector<HostRecord> hosts;
+  const EngineStats stats = engine.run(src, nullptr, hosts);
+  EXPECT_EQ(stats.max_inflight, 4);
+  EXPECT_EQ(stats.connects, 12u);
+  EXPECT_EQ(stats.timeouts, 12u);
+  EXPECT_EQ(stats.hosts_done, 6u);
 }
 
 TEST(Engine, StopReturnsPromptlyWithWhatWasFound) {

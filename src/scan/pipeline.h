@@ -26,7 +26,7 @@ struct ScanSettings {
   double rate = 0;
   int concurrency = 512;
   int timeout_ms = 1000;
-  int retries = 1;
+  int retries = 5;
   std::string policy = "all";
   bool check_default_creds = false;
   bool check_cves_active = false;

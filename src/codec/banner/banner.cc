@@ -130,4 +130,11 @@ Result<SshIdent> parse_ssh_ident(std::string_view in) {
   return make_error(Errc::kProtocol, "ssh: no identification line");
 }
 
+bool ends_with_prompt(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.empty()) return false;
+  const char last = text.back();
+  return last == ':' || last == '>' || last == '#' || last == '$' || last == '%';
+}
+
 }  // namespace anshin::codec::banner

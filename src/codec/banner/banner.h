@@ -40,6 +40,11 @@ struct SshIdent {
   std::string software_version;  // "OpenSSH_8.4p1", "dropbear_2019.78"
   std::string comments;          // after the first space, may be empty
 };
+// True when the text ends in a prompt waiting for input ("login: ", "Password:", "> ", "# "): the
+// last line is not empty, not ended by a newline, and its last non-blank character is one of ":>#$%".
+// After a prompt a server-first service sends nothing more until it is answered.
+bool ends_with_prompt(std::string_view text);
+
 // Finds the SSH- line among the first lines (servers may send other text before it).
 // Errc::kProtocol when there is no complete SSH- line.
 Result<SshIdent> parse_ssh_ident(std::string_view bytes);

@@ -11,6 +11,8 @@ namespace {
 constexpr std::string_view kEmits[] = {"telnet.banner", "ftp.banner", "ssh.banner"};
 constexpr ProbeInfo kInfo{"banner", Intrusiveness::kPassive, kEmits};
 constexpr size_t kMaxBanner = 4096;
+constexpr std::chrono::milliseconds kMaxQuiet{1200};
+constexpr std::chrono::milliseconds kMinQuiet{300};
 
 class BannerProbe final : public Probe {
  public:
@@ -27,18 +29,27 @@ class BannerProbe final : public Probe {
     }
     net::Stream& stream = **conn;
     std::string bytes;
-    // Read until a line ends with a prompt-like character or the server stops talking briefly.
-    const auto quiet_deadline = [] { return net::Clock::now() + std::chrono::milliseconds(1200); };
+    // Read until the server shows a prompt (nothing more comes before an answer), a line for FTP/SSH,
+    // or the server stays quiet for a while: kMaxQuiet, less once the host's replies on other ports say
+    // how fast it answers (net/rtt.h, at least kMinQuiet).
+    const auto quiet_deadline = [&] {
+      std::chrono::microseconds quiet = kMaxQuiet;
+      if (ctx.replies && ctx.replies->has_sample()) quiet = ctx.replies->timeout({.floor = kMinQuiet, .ceiling = kMaxQuiet});
+      return net::Clock::now() + quiet;
+    };
     bool refused_options = false;
     while (bytes.size() < kMaxBanner) {
       auto n = co_await stream.read_some(bytes, kMaxBanner - bytes.size(), std::min(deadline, quiet_deadline()));
       if (!n) break;
-      if (rec.protocol == "telnet" && !refused_options) {
+      if (rec.protocol == "telnet") {
         const auto t = codec::banner::strip_telnet(bytes);
-        if (const std::string reply = codec::banner::telnet_refusals(t); !reply.empty()) {
-          refused_options = true;
-          (void)co_await stream.write(reply, deadline);
+        if (!refused_options) {
+          if (const std::string reply = codec::banner::telnet_refusals(t); !reply.empty()) {
+            refused_options = true;
+            (void)co_await stream.write(reply, deadline);
+          }
         }
+        if (codec::banner::ends_with_prompt(t.text)) break;
       }
       if (rec.protocol != "telnet" && bytes.find('\n') != std::string::npos) break;
     }

@@ -49,7 +49,10 @@ class HttpProbe final : public Probe {
     const std::string self = host_port(ctx.host.address, port);
     std::string path = "/";
     for (int hop = 0;; ++hop) {
-      auto ex = co_await http_exchange(ctx, port, tls, codec::http::build_get(self, path), 512 * 1024);
+      // The first request on a port not known for the web is a guess (a silent vendor SDK port gives up
+      // once the host's other replies say an answer would have come).
+      const bool guess = hop == 0 && !tls && http_is_a_guess(port);
+      auto ex = co_await http_exchange(ctx, port, tls, codec::http::build_get(self, path), 512 * 1024, guess);
       if (!ex) {
         if (hop == 0) {
           fail(rec, ex.error());

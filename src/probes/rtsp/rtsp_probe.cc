@@ -123,9 +123,12 @@ class RtspProbe final : public Probe {
           stream.reset();  // the server closed after the last reply: reconnect once
           continue;
         }
+        const auto sent = net::Clock::now();
         std::string buffer;
         for (;;) {
-          auto n = co_await stream->read_some(buffer, 16384, deadline);
+          Result<size_t> n = size_t{0};
+          if (buffer.empty()) n = co_await read_reply_start(ctx, *stream, buffer, 16384, deadline, sent, fallback_);
+          else n = co_await stream->read_some(buffer, 16384, deadline);
           const bool eof = !n && n.error().code == Errc::kClosed;
           if (!n && !eof) co_return n.error();
           auto parsed = codec::rtsp::parse_reply_incremental(buffer, {}, eof);
