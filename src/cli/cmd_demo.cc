@@ -60,7 +60,8 @@ int run_demo(const DemoOptions& o) {
   server.stop();
   if (!result) return fail(2, with_prefix(result.error(), "demo: "));
   report::render_terminal(result->snapshot, stdout,
-                         {.color = use_color(stdout), .lang = *lang, .width = report::terminal_width(fileno(stdout))});
+                         {.color = use_color(stdout), .lang = *lang, .width = report::terminal_width(fileno(stdout)),
+                          .exploited = assess::exploited_finding_ids((*assessor)->data())});
   std::fflush(stdout);  // the summary before any later stderr line
   if (!o.json_out.empty()) {
     auto w = write_file_atomically(o.json_out, [&result](std::ostream& out) { report::write_json(result->snapshot, out); });

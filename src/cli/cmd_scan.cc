@@ -203,7 +203,9 @@ Stop resume_request(ScanOptions& o, store::Store& inventory, scan::ScanRequest& 
 
 // The JSON document, the observations, the terminal summary. With --json -, stdout carries the
 // document and the human summary goes to stderr.
-Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const std::string& lang) {
+// `exploited`: the finding ids known to be exploited (the terminal's top actions).
+Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const std::string& lang,
+                   const std::set<std::string>& exploited) {
   const ScanSnapshot& snap = result.snapshot;
   std::FILE* human = o.json_out == "-" ? stderr : stdout;
   if (!o.json_out.empty()) {
@@ -219,7 +221,8 @@ Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const s
     if (auto w = write_file_atomically(o.observations_out, report::observations_jsonl(result.hosts)); !w)
       return fail(2, w.error());
   }
-  report::render_terminal(snap, human, {.color = use_color(human), .lang = lang, .width = report::terminal_width(fileno(human))});
+  report::render_terminal(snap, human, {.color = use_color(human), .lang = lang,
+                                        .width = report::terminal_width(fileno(human)), .exploited = exploited});
   std::fflush(human);
   if (!o.quiet)  // what was sent beyond the targets' own addresses
     for (const auto& segment : result.multicast_segments)
@@ -313,7 +316,7 @@ int run_scan(const ScanOptions& command_line) {
 
   auto result = scan::run_scan(req, *plan);
   if (!result) return fail(2, result.error());
-  if (auto stop = write_outputs(o, *result, o.lang)) return *stop;
+  if (auto stop = write_outputs(o, *result, o.lang, assess::exploited_finding_ids(assessor->data()))) return *stop;
   return exit_status_for(result->snapshot, o.fail_on);
 }
 

@@ -15,6 +15,7 @@
 #include "i18n/catalog.h"
 #include "model/risk.h"
 #include "model/top_actions.h"
+#include "report/actions_text.h"
 #include "report/html_assets.h"
 #include "report/terminal.h"
 
@@ -540,17 +541,6 @@ std::string charts_html(const std::vector<const Device*>& rows, const size_t (&p
 }
 
 // "Update the firmware of 6 Hikvision cameras" / "Telnet is open: 3 devices" (catalog patterns).
-std::string action_headline(Lang L, const TopAction& a) {
-  const std::string count = std::to_string(a.devices.size());
-  const bool one = a.devices.size() == 1;
-  if (a.kind == ActionKind::kFixFinding)
-    return i18n::format(L.get(one ? "actions.fix_one" : "actions.fix"), {{"title", a.title}, {"count", count}});
-  const std::string category = std::string(L.get(std::string(one ? "actions.kind_one." : "actions.kind.") +
-                                                 category_name(a.category)));
-  const std::string maker = a.manufacturer.empty() ? std::string(L.get("chart.unknown_manufacturer")) : a.manufacturer;
-  return i18n::format(L.get(one ? "actions.update_firmware_one" : "actions.update_firmware"),
-                      {{"maker", maker}, {"category", category}, {"count", count}});
-}
 
 // The ranked actions (model/top_actions.h), the first kShown of them.
 std::string top_actions_html(const ScanSnapshot& snap, const std::set<std::string>& exploited, Lang L) {

@@ -9,6 +9,8 @@
 #include "core/text.h"
 #include "i18n/catalog.h"
 #include "model/risk.h"
+#include "model/top_actions.h"
+#include "report/actions_text.h"
 #include "report/table.h"
 
 namespace anshin::report {
@@ -24,6 +26,29 @@ const char* severity_colour(int sev) {
   }
 }
 
+
+// The first three top actions (model/top_actions.h), one line each: "[Critical] Update the firmware of 6
+// Hikvision cameras, exploited (CISA KEV): CVE-2021-36260". The HTML report lists more, with devices.
+void print_top_actions(const ScanSnapshot& snap, const TerminalOptions& opt, const i18n::Catalog& L, std::FILE* out) {
+  constexpr size_t kShown = 3, kIds = 3;
+  const auto actions = top_actions(snap.devices, opt.exploited);
+  if (actions.empty()) return;
+  fmt::print(out, "{}\n", L.get("terminal.actions_heading"));
+  for (size_t i = 0; i < actions.size() && i < kShown; ++i) {
+    const TopAction& a = actions[i];
+    std::string line = fmt::format("  {}. [{}] {}", i + 1, L.get(std::string("severity.") + severity_name(a.severity)),
+                                   text::escape_for_terminal(action_headline(L, a)));
+    if (a.exploited) line += ", " + std::string(L.get("actions.exploited"));
+    if (a.kind == ActionKind::kUpdateFirmware) {
+      std::string ids;
+      for (size_t f = 0; f < a.findings.size() && f < kIds; ++f)
+        ids += (f ? ", " : "") + text::escape_for_terminal(a.findings[f].finding_id.substr(a.findings[f].finding_id.find('.') + 1));
+      if (a.findings.size() > kIds) ids += ", …";
+      line += ": " + ids;
+    }
+    fmt::print(out, "{}\n", line);
+  }
+}
 
 // One device's row: address, category, maker, model, firmware, services, security findings, policies.
 std::vector<std::string> terminal_cells(const Device& d, const DeviceRisk& risk, const i18n::Catalog& L) {
@@ -125,6 +150,7 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
                                                              {"policy", std::to_string(policy)},
                                                              {"devices", std::to_string(snap.devices.size())}}));
   }
+  print_top_actions(snap, opt, L, out);
   if (snap.scan.interrupted) fmt::print(out, "{}\n", L.get("terminal.interrupted"));
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "model/device.h"
@@ -13,6 +14,7 @@ struct TerminalOptions {
   bool color = false;
   std::string lang = "en";  // "en" or "ja"
   size_t width = 0;         // display columns to fit the table in (report::terminal_width); 0 = no limit
+  std::set<std::string> exploited;  // finding ids known to be exploited (CISA KEV): the top actions' ranking
 };
 
 void render_terminal(const ScanSnapshot& snapshot, std::FILE* out, const TerminalOptions& options);

@@ -73,6 +73,20 @@ TEST(Terminal, TableFitsTheWidthGiven) {
   EXPECT_EQ(render(testing::canonical_snapshot(), {.lang = "en", .width = 80}).find("SERVICES"), std::string::npos);
 }
 
+TEST(Terminal, TopActionsAfterTheSummary) {
+  const std::string out = render(testing::canonical_snapshot(), {.lang = "en", .exploited = {"cve.CVE-2017-7921"}});
+  const size_t at = out.find("Top actions");
+  ASSERT_NE(at, std::string::npos) << out;
+  EXPECT_GT(at, out.find("devices answered")) << out;
+  const std::string first = out.substr(out.find("  1. ", at), out.find('\n', out.find("  1. ", at)) - out.find("  1. ", at));
+  EXPECT_NE(first.find("[Critical] Update the firmware of 1 Hikvision"), std::string::npos) << out;
+  EXPECT_NE(first.find("exploited (CISA KEV): CVE-2017-7921"), std::string::npos) << out;
+  EXPECT_EQ(out.find("  4. "), std::string::npos) << "three at most";
+  const std::string ja = render(testing::canonical_snapshot(), {.lang = "ja", .exploited = {"cve.CVE-2017-7921"}});
+  EXPECT_NE(ja.find("優先して行う対策"), std::string::npos) << ja;
+  EXPECT_NE(ja.find("[緊急]"), std::string::npos) << ja;
+}
+
 TEST(Terminal, PolicyFindingsHaveTheirOwnColumn) {
   const std::string out = render(testing::policy_versus_security_snapshot(), {.lang = "en"});
   EXPECT_NE(out.find("Of 3 devices, 1 with a critical or high security finding, 1 named by a procurement policy."),
