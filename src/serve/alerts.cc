@@ -77,7 +77,14 @@ std::optional<int> compare_firmware(std::string_view a, std::string_view b) {
 std::vector<Alert> alerts_for(const store::ScanDiff& diff) {
   std::vector<Alert> out;
   const std::string& scan = diff.new_scan.id;
-  for (const auto& d : diff.added) {
+  // A replaced unit (same address and model, another serial or MAC) is another device: the old one is gone,
+  // a new one appeared, and each raises its alert.
+  std::vector<const Device*> appeared, disappeared;
+  for (const auto& d : diff.added) appeared.push_back(&d);
+  for (const auto& d : diff.gone) disappeared.push_back(&d);
+  for (const auto& r : diff.replaced) appeared.push_back(&r.after), disappeared.push_back(&r.before);
+  for (const Device* device : appeared) {
+    const Device& d = *device;
     Alert a = base("device.new", d, scan, "");
     a.severity = Severity::kMedium;
     out.push_back(a);
@@ -91,8 +98,8 @@ std::vector<Alert> alerts_for(const store::ScanDiff& diff) {
       out.push_back(p);
     }
   }
-  for (const auto& d : diff.gone) {
-    Alert a = base("device.gone", d, scan, "");
+  for (const Device* d : disappeared) {
+    Alert a = base("device.gone", *d, scan, "");
     a.severity = Severity::kMedium;
     out.push_back(a);
   }
@@ -109,7 +116,7 @@ std::vector<Alert> alerts_for(const store::ScanDiff& diff) {
   }
   for (const auto& c : diff.firmware_changed) {
     const auto order = c.from && c.to ? compare_firmware(*c.from, *c.to) : std::nullopt;
-    const bool down = order && *order > 0;
+    const bool down = c.downgrade || (order && *order > 0);  // the diff's own order (the KB's schemes) first
     Alert a = base(down ? "firmware.downgraded" : "firmware.changed", c.device, scan, "");
     a.severity = down ? Severity::kHigh : Severity::kLow;
     a.detail = c.from.value_or("?") + " -> " + c.to.value_or("?");

@@ -60,6 +60,17 @@ TEST(ServeAlerts, EachKindOfChangeRaisesItsAlert) {
   EXPECT_NE(alerts_for(again)[4].key, alerts[4].key);
 }
 
+TEST(ServeAlerts, AReplacedUnitIsOneGoneAndOneNew) {
+  store::ScanDiff diff;
+  diff.new_scan.id = "scan-2";
+  diff.replaced = {{device("192.0.2.60", "00:00:00:00:00:60", "V1"), device("192.0.2.60", "00:00:00:00:00:61", "V1")}};
+  const auto alerts = alerts_for(diff);
+  std::vector<std::string> kinds;
+  for (const auto& a : alerts) kinds.push_back(a.kind + " " + a.address);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"device.new 192.0.2.60", "device.gone 192.0.2.60"}));
+  EXPECT_NE(alerts[0].key, alerts[1].key);
+}
+
 TEST(ServeAlerts, FirmwareNumbersCompareInOrder) {
   EXPECT_EQ(compare_firmware("V5.4.5 build 170123", "V5.5.0 build 170725"), -1);
   EXPECT_EQ(compare_firmware("V5.5.0 build 170725", "V5.5.0 build 170725"), 0);
