@@ -42,19 +42,6 @@ Result<std::pair<store::ScanNumber, store::ScanNumber>> newest_two(store::Store&
   return std::pair{of_site[of_site.size() - 2], of_site.back()};
 }
 
-// Firmware order from the knowledge base in use (nothing when it does not load: no downgrade flags).
-store::FirmwareOrder firmware_order_of_kb() {
-  auto kb = scan::load_knowledge_base("");
-  if (!kb) return {};
-  auto assessor = scan::load_assessor(**kb, "");
-  if (!assessor) return {};
-  std::shared_ptr<const assess::Assessor> keep = std::move(*assessor);
-  std::shared_ptr<const kb::KnowledgeBase> keep_kb = std::move(*kb);
-  return [keep, keep_kb](const Device& d, const std::string& from, const std::string& to) {
-    return assess::firmware_order(keep->data(), d.verdict, from, to);
-  };
-}
-
 }  // namespace
 
 int run_diff(const DiffOptions& o) {

@@ -80,7 +80,7 @@ int run_serve(const ServeOptions& o) {
   serve::StoreUsers users(*db);
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
                                                .allowed_hosts = {}, .now_rfc3339 = now_rfc3339,
-                                               .default_lang = *lang});
+                                               .default_lang = *lang, .firmware_order = firmware_order_of_kb()});
   std::string secret;
   if (!o.webhook.empty()) {
     if (!serve::parse_http_url(o.webhook)) return usage_error("cli.serve.bad_webhook", {{"value", quote_value(o.webhook)}});

@@ -9,6 +9,7 @@
 #include "assess/assess.h"
 #include "core/text.h"
 #include "kb/kb.h"
+#include "scan/pipeline.h"
 
 namespace anshin::cli {
 
@@ -155,6 +156,18 @@ std::vector<std::string> not_built_yet_notes(const ScanOptions& o) {
   // --check-default-creds, --check-cves-active and --credentials are built (docs/assessment.md).
   (void)o;
   return {};
+}
+
+store::FirmwareOrder firmware_order_of_kb() {
+  auto kb = scan::load_knowledge_base("");
+  if (!kb) return {};
+  auto assessor = scan::load_assessor(**kb, "");
+  if (!assessor) return {};
+  std::shared_ptr<const assess::Assessor> keep = std::move(*assessor);
+  std::shared_ptr<const kb::KnowledgeBase> keep_kb = std::move(*kb);
+  return [keep, keep_kb](const Device& d, const std::string& from, const std::string& to) {
+    return assess::firmware_order(keep->data(), d.verdict, from, to);
+  };
 }
 
 }  // namespace anshin::cli

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/result.h"
 #include "model/device.h"
+#include "store/diff.h"
 
 namespace anshin::kb {
 class KnowledgeBase;
@@ -56,6 +57,10 @@ std::function<bool(const kb::KnowledgeBase&, const std::vector<kb::SourceFile>&)
     std::shared_ptr<const assess::Assessor>& out, kb::Diagnostics& problems);
 // Prints every error of `diags` (at most `limit`) on stderr, escaped, "file:line: message".
 void print_errors(const kb::Diagnostics& diags, size_t limit = 20);
+
+// How `diff` and `serve` order two firmware texts of a device (downgrade flags): the version schemes of the
+// built-in knowledge base; an empty function when it does not load.
+store::FirmwareOrder firmware_order_of_kb();
 
 // 0, or 3 when --fail-on SEVERITY is set and a finding is at or above it.
 int exit_status_for(const ScanSnapshot& snapshot, const std::string& fail_on);

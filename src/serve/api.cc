@@ -562,7 +562,7 @@ Response Api::diff(const Target& target) {
   if (!sa) return json_error(status_for(sa.error()), sa.error().message);
   auto sb = load(*b);
   if (!sb) return json_error(status_for(sb.error()), sb.error().message);
-  r.body = store::diff_to_json(store::diff_scans(**sa, **sb), -1);
+  r.body = store::diff_to_json(store::diff_scans(**sa, **sb, firmware_order_), -1);
   if (immutable) {
     std::lock_guard lock(cache_mu_);
     diffs_.insert(diffs_.begin(), {key, r.body});

@@ -12,6 +12,7 @@
 
 #include "serve/http_types.h"
 #include "serve/query.h"
+#include "store/diff.h"
 #include "store/store.h"
 
 namespace anshin::serve {
@@ -29,6 +30,8 @@ class Api {
   Response handle(const Request& request, const Target& target);
   // Loads the newest finished scan into the cache (the first page then answers at once).
   void warm();
+  // How /diff orders firmware (downgrade flags); without one, no downgrade is claimed.
+  void set_firmware_order(store::FirmwareOrder order) { firmware_order_ = std::move(order); }
 
  private:
   Response scans();
@@ -47,6 +50,7 @@ class Api {
 
   store::Store& store_;
   size_t cached_scans_;
+  store::FirmwareOrder firmware_order_;
   std::mutex cache_mu_;
   std::vector<std::pair<store::ScanNumber, std::shared_ptr<const store::IdentifiedSnapshot>>> cache_;
   // The anshin.diff/1 text of recent pairs of finished scans, newest first.

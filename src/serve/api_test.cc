@@ -155,6 +155,20 @@ TEST(ServeApi, FindingsPoliciesOverviewAndDiff) {
   get(api, "/api/v1/diff?old=1", 400);
 }
 
+TEST(ServeApi, DiffFlagsDowngradesWithTheFirmwareOrderGiven) {
+  Fixture f;
+  Api plain(f.db);
+  EXPECT_FALSE(get(plain, "/api/v1/diff?old=2&new=1")["firmware_changed"][0]["downgrade"].get<bool>());
+  Api ordered(f.db);
+  ordered.set_firmware_order([](const Device&, const std::string& from, const std::string& to) -> std::optional<int> {
+    return from < to ? -1 : (from == to ? 0 : 1);
+  });
+  const auto back = get(ordered, "/api/v1/diff?old=2&new=1");  // V5.5.0 -> V5.4.0
+  ASSERT_EQ(back["firmware_changed"].size(), 1u);
+  EXPECT_TRUE(back["firmware_changed"][0]["downgrade"].get<bool>());
+  EXPECT_FALSE(get(ordered, "/api/v1/diff")["firmware_changed"][0]["downgrade"].get<bool>());  // V5.4.0 -> V5.5.0
+}
+
 TEST(ServeApi, SitesPickTheirNewestScanAndDiffStaysWithinASite) {
   Fixture f;
   auto info = scan_info("scan-b");

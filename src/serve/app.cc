@@ -58,6 +58,7 @@ void add_security_headers(Response& response, bool api) {
 App::App(store::Store& store, UserDirectory& users, AppOptions options)
     : api_(store), users_(users), options_(std::move(options)), local_csrf_(random_token()) {
   if (!options_.now_rfc3339) options_.now_rfc3339 = [] { return std::string(); };
+  api_.set_firmware_order(options_.firmware_order);
 }
 
 std::string App::cookie_name() const { return options_.tls ? "__Host-anshin_session" : "anshin_session"; }

@@ -25,6 +25,7 @@ struct AppOptions {
   std::vector<std::string> allowed_hosts;  // Host header values accepted, e.g. "127.0.0.1:8741"
   std::function<std::string()> now_rfc3339;  // audit timestamps (tests fix it)
   std::string default_lang = "en";         // the page's language when neither ?lang nor Accept-Language names one
+  store::FirmwareOrder firmware_order;     // /api/v1/diff's downgrade flags (the knowledge base's version schemes)
 };
 
 class App {
