@@ -38,78 +38,15 @@ for lang in en ja; do
   [ -s "$ART/report-$lang.html" ] || { echo "FAIL: $ART/report-$lang.html was not written" >&2; exit 1; }
 done
 
-CHROMIUM="$CHROMIUM" ART="$ART" node - <<'JS'
+DEVTOOLS_PIPE="$(cd "$(dirname "$0")" && pwd)/lib/devtools_pipe.js" CHROMIUM="$CHROMIUM" ART="$ART" node - <<'JS'
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const chromium = process.env.CHROMIUM;
 const art = process.env.ART;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'anshin-chromium-'));
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-default-apps', '--disable-extensions', '--no-default-browser-check', '--mute-audio',
-  '--hide-scrollbars', '--user-data-dir=' + profile, '--remote-debugging-pipe', 'about:blank'];
-const proc = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-let stderr = '';
-proc.stdio[2].on('data', (d) => { stderr += d.toString(); });
-
-let failures = 0;
-function check(ok, what) {
-  console.log((ok ? 'ok   ' : 'FAIL ') + what);
-  if (!ok) failures += 1;
-}
-function cleanup() {
-  try { proc.kill('SIGKILL'); } catch (e) { /* already gone */ }
-  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* best effort */ }
-}
-const watchdog = setTimeout(() => {
-  console.error('FAIL: timed out driving chromium\n' + stderr.slice(-2000));
-  cleanup();
-  process.exit(1);
-}, 120000);
-
-// DevTools protocol over the pipe: we write to fd 3, chromium writes to fd 4; messages end with NUL.
-let nextId = 0;
-const pending = new Map();
-const listeners = new Set();
-let buffer = Buffer.alloc(0);
-proc.stdio[4].on('data', (chunk) => {
-  buffer = Buffer.concat([buffer, chunk]);
-  let end;
-  while ((end = buffer.indexOf(0)) >= 0) {
-    const msg = JSON.parse(buffer.subarray(0, end).toString('utf8'));
-    buffer = buffer.subarray(end + 1);
-    if (msg.id !== undefined && pending.has(msg.id)) {
-      const { resolve, reject, method } = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) reject(new Error(method + ': ' + JSON.stringify(msg.error))); else resolve(msg.result);
-    } else {
-      for (const l of listeners) l(msg);
-    }
-  }
-});
-proc.on('exit', (code) => {
-  for (const { reject } of pending.values()) reject(new Error('chromium exited with ' + code + '\n' + stderr.slice(-2000)));
-});
-function send(method, params, sessionId) {
-  const msg = { id: ++nextId, method, params: params || {} };
-  if (sessionId) msg.sessionId = sessionId;
-  return new Promise((resolve, reject) => {
-    pending.set(msg.id, { resolve, reject, method });
-    proc.stdio[3].write(JSON.stringify(msg) + '\0');
-  });
-}
-function waitFor(method, sessionId) {
-  return new Promise((resolve) => {
-    const l = (msg) => {
-      if (msg.method === method && msg.sessionId === sessionId) { listeners.delete(l); resolve(msg.params); }
-    };
-    listeners.add(l);
-  });
-}
+const cdp = require(process.env.DEVTOOLS_PIPE).launch(process.env.CHROMIUM, 120000);
+const { send, waitFor, listeners, check } = cdp;
 
 async function checkReport(lang) {
   const file = path.join(art, 'report-' + lang + '.html');
@@ -245,11 +182,8 @@ async function checkReport(lang) {
     for (const lang of ['en', 'ja']) await checkReport(lang);
   } catch (e) {
     console.error('FAIL: ' + (e && e.stack || e));
-    failures += 1;
+    cdp.failures += 1;
   }
-  clearTimeout(watchdog);
-  cleanup();
-  console.log(failures ? `${failures} check(s) failed` : 'all checks passed; artifacts in ' + art);
-  process.exit(failures ? 1 : 0);
+  cdp.finish(art);
 })();
 JS

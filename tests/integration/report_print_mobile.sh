@@ -50,9 +50,8 @@ for lang in en ja; do
   "$ANSHIN" report --db "$WORK/fleet.db" --format html --lang "$lang" -o "$ART/fleet1000-$lang.html"
 done
 
-CHROMIUM="$CHROMIUM" ART="$ART" node - <<'JS'
+DEVTOOLS_PIPE="$(cd "$(dirname "$0")" && pwd)/lib/devtools_pipe.js" CHROMIUM="$CHROMIUM" ART="$ART" node - <<'JS'
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -62,60 +61,9 @@ const reports = [
   { name: 'demo-en', maxPages: 6, devices: 28 }, { name: 'demo-ja', maxPages: 6, devices: 28 },
   { name: 'fleet1000-en', maxPages: 20, devices: 1000 }, { name: 'fleet1000-ja', maxPages: 20, devices: 1000 },
 ];
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'anshin-chromium-'));
-const proc = spawn(process.env.CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-default-apps', '--disable-extensions', '--no-default-browser-check', '--mute-audio', '--hide-scrollbars',
-  '--user-data-dir=' + profile, '--remote-debugging-pipe', 'about:blank'],
-  { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-let stderr = '';
-proc.stdio[2].on('data', (d) => { stderr += d.toString(); });
-let failures = 0;
+const cdp = require(process.env.DEVTOOLS_PIPE).launch(process.env.CHROMIUM, 1700000);
+const { send, waitFor, listeners, check } = cdp;
 const t0 = Date.now();
-function check(ok, what) { console.log((ok ? 'ok   ' : 'FAIL ') + what); if (!ok) failures += 1; }
-function cleanup() {
-  try { proc.kill('SIGKILL'); } catch (e) { /* gone */ }
-  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* best effort */ }
-}
-const watchdog = setTimeout(() => { console.error('FAIL: timed out\n' + stderr.slice(-2000)); cleanup(); process.exit(1); },
-  1700000);
-
-let nextId = 0;
-const pending = new Map();
-const listeners = new Set();
-let buffer = Buffer.alloc(0);
-proc.stdio[4].on('data', (chunk) => {
-  buffer = Buffer.concat([buffer, chunk]);
-  let end;
-  while ((end = buffer.indexOf(0)) >= 0) {
-    const msg = JSON.parse(buffer.subarray(0, end).toString('utf8'));
-    buffer = buffer.subarray(end + 1);
-    if (msg.id !== undefined && pending.has(msg.id)) {
-      const { resolve, reject, method } = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) reject(new Error(method + ': ' + JSON.stringify(msg.error))); else resolve(msg.result);
-    } else {
-      for (const l of listeners) l(msg);
-    }
-  }
-});
-proc.on('exit', (code) => {
-  for (const { reject } of pending.values()) reject(new Error('chromium exited with ' + code + '\n' + stderr.slice(-2000)));
-});
-function send(method, params, sessionId) {
-  const msg = { id: ++nextId, method, params: params || {} };
-  if (sessionId) msg.sessionId = sessionId;
-  return new Promise((resolve, reject) => {
-    pending.set(msg.id, { resolve, reject, method });
-    proc.stdio[3].write(JSON.stringify(msg) + '\0');
-  });
-}
-function waitFor(method, sessionId) {
-  return new Promise((resolve) => {
-    const l = (msg) => { if (msg.method === method && msg.sessionId === sessionId) { listeners.delete(l); resolve(msg.params); } };
-    listeners.add(l);
-  });
-}
 
 // Page objects of a PDF ("/Type /Page", not "/Pages"): Chromium writes them uncompressed.
 function pdfPages(buf) { return (buf.toString('latin1').match(/\/Type\s*\/Page(?![A-Za-z])/g) || []).length; }
@@ -205,12 +153,9 @@ async function checkReport(r) {
     for (const r of reports) await checkReport(r);
   } catch (e) {
     console.error('FAIL: ' + (e && e.stack || e));
-    failures += 1;
+    cdp.failures += 1;
   }
-  clearTimeout(watchdog);
-  cleanup();
-  console.log(failures ? `${failures} check(s) failed` : 'all checks passed; artifacts in ' + art);
-  process.exit(failures ? 1 : 0);
+  cdp.finish(art);
 })();
 JS
 if command -v pdfinfo >/dev/null 2>&1; then  # a second opinion on the page counts when poppler is there
