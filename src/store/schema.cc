@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/serve_tables.h"
+#include "store/site_tables.h"
 #include "store/sqlite_util.h"
 
 namespace anshin::store::schema {
@@ -89,6 +90,7 @@ ALTER TABLE scans ADD COLUMN site TEXT;                                        -
 CREATE INDEX scans_site ON scans(site, number);
 )sql"},
       {6, "users, audit log and alerts of `anshin serve` (serve_users, serve_audit; store/serve_tables.cc)", kServeTablesSql},
+      {7, "sites (targets, scan settings, schedule, runner) and the scan-job queue (store/site_tables.cc)", kSiteTablesSql},
   };
   return kMigrations;
 }

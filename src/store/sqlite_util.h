@@ -57,6 +57,29 @@ class Stmt {
 // Runs statements without results (schema, pragmas, BEGIN/COMMIT).
 int exec(sqlite3* db, const char* sql);
 
+// BEGIN IMMEDIATE ... COMMIT, rolled back when not committed. The writer's lock is taken at BEGIN,
+// so a read and the writes that depend on it are one step for every other connection.
+class WriteTx {
+ public:
+  explicit WriteTx(sqlite3* db) : db_(db) { rc_ = exec(db_, "BEGIN IMMEDIATE"); }
+  ~WriteTx() {
+    if (rc_ == SQLITE_OK && !done_) exec(db_, "ROLLBACK");
+  }
+  WriteTx(const WriteTx&) = delete;
+  WriteTx& operator=(const WriteTx&) = delete;
+  int begin_rc() const { return rc_; }
+  int commit() {
+    const int rc = exec(db_, "COMMIT");
+    if (rc == SQLITE_OK) done_ = true;
+    return rc;
+  }
+
+ private:
+  sqlite3* db_;
+  int rc_;
+  bool done_ = false;
+};
+
 // True when `s` is valid UTF-8 and contains no NUL byte.
 bool is_clean_text(std::string_view s);
 

@@ -23,28 +23,6 @@ using sql::Stmt;
 
 namespace {
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back when not committed.
-class Tx {
- public:
-  explicit Tx(sqlite3* db) : db_(db) { rc_ = sql::exec(db_, "BEGIN IMMEDIATE"); }
-  ~Tx() {
-    if (rc_ == SQLITE_OK && !done_) sql::exec(db_, "ROLLBACK");
-  }
-  Tx(const Tx&) = delete;
-  Tx& operator=(const Tx&) = delete;
-  int begin_rc() const { return rc_; }
-  int commit() {
-    const int rc = sql::exec(db_, "COMMIT");
-    if (rc == SQLITE_OK) done_ = true;
-    return rc;
-  }
-
- private:
-  sqlite3* db_;
-  int rc_;
-  bool done_ = false;
-};
-
 std::optional<std::string> identity_mac(const std::optional<std::string>& mac) {
   if (!mac) return std::nullopt;
   std::string m = text::to_lower(text::trim(*mac));
@@ -359,7 +337,7 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
   std::string id = info.id.empty() ? info.started + "-" + random_suffix() : info.id;
-  Tx tx(db);
+  sql::WriteTx tx(db);
   if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "recording the scan");
   {
     Stmt st(db, "SELECT 1 FROM scans WHERE id = ?");
@@ -395,7 +373,7 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
 }
 
 // The transaction of a device write has begun and the scan exists.
-static Result<void> begin_device_writes(sqlite3* db, const Tx& tx, ScanNumber scan) {
+static Result<void> begin_device_writes(sqlite3* db, const sql::WriteTx& tx, ScanNumber scan) {
   if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
   auto exists = scan_exists(db, scan);
   if (!exists) return exists.error();
@@ -412,7 +390,7 @@ Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device) {
 Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device, const HostRecord& host) {
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
-  Tx tx(db);
+  sql::WriteTx tx(db);
   if (auto ready = begin_device_writes(db, tx, scan); !ready) return ready.error();
   auto id = put_one(db, scan, device);
   if (!id) return id.error();
@@ -479,7 +457,7 @@ Result<void> Store::set_reassessed_from(ScanNumber scan, ScanNumber from) {
 Result<std::vector<DeviceId>> Store::put_devices(ScanNumber scan, const std::vector<Device>& devices) {
   std::lock_guard lock(impl_->mu);
   sqlite3* db = impl_->db;
-  Tx tx(db);
+  sql::WriteTx tx(db);
   if (auto ready = begin_device_writes(db, tx, scan); !ready) return ready.error();
   std::vector<DeviceId> ids;
   ids.reserve(devices.size());

@@ -141,6 +141,7 @@ class Store {
 
  private:
   friend struct ServeTables;  // store/serve_tables.h: the server's queries and tables
+  friend struct SiteTables;   // store/site_tables.h: sites and the scan-job queue
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
