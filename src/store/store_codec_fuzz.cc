@@ -1,11 +1,14 @@
 // Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included). A database file can be
 // edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
-// Round trip: whatever decodes must re-encode and decode to the same size.
+// Round trip: whatever decodes must re-encode and decode to the same size. Also the scan-job state
+// names (store/site_tables.h), read back from the same editable file: a name that parses must print back
+// as itself.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "store/codec.h"
+#include "store/site_tables.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace c = anshin::store::codec;
@@ -29,6 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto v = c::decode_host_record(in)) {
     auto again = c::decode_host_record(c::encode_host_record(*v));
     if (!again || again->services.size() != v->services.size()) __builtin_trap();
+  }
+  if (auto state = anshin::store::parse_job_state(in)) {
+    if (anshin::store::job_state_name(*state) != in) __builtin_trap();
   }
   return 0;
 }
