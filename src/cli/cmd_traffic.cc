@@ -60,8 +60,13 @@ void add_known_devices(store::Store& db, traffic::DeviceOptions& options) {
   if (!snap) return;
   for (const auto& d : snap->devices) {
     options.known_addresses.insert(d.address);
-    if (d.mac) options.known_macs.insert(text::to_lower(*d.mac));
+    if (d.mac) options.known_macs.emplace(text::to_lower(*d.mac), d.address);
   }
+  options.known_record = [&db, number = latest->number](const IpAddr& address) -> std::optional<HostRecord> {
+    auto rec = db.host_record(number, address);
+    if (!rec) return std::nullopt;
+    return std::move(*rec);
+  };
 }
 
 int store_scan(store::Store& db, const ScanSnapshot& snap, const std::vector<traffic::PassiveDevice>& devices) {

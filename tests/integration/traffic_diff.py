@@ -12,7 +12,8 @@ camera reaching Hik-Connect (and, in the second, also an unnamed outside address
 - after the second capture, `diff` compares the two captures: the header says so, and the camera's
   findings changed (traffic.outbound added); nothing is gone;
 - `scans --json` gives each scan's kind; the terminal list shows it;
-- the capture attached to the inventory: the camera is reported with its active scan's identity address;
+- the capture attached to the inventory: the camera is identified from its active scan's observations and
+  its traffic together, with no finding only active probes can show;
 - the report of a capture says that devices that did not talk are not listed (HTML card note).
 
 usage: traffic_diff.py ANSHIN_BINARY      (exit 77 when scapy is missing)
@@ -109,6 +110,11 @@ def main():
         cam = next((d for d in doc["devices"] if d["address"] == CAM), None)
         check(cam is not None and any(f["id"] == "traffic.vendor-cloud" for f in cam["findings"]),
               "the capture's camera reaches Hik-Connect")
+        # Known to the inventory: identified from the active scan's observations and its traffic together.
+        check(cam is not None and cam["manufacturer"] == "Hikvision" and cam["model"],
+              f"the capture's camera carries its identity from the active scan: {cam and (cam['manufacturer'], cam['model'])}")
+        check(cam is not None and not any(f["id"].startswith("exposure.") for f in cam["findings"]),
+              f"no finding the capture cannot show: {cam and [f['id'] for f in cam['findings']]}")
         check(len(doc["devices"]) == 1, f"only the camera that talked is in the capture: {[d['address'] for d in doc['devices']]}")
         check("internal hosts seen in the traffic" in r.stdout, f"terminal summary of a capture: {r.stdout[-400:]}")
 
