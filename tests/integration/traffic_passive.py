@@ -14,7 +14,7 @@ Asserted: makers and the model, traffic.cleartext-auth for the telnet login, tra
 TCP DNS answer, and that the telnet password is in no output (JSON, terminal, the inventory, report HTML,
 CSV and JSONL).
 
-usage: traffic_passive.py ANSHIN_BINARY      (exit 77 when scapy is missing)
+usage: traffic_passive.py ANSHIN_BINARY      (exit 77 when scapy is missing; KEEP_DIR=DIR keeps the files)
 """
 import json
 import os
