@@ -7,7 +7,10 @@
 // realms of its HTTP/RTSP replies, its HTTP User-Agents, its listening TCP ports), its contacts (remote
 // address -> names, first/last seen, connections, bytes each way, the vendor service matched), and the
 // cleartext logins that crossed to or from it (protocol, scheme, peer, count: never the credentials).
-// Payloads are read where they arrive and dropped: nothing but these summaries is kept.
+// Payloads are read where they arrive and dropped: nothing but these summaries is kept. Two streams are
+// followed across TCP segments (analyzer_streams.cc): DNS over TCP (port 53; its messages count like UDP
+// DNS) and telnet (23, 2323; a line typed after a password prompt is a cleartext login, its bytes counted,
+// never kept).
 //
 // Memory is bounded by Limits, whatever the input: beyond a limit new hosts, contacts, names or
 // observations are not added (Stats counts what was dropped), and a full flow table is swept of idle and
