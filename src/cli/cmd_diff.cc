@@ -1,4 +1,5 @@
-// anshin diff: what changed between two stored scans of one site (new, gone, replaced, moved, firmware
+// anshin diff: what changed between two stored scans of one site and one kind (active scans with active
+// scans, traffic captures with traffic captures: store::ScanPair) (new, gone, replaced, moved, firmware
 // changed or downgraded, findings changed), as a readable list in the user's language (--lang, else LANG)
 // or anshin.diff/1 JSON (--json, the same in every language). --fail-on-change: exit 3 when anything changed.
 #include <cstdio>
@@ -21,9 +22,9 @@ std::string site_shown(const std::string& site, const std::string& lang) {
   return site.empty() ? i18n::tr(lang, "cli.diff.no_site") : quote_value(site);
 }
 
-// The two newest finished scans of one site: --site's, else the newest finished scan's.
-Result<std::pair<store::ScanNumber, store::ScanNumber>> newest_two(store::Store& db, const DiffOptions& o,
-                                                                   const std::string& lang) {
+// The newest comparable pair of one site (--site's, else the newest finished scan's): both finished, of
+// one kind (store::newest_comparable_pair). Newer scans of the other kind left out are named on stderr.
+Result<store::ScanPair> newest_two(store::Store& db, const DiffOptions& o, const std::string& lang) {
   auto all = db.list_scans();
   if (!all) return all.error();
   std::vector<const store::StoredScan*> ended;
@@ -33,13 +34,25 @@ Result<std::pair<store::ScanNumber, store::ScanNumber>> newest_two(store::Store&
     return i18n::error(Errc::kNotFound, "cli.diff.need_two_scans",
                        {{"path", db.path()}, {"count", std::to_string(ended.size())}});
   const std::string site = o.site_given ? o.site : ended.back()->info.site;
-  std::vector<store::ScanNumber> of_site;
-  for (const auto* s : ended)
-    if (s->info.site == site) of_site.push_back(s->number);
-  if (of_site.size() < 2)
+  size_t of_site = 0;
+  for (const auto* s : ended) of_site += s->info.site == site ? 1 : 0;
+  if (of_site < 2)
     return i18n::error(Errc::kNotFound, "cli.diff.need_two_site_scans",
-                       {{"path", db.path()}, {"site", site_shown(site, lang)}, {"count", std::to_string(of_site.size())}});
-  return std::pair{of_site[of_site.size() - 2], of_site.back()};
+                       {{"path", db.path()}, {"site", site_shown(site, lang)}, {"count", std::to_string(of_site)}});
+  auto pair = store::newest_comparable_pair(*all, site);
+  if (!pair)
+    return i18n::error(Errc::kNotFound, "cli.diff.need_two_of_a_kind", {{"path", db.path()}, {"site", site_shown(site, lang)}});
+  if (!pair->skipped.empty()) {
+    std::string numbers;
+    for (auto it = pair->skipped.rbegin(); it != pair->skipped.rend(); ++it)
+      numbers += (numbers.empty() ? "" : ", ") + std::to_string(*it);
+    note(pair->kind == ScanKind::kActive ? "cli.diff.skipped_traffic" : "cli.diff.skipped_active", {{"numbers", numbers}});
+  }
+  return *pair;
+}
+
+std::string kind_text(const ScanInfo& scan, const std::string& lang) {
+  return i18n::tr(lang, scan_kind(scan) == ScanKind::kTraffic ? "cli.diff.kind_traffic" : "cli.diff.kind_active");
 }
 
 }  // namespace
@@ -56,7 +69,8 @@ int run_diff(const DiffOptions& o) {
   if (o.scans.empty()) {
     auto two = newest_two(*db, o, *lang);
     if (!two) return store_failure(two.error());
-    std::tie(older, newer) = *two;
+    older = two->older;
+    newer = two->newer;
   } else {
     auto a = db->find_scan(o.scans[0]);
     if (!a) return store_failure(a.error());
@@ -66,6 +80,10 @@ int run_diff(const DiffOptions& o) {
       return usage_error("cli.diff.site_mismatch",
                          {{"old", std::to_string(a->number)}, {"old_site", site_shown(a->info.site, *lang)},
                           {"new", std::to_string(b->number)}, {"new_site", site_shown(b->info.site, *lang)}});
+    if (scan_kind(a->info) != scan_kind(b->info))
+      return usage_error("cli.diff.kind_mismatch",
+                         {{"old", std::to_string(a->number)}, {"old_kind", kind_text(a->info, *lang)},
+                          {"new", std::to_string(b->number)}, {"new_kind", kind_text(b->info, *lang)}});
     older = a->number;
     newer = b->number;
   }

@@ -1,5 +1,6 @@
-// anshin scans: the stored scans, oldest first: number, id, start (the reader's local time), site,
-// targets, devices, findings by severity, status. --json writes anshin.scans/1 (UTC times, language-neutral).
+// anshin scans: the stored scans, oldest first: number, id, start (the reader's local time), kind (an
+// active scan or a traffic capture: model/device.h ScanKind), site, targets, devices, findings by
+// severity, status. --json writes anshin.scans/1 (UTC times, language-neutral).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -48,6 +49,7 @@ std::string scans_json(const std::vector<ScanRow>& rows) {
     j["started"] = text::sanitize_utf8(s.info.started);
     j["finished"] = nullable(s.info.finished);
     j["site"] = nullable(s.info.site);
+    j["kind"] = scan_kind_name(scan_kind(s.info));
     nlohmann::ordered_json targets = nlohmann::ordered_json::array();
     for (const auto& t : s.info.targets) targets.push_back(text::sanitize_utf8(t));
     j["targets"] = targets;
@@ -73,6 +75,7 @@ std::string scans_text(const std::vector<ScanRow>& rows, const std::string& lang
   };
   const std::vector<report::TextColumn> columns = {
       {T("cli.scans.number")},        {T("cli.scans.id"), 0, 0, 4},      {T("cli.scans.started")},
+      {T("cli.scans.kind")},
       {T("cli.scans.site"), 24, 8},   {T("cli.scans.targets"), 40, 10, 3}, {T("cli.scans.devices")},
       {T("cli.scans.findings")},      {T("cli.scans.status"), 0, 0, 2}};
   std::vector<std::vector<std::string>> table;
@@ -84,7 +87,9 @@ std::string scans_text(const std::vector<ScanRow>& rows, const std::string& lang
                                    ? T("cli.scans.reassessed", {{"from", std::to_string(*s.reassessed_from)}})
                                    : T(status_text_key(s));
     table.push_back({std::to_string(s.number), text::escape_for_terminal(s.info.id),
-                     local_time_text(s.info.started), s.info.site.empty() ? "-" : text::escape_for_terminal(s.info.site),
+                     local_time_text(s.info.started),
+                     T(scan_kind(s.info) == ScanKind::kTraffic ? "cli.scans.kind_traffic" : "cli.scans.kind_active"),
+                     s.info.site.empty() ? "-" : text::escape_for_terminal(s.info.site),
                      targets, std::to_string(s.devices),
                      std::to_string(r.findings[4]) + "/" + std::to_string(r.findings[3]) + "/" +
                          std::to_string(r.findings[2]) + "/" + std::to_string(r.findings[1]),

@@ -47,16 +47,26 @@ Result<void> read_inputs(const TrafficOptions& o, traffic::Analyzer& analyzer) {
   return {};
 }
 
-// The devices the inventory already knows (newest finished scan), so that traffic attaches to them.
+// The devices the inventory already knows (its newest finished active scan: a capture's devices are only
+// those that talked), so that traffic attaches to them.
 void add_known_devices(store::Store& db, traffic::DeviceOptions& options) {
-  auto latest = db.latest_scan();
-  if (!latest || !*latest) return;
-  auto snap = db.snapshot((*latest)->number);
+  auto all = db.list_scans();
+  if (!all) return;
+  const store::StoredScan* latest = nullptr;
+  for (const auto& s : *all)
+    if (!s.info.finished.empty() && scan_kind(s.info) == ScanKind::kActive) latest = &s;
+  if (latest == nullptr) return;
+  auto snap = db.snapshot(latest->number);
   if (!snap) return;
   for (const auto& d : snap->devices) {
     options.known_addresses.insert(d.address);
-    if (d.mac) options.known_macs.insert(text::to_lower(*d.mac));
+    if (d.mac) options.known_macs.emplace(text::to_lower(*d.mac), d.address);
   }
+  options.known_record = [&db, number = latest->number](const IpAddr& address) -> std::optional<HostRecord> {
+    auto rec = db.host_record(number, address);
+    if (!rec) return std::nullopt;
+    return std::move(*rec);
+  };
 }
 
 int store_scan(store::Store& db, const ScanSnapshot& snap, const std::vector<traffic::PassiveDevice>& devices) {

@@ -1,12 +1,15 @@
-// Crafted bytes for the parsers `anshin traffic` uses: packet, DNS, TLS ClientHello, HTTP request head, DHCP.
+// Crafted bytes for the parsers `anshin traffic` uses: packet, DNS (UDP and TCP), TLS ClientHello, HTTP
+// request head, DHCP, telnet logins.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "codec/dhcp/dhcp.h"
 #include "codec/dns/dns.h"
+#include "codec/dns/tcp_stream.h"
 #include "codec/http/request_head.h"
 #include "codec/packet/packet.h"
+#include "codec/telnet/login.h"
 #include "codec/tls/client_hello.h"
 
 namespace anshin::codec {
@@ -82,6 +85,84 @@ TEST(Dns, PointerLoopsAndOddBytesAreBounded) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->questions[0].name, "a\\027\\032");
   EXPECT_FALSE(dns::parse_message("short"));
+}
+
+TEST(Dns, MdnsKeepsCaseAndSpacesOfInstanceNames) {
+  std::string m = bytes({0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0});
+  m += bytes({11}) + "_axis-video" + bytes({4}) + "_tcp" + bytes({5}) + "local" + bytes({0, 0, 12, 0, 1, 0, 0, 0, 60});
+  const std::string instance = "AXIS M1065-LW - ACCC8E123456";
+  m += be16(instance.size() + 3) + bytes({static_cast<int>(instance.size())}) + instance + bytes({0xc0, 12});
+  auto kept = dns::parse_message(m, {.keep_case = true});
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->answers.size(), 1u);
+  EXPECT_EQ(kept->answers[0].target, "AXIS M1065-LW - ACCC8E123456._axis-video._tcp.local");
+  auto lowered = dns::parse_message(m);
+  ASSERT_TRUE(lowered);
+  EXPECT_EQ(lowered->answers[0].target, "axis\\032m1065-lw\\032-\\032accc8e123456._axis-video._tcp.local");
+}
+
+std::string dns_query(uint16_t id, std::string_view label) {
+  return be16(id) + bytes({1, 0, 0, 1, 0, 0, 0, 0, 0, 0, static_cast<int>(label.size())}) + std::string(label) +
+         bytes({0, 0, 1, 0, 1});
+}
+
+TEST(DnsTcp, SeveralMessagesPerSegmentAndOneAcrossSegments) {
+  const std::string a = dns_query(1, "first"), b = dns_query(2, "second"), c = dns_query(3, "third");
+  const std::string stream = be16(a.size()) + a + be16(b.size()) + b + be16(c.size()) + c;
+  std::vector<std::string> names;
+  dns::TcpStream s;
+  auto on = [&](std::string_view m) {
+    auto r = dns::parse_message(m);
+    ASSERT_TRUE(r);
+    names.push_back(r->questions.at(0).name);
+  };
+  const size_t cut1 = a.size() + 2 + b.size() + 3, cut2 = cut1 + 1;  // inside c's length, then its body
+  s.segment(100, stream.substr(0, cut1), on);
+  s.segment(100, stream.substr(0, 5), on);  // a retransmission: nothing twice
+  s.segment(static_cast<uint32_t>(100 + cut1), stream.substr(cut1, cut2 - cut1), on);
+  s.segment(static_cast<uint32_t>(100 + cut2), stream.substr(cut2), on);
+  EXPECT_EQ(names, (std::vector<std::string>{"first", "second", "third"}));
+  EXPECT_EQ(s.held(), 0u);
+  EXPECT_FALSE(s.lost());
+}
+
+TEST(DnsTcp, OversizedMessagesAreSkippedAndGapsEndTheStream) {
+  const std::string a = dns_query(1, "after");
+  const std::string stream = be16(20000) + std::string(20000, 'x') + be16(a.size()) + a;
+  EXPECT_EQ(dns::parse_tcp_messages(stream), (std::vector<std::string>{a}));
+  dns::TcpStream s;
+  size_t seen = 0;
+  s.segment(0xfffffff0u, be16(a.size()) + a.substr(0, 4), [&](std::string_view) { ++seen; });  // seq wraps
+  EXPECT_EQ(s.held(), 4u);
+  s.segment(0xfffffff0u + 6 + 1, a.substr(5), [&](std::string_view) { ++seen; });  // one byte missing
+  EXPECT_TRUE(s.lost());
+  EXPECT_EQ(s.held(), 0u);
+  EXPECT_EQ(seen, 0u);
+}
+
+TEST(TelnetLogin, APasswordLineAfterThePromptIsALogin) {
+  telnet::LoginWatch w;
+  w.server_bytes(bytes({0xff, 0xfd, 0x18, 0xff, 0xfa, 0x18, 1, 0xff, 0xf0}) + "\r\nlogin: ");
+  w.client_bytes("root\r\n");
+  EXPECT_FALSE(w.login());  // a user name is not yet a login
+  w.server_bytes("\r\nPass");
+  w.server_bytes("word:  ");  // the prompt split across segments
+  EXPECT_TRUE(w.password_prompted());
+  w.client_bytes("\r\n");   // an empty line is not a password
+  EXPECT_FALSE(w.login());
+  for (char c : std::string("s3cret")) w.client_bytes(std::string(1, c));
+  EXPECT_FALSE(w.login());
+  w.client_bytes(bytes({0xff, 0xfb, 0x1f}) + "\r" + bytes({0}));
+  EXPECT_TRUE(w.login());
+}
+
+TEST(TelnetLogin, NoPromptNoLogin) {
+  telnet::LoginWatch w;
+  w.server_bytes("Welcome. The password: policy changed.\r\n$ ");
+  w.client_bytes("ls\r\n");
+  EXPECT_FALSE(w.login());
+  EXPECT_FALSE(telnet::parse_login_transcript("SnSaSmSeS:CxC\r"));
+  EXPECT_TRUE(telnet::parse_login_transcript("SPSaSsSsSwSoSrSdS:S CxC\r"));
 }
 
 std::string client_hello(std::string_view sni) {

@@ -129,6 +129,13 @@ struct ScanInfo {
   std::string site;                // `scan --site`: the store, building or customer; "" = none given
 };
 
+// What kind of look at the network a stored scan was. A traffic capture sees only the devices that talked
+// while it ran, so it is compared, listed and alerted on apart from active scans.
+enum class ScanKind { kActive, kTraffic };
+// kTraffic when the scan was made by `anshin traffic`: every target is an input ("pcap:FILE", "zeek:DIR").
+ScanKind scan_kind(const ScanInfo& scan);
+const char* scan_kind_name(ScanKind kind);  // "active" | "traffic"
+
 struct ScanSnapshot {
   ScanInfo scan;
   std::vector<Device> devices;

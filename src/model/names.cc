@@ -62,4 +62,14 @@ std::optional<MakerProof> parse_maker_proof(std::string_view name) {
     if (name == maker_proof_name(p)) return p;
   return std::nullopt;
 }
+
+ScanKind scan_kind(const ScanInfo& scan) {
+  if (scan.targets.empty()) return ScanKind::kActive;
+  for (const auto& t : scan.targets)
+    if (t.rfind("pcap:", 0) != 0 && t.rfind("zeek:", 0) != 0) return ScanKind::kActive;
+  return ScanKind::kTraffic;
+}
+
+const char* scan_kind_name(ScanKind kind) { return kind == ScanKind::kTraffic ? "traffic" : "active"; }
+
 }  // namespace anshin

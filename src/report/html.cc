@@ -691,8 +691,10 @@ std::string render_html(const ScanSnapshot& snap, const HtmlOptions& opt) {
                      "<div class=\"note\">{}</div></div>\n",
                      css, metric, value, T(label), note);
   };
-  card("devices", "", total, "summary.devices",
-       TR("summary.devices_note", {{"addresses", std::to_string(snap.scan.addresses)}}));
+  const bool traffic = scan_kind(snap.scan) == ScanKind::kTraffic;  // a capture: only devices that talked
+  card("devices", "", total, traffic ? "summary.devices_traffic" : "summary.devices",
+       TR(traffic ? "summary.devices_note_traffic" : "summary.devices_note",
+          {{"addresses", std::to_string(snap.scan.addresses)}}));
   card("surveillance", "", surveillance, "summary.surveillance", T("summary.surveillance_note"));
   card("critical-high", "alert", critical_high, "summary.critical_high",
        TR("summary.of_total", {{"percent", percent(critical_high, total)}}));

@@ -133,7 +133,9 @@ void render_terminal(const ScanSnapshot& snap, std::FILE* out, const TerminalOpt
   if (snap.devices.empty()) fmt::print(out, "{}\n", L.get("terminal.none"));
   fmt::print(out, "{}\n",
              // "1 device", not "1 devices": the catalogs have a sentence for one
-             i18n::format(L.get(snap.devices.size() == 1 ? "terminal.summary_one" : "terminal.summary"),
+             i18n::format(L.get(scan_kind(snap.scan) == ScanKind::kTraffic
+                                    ? (snap.devices.size() == 1 ? "terminal.summary_traffic_one" : "terminal.summary_traffic")
+                                    : (snap.devices.size() == 1 ? "terminal.summary_one" : "terminal.summary")),
                           {{"devices", std::to_string(snap.devices.size())},
                                                       {"addresses", std::to_string(snap.scan.addresses)},
                                                       {"elapsed", elapsed}}));

@@ -127,8 +127,10 @@ Result<size_t> AlertWatcher::collect() {
   for (size_t i = 0; i < finished.size(); ++i) {
     const auto number = finished[i].number;
     if (std::binary_search(seen->begin(), seen->end(), number)) continue;
-    size_t before = i;  // the finished scan of the same site before this one
-    while (before > 0 && finished[before - 1].info.site != finished[i].info.site) --before;
+    size_t before = i;  // the finished scan of the same site and kind before this one (store::ScanPair)
+    while (before > 0 && (finished[before - 1].info.site != finished[i].info.site ||
+                          scan_kind(finished[before - 1].info) != scan_kind(finished[i].info)))
+      --before;
     if (!baseline && before > 0) {
       auto older = store_.identified_snapshot(finished[before - 1].number);
       if (!older) return older.error();

@@ -58,6 +58,7 @@ json scan_json(const store::StoredScan& s) {
           {"finished", s.info.finished.empty() ? json(nullptr) : json(str(s.info.finished))},
           {"targets", [&] { json t = json::array(); for (const auto& x : s.info.targets) t.push_back(str(x)); return t; }()},
           {"site", s.info.site.empty() ? json(nullptr) : json(str(s.info.site))},
+          {"kind", scan_kind_name(scan_kind(s.info))},
           {"addresses", s.info.addresses}, {"devices", s.devices}, {"completed", s.completed},
           {"interrupted", s.info.interrupted}, {"tool_version", str(s.info.tool_version)},
           {"kb_version", str(s.info.kb_version)},
@@ -66,7 +67,7 @@ json scan_json(const store::StoredScan& s) {
 
 json scan_info_json(const ScanInfo& s) {
   return {{"id", str(s.id)}, {"started", str(s.started)}, {"finished", str(s.finished)},
-          {"site", s.site.empty() ? json(nullptr) : json(str(s.site))}};
+          {"site", s.site.empty() ? json(nullptr) : json(str(s.site))}, {"kind", scan_kind_name(scan_kind(s))}};
 }
 
 json device_summary(const Device& d, store::DeviceId id) {
@@ -536,17 +537,18 @@ Response Api::diff(const Target& target) {
           site = it->info.site;  // the newest finished scan's site ("" = none)
           break;
         }
-    std::vector<store::ScanNumber> ended;
-    for (const auto& s : *all)
-      if (!s.info.finished.empty() && s.info.site == site) ended.push_back(s.number);
-    if (ended.size() < 2) return json_error(404, "fewer than two finished scans of that site");
-    older = std::to_string(ended[ended.size() - 2]);
-    newer = std::to_string(ended.back());
+    auto pair = store::newest_comparable_pair(*all, site);
+    if (!pair) return json_error(404, "fewer than two finished scans of one kind of that site");
+    older = std::to_string(pair->older);
+    newer = std::to_string(pair->newer);
   }
   auto a = store_.find_scan(older);
   if (!a) return json_error(status_for(a.error()), a.error().message);
   auto b = store_.find_scan(newer);
   if (!b) return json_error(status_for(b.error()), b.error().message);
+  if (scan_kind(a->info) != scan_kind(b->info))
+    return json_error(400, "old and new are of different kinds (an active scan and a traffic capture): a capture "
+                           "lists only the devices that talked, so they are not compared");
   const auto key = std::make_pair(a->number, b->number);
   const bool immutable = !a->info.finished.empty() && !b->info.finished.empty();
   Response r;

@@ -149,6 +149,25 @@ ScanDiff diff_scans(const IdentifiedSnapshot& older_in, const IdentifiedSnapshot
   return diff;
 }
 
+std::optional<ScanPair> newest_comparable_pair(const std::vector<StoredScan>& scans, const std::string& site) {
+  std::vector<const StoredScan*> ended;
+  for (const auto& sc : scans)
+    if (!sc.info.finished.empty() && sc.info.site == site) ended.push_back(&sc);
+  ScanPair pair;
+  for (size_t i = ended.size(); i-- > 0;) {
+    const ScanKind kind = scan_kind(ended[i]->info);
+    for (size_t j = i; j-- > 0;) {
+      if (scan_kind(ended[j]->info) != kind) continue;
+      pair.older = ended[j]->number;
+      pair.newer = ended[i]->number;
+      pair.kind = kind;
+      return pair;
+    }
+    pair.skipped.push_back(ended[i]->number);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 using nlohmann::ordered_json;
@@ -163,6 +182,7 @@ ordered_json scan_json(const ScanInfo& i) {
   j["finished"] = s(i.finished);
   j["interrupted"] = i.interrupted;
   j["site"] = i.site.empty() ? ordered_json(nullptr) : s(i.site);
+  j["kind"] = scan_kind_name(scan_kind(i));
   return j;
 }
 
@@ -281,6 +301,7 @@ std::string diff_to_text(const ScanDiff& diff, std::string_view lang) {
   std::string out = T("cli.diff.header", {{"old", text::escape_for_terminal(diff.old_scan.id)},
                                            {"new", text::escape_for_terminal(diff.new_scan.id)}});
   if (!diff.new_scan.site.empty()) out += T("cli.diff.site_line", {{"site", text::escape_for_terminal(diff.new_scan.site)}});
+  if (scan_kind(diff.new_scan) == ScanKind::kTraffic) out += T("cli.diff.traffic_kind");
   if (diff.new_scan.interrupted) out += T("cli.diff.interrupted");
   if (diff.empty()) return out + T("cli.diff.no_changes");
   if (!diff.added.empty()) {

@@ -63,6 +63,18 @@ struct ScanDiff {
   }
 };
 
+// Which stored scans a comparison pairs: both finished, of one site and of one kind (model/device.h
+// ScanKind). A traffic capture lists only the devices that talked while it ran; compared with an active
+// scan, every quiet device would look gone, so the two kinds are never compared with each other.
+struct ScanPair {
+  ScanNumber older = 0, newer = 0;
+  ScanKind kind = ScanKind::kActive;
+  std::vector<ScanNumber> skipped;   // finished scans of the site newer than `newer`, of the other kind
+};
+// The newest comparable pair of `site` among `scans` (oldest first, as Store::list_scans); nullopt when
+// neither kind has two finished scans there.
+std::optional<ScanPair> newest_comparable_pair(const std::vector<StoredScan>& scans, const std::string& site);
+
 ScanDiff diff_scans(const IdentifiedSnapshot& older, const IdentifiedSnapshot& newer,
                     const FirmwareOrder& firmware_order = {});
 

@@ -338,3 +338,48 @@ TEST(Diff, FindingsAreNamedByTitleInTheReadersLanguage) {
 }
 
 }  // namespace anshin::store
+
+namespace anshin::store {
+namespace {
+
+StoredScan stored(ScanNumber number, std::vector<std::string> targets, std::string site = "", bool finished = true) {
+  StoredScan s;
+  s.number = number;
+  s.info.targets = std::move(targets);
+  s.info.site = std::move(site);
+  if (finished) s.info.finished = "2026-12-06T10:00:00Z";
+  return s;
+}
+
+TEST(ScanPairs, CapturesAndActiveScansAreNeverPaired) {
+  EXPECT_EQ(scan_kind(stored(1, {"pcap:a.pcap", "pcap:b.pcapng"}).info), ScanKind::kTraffic);
+  EXPECT_EQ(scan_kind(stored(1, {"zeek:/var/log/zeek"}).info), ScanKind::kTraffic);
+  EXPECT_EQ(scan_kind(stored(1, {"10.0.0.0/24", "pcap:x"}).info), ScanKind::kActive);
+  EXPECT_EQ(scan_kind(stored(1, {}).info), ScanKind::kActive);
+
+  // active 1, active 2, capture 3: the two active scans; the newer capture is named as left out.
+  std::vector<StoredScan> scans = {stored(1, {"10.0.0.0/24"}), stored(2, {"10.0.0.0/24"}), stored(3, {"pcap:c1"})};
+  auto p = newest_comparable_pair(scans, "");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->older, 1u);
+  EXPECT_EQ(p->newer, 2u);
+  EXPECT_EQ(p->kind, ScanKind::kActive);
+  EXPECT_EQ(p->skipped, (std::vector<ScanNumber>{3}));
+
+  // ... then capture 4: the two captures, nothing skipped.
+  scans.push_back(stored(4, {"zeek:/logs"}));
+  p = newest_comparable_pair(scans, "");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(std::make_pair(p->older, p->newer), std::make_pair(ScanNumber{3}, ScanNumber{4}));
+  EXPECT_EQ(p->kind, ScanKind::kTraffic);
+  EXPECT_TRUE(p->skipped.empty());
+
+  // Other sites and unfinished scans take no part; one scan of each kind makes no pair.
+  std::vector<StoredScan> mixed = {stored(1, {"10.0.0.0/24"}), stored(2, {"pcap:c"}), stored(3, {"10.0.0.0/24"}, "osaka"),
+                                   stored(4, {"pcap:d"}, "", false)};
+  EXPECT_FALSE(newest_comparable_pair(mixed, ""));
+  EXPECT_FALSE(newest_comparable_pair(mixed, "osaka"));
+}
+
+}  // namespace
+}  // namespace anshin::store

@@ -75,6 +75,7 @@ struct Flow {
   HostState* host_b = nullptr;
   Contact* contact = nullptr;   // internal <-> outside: the internal host's contact
   bool contact_looked_up = false;
+  StreamPtr stream;             // DNS over TCP / telnet state, for those ports only
 };
 
 constexpr int64_t kIdleUs = 60LL * 1000000;
@@ -367,7 +368,8 @@ void Analyzer::packet(int64_t time_us, const packet::Frame& f) {
       if (ports.size() < limits_.max_open_ports_per_host && std::find(ports.begin(), ports.end(), f.src_port) == ports.end())
         ports.push_back(f.src_port);
     }
-    if (!f.payload.empty()) payload(time_us, f, step.sender_is_orig, nullptr, nullptr);
+    if (!f.payload.empty() && !tcp_stream(time_us, f, step.sender_is_orig, flow.stream))
+      payload(time_us, f, step.sender_is_orig, nullptr, nullptr);
   } else if (!f.payload.empty()) {
     udp_payload(time_us, f);
   }

@@ -7,7 +7,10 @@
 // realms of its HTTP/RTSP replies, its HTTP User-Agents, its listening TCP ports), its contacts (remote
 // address -> names, first/last seen, connections, bytes each way, the vendor service matched), and the
 // cleartext logins that crossed to or from it (protocol, scheme, peer, count: never the credentials).
-// Payloads are read where they arrive and dropped: nothing but these summaries is kept.
+// Payloads are read where they arrive and dropped: nothing but these summaries is kept. Two streams are
+// followed across TCP segments (analyzer_streams.cc): DNS over TCP (port 53; its messages count like UDP
+// DNS) and telnet (23, 2323; a line typed after a password prompt is a cleartext login, its bytes counted,
+// never kept).
 //
 // Memory is bounded by Limits, whatever the input: beyond a limit new hosts, contacts, names or
 // observations are not added (Stats counts what was dropped), and a full flow table is swept of idle and
@@ -31,6 +34,14 @@
 
 namespace anshin::traffic {
 
+// Per-connection reassembly state of the streams read across segments (DNS over TCP, telnet logins):
+// analyzer_streams.cc. Held by the capture path's flow table, at most Limits::max_streams at a time.
+struct StreamState;
+struct StreamStateDeleter {
+  void operator()(StreamState* s) const noexcept;
+};
+using StreamPtr = std::unique_ptr<StreamState, StreamStateDeleter>;
+
 struct IpHash {
   size_t operator()(const IpAddr& a) const noexcept;
 };
@@ -44,6 +55,7 @@ struct Limits {
   size_t max_resolved_per_host = 8192;
   size_t max_cleartext_per_host = 64;
   size_t max_open_ports_per_host = 64;
+  size_t max_streams = 4096;             // connections followed across segments at once (DNS/TCP, telnet)
   // Totals over all hosts, so that many hosts cannot multiply the per-host limits (about 200 MB at most).
   size_t max_total_contacts = 1 << 20;
   size_t max_total_resolved = 1 << 20;
@@ -73,8 +85,8 @@ struct ServiceQuery {
 struct CleartextLogin {
   IpAddr client, server;
   uint16_t port = 0;
-  std::string protocol;                  // "http", "rtsp", "ftp"
-  std::string scheme;                    // "Basic", "USER/PASS"
+  std::string protocol;                  // "http", "rtsp", "ftp", "telnet"
+  std::string scheme;                    // "Basic", "USER/PASS", "login/password"
   int64_t first_us = 0, last_us = 0;
   uint64_t count = 0;
 };
@@ -96,6 +108,8 @@ struct Stats {
   uint64_t records = 0;                  // Zeek log records read
   uint64_t hosts_dropped = 0, contacts_dropped = 0, observations_dropped = 0;
   uint64_t flow_sweeps = 0, flow_table_resets = 0;
+  uint64_t streams_dropped = 0;          // connections not followed: max_streams were in use
+  uint64_t dns_tcp_messages = 0, dns_tcp_lost = 0;  // DNS/TCP messages read; directions ended by a gap
 };
 
 // One Zeek conn.log record (or any connection summary).
@@ -148,6 +162,10 @@ class Analyzer {
   void payload(int64_t time_us, const codec::packet::Frame& f, bool from_client, HostState* client_host,
                HostState* server_host);
   void udp_payload(int64_t time_us, const codec::packet::Frame& f);
+  void unicast_dns(int64_t time_us, std::string_view message, const IpAddr& src, const IpAddr& dst);
+  // True when the segment belongs to a stream followed across segments (DNS on port 53, telnet on 23 or
+  // 2323) and was read here.
+  bool tcp_stream(int64_t time_us, const codec::packet::Frame& f, bool from_client, StreamPtr& state);
   void dhcp(int64_t time_us, const codec::packet::Frame& f);
 
   const kb::ServiceTable& services_;
@@ -163,6 +181,7 @@ class Analyzer {
   std::map<std::string, IpAddr> dhcp_address_by_mac_;
   std::unique_ptr<Flows> flows_;
   size_t total_contacts_ = 0, total_resolved_ = 0, total_observations_ = 0;
+  size_t live_streams_ = 0;
 };
 
 // An address the analysis keeps state for: loopback, private, shared or link-local.

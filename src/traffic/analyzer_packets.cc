@@ -93,23 +93,11 @@ void Analyzer::udp_payload(int64_t time_us, const packet::Frame& f) {
   const std::string_view p = f.payload;
   const auto either = [&](uint16_t port) { return f.src_port == port || f.dst_port == port; };
   if (either(codec::dns::kPort) || either(codec::dns::kMdnsPort)) {
-    auto m = codec::dns::parse_message(p);
-    if (!m) return;
-    const bool mdns = f.src_port == codec::dns::kMdnsPort;
-    if (!m->response) {
-      if (!mdns)
-        for (const auto& q : m->questions) dns_query(time_us, f.src, q.name);
-      return;
-    }
-    const std::string asked = m->questions.empty() ? std::string() : m->questions.front().name;
-    for (const auto& a : m->answers) {
-      if (mdns) {
-        observation(time_us, f.src, "mdns.name", a.type == codec::dns::kTypePtr ? a.target : a.name, codec::dns::kMdnsPort);
-      } else if (a.type == codec::dns::kTypeA || a.type == codec::dns::kTypeAaaa) {
-        if (!asked.empty()) dns_answer(time_us, f.dst, asked, a.address);
-        if (a.name != asked) dns_answer(time_us, f.dst, a.name, a.address);
-      }
-    }
+    if (f.src_port != codec::dns::kMdnsPort) return unicast_dns(time_us, p, f.src, f.dst);
+    auto m = codec::dns::parse_message(p, {.keep_case = true});
+    if (!m || !m->response) return;
+    for (const auto& a : m->answers)
+      observation(time_us, f.src, "mdns.name", a.type == codec::dns::kTypePtr ? a.target : a.name, codec::dns::kMdnsPort);
     return;
   }
   if (either(codec::dhcp::kServerPort) && either(codec::dhcp::kClientPort)) return dhcp(time_us, f);
@@ -122,6 +110,23 @@ void Analyzer::udp_payload(int64_t time_us, const packet::Frame& f) {
       if (auto it = hosts_.find(f.src); it != hosts_.end() && !it->second.mac) it->second.mac = reply->mac;
     }
     return;
+  }
+}
+
+// One DNS message (UDP, or one message of a TCP stream) from `src` to `dst`: the names a client asked
+// for, and the addresses its resolver answered.
+void Analyzer::unicast_dns(int64_t time_us, std::string_view message, const IpAddr& src, const IpAddr& dst) {
+  auto m = codec::dns::parse_message(message);
+  if (!m) return;
+  if (!m->response) {
+    for (const auto& q : m->questions) dns_query(time_us, src, q.name);
+    return;
+  }
+  const std::string asked = m->questions.empty() ? std::string() : m->questions.front().name;
+  for (const auto& a : m->answers) {
+    if (a.type != codec::dns::kTypeA && a.type != codec::dns::kTypeAaaa) continue;
+    if (!asked.empty()) dns_answer(time_us, dst, asked, a.address);
+    if (a.name != asked) dns_answer(time_us, dst, a.name, a.address);
   }
 }
 

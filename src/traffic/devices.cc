@@ -148,6 +148,26 @@ bool surveillance_like(const Device& d) {
   return !v.evidence.empty() || !v.clues.empty() || v.maker_proof != MakerProof::kNone;
 }
 
+// The inventory address of the known device `h` is (by address, else by MAC), or nullopt.
+std::optional<IpAddr> known_address(const HostState& h, const DeviceOptions& o) {
+  if (o.known_addresses.count(h.address)) return h.address;
+  if (h.mac)
+    if (auto it = o.known_macs.find(*h.mac); it != o.known_macs.end()) return it->second;
+  return std::nullopt;
+}
+
+// What the active scan saw of a device, with what its traffic showed added (the traffic's address and MAC).
+HostRecord with_passive(HostRecord seen, const HostRecord& passive) {
+  seen.address = passive.address;
+  if (passive.mac) seen.mac = passive.mac;
+  for (uint16_t port : passive.open_tcp_ports)
+    if (std::find(seen.open_tcp_ports.begin(), seen.open_tcp_ports.end(), port) == seen.open_tcp_ports.end())
+      seen.open_tcp_ports.push_back(port);
+  std::sort(seen.open_tcp_ports.begin(), seen.open_tcp_ports.end());
+  seen.services.insert(seen.services.end(), passive.services.begin(), passive.services.end());
+  return seen;
+}
+
 }  // namespace
 
 HostRecord host_record(const HostState& h) {
@@ -185,10 +205,11 @@ std::vector<PassiveDevice> build_devices(const Analyzer& analyzer, const DeviceO
   size_t left_out = 0;
   for (const HostState* h : hosts) {
     PassiveDevice pd{{}, host_record(*h)};
-    pd.device = verdict::decide(pd.host, *o.kb);
+    const auto known = known_address(*h, o);
+    std::optional<HostRecord> seen = known && o.known_record ? o.known_record(*known) : std::nullopt;
+    pd.device = verdict::decide(seen ? with_passive(std::move(*seen), pd.host) : pd.host, *o.kb);
     pd.device.source = "passive";
     auto cloud = o.assessor ? vendor_cloud_finding(*h, o) : std::nullopt;
-    const bool known = o.known_addresses.count(h->address) || (h->mac && o.known_macs.count(*h->mac));
     if (!known && !cloud && !surveillance_like(pd.device)) {
       ++left_out;
       continue;

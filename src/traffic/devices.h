@@ -1,9 +1,13 @@
 // Analyzer results -> inventory devices: each internal host that the traffic shows to be surveillance
 // equipment (the verdict names a maker, a category or clues from what it revealed), that reached a vendor
 // service, or that the inventory already knows, becomes a Device identified by the same verdict engine as
-// a scan (verdict::decide over its passive observations) and assessed like one, plus the traffic.*
+// a scan (verdict::decide over its passive observations, plus, for a known device, what the inventory's
+// active scan saw of it) and assessed like one, plus the traffic.*
 // findings with their evidence (first/last seen, connections, bytes, names; never a payload or a password).
 #pragma once
+#include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,7 +25,11 @@ struct DeviceOptions {
   const assess::Assessor* assessor = nullptr;  // null: verdicts only, no findings
   assess::AssessOptions assess;
   std::set<IpAddr> known_addresses;            // devices of the inventory (--db): always reported
-  std::set<std::string> known_macs;            // lower case "aa:bb:..."
+  std::map<std::string, IpAddr> known_macs;    // lower case "aa:bb:..." -> its address in the inventory
+  // What the inventory's scan saw of the known device at that address (null or nullopt: nothing). A known
+  // device is identified from that and its traffic together; its findings come from its traffic and that
+  // identity (a capture repeats no finding that only the active probes can show).
+  std::function<std::optional<HostRecord>(const IpAddr& known_address)> known_record;
 };
 
 struct PassiveDevice {

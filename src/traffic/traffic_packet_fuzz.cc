@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   traffic::Limits limits;
   limits.max_hosts = 4;
   limits.max_flows = 4;
+  limits.max_streams = 2;
   traffic::Analyzer analyzer(services, limits);
   std::string_view in(reinterpret_cast<const char*>(data), size);
   // The input is a sequence of frames, each preceded by a one-byte length.

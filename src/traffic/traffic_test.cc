@@ -184,5 +184,53 @@ TEST(TrafficText, TimesAndBytes) {
   EXPECT_EQ(byte_text(2'500'000'000), "2.50 GB");
 }
 
+TEST(TrafficAnalyzer, TelnetLoginsAreCountedWithinTheStreamBound) {
+  const auto t = make_services();
+  Limits limits;
+  limits.max_streams = 1;
+  Analyzer a(t, limits);
+  // Two telnet connections at once: the first is followed, the second is over the bound.
+  for (uint16_t port : {50000, 50001}) {
+    auto server = tcp_frame("192.168.1.64", "192.168.1.10", 23, port, packet::kTcpAck, "\r\nPassword: ");
+    server.tcp_seq = 1;
+    a.packet(1'000'000, server);
+  }
+  for (uint16_t port : {50000, 50001}) {
+    auto client = tcp_frame("192.168.1.10", "192.168.1.64", port, 23, packet::kTcpAck, "secret\r\n");
+    a.packet(2'000'000, client);
+  }
+  a.finish();
+  EXPECT_EQ(a.stats().streams_dropped, 2u);  // the second connection's two segments
+  const HostState& cam = a.hosts().at(A("192.168.1.64"));
+  ASSERT_EQ(cam.cleartext.size(), 1u);
+  EXPECT_EQ(cam.cleartext[0].protocol, "telnet");
+  EXPECT_EQ(cam.cleartext[0].port, 23);
+  EXPECT_EQ(cam.cleartext[0].client, A("192.168.1.10"));
+}
+
+TEST(TrafficAnalyzer, DnsOverTcpAcrossSegments) {
+  const auto t = make_services();
+  Analyzer a(t);
+  // A response for p2p.relay.example -> 203.0.113.7, length-prefixed, cut inside the name.
+  std::string m = std::string("\x00\x01\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00", 12);
+  m += std::string("\x03p2p\x05relay\x07" "example\x00\x00\x01\x00\x01", 23);
+  m += std::string("\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xcb\x00\x71\x07", 16);
+  const std::string framed = std::string(1, static_cast<char>(m.size() >> 8)) + static_cast<char>(m.size() & 0xff) + m;
+  auto first = tcp_frame("192.168.1.1", "192.168.1.64", 53, 40000, packet::kTcpAck, std::string_view(framed).substr(0, 10));
+  first.tcp_seq = 500;
+  auto second = tcp_frame("192.168.1.1", "192.168.1.64", 53, 40000, packet::kTcpAck, std::string_view(framed).substr(10));
+  second.tcp_seq = 510;
+  a.packet(1'000'000, tcp_frame("192.168.1.64", "192.168.1.1", 40000, 53, packet::kTcpSyn));
+  a.packet(1'100'000, first);
+  a.packet(1'200'000, second);
+  a.packet(2'000'000, tcp_frame("192.168.1.64", "203.0.113.7", 40001, 443, packet::kTcpSyn));
+  a.finish();
+  EXPECT_EQ(a.stats().dns_tcp_messages, 1u);
+  const Contact& c = a.hosts().at(A("192.168.1.64")).contacts.at(A("203.0.113.7"));
+  ASSERT_NE(c.service, nullptr);
+  EXPECT_EQ(c.service->id, "relay");
+  EXPECT_EQ(c.matched_by, "dns");
+}
+
 }  // namespace
 }  // namespace anshin::traffic

@@ -3,7 +3,8 @@
 127.120.0.7, the test receivers on 127.120.0.6): scans stored before the server ran raise nothing; a scan that
 finishes while it runs raises one alert per change, POSTed to the webhook signed with HMAC-SHA256 (the receiver
 fails the first POST: it is retried) and sent to syslog as RFC 5424; each alert is delivered once, also across a
-restart of the server."""
+restart of the server. A traffic capture stored while it runs (`anshin traffic --db`) raises no alert: it lists
+only the devices that talked, and it is compared with captures only, never with the active scans."""
 import hashlib
 import hmac
 import http.client
@@ -11,6 +12,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -89,6 +91,19 @@ def scan(*targets):
     assert out.returncode == 0, out.stderr
 
 
+def write_capture(path, client, name):
+    """A pcap of one DNS query from `client` for `name` (Ethernet, IPv4, UDP), written by hand."""
+    dns = struct.pack(">HHHHHH", 1, 0x0100, 1, 0, 0, 0)
+    dns += b"".join(bytes([len(label)]) + label for label in name.encode().split(b".")) + b"\0" + struct.pack(">HH", 1, 1)
+    udp = struct.pack(">HHHH", 40000, 53, 8 + len(dns), 0) + dns
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, socket.inet_aton(client),
+                     socket.inet_aton("127.120.30.1")) + udp
+    frame = bytes.fromhex("020000000001020000000002") + b"\x08\x00" + ip
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack("<IIII", 1764979200, 0, len(frame), len(frame)) + frame)
+
+
 def start_server():
     ready = os.path.join(work, "serve-ready")
     if os.path.exists(ready):
@@ -127,6 +142,14 @@ try:
     check(all(a["webhook"] == "delivered" for a in alerts), "every alert reached the webhook")
     kinds = {a["kind"] for a in alerts}
     check("device.new" in kinds, f"new devices alerted ({sorted(kinds)})")
+    capture = os.path.join(work, "capture.pcap")
+    write_capture(capture, "127.120.30.10", "litedev.hik-connect.com")
+    out = subprocess.run([anshin, "traffic", "--pcap", capture, "--db", db], capture_output=True, text=True, timeout=60)
+    check(out.returncode == 0 and "stored as scan 3" in out.stderr, f"the capture is stored: {out.stderr}")
+    time.sleep(2.5)
+    after = listed()
+    check(len(after) == len(alerts), f"a capture raises no alert ({len(alerts)} -> {len(after)}: "
+                                     f"{sorted({a['kind'] for a in after[:len(after) - len(alerts)]})})")
     stop_at = len(posts)
     server.send_signal(signal.SIGINT)
     server.wait(10)

@@ -11,9 +11,9 @@ uint16_t be16(std::string_view b, size_t at) {
   return static_cast<uint16_t>((static_cast<uint8_t>(b[at]) << 8) | static_cast<uint8_t>(b[at + 1]));
 }
 
-void append_label_byte(std::string& out, uint8_t c) {
-  if (c >= 'A' && c <= 'Z') c = static_cast<uint8_t>(c - 'A' + 'a');
-  if (c > 0x20 && c < 0x7f && c != '\\') {
+void append_label_byte(std::string& out, uint8_t c, bool keep_case) {
+  if (!keep_case && c >= 'A' && c <= 'Z') c = static_cast<uint8_t>(c - 'A' + 'a');
+  if ((c > 0x20 || (keep_case && c == 0x20)) && c < 0x7f && c != '\\') {
     out += static_cast<char>(c);
   } else {
     out += '\\';
@@ -24,7 +24,7 @@ void append_label_byte(std::string& out, uint8_t c) {
 }
 
 // Reads a (possibly compressed) name at `at`; `at` moves past the name's bytes in place.
-std::optional<std::string> read_name(std::string_view msg, size_t& at) {
+std::optional<std::string> read_name(std::string_view msg, size_t& at, bool keep_case) {
   std::string out;
   size_t pos = at, wire = 0, labels = 0, pointers = 0;
   bool jumped = false;
@@ -47,13 +47,13 @@ std::optional<std::string> read_name(std::string_view msg, size_t& at) {
     wire += len + 1u;
     if (wire > kMaxName) return std::nullopt;
     if (!out.empty()) out += '.';
-    for (size_t i = 0; i < len; ++i) append_label_byte(out, static_cast<uint8_t>(msg[pos + 1 + i]));
+    for (size_t i = 0; i < len; ++i) append_label_byte(out, static_cast<uint8_t>(msg[pos + 1 + i]), keep_case);
     pos += 1 + len;
   }
 }
 
-bool read_answer(std::string_view msg, size_t& at, Answer& a) {
-  auto name = read_name(msg, at);
+bool read_answer(std::string_view msg, size_t& at, Answer& a, bool keep_case) {
+  auto name = read_name(msg, at, keep_case);
   if (!name || at + 10 > msg.size()) return false;
   a.name = std::move(*name);
   a.type = be16(msg, at);
@@ -70,7 +70,7 @@ bool read_answer(std::string_view msg, size_t& at, Answer& a) {
     a.address = IpAddr::v6(b);
   } else if (a.type == kTypeCname || a.type == kTypePtr) {
     size_t t = at;
-    auto target = read_name(msg, t);
+    auto target = read_name(msg, t, keep_case);
     if (!target) return false;
     a.target = std::move(*target);
   }
@@ -80,7 +80,7 @@ bool read_answer(std::string_view msg, size_t& at, Answer& a) {
 
 }  // namespace
 
-Result<Message> parse_message(std::string_view msg) {
+Result<Message> parse_message(std::string_view msg, ParseOptions options) {
   if (msg.size() < 12) return Error{Errc::kProtocol, "dns: short header"};
   if (msg.size() > kMaxMessage) msg = msg.substr(0, kMaxMessage);
   Message m;
@@ -90,14 +90,14 @@ Result<Message> parse_message(std::string_view msg) {
   const size_t qd = be16(msg, 4), an = be16(msg, 6), ns = be16(msg, 8), ar = be16(msg, 10);
   size_t at = 12;
   for (size_t i = 0; i < qd && i < kMaxRecords; ++i) {
-    auto name = read_name(msg, at);
+    auto name = read_name(msg, at, options.keep_case);
     if (!name || at + 4 > msg.size()) return Error{Errc::kProtocol, "dns: malformed question"};
     m.questions.push_back({std::move(*name), be16(msg, at)});
     at += 4;
   }
   for (size_t i = 0; i < an + ns + ar && i < kMaxRecords; ++i) {
     Answer a;
-    if (!read_answer(msg, at, a)) break;
+    if (!read_answer(msg, at, a, options.keep_case)) break;
     const bool authority = i >= an && i < an + ns;
     if (!authority) m.answers.push_back(std::move(a));
   }

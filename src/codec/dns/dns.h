@@ -4,8 +4,10 @@
 //
 // Limits: 512 questions and records read at most (the rest ignored), names of at most 255 bytes and 127
 // labels, at most 64 compression pointers per name (loops end there), messages of at most 64 KiB.
-// Names are lower-cased, without the trailing dot; bytes outside printable ASCII are written \DDD
-// (RFC 4343 style), so a name is always printable text.
+// Names are lower-cased, without the trailing dot; bytes outside printable ASCII (and spaces) are
+// written \DDD (RFC 4343 style), so a name is always printable text. With keep_case (mDNS: DNS-SD
+// instance names such as "AXIS M1065-LW - ACCC8E123456._axis-video._tcp.local", RFC 6763 §4.3) letters
+// keep their case and spaces stay spaces.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -45,6 +47,9 @@ struct Message {
 
 // Errc::kProtocol for a message shorter than its header or a malformed question; a malformed record
 // ends the parse with what was read before it.
-Result<Message> parse_message(std::string_view bytes);
+struct ParseOptions {
+  bool keep_case = false;
+};
+Result<Message> parse_message(std::string_view bytes, ParseOptions options = {});
 
 }  // namespace anshin::codec::dns

@@ -32,6 +32,7 @@ Result<Frame> decode_transport(std::string_view l4, Frame f) {
     f.src_port = be16(l4, 0);
     f.dst_port = be16(l4, 2);
     f.tcp_flags = static_cast<uint8_t>(l4[13]);
+    f.tcp_seq = be32(l4, 4);
     f.payload = l4.substr(offset);
   } else if (f.protocol == kUdp) {
     if (l4.size() < 8) return bad("short UDP header");

@@ -30,6 +30,7 @@ struct Frame {
   uint8_t protocol = 0;                 // IP protocol number (6 TCP, 17 UDP, others: no ports)
   uint16_t src_port = 0, dst_port = 0;
   uint8_t tcp_flags = 0;
+  uint32_t tcp_seq = 0;                 // sequence number of the first payload byte (TCP)
   uint32_t ip_length = 0;               // the IP packet's length as its header states it (bytes on the wire)
   bool fragment = false;                // a non-first fragment: no transport header, no payload
   bool truncated = false;               // the capture holds less than the IP header states
