@@ -332,6 +332,46 @@ TEST_P(StoreSuite, ConcurrentPutsFromThreads) {
                              [](const Device& a, const Device& b) { return a.address < b.address; }));
 }
 
+// Several processes writing one inventory (a server and its sensors): each writer its own connection and
+// scan, all seeing the same 40 devices at once. The identity rules read, then insert; writers taking turns
+// (BEGIN IMMEDIATE; on PostgreSQL the advisory lock) keep one identity per device.
+TEST_P(StoreSuite, ConcurrentWritersKeepOneIdentityPerDevice) {
+  const std::string path = db("writers.db");
+  ASSERT_TRUE(Store::open(path));
+  constexpr int kWriters = 4;
+  constexpr uint32_t kDevices = 40;
+  std::vector<ScanNumber> scans(kWriters);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto store = Store::open(path, OpenOptions{.create = true, .busy_timeout_ms = 20000});
+      if (!store) return void(++failures);
+      auto scan = store->begin_scan(scan_info("writer-" + std::to_string(w)));
+      if (!scan) return void(++failures);
+      scans[static_cast<size_t>(w)] = *scan;
+      for (uint32_t i = 0; i < kDevices; ++i) {
+        Device d = device("10.0.0.1", "02:00:00:00:00:" + std::to_string(i), "SER-" + std::to_string(i));
+        d.address = IpAddr::v4(0x0A000000u + i);
+        if (!store->put_device(*scan, d)) ++failures;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  auto store = Store::open(path);
+  ASSERT_TRUE(store);
+  std::vector<DeviceId> first;
+  for (ScanNumber scan : scans) {
+    auto snap = store->identified_snapshot(scan);
+    ASSERT_TRUE(snap) << snap.error().message;
+    ASSERT_EQ(snap->ids.size(), kDevices);
+    if (first.empty()) first = snap->ids;
+    EXPECT_EQ(snap->ids, first) << "scan " << scan << " has identities of its own";
+  }
+  EXPECT_EQ(std::set<DeviceId>(first.begin(), first.end()).size(), kDevices);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, StoreCrash, ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name);
 
