@@ -1,11 +1,13 @@
-// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included). A database file can be
-// edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
-// Round trip: whatever decodes must re-encode and decode to the same size.
+// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included), and the text
+// escaping of the PostgreSQL backend (sql::decode_text, what every text column read from PostgreSQL passes through).
+// A database can be edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
+// Round trip: whatever decodes must re-encode and decode to the same size; any bytes survive encode_text exactly.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "store/codec.h"
+#include "store/sql.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace c = anshin::store::codec;
@@ -30,5 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto again = c::decode_host_record(c::encode_host_record(*v));
     if (!again || again->services.size() != v->services.size()) __builtin_trap();
   }
+  namespace sql = anshin::store::sql;
+  (void)sql::decode_text(in);
+  const std::string stored = sql::encode_text(in);
+  if (!sql::is_clean_text(stored) || sql::decode_text(stored) != in) __builtin_trap();
   return 0;
 }
