@@ -161,9 +161,11 @@ bool contains(const std::string& s, const char* part) { return s.find(part) != s
 }  // namespace
 
 Result<std::unique_ptr<Conn>> connect_postgres(const std::string& uri, int lock_timeout_ms) {
-  // Later keywords override earlier ones: the URI may set connect_timeout, never the encoding.
-  const char* keys[] = {"connect_timeout", "dbname", "client_encoding", "application_name", nullptr};
-  const char* values[] = {"10", uri.c_str(), "UTF8", "anshin", nullptr};
+  // Later keywords override earlier ones: the URI may set connect_timeout and options, never the encoding.
+  // lock_timeout travels in the startup options, so a connection reset after a server restart keeps it.
+  const std::string options = "-c lock_timeout=" + std::to_string(std::max(1, lock_timeout_ms));
+  const char* keys[] = {"connect_timeout", "options", "dbname", "client_encoding", "application_name", nullptr};
+  const char* values[] = {"10", options.c_str(), uri.c_str(), "UTF8", "anshin", nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   const std::string shown = redact(uri);
   if (!raw) return i18n::error(Errc::kIo, "error.store.pg_connect", {{"path", shown}, {"detail", "out of memory"}});
@@ -189,11 +191,6 @@ Result<std::unique_ptr<Conn>> connect_postgres(const std::string& uri, int lock_
     return i18n::error(Errc::kIo, "error.store.pg_connect", {{"path", shown}, {"detail", detail}});
   }
   PQsetNoticeProcessor(raw, ignore_notice, nullptr);
-  // An integer of ours, never outside input.
-  const std::string timeout = "SET lock_timeout = " + std::to_string(std::max(1, lock_timeout_ms));
-  if (conn->exec(timeout) != SQLITE_OK) {
-    return i18n::error(Errc::kIo, "error.store.sqlite", {{"what", shown}, {"detail", conn->last_error()}});
-  }
   return std::unique_ptr<Conn>(std::move(conn));
 }
 
