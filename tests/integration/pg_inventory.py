@@ -2,7 +2,8 @@
 """The same lab scans stored in an SQLite file and in a PostgreSQL database (`--db postgresql://...`, a throwaway
 cluster of tests/support/pg_cluster) read back the same: `scans`, `report`, `diff`, `reassess`, and `anshin serve`
 answering /api/v1 over each; the hostile fleet's device bytes come back from PostgreSQL exactly as from SQLite.
-Connection errors are one line without the password. Prints the scan times into each backend. Loopback only:
+The server's users and audit log work on PostgreSQL. Connection errors are one line without the password.
+Prints the scan times into each backend. Loopback only:
 labs on 127.126.15.0/24 (default fleet, then it changed) and 127.126.16.0/24 (hostile fleet)."""
 import http.client
 import json
@@ -199,6 +200,34 @@ try:
     check([f for _, _, f in served["postgresql"]["history of .30"]][:2] == ["10.12.153", "11.5.64"],
           f"history: {served['postgresql']['history of .30']}")
 
+    # The server's own tables on PostgreSQL: a user (Argon2id hash), a login, the audit log ("user" column).
+    added = subprocess.run([anshin, "serve", "--db", uri, "--add-user", "alice", "--role", "admin"],
+                           input="a long enough password 123\n", capture_output=True, text=True, timeout=60)
+    check(added.returncode == 0, f"serve --add-user: {added.stderr}")
+    ready = os.path.join(work, "serve-ready")
+    if os.path.exists(ready):
+        os.remove(ready)
+    proc = subprocess.Popen([anshin, "serve", "--db", uri, "--listen", "127.0.0.1:0", "--ready-file", ready],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        host, port = wait_for(ready, proc, "serve").rsplit(":", 1)
+        c = http.client.HTTPConnection(host, int(port), timeout=10)
+        c.request("POST", "/api/v1/login", body=json.dumps({"user": "alice", "password": "a long enough password 123"}),
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        cookie = (r.getheader("Set-Cookie") or "").split(";", 1)[0]
+        login = json.loads(r.read())
+        check(r.status == 200 and login.get("role") == "admin", f"login on PostgreSQL: {r.status} {login}")
+        c.request("GET", "/api/v1/audit?limit=5", headers={"Cookie": cookie})
+        r = c.getresponse()
+        audit = json.loads(r.read())
+        actions = [(e["action"], e["user"]) for e in audit.get("entries", [])]
+        check(r.status == 200 and ("login", "alice") in actions and ("user.put", "cli") in actions, f"audit: {audit}")
+        c.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(10)
+
     # Errors: one line, the contract's exit status, never the password.
     host_port = uri.split("@", 1)[1].split("/", 1)[0]
     wrong = run("scans", "--db", f"postgresql://anshin:not-the-password@{host_port}/inventory")
@@ -218,4 +247,4 @@ for name in ("sqlite", "postgresql"):
 if failures:
     print(f"{len(failures)} failed", file=sys.stderr)
     sys.exit(1)
-print("SQLite and PostgreSQL inventories read back the same (scans, report, diff, reassess, serve)")
+print("SQLite and PostgreSQL inventories read back the same (scans, report, diff, reassess, serve); users and audit on PostgreSQL")
