@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The same lab scans stored in an SQLite file and in a PostgreSQL database (`--db postgresql://...`, a throwaway
 cluster of tests/support/pg_cluster) read back the same: `scans`, `report`, `diff`, `reassess`, and `anshin serve`
-answering /api/v1 over each; the hostile fleet's device bytes come back from PostgreSQL exactly as from SQLite.
+answering /api/v1 over each; the hostile fleet's device strings come back from PostgreSQL as from SQLite.
 The server's users and audit log work on PostgreSQL. Connection errors are one line without the password.
 Prints the scan times into each backend. Loopback only:
 labs on 127.126.15.0/24 (default fleet, then it changed) and 127.126.16.0/24 (hostile fleet)."""
