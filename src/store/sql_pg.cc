@@ -3,7 +3,10 @@
 // back as text. Strings pass through encode_text/decode_text so any bytes round-trip.
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "core/text.h"
@@ -55,15 +58,20 @@ class PgStmt final : public StmtBackend {
     for (auto& v : values_) v.reset();
     for (auto& t : types_) t = 0;
   }
-  bool is_null(int col) const override { return PQgetisnull(result_, row_, col) != 0; }
-  int64_t col_int(int col) const override { return std::strtoll(PQgetvalue(result_, row_, col), nullptr, 10); }
-  double col_double(int col) const override { return std::strtod(PQgetvalue(result_, row_, col), nullptr); }
+  // Outside a row (no result, past the last row, no such column), as SQLite: NULL, 0, "".
+  bool is_null(int col) const override { return !on_row(col) || PQgetisnull(result_, row_, col) != 0; }
+  int64_t col_int(int col) const override { return on_row(col) ? std::strtoll(PQgetvalue(result_, row_, col), nullptr, 10) : 0; }
+  double col_double(int col) const override { return on_row(col) ? std::strtod(PQgetvalue(result_, row_, col), nullptr) : 0; }
   std::string col_string(int col) const override {
+    if (!on_row(col)) return {};
     return decode_text(std::string_view(PQgetvalue(result_, row_, col),
                                         static_cast<size_t>(PQgetlength(result_, row_, col))));
   }
 
  private:
+  bool on_row(int col) const {
+    return result_ && row_ >= 0 && row_ < PQntuples(result_) && col >= 0 && col < PQnfields(result_);
+  }
   void set(int i, std::optional<std::string> value, Oid type) {
     if (i < 1 || static_cast<size_t>(i) > values_.size()) return;  // as SQLite: an unused index is ignored
     values_[static_cast<size_t>(i) - 1] = std::move(value);
