@@ -1,12 +1,15 @@
 // The PostgreSQL backend of the SQL layer (store/sql.h), through libpq. Values travel as text parameters
 // (integers typed int8, doubles float8, strings left for the server to type from their use); results come
-// back as text. Strings pass through encode_text/decode_text so any bytes round-trip.
+// back as text. Strings pass through encode_text/decode_text so any bytes round-trip. A Stmt holds one
+// statement, prepared once per connection (named prepared statements: a pooler in transaction mode is not
+// supported); exec() runs any number of statements unprepared.
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/text.h"
@@ -118,6 +121,27 @@ class PgConn final : public Conn {
 
   PGconn* native() { return conn_; }
 
+  // Each statement text (with its parameter types) is prepared once per connection: the server parses and
+  // plans it once. A reset connection has lost them; a full cache is dropped.
+  int prepared(const std::string& sql, const std::vector<Oid>& types) {
+    const std::string key = cache_key(sql, types);
+    if (names_.count(key)) return SQLITE_OK;
+    if (names_.size() >= 512) {
+      exec("DEALLOCATE ALL");
+      names_.clear();
+    }
+    const std::string name = "anshin_" + std::to_string(next_name_++);
+    PGresult* r = PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()), types.data());
+    const int rc = finish(r);
+    PQclear(r);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return rc;
+    names_.emplace(key, name);
+    return SQLITE_OK;
+  }
+  const std::string& statement_name(const std::string& sql, const std::vector<Oid>& types) {
+    return names_.at(cache_key(sql, types));
+  }
+
   // The result code of a finished command; records changes and the error. A connection found broken is
   // reset, so the next call works again once the server is back (the failed one is not retried).
   int finish(PGresult* r) {
@@ -129,11 +153,13 @@ class PgConn final : public Conn {
     }
     last_error_ = first_line(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
     if (PQstatus(conn_) == CONNECTION_BAD) {
+      names_.clear();
       PQreset(conn_);
       return SQLITE_IOERR;
     }
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const std::string code = state ? state : "";
+    if (code == "26000") names_.clear();  // a prepared statement went away (DEALLOCATE, a pooler): prepare again
     if (code.rfind("23", 0) == 0) return SQLITE_CONSTRAINT;
     if (code == "40001" || code == "40P01" || code == "55P03") return SQLITE_BUSY;
     if (code.rfind("08", 0) == 0) return SQLITE_IOERR;
@@ -141,17 +167,27 @@ class PgConn final : public Conn {
   }
 
  private:
+  static std::string cache_key(const std::string& sql, const std::vector<Oid>& types) {
+    std::string key = sql;
+    for (Oid t : types) key += "\x1f" + std::to_string(t);
+    return key;
+  }
+
   PGconn* conn_;
   int64_t changes_ = 0;
   std::string last_error_;
+  std::unordered_map<std::string, std::string> names_;  // cache key -> prepared statement name
+  uint64_t next_name_ = 0;
 };
 
 int PgStmt::step() {
   if (!result_) {
     std::vector<const char*> values(values_.size());
     for (size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
-    result_ = PQexecParams(conn_->native(), sql_.c_str(), static_cast<int>(values.size()), types_.data(),
-                           values.data(), nullptr, nullptr, 0);
+    const int prepared = conn_->prepared(sql_, types_);
+    if (prepared != SQLITE_OK) return prepared;
+    result_ = PQexecPrepared(conn_->native(), conn_->statement_name(sql_, types_).c_str(),
+                             static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
     const int rc = conn_->finish(result_);
     if (rc != SQLITE_ROW) {
       PQclear(result_);
