@@ -59,6 +59,10 @@ function(anshin_module name)
     if(name STREQUAL "lab")
       set(lock RESOURCE_LOCK lab_addresses)
     endif()
+    # The store suite runs on PostgreSQL too: one cluster for all its test processes (tests/CMakeLists.txt).
+    if(name STREQUAL "store")
+      set(lock FIXTURES_REQUIRED pg_cluster ENVIRONMENT ANSHIN_TEST_PG_CLUSTER=${PROJECT_BINARY_DIR}/pg-cluster)
+    endif()
     gtest_discover_tests(${name}_tests DISCOVERY_MODE PRE_TEST
       WORKING_DIRECTORY ${PROJECT_BINARY_DIR} PROPERTIES LABELS unit ${lock})
   endif()

@@ -183,7 +183,7 @@ Stop keep_stored_plan(const targets::PlanOptions& stored, uint64_t stored_seed, 
 Stop resume_request(ScanOptions& o, store::Store& inventory, scan::ScanRequest& req) {
   auto unfinished = inventory.unfinished_scan();
   if (!unfinished) return usage_error(unfinished.error());
-  if (!*unfinished) return usage_error("cli.scan.nothing_to_resume", {{"path", o.db}});
+  if (!*unfinished) return usage_error("cli.scan.nothing_to_resume", {{"path", inventory.path()}});
   const auto& u = **unfinished;
   auto stored = scan::plan_options_from_json(u.scan.resume.plan_json);
   if (!stored) return usage_error(stored.error());

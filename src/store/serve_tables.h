@@ -48,8 +48,10 @@ struct ServeAlertRow {
   int64_t next_attempt = 0;  // unix seconds
 };
 
-// The tables of migration 6 (serve_users, serve_audit).
+// The tables of migration 6 (serve_users, serve_audit, serve_alert_scans, serve_alerts), in SQLite and in
+// PostgreSQL.
 extern const char* const kServeTablesSql;
+extern const char* const kServeTablesPostgres;
 
 struct ServeTables {
   // Every scan that saw `device`, oldest first; empty for an unknown device.

@@ -60,8 +60,9 @@ struct ScanJob {
   std::optional<std::string> error;      // why it failed or was cancelled
 };
 
-// The tables of migration 7 (sites, scan_jobs).
+// The tables of migration 7 (sites, scan_jobs), in SQLite's and PostgreSQL's dialects.
 extern const char* const kSiteTablesSql;
+extern const char* const kSiteTablesPostgres;
 
 struct SiteTables {
   // Insert or replace by name; keeps last_due. `now` becomes updated.

@@ -1,7 +1,5 @@
 #include "store/store.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -13,7 +11,7 @@
 #include "i18n/catalog.h"
 #include "store/codec.h"
 #include "store/schema.h"
-#include "store/sqlite_util.h"
+#include "store/sql.h"
 #include "store/store_impl.h"
 
 namespace anshin::store {
@@ -22,6 +20,8 @@ using sql::Stmt;
 
 
 namespace {
+
+using sql::Tx;
 
 std::optional<std::string> identity_mac(const std::optional<std::string>& mac) {
   if (!mac) return std::nullopt;
@@ -77,7 +77,7 @@ Result<StoredScan> scan_from_row(const Stmt& st) {
   return s;
 }
 
-Result<std::vector<StoredScan>> query_scans(sqlite3* db, const std::string& where_order,
+Result<std::vector<StoredScan>> query_scans(sql::Conn* db, const std::string& where_order,
                                             std::optional<int64_t> number = std::nullopt,
                                             std::optional<std::string> id = std::nullopt) {
   Stmt st(db, std::string(kScanColumns) + where_order);
@@ -96,7 +96,7 @@ Result<std::vector<StoredScan>> query_scans(sqlite3* db, const std::string& wher
   return out;
 }
 
-Result<std::optional<StoredScan>> first_scan(sqlite3* db, const std::string& where_order,
+Result<std::optional<StoredScan>> first_scan(sql::Conn* db, const std::string& where_order,
                                              std::optional<int64_t> number = std::nullopt,
                                              std::optional<std::string> id = std::nullopt) {
   auto all = query_scans(db, where_order, number, id);
@@ -105,7 +105,7 @@ Result<std::optional<StoredScan>> first_scan(sqlite3* db, const std::string& whe
   return std::optional<StoredScan>(std::move(all->front()));
 }
 
-Result<bool> scan_exists(sqlite3* db, ScanNumber scan) {
+Result<bool> scan_exists(sql::Conn* db, ScanNumber scan) {
   Stmt st(db, "SELECT 1 FROM scans WHERE number = ?");
   st.bind_int(1, scan);
   const int rc = st.step();
@@ -125,7 +125,7 @@ struct Candidate {
 };
 
 // SELECT id, mac, serial of devices: the first row or nullopt.
-Result<std::optional<Candidate>> first_candidate(Stmt& st, sqlite3* db) {
+Result<std::optional<Candidate>> first_candidate(Stmt& st, sql::Conn* db) {
   const int rc = st.step();
   if (rc == SQLITE_DONE) return std::optional<Candidate>();
   if (rc != SQLITE_ROW) return sql::error_from(db, rc, "looking up the device identity");
@@ -139,7 +139,7 @@ bool conflicts(const std::optional<std::string>& a, const std::optional<std::str
 // Identity rules (docs/inventory.md): MAC, then serial, then address; a device already observed in
 // this scan (at another address) is never matched again, and a weaker key never overrides a
 // stronger one that disagrees.
-Result<std::optional<DeviceId>> resolve_identity(sqlite3* db, ScanNumber scan, const std::string& address,
+Result<std::optional<DeviceId>> resolve_identity(sql::Conn* db, ScanNumber scan, const std::string& address,
                                                  const std::optional<std::string>& mac,
                                                  const std::optional<std::string>& serial) {
   static constexpr const char* kNotInScan =
@@ -180,7 +180,7 @@ Result<std::optional<DeviceId>> resolve_identity(sqlite3* db, ScanNumber scan, c
   return std::optional<DeviceId>();
 }
 
-Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
+Result<DeviceId> put_one(sql::Conn* db, ScanNumber scan, const Device& device) {
   const std::string address = device.address.to_string();
   const auto mac = identity_mac(device.mac);
   const auto serial = identity_serial(device.verdict.serial);
@@ -200,7 +200,7 @@ Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
     id = **found;
     Stmt up(db,
             "UPDATE devices SET mac = COALESCE(mac, ?1), serial = COALESCE(serial, ?2), "
-            "last_scan = MAX(last_scan, ?3), last_address = CASE WHEN ?3 >= last_scan THEN ?4 ELSE last_address END "
+            "last_scan = CASE WHEN ?3 > last_scan THEN ?3 ELSE last_scan END, last_address = CASE WHEN ?3 >= last_scan THEN ?4 ELSE last_address END "
             "WHERE id = ?5");
     up.bind_opt_bytes(1, mac);
     up.bind_opt_bytes(2, serial);
@@ -210,14 +210,15 @@ Result<DeviceId> put_one(sqlite3* db, ScanNumber scan, const Device& device) {
     const int rc = up.step();
     if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
   } else {
-    Stmt ins(db, "INSERT INTO devices (mac, serial, first_scan, last_scan, last_address) VALUES (?1, ?2, ?3, ?3, ?4)");
+    Stmt ins(db, "INSERT INTO devices (mac, serial, first_scan, last_scan, last_address) VALUES (?1, ?2, ?3, ?3, ?4) "
+                 "RETURNING id");
     ins.bind_opt_bytes(1, mac);
     ins.bind_opt_bytes(2, serial);
     ins.bind_int(3, scan);
     ins.bind_text(4, address);
     const int rc = ins.step();
-    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "storing device " + address);
-    id = sqlite3_last_insert_rowid(db);
+    if (rc != SQLITE_ROW) return sql::error_from(db, rc, "storing device " + address);
+    id = ins.col_int(0);
   }
 
   const auto& v = device.verdict;
@@ -263,7 +264,24 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
+namespace {
+
+// The version check shared by both backends, then the migrations up to the latest.
+Result<int> upgrade(sql::Conn* db, int version, const std::string& shown, const std::string& what) {
+  if (version > schema::latest_version()) {
+    return i18n::error(Errc::kInvalidInput, "error.store.newer",
+                       {{"path", shown},
+                        {"version", std::to_string(version)},
+                        {"latest", std::to_string(schema::latest_version())}});
+  }
+  if (version < schema::latest_version()) {
+    auto m = schema::migrate(db, schema::latest_version());
+    if (!m) return with_prefix(m.error(), what + ": ");
+  }
+  return schema::latest_version();
+}
+
+Result<std::unique_ptr<sql::Conn>> open_sqlite(const std::string& path, const OpenOptions& options) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(path, ec);
   if (!options.create && !exists) {
@@ -272,23 +290,25 @@ Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
   if (exists && std::filesystem::is_directory(path, ec)) {
     return i18n::error(Errc::kInvalidInput, "error.store.directory", {{"path", path}});
   }
-  auto impl = std::make_unique<Impl>();
-  impl->path = path;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
-  const std::string what = "inventory " + path;
-  if (rc != SQLITE_OK) return sql::error_from(impl->db, rc, "cannot open " + what);
-  sqlite3_extended_result_codes(impl->db, 1);
-  sqlite3_busy_timeout(impl->db, options.busy_timeout_ms);
-  sqlite3* db = impl->db;
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  auto conn = sql::wrap_sqlite(raw);  // closes the handle on every path
+  if (rc != SQLITE_OK) return sql::error_from(conn.get(), rc, "cannot open inventory " + path);
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  return conn;
+}
 
+// An SQLite file: refuses files that are not SQLite or not anshin's, sets WAL, migrates.
+Result<int> prepare_sqlite(sql::Conn* db, const std::string& path) {
+  const std::string what = "inventory " + path;
   int app_id = 0;
-  int version = 0;
   bool has_tables = false;
   {
     Stmt st(db, "PRAGMA application_id");
-    rc = st.step();
+    const int rc = st.step();
     if (rc != SQLITE_ROW) {
       if ((rc & 0xff) == SQLITE_NOTADB) {
         return i18n::error(Errc::kInvalidInput, "error.store.not_sqlite", {{"path", path}});
@@ -297,47 +317,75 @@ Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
     }
     app_id = static_cast<int>(st.col_int(0));
   }
-  {
-    Stmt st(db, "PRAGMA user_version");
-    rc = st.step();
-    if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
-    version = static_cast<int>(st.col_int(0));
-  }
+  auto version = schema::stored_version(db);
+  if (!version) return with_prefix(version.error(), what + ": ");
   {
     Stmt st(db, "SELECT 1 FROM sqlite_master LIMIT 1");
-    rc = st.step();
+    const int rc = st.step();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sql::error_from(db, rc, what);
     has_tables = rc == SQLITE_ROW;
   }
-  if (app_id != schema::kApplicationId && (app_id != 0 || version != 0 || has_tables)) {
+  if (app_id != schema::kApplicationId && (app_id != 0 || *version != 0 || has_tables)) {
     return i18n::error(Errc::kInvalidInput, "error.store.foreign_sqlite", {{"path", path}});
   }
-  if (version > schema::latest_version()) {
-    return i18n::error(Errc::kInvalidInput, "error.store.newer",
-                       {{"path", path},
-                        {"version", std::to_string(version)},
-                        {"latest", std::to_string(schema::latest_version())}});
-  }
+  if (*version > schema::latest_version()) return upgrade(db, *version, path, what);
   {
     Stmt st(db, "PRAGMA journal_mode = WAL");
-    rc = st.step();
+    const int rc = st.step();
     if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
   }
-  rc = sql::exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  const int rc = sql::exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   if (rc != SQLITE_OK) return sql::error_from(db, rc, what);
-  if (version < schema::latest_version()) {
-    auto m = schema::migrate(db, schema::latest_version());
-    if (!m) return with_prefix(m.error(), what + ": ");
+  return upgrade(db, *version, path, what);
+}
+
+// A PostgreSQL database: an empty one becomes an inventory (when create), one holding other tables
+// and no anshin_schema is refused.
+Result<int> prepare_postgres(sql::Conn* db, const std::string& shown, const OpenOptions& options) {
+  const std::string what = "inventory " + shown;
+  auto version = schema::stored_version(db);
+  if (!version) {
+    if (version.error().code == Errc::kInvalidInput) {
+      return i18n::error(Errc::kInvalidInput, "error.store.foreign_postgres", {{"path", shown}});
+    }
+    return with_prefix(version.error(), what + ": ");
   }
-  impl->version = schema::latest_version();
+  if (*version == 0) {
+    // One statement, one snapshot: another process may be creating the inventory right now.
+    Stmt st(db, "SELECT to_regclass('anshin_schema') IS NOT NULL, EXISTS (SELECT 1 FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name <> 'anshin_schema')");
+    const int rc = st.step();
+    if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
+    const bool ours = st.col_string(0) == "t";
+    if (!ours && st.col_string(1) == "t") {
+      return i18n::error(Errc::kInvalidInput, "error.store.foreign_postgres", {{"path", shown}});
+    }
+    if (!ours && !options.create) return i18n::error(Errc::kNotFound, "error.store.no_inventory", {{"path", shown}});
+  }
+  return upgrade(db, *version, shown, what);
+}
+
+}  // namespace
+
+Result<Store> Store::open(const std::string& path, const OpenOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = sql::redact(path);
+  const bool postgres = sql::is_postgres_uri(path);
+  auto conn = postgres ? sql::connect_postgres(path, options.busy_timeout_ms) : open_sqlite(path, options);
+  if (!conn) return conn.error();
+  impl->db = std::move(*conn);
+  auto version = postgres ? prepare_postgres(impl->db.get(), impl->path, options)
+                          : prepare_sqlite(impl->db.get(), path);
+  if (!version) return version.error();
+  impl->version = *version;
   return Store(std::move(impl));
 }
 
 Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& resume) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   std::string id = info.id.empty() ? info.started + "-" + random_suffix() : info.id;
-  sql::WriteTx tx(db);
+  Tx tx(db);
   if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "recording the scan");
   {
     Stmt st(db, "SELECT 1 FROM scans WHERE id = ?");
@@ -348,7 +396,7 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
   }
   Stmt st(db,
           "INSERT INTO scans (id, started, finished, targets, addresses, tool_version, kb_version, interrupted, "
-          "completed, site) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 0, 0, ?7)");
+          "completed, site) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, 0, 0, ?7) RETURNING number");
   st.bind_bytes(1, id);
   st.bind_bytes(2, info.started);
   st.bind_text(3, codec::encode_strings(info.targets));
@@ -358,8 +406,9 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
   if (info.site.empty()) st.bind_null(7);
   else st.bind_bytes(7, info.site);
   int rc = st.step();
-  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "recording the scan");
-  const ScanNumber number = sqlite3_last_insert_rowid(db);
+  if (rc != SQLITE_ROW) return sql::error_from(db, rc, "recording the scan");
+  const ScanNumber number = st.col_int(0);
+  st.reset();  // SQLite: a statement left mid-way (RETURNING) would keep COMMIT from running
   Stmt r(db, "INSERT INTO scan_resume (scan, plan, seed, hosts_done) VALUES (?, ?, ?, ?)");
   r.bind_int(1, number);
   r.bind_bytes(2, resume.plan_json);
@@ -373,7 +422,7 @@ Result<ScanNumber> Store::begin_scan(const ScanInfo& info, const ResumeState& re
 }
 
 // The transaction of a device write has begun and the scan exists.
-static Result<void> begin_device_writes(sqlite3* db, const sql::WriteTx& tx, ScanNumber scan) {
+static Result<void> begin_device_writes(sql::Conn* db, const Tx& tx, ScanNumber scan) {
   if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), "storing devices");
   auto exists = scan_exists(db, scan);
   if (!exists) return exists.error();
@@ -389,12 +438,13 @@ Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device) {
 
 Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device, const HostRecord& host) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
-  sql::WriteTx tx(db);
+  sql::Conn* db = impl_->db.get();
+  Tx tx(db);
   if (auto ready = begin_device_writes(db, tx, scan); !ready) return ready.error();
   auto id = put_one(db, scan, device);
   if (!id) return id.error();
-  Stmt st(db, "INSERT OR REPLACE INTO host_records (scan, address, record) VALUES (?1, ?2, ?3)");
+  Stmt st(db, "INSERT INTO host_records (scan, address, record) VALUES (?1, ?2, ?3) "
+              "ON CONFLICT (scan, address) DO UPDATE SET record = excluded.record");
   st.bind_int(1, scan);
   st.bind_text(2, device.address.to_string());
   st.bind_text(3, codec::encode_host_record(host));
@@ -407,7 +457,7 @@ Result<DeviceId> Store::put_device(ScanNumber scan, const Device& device, const 
 
 Result<std::vector<IpAddr>> Store::host_record_addresses(ScanNumber scan) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   auto exists = scan_exists(db, scan);
   if (!exists) return exists.error();
   if (!*exists) return no_such_scan(scan);
@@ -427,7 +477,7 @@ Result<std::vector<IpAddr>> Store::host_record_addresses(ScanNumber scan) {
 
 Result<HostRecord> Store::host_record(ScanNumber scan, const IpAddr& address) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   Stmt st(db, "SELECT record FROM host_records WHERE scan = ? AND address = ?");
   st.bind_int(1, scan);
   st.bind_text(2, address.to_string());
@@ -443,21 +493,21 @@ Result<HostRecord> Store::host_record(ScanNumber scan, const IpAddr& address) {
 
 Result<void> Store::set_reassessed_from(ScanNumber scan, ScanNumber from) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   Stmt st(db, "UPDATE scans SET reassessed_from = ?1 WHERE number = ?2");
   st.bind_int(1, from);
   st.bind_int(2, scan);
   const int rc = st.step();
   if ((rc & 0xff) == SQLITE_CONSTRAINT) return no_such_scan(from);
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "marking the reassessed scan");
-  if (sqlite3_changes(db) == 0) return no_such_scan(scan);
+  if (sql::changes(db) == 0) return no_such_scan(scan);
   return {};
 }
 
 Result<std::vector<DeviceId>> Store::put_devices(ScanNumber scan, const std::vector<Device>& devices) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
-  sql::WriteTx tx(db);
+  sql::Conn* db = impl_->db.get();
+  Tx tx(db);
   if (auto ready = begin_device_writes(db, tx, scan); !ready) return ready.error();
   std::vector<DeviceId> ids;
   ids.reserve(devices.size());
@@ -473,7 +523,7 @@ Result<std::vector<DeviceId>> Store::put_devices(ScanNumber scan, const std::vec
 
 Result<void> Store::set_hosts_done(ScanNumber scan, uint64_t hosts_done) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   Stmt st(db,
           "INSERT INTO scan_resume (scan, hosts_done) VALUES (?1, ?2) "
           "ON CONFLICT(scan) DO UPDATE SET hosts_done = excluded.hosts_done");
@@ -487,7 +537,7 @@ Result<void> Store::set_hosts_done(ScanNumber scan, uint64_t hosts_done) {
 
 Result<void> Store::finish_scan(ScanNumber scan, const std::string& finished, bool interrupted) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   Stmt st(db, "UPDATE scans SET finished = ?1, interrupted = ?2, completed = ?3 WHERE number = ?4");
   st.bind_bytes(1, finished);
   st.bind_int(2, interrupted ? 1 : 0);
@@ -495,20 +545,17 @@ Result<void> Store::finish_scan(ScanNumber scan, const std::string& finished, bo
   st.bind_int(4, scan);
   const int rc = st.step();
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "finishing the scan");
-  if (sqlite3_changes(db) == 0) return no_such_scan(scan);
+  if (sql::changes(db) == 0) return no_such_scan(scan);
   return {};
 }
 
 Result<IdentifiedSnapshot> Store::identified_snapshot(ScanNumber scan) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   // One read transaction, so a scan being written concurrently is seen consistently.
-  int rc = sql::exec(db, "BEGIN");
-  if (rc != SQLITE_OK) return sql::error_from(db, rc, "reading the scan");
-  struct EndRead {
-    sqlite3* db;
-    ~EndRead() { sql::exec(db, "COMMIT"); }
-  } end_read{db};
+  Tx read(db, Tx::kRead);
+  if (read.begin_rc() != SQLITE_OK) return sql::error_from(db, read.begin_rc(), "reading the scan");
+  int rc = SQLITE_OK;
 
   auto s = first_scan(db, "WHERE s.number = ?", scan);
   if (!s) return s.error();
@@ -578,15 +625,18 @@ Result<ScanSnapshot> Store::snapshot(ScanNumber scan) {
 
 Result<std::optional<StoredScan>> Store::latest_scan() {
   std::lock_guard lock(impl_->mu);
-  return first_scan(impl_->db, "WHERE s.finished IS NOT NULL ORDER BY s.number DESC LIMIT 1");
+  return first_scan(impl_->db.get(), "WHERE s.finished IS NOT NULL ORDER BY s.number DESC LIMIT 1");
 }
 
 Result<std::array<uint64_t, 5>> Store::finding_counts(ScanNumber scan) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
-  Stmt st(db,
-          "SELECT json_extract(f.value, '$.severity'), COUNT(*) FROM observations o, json_each(o.findings) f "
-          "WHERE o.scan = ?1 GROUP BY 1");
+  sql::Conn* db = impl_->db.get();
+  // The findings column is JSON text: each dialect has its own way into it.
+  Stmt st(db, db->dialect() == sql::Dialect::kSqlite
+                  ? "SELECT json_extract(f.value, '$.severity'), COUNT(*) FROM observations o, json_each(o.findings) f "
+                    "WHERE o.scan = ?1 GROUP BY 1"
+                  : "SELECT f.value ->> 'severity', COUNT(*) FROM observations o, "
+                    "json_array_elements(o.findings::json) f WHERE o.scan = ?1 GROUP BY 1");
   if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "counting findings");
   st.bind_int(1, scan);
   std::array<uint64_t, 5> counts{};
@@ -601,12 +651,12 @@ Result<std::array<uint64_t, 5>> Store::finding_counts(ScanNumber scan) {
 
 Result<std::vector<StoredScan>> Store::list_scans() {
   std::lock_guard lock(impl_->mu);
-  return query_scans(impl_->db, "ORDER BY s.number");
+  return query_scans(impl_->db.get(), "ORDER BY s.number");
 }
 
 Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   // A reassessed copy of an interrupted scan is not resumed: the original is.
   auto newest = first_scan(db, "WHERE s.reassessed_from IS NULL ORDER BY s.number DESC LIMIT 1");
   if (!newest) return newest.error();
@@ -628,7 +678,7 @@ Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
 
 Result<StoredScan> Store::find_scan(std::string_view number_or_id) {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
   const std::string key(number_or_id);
   const bool numeric = !key.empty() && key.size() < 18 &&
                        std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
@@ -652,7 +702,14 @@ Result<StoredScan> Store::find_scan(std::string_view number_or_id) {
 
 Result<void> Store::check_integrity() {
   std::lock_guard lock(impl_->mu);
-  sqlite3* db = impl_->db;
+  sql::Conn* db = impl_->db.get();
+  if (db->dialect() == sql::Dialect::kPostgres) {
+    // PostgreSQL checks its pages and foreign keys itself: what is left is the schema being anshin's.
+    auto version = schema::stored_version(db);
+    if (!version) return version.error();
+    if (*version != schema::latest_version()) return Error{Errc::kProtocol, "integrity check: schema version changed"};
+    return {};
+  }
   {
     Stmt st(db, "PRAGMA integrity_check");
     const int rc = st.step();

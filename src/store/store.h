@@ -1,6 +1,7 @@
 // The inventory: every scan and every device anshin has seen, in one SQLite file (default
-// `anshin.db` in the current directory). docs/inventory.md has the schema, the identity rules,
-// the migrations and the crash-safety guarantees.
+// `anshin.db` in the current directory) or one PostgreSQL database (`postgresql://...`, shared by
+// several processes). docs/inventory.md has the schema, the identity rules, the migrations, both
+// backends and the crash-safety guarantees.
 //
 // HOW THE SCAN PIPELINE WRITES A SCAN
 //
@@ -28,7 +29,7 @@
 //                put_device(...)/set_hosts_done(...) on (*open)->number, then finish_scan(...). }
 //
 // A process killed at any point (SIGKILL, power cut aside) loses at most the device whose
-// put_device had not returned: every put is its own transaction in a WAL-mode database.
+// put_device had not returned: every put is its own transaction (SQLite in WAL mode, or PostgreSQL).
 //
 // Every call is thread-safe (one internal mutex); the Store is movable, not copyable. All errors are
 // one-line messages; exit_status_for() maps them to the contract's exit status.
@@ -89,10 +90,12 @@ struct IdentifiedSnapshot {
 
 class Store {
  public:
-  // Opens (creating when allowed) and upgrades the schema to the latest version. Errors:
-  // kInvalidInput: not an SQLite file, an SQLite file that is not an anshin inventory, a schema from
-  // a newer anshin; kNotFound: the file is missing and create=false; kIo: locked by another process
-  // (after busy_timeout_ms), unreadable, read-only.
+  // Opens (creating when allowed) and upgrades the schema to the latest version. `path` is a file, or
+  // a postgresql:// (postgres://) URI of an existing database. Errors:
+  // kInvalidInput: not an SQLite file, an SQLite file or PostgreSQL database that is not an anshin
+  // inventory, a schema from a newer anshin; kNotFound: the file is missing and create=false, the
+  // PostgreSQL database does not exist (or is empty and create=false); kIo: locked by another process
+  // (after busy_timeout_ms), unreadable, read-only, the server unreachable or the login refused.
   static Result<Store> open(const std::string& path, const OpenOptions& options = {});
 
   Store(Store&&) noexcept;
@@ -134,9 +137,11 @@ class Store {
   // A scan by its number ("12") or its id text; kNotFound with the known choices otherwise.
   Result<StoredScan> find_scan(std::string_view number_or_id);
 
-  // PRAGMA integrity_check and foreign_key_check; the first problem as the error message.
+  // SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQL (which checks pages and foreign keys
+  // itself): the schema version row. The first problem as the error message.
   Result<void> check_integrity();
   int schema_version() const;
+  // The file, or the URI with its password replaced by "***" (safe to print).
   const std::string& path() const;
 
  private:

@@ -1,14 +1,16 @@
-// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included). A database file can be
-// edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
-// Round trip: whatever decodes must re-encode and decode to the same size. Also the scan-job state
-// names (store/site_tables.h), read back from the same editable file: a name that parses must print back
-// as itself.
+// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included), the text
+// escaping of the PostgreSQL backend (sql::decode_text, what every text column read from PostgreSQL passes through)
+// and the scan-job state names (store/site_tables.h). A database can be edited or corrupted outside anshin;
+// `anshin report`, `anshin diff` and `anshin serve` decode these columns.
+// Round trip: whatever decodes must re-encode and decode to the same size; any bytes survive encode_text exactly;
+// a state name that parses prints back as itself.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "store/codec.h"
 #include "store/site_tables.h"
+#include "store/sql.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace c = anshin::store::codec;
@@ -36,5 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto state = anshin::store::parse_job_state(in)) {
     if (anshin::store::job_state_name(*state) != in) __builtin_trap();
   }
+  namespace sql = anshin::store::sql;
+  (void)sql::decode_text(in);
+  const std::string stored = sql::encode_text(in);
+  if (!sql::is_clean_text(stored) || sql::decode_text(stored) != in) __builtin_trap();
   return 0;
 }
