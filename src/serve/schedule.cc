@@ -218,12 +218,14 @@ Result<void> Scheduler::start_claimed(SysTime now, TickReport& report) {
 Result<std::optional<store::JobId>> Scheduler::start_now(const std::string& site, SysTime now) {
   const std::string now_text = format_utc(now);
   auto queued = store::SiteTables::enqueue_job(store_, site, "manual", now_text, now_text);
-  if (queued && *queued) {
-    std::lock_guard lock(wake_mu_);
-    wake_requested_ = true;
-    wake_.notify_all();
-  }
+  if (queued && *queued) wake();
   return queued;
+}
+
+void Scheduler::wake() {
+  std::lock_guard lock(wake_mu_);
+  wake_requested_ = true;
+  wake_.notify_all();
 }
 
 void Scheduler::run(std::stop_token stop, std::chrono::milliseconds interval) {

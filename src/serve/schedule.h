@@ -91,7 +91,9 @@ class Scheduler {
   // When the site's schedule fires next after `now`; nullopt without a (valid) schedule.
   static std::optional<SysTime> next_run(const store::SiteConfig& site, SysTime now);
 
-  // tick() every `interval` (and at once after start_now) until stopped; then stops the running scans and
+  // Makes run() tick at once (a job was queued through the API).
+  void wake();
+  // tick() every `interval` (and at once after wake or start_now) until stopped; then stops the running scans and
   // ends their jobs as failed ("server stopped").
   void run(std::stop_token stop, std::chrono::milliseconds interval);
 
