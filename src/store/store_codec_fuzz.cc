@@ -1,15 +1,18 @@
 // Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included). A database file can be
 // edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
-// Round trip: whatever decodes must re-encode and decode to the same size.
+// Also scan_jobs.state (site_tables.h). Round trip: whatever decodes must re-encode and decode to the same size.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "store/codec.h"
+#include "store/site_tables.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace c = anshin::store::codec;
   const std::string in(reinterpret_cast<const char*>(data), size);
+  if (auto state = anshin::store::parse_job_state(in))  // scan_jobs.state
+    if (anshin::store::job_state_name(*state) != in) __builtin_trap();
   if (auto v = c::decode_strings(in)) {
     auto again = c::decode_strings(c::encode_strings(*v));
     if (!again || again->size() != v->size()) __builtin_trap();
