@@ -71,6 +71,7 @@ Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::Site
     dup2(null_fd, 0);
     dup2(null_fd, 1);
     dup2(err_fd, 2);
+    close_range(3, ~0U, 0);  // the server's sockets and inventory stay with the server
     execv(argv[0], argv.data());
     _exit(127);
   }
