@@ -68,6 +68,13 @@ TEST(Cron, ParsesListsRangesStepsAndNames) {
   EXPECT_TRUE(stepped->weekdays[0] && stepped->weekdays.count() == 1);  // 7 is Sunday
   EXPECT_FALSE(stepped->days_restricted);
   EXPECT_TRUE(stepped->weekdays_restricted);
+
+  auto mixed = parse_cron("0 0 * * mon-5,SUN");  // a name and a number of the same field make a range
+  ASSERT_TRUE(mixed);
+  EXPECT_EQ(mixed->weekdays.to_string(), "0111111");  // Saturday (bit 6) only is off
+  auto tabs = parse_cron("\t0\t0   1\t* *  ");
+  ASSERT_TRUE(tabs);
+  EXPECT_TRUE(tabs->days[1] && tabs->days.count() == 1);
 }
 
 TEST(Cron, Aliases) {
