@@ -61,7 +61,11 @@ int add_user(const ServeOptions& o, store::Store& db) {
 std::string own_binary() {
   char buf[4096];
   const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("anshin");
+  if (n <= 0) return "anshin";
+  std::string path(buf, static_cast<size_t>(n));
+  constexpr std::string_view kDeleted = " (deleted)";  // replaced by an upgrade: run the new binary at that path
+  if (path.ends_with(kDeleted)) path.resize(path.size() - kDeleted.size());
+  return path;
 }
 
 // Host header values a loopback server answers to (anything else may be a DNS-rebinding page).

@@ -73,6 +73,8 @@ Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::Site
     dup2(err_fd, 2);
     close_range(3, ~0U, 0);  // the server's sockets and inventory stay with the server
     execv(argv[0], argv.data());
+    static constexpr char kCannotRun[] = "cannot run the anshin binary for the scan\n";
+    (void)!write(2, kCannotRun, sizeof kCannotRun - 1);
     _exit(127);
   }
   if (null_fd >= 0) close(null_fd);

@@ -277,6 +277,17 @@ TEST(ProcessLauncher, RunsTheScanCommandAndReportsItsEnd) {
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_FALSE(ended[0].ok);
   EXPECT_EQ(ended[0].error, "scan exited with status 2: anshin: it broke");
+
+  ProcessLauncher missing(dir.file("no-such-binary"), "inv.db", "en");
+  job.id = 9;
+  ASSERT_TRUE(missing.start(job, site));
+  ended.clear();
+  for (int i = 0; i < 100 && ended.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ended = missing.finished();
+  }
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].error, "scan exited with status 127: cannot run the anshin binary for the scan");
 }
 
 TEST(ScanSettings, KeysBoundsAndDefaults) {
