@@ -1,7 +1,7 @@
 // Scheduled audits in a real browser (Debian's Chromium driven by playwright-core), in one language: an
 // administrator logs in, opens the Schedules page, starts a scan of SITE with its button, follows the job
 // until it is done, then sees the diff against the site's previous scan (the lab's fleet was changed before:
-// a replaced unit at REPLACED) and the alerts it raised. A dialog, a page error or a console error fails the
+// a replaced unit at REPLACED) and the alerts it raised; the site form refuses a public target. A dialog, a page error or a console error fails the
 // test. Screenshots go to OUTDIR as LANG-schedules*.png, LANG-scan-diff.png, LANG-scan-alerts.png.
 //   node schedules.mjs URL USER PASSWORD OUTDIR LANG SITE REPLACED
 import { createRequire } from 'node:module';
@@ -21,7 +21,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: lang });
   page.on('dialog', d => { failures.push(`${lang}: a dialog opened: ${d.message()}`); d.dismiss(); });
   page.on('pageerror', e => failures.push(`${lang}: page error: ${e.message}`));
-  page.on('console', m => { if (m.type() === 'error') failures.push(`${lang}: console error: ${m.text()}`); });
+  // The refused site (below) answers 400; nothing else may be logged.
+  page.on('console', m => {
+    if (m.type() === 'error' && !/status of 400/.test(m.text())) failures.push(`${lang}: console error: ${m.text()}`);
+  });
   const ready = async (route) => page.waitForSelector(`body[data-ready="${route}"]`, { timeout: 15000 });
   const shot = async (name) => page.screenshot({ path: path.join(outdir, `${lang}-${name}.png`), fullPage: true });
 
@@ -49,6 +52,13 @@ try {
   const alertsBefore = await page.locator('#alerts tbody tr').count();
   await page.goto(`${url}/?lang=${lang}#/schedules`);
   await ready('/schedules');
+  // The site form: a public target is refused by the server and the reason shown; nothing is saved.
+  await page.fill('#site-name', 'public-test');
+  await page.fill('#site-targets', '8.8.8.0/24');
+  await page.click('#site-save');
+  await page.waitForFunction(() => /8\.8\.8\.0/.test(document.querySelector('#schedule-status').textContent));
+  check(!(await page.locator('#sites').textContent()).includes('public-test'), `${lang}: a refused site is not listed`);
+
   const done = () => page.locator('#jobs tr[data-state="done"]').count();
   const doneBefore = await done();
   const t0 = Date.now();

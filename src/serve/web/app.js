@@ -345,7 +345,31 @@
       el('td', {class: 'n'}, String(j.id)), el('td', {}, j.site), el('td', {}, t('job.reason.' + j.reason.replace('-', '_'))),
       el('td', {}, jobState(j)), el('td', {}, j.due), el('td', {}, text(j.finished)),
       el('td', {}, j.scan ? link('/', {scan: String(j.scan)}, '#' + j.scan) : '—'), el('td', {}, text(j.error))));
-    show(el('h2', {}, t('schedules.title')), status,
+    // Administrators save a site (a new one, or one of the list by the same name) with PUT /api/v1/sites/NAME.
+    const siteForm = isAdmin ? el('form', {class: 'filters', id: 'site-form', onsubmit: async e => {
+      e.preventDefault();
+      const f = new FormData(e.target);
+      let settings;
+      try { settings = JSON.parse(f.get('settings') || '{}'); } catch (err) {
+        status.textContent = t('schedules.bad_settings');
+        return;
+      }
+      try {
+        await api('/api/v1/sites/' + encodeURIComponent(f.get('name')), {method: 'PUT', body: {
+          targets: String(f.get('targets')).split(/[\s,]+/).filter(Boolean), settings,
+          schedule: f.get('schedule') || null, runner: f.get('runner')}});
+        status.textContent = t('schedules.saved', {site: f.get('name')});
+        route();
+      } catch (err) { status.textContent = err.message; }
+    }},
+      el('label', {}, t('schedules.site'), el('input', {name: 'name', id: 'site-name', required: true, maxlength: 100})),
+      el('label', {}, t('schedules.targets'), el('input', {name: 'targets', id: 'site-targets', required: true, placeholder: '192.168.1.0/24'})),
+      el('label', {}, t('schedules.schedule'), el('input', {name: 'schedule', id: 'site-schedule', placeholder: '30 2 * * *'})),
+      el('label', {}, t('schedules.runner'), el('select', {name: 'runner', id: 'site-runner'},
+        el('option', {value: 'server'}, t('runner.server')), el('option', {value: 'sensor'}, t('runner.sensor')))),
+      el('label', {}, t('schedules.settings'), el('input', {name: 'settings', id: 'site-settings', value: '{}', placeholder: '{"rate": 50}'})),
+      el('button', {type: 'submit', id: 'site-save'}, t('schedules.save'))) : null;
+    show(el('h2', {}, t('schedules.title')), status, siteForm,
       configured.length
         ? table([t('schedules.site'), t('schedules.runner'), t('schedules.targets'), t('schedules.schedule'),
                  t('schedules.next_run'), t('schedules.last_scan'), t('schedules.job'), isAdmin ? '' : null].filter(h => h !== null),
@@ -359,7 +383,13 @@
     // While a scan is queued or running, the page follows it.
     if (jobs.jobs.some(j => JOB_ACTIVE.includes(j.state))) {
       clearTimeout(refreshTimer);
-      refreshTimer = setTimeout(() => { if (hashParams().path === '/schedules') route(); }, 2000);
+      const follow = () => {
+        if (hashParams().path !== '/schedules') return;
+        const form = document.getElementById('site-form');
+        if (form && form.contains(document.activeElement)) refreshTimer = setTimeout(follow, 2000);  // typing: wait
+        else route();
+      };
+      refreshTimer = setTimeout(follow, 2000);
     }
   }
 
