@@ -13,6 +13,7 @@
 #include "cli/common.h"
 #include "serve/alert_watch.h"
 #include "serve/app.h"
+#include "serve/schedule.h"
 #include "serve/server.h"
 #include "serve/store_users.h"
 #include "store/store.h"
@@ -56,6 +57,17 @@ int add_user(const ServeOptions& o, store::Store& db) {
   return 0;
 }
 
+// The running binary (scheduled scans run it as `anshin scan`).
+std::string own_binary() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "anshin";
+  std::string path(buf, static_cast<size_t>(n));
+  constexpr std::string_view kDeleted = " (deleted)";  // replaced by an upgrade: run the new binary at that path
+  if (path.ends_with(kDeleted)) path.resize(path.size() - kDeleted.size());
+  return path;
+}
+
 // Host header values a loopback server answers to (anything else may be a DNS-rebinding page).
 std::vector<std::string> loopback_hosts(const std::string& bound) {
   const std::string port = bound.substr(bound.rfind(':') + 1);
@@ -78,9 +90,14 @@ int run_serve(const ServeOptions& o) {
   if (!o.add_user.empty()) return add_user(o, *db);
 
   serve::StoreUsers users(*db);
+  serve::ProcessLauncher launcher(own_binary(), o.db, *lang);
+  serve::Scheduler scheduler(*db, launcher, serve::SchedulerOptions{.max_concurrent = static_cast<size_t>(o.max_scans)});
+  if (auto released = scheduler.recover(std::chrono::system_clock::now()); !released) return store_failure(released.error());
+  else if (*released > 0) note("cli.serve.jobs_released", {{"count", std::to_string(*released)}});
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
                                                .allowed_hosts = {}, .now_rfc3339 = now_rfc3339,
-                                               .default_lang = *lang, .firmware_order = firmware_order_of_kb()});
+                                               .default_lang = *lang, .firmware_order = firmware_order_of_kb(),
+                                               .wake_scheduler = [&scheduler] { scheduler.wake(); }});
   std::string secret;
   if (!o.webhook.empty()) {
     if (!serve::parse_http_url(o.webhook)) return usage_error("cli.serve.bad_webhook", {{"value", quote_value(o.webhook)}});
@@ -88,11 +105,15 @@ int run_serve(const ServeOptions& o) {
     if (o.webhook_secret_file.empty() || !std::getline(in, secret) || secret.size() < 16)
       return usage_error("cli.serve.webhook_secret");
   }
-  serve::AlertWatcher watcher(*db, serve::AlertOptions{.webhook_url = o.webhook, .webhook_secret = secret,
+  serve::AlertWatcher watcher(*db, serve::AlertOptions{.webhook_url = o.webhook, .webhook_ca = o.webhook_ca,
+                                                       .webhook_secret = secret,
                                                        .syslog = o.syslog,
                                                        .interval = std::chrono::seconds(o.alert_interval_s),
                                                        .hostname = host_name(), .now_rfc3339 = now_rfc3339});
   std::jthread alerts([&watcher](std::stop_token stop) { watcher.run(stop); });
+  std::jthread schedules([&scheduler, tick = std::chrono::milliseconds(o.schedule_tick_ms)](std::stop_token stop) {
+    scheduler.run(stop, tick);
+  });
   app.warm();
   serve::ServerOptions server;
   server.listen = *listen;

@@ -150,6 +150,9 @@ struct ServeOptions {
   std::string webhook_secret_file;   // alerts: the HMAC key, first line of this file
   std::string syslog;                // alerts: ADDRESS:PORT, UDP ("" = none)
   int alert_interval_s = 30;         // how often finished scans are looked for
+  std::string webhook_ca;            // alerts: extra trusted CA certificates (PEM) for an https:// webhook
+  int max_scans = 1;                 // scheduled audits: scans the server runs at once (0 = none: queue only)
+  int schedule_tick_ms = 20000;      // how often schedules and the job queue are looked at (tests use less)
   std::string lang;                  // messages; the dashboard's language when the browser names none
 };
 

@@ -219,6 +219,9 @@ void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>&
   sv->add_option("--webhook-secret-file", serve.webhook_secret_file, H("help.serve.webhook_secret_file"));
   sv->add_option("--syslog", serve.syslog, H("help.serve.syslog"));
   sv->add_option("--alert-interval", serve.alert_interval_s, H("help.serve.alert_interval"))->check(CLI::Range(1, 86400));
+  sv->add_option("--webhook-ca", serve.webhook_ca, H("help.serve.webhook_ca"))->check(CLI::ExistingFile);
+  sv->add_option("--max-scans", serve.max_scans, H("help.serve.max_scans"))->check(CLI::Range(0, 16));
+  sv->add_option("--schedule-tick-ms", serve.schedule_tick_ms, H("help.serve.schedule_tick_ms"))->check(CLI::Range(100, 600000));
   sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
 }
 

@@ -50,14 +50,21 @@ int64_t backoff_seconds(int attempts) { return std::min<int64_t>(300, int64_t{1}
 }  // namespace
 
 std::optional<HttpUrl> parse_http_url(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-  url.remove_prefix(kScheme.size());
+  HttpUrl out;
+  if (url.starts_with("https://")) {
+    out.tls = true;
+    out.port = "443";
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else {
+    return std::nullopt;
+  }
   const size_t slash = url.find('/');
   const std::string authority(url.substr(0, slash));
-  HttpUrl out;
   if (slash != std::string_view::npos) out.path = std::string(url.substr(slash));
   if (authority.empty() || out.path.find_first_of(" \r\n") != std::string::npos) return std::nullopt;
+  if (authority.find_first_of(" \r\n@") != std::string::npos) return std::nullopt;
   if (authority.find(':') != std::string::npos) {
     auto [host, port] = split_host_port(authority);
     if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -69,15 +76,35 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
   return out;
 }
 
-Result<int> http_post(const HttpUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
-                      const std::string& body, std::chrono::milliseconds timeout) {
-  const int fd = open_socket(url.host, url.port, SOCK_STREAM, timeout);
-  if (fd < 0) return Error{Errc::kIo, "webhook: cannot connect to " + url.host + ":" + url.port};
-  std::string request = "POST " + url.path + " HTTP/1.1\r\nHost: " + url.host + ":" + url.port +
-                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\nConnection: close\r\nUser-Agent: anshin\r\n";
+std::string http_post_request(const HttpUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                              const std::string& body) {
+  const bool v6 = url.host.find(':') != std::string::npos;
+  std::string request = "POST " + url.path + " HTTP/1.1\r\nHost: " + (v6 ? "[" + url.host + "]" : url.host) + ":" +
+                        url.port + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\nConnection: close\r\nUser-Agent: anshin\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
-  request += "\r\n" + body;
+  return request + "\r\n" + body;
+}
+
+int connect_tcp(const HttpUrl& url, std::chrono::milliseconds timeout) {
+  return open_socket(url.host, url.port, SOCK_STREAM, timeout);
+}
+
+Result<int> http_status(const std::string& head) {
+  if (head.size() < 12 || head.rfind("HTTP/1.", 0) != 0) return Error{Errc::kProtocol, "webhook: no HTTP answer"};
+  return std::atoi(head.c_str() + 9);
+}
+
+Result<int> http_post(const HttpUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                      const std::string& body, std::chrono::milliseconds timeout, const std::string& ca_file) {
+  const int fd = connect_tcp(url, timeout);
+  if (fd < 0) return Error{Errc::kIo, "webhook: cannot connect to " + url.host + ":" + url.port};
+  const std::string request = http_post_request(url, headers, body);
+  if (url.tls) {
+    auto status = https_exchange(fd, url, request, ca_file);
+    close(fd);
+    return status;
+  }
   size_t sent = 0;
   while (sent < request.size()) {
     const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
@@ -95,9 +122,7 @@ Result<int> http_post(const HttpUrl& url, const std::vector<std::pair<std::strin
     got += static_cast<size_t>(n);
   }
   close(fd);
-  const std::string status_line(head, got);
-  if (got < 12 || status_line.rfind("HTTP/1.", 0) != 0) return Error{Errc::kProtocol, "webhook: no HTTP answer"};
-  return std::atoi(status_line.c_str() + 9);
+  return http_status(std::string(head, got));
 }
 
 Result<void> send_udp(const std::string& address_port, const std::string& datagram) {
@@ -162,7 +187,7 @@ Result<void> AlertWatcher::deliver(int64_t now) {
       } else {
         auto status = http_post(*url, {{"X-Anshin-Signature", webhook_signature(options_.webhook_secret, row.body)},
                                        {"X-Anshin-Alert-Key", row.key}},
-                                row.body, std::chrono::seconds(10));
+                                row.body, std::chrono::seconds(10), options_.webhook_ca);
         if (status && *status >= 200 && *status < 300) row.webhook_state = 1;
         else failed = true;
       }

@@ -18,7 +18,8 @@
 namespace anshin::serve {
 
 struct AlertOptions {
-  std::string webhook_url;                 // "" = none; http://HOST:PORT/PATH
+  std::string webhook_url;                 // "" = none; http:// or https://HOST:PORT/PATH
+  std::string webhook_ca;                  // https: a PEM file of CA certificates trusted besides the system's
   std::string webhook_secret;              // the HMAC key
   std::string syslog;                      // "" = none; ADDRESS:PORT, UDP
   std::chrono::seconds interval{30};
@@ -28,17 +29,29 @@ struct AlertOptions {
 
 inline constexpr int kMaxWebhookAttempts = 8;
 
-// http://HOST[:PORT]/PATH -> (host, port, path); nullopt otherwise (https is not supported yet).
+// http[s]://HOST[:PORT]/PATH -> (tls, host, port, path); nullopt otherwise.
 struct HttpUrl {
+  bool tls = false;
   std::string host;
-  std::string port = "80";
+  std::string port = "80";  // 443 for https
   std::string path = "/";
 };
 std::optional<HttpUrl> parse_http_url(std::string_view url);
 
-// One POST with a deadline for the whole exchange; the answer's HTTP status.
+// One POST with a deadline for each send and receive; the answer's HTTP status. https (webhook_tls.cc): TLS 1.2
+// or later, the server's certificate verified against the system's trust store plus `ca_file` (when not
+// empty) and its name (or IP address) checked against the URL's host; any failure is an error, never a
+// fallback to plain text.
 Result<int> http_post(const HttpUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
-                      const std::string& body, std::chrono::milliseconds timeout);
+                      const std::string& body, std::chrono::milliseconds timeout, const std::string& ca_file = "");
+// The request bytes of such a POST.
+std::string http_post_request(const HttpUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                              const std::string& body);
+// An open TCP connection to url's host and port with send/receive timeouts, or -1.
+int connect_tcp(const HttpUrl& url, std::chrono::milliseconds timeout);
+// The status code of an HTTP/1.x status line at the start of `head`, or an error.
+Result<int> http_status(const std::string& head);
+Result<int> https_exchange(int fd, const HttpUrl& url, const std::string& request, const std::string& ca_file);
 // One UDP datagram to ADDRESS:PORT.
 Result<void> send_udp(const std::string& address_port, const std::string& datagram);
 

@@ -9,7 +9,9 @@
 
 #include "core/text.h"
 #include "store/diff.h"
+#include "serve/sites_api.h"
 #include "store/serve_tables.h"
+#include "store/site_tables.h"
 
 namespace anshin::serve {
 
@@ -228,16 +230,29 @@ Response Api::alerts(const Target& target) {
 Response Api::sites() {
   auto all = store_.list_scans();
   if (!all) return json_error(status_for(all.error()), all.error().message);
+  auto configured = store::SiteTables::list_sites(store_);
+  if (!configured) return json_error(status_for(configured.error()), configured.error().message);
   std::map<std::string, std::pair<size_t, const store::StoredScan*>> by_site;  // scans, newest finished
   for (const auto& s : *all) {
     auto& entry = by_site[s.info.site];
     ++entry.first;
     if (!s.info.finished.empty()) entry.second = &s;
   }
+  std::map<std::string, json> config;  // sites_api.h: targets, schedule, next run, current job
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& site : *configured) {
+    by_site.try_emplace(site.name, 0, nullptr);
+    auto c = site_config_json(store_, site, now);
+    if (!c) return json_error(status_for(c.error()), c.error().message);
+    config[site.name] = std::move(*c);
+  }
   json list = json::array();
-  for (const auto& [site, entry] : by_site)
+  for (const auto& [site, entry] : by_site) {
+    const auto c = config.find(site);
     list.push_back({{"site", site.empty() ? json(nullptr) : json(str(site))}, {"scans", entry.first},
-                    {"latest", entry.second ? scan_json(*entry.second) : json(nullptr)}});
+                    {"latest", entry.second ? scan_json(*entry.second) : json(nullptr)},
+                    {"config", c == config.end() ? json(nullptr) : c->second}});
+  }
   return json_response({{"sites", list}});
 }
 

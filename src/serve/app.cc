@@ -56,7 +56,7 @@ void add_security_headers(Response& response, bool api) {
 }
 
 App::App(store::Store& store, UserDirectory& users, AppOptions options)
-    : api_(store), users_(users), options_(std::move(options)), local_csrf_(random_token()) {
+    : store_(store), api_(store), users_(users), options_(std::move(options)), local_csrf_(random_token()) {
   if (!options_.now_rfc3339) options_.now_rfc3339 = [] { return std::string(); };
   api_.set_firmware_order(options_.firmware_order);
 }
@@ -163,6 +163,8 @@ Response App::api_route(const Request& request, const Target& target, const Call
   if (admin_path && caller.role != Role::kAdmin) return json_error(403, "administrators only");
   if (path == "/api/v1/audit") return request.method == "GET" ? audit(target) : json_error(405, "method not allowed");
   if (admin_path) return users(request, target, caller);
+  if (path.rfind("/api/v1/sites/", 0) == 0) return site_route(request, target, caller);
+  if (path == "/api/v1/jobs") return request.method == "GET" ? jobs(target) : json_error(405, "method not allowed");
   return api_.handle(request, target);
 }
 

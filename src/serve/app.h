@@ -26,6 +26,7 @@ struct AppOptions {
   std::function<std::string()> now_rfc3339;  // audit timestamps (tests fix it)
   std::string default_lang = "en";         // the page's language when neither ?lang nor Accept-Language names one
   store::FirmwareOrder firmware_order;     // /api/v1/diff's downgrade flags (the knowledge base's version schemes)
+  std::function<void()> wake_scheduler;    // after POST /api/v1/sites/{name}/scan queued a job (schedule.h)
 };
 
 class App {
@@ -58,9 +59,12 @@ class App {
   Response users(const Request& request, const Target& target, const Caller& caller);
   Response audit(const Target& target);
   Response page(const Request& request, const Target& target);
+  Response jobs(const Target& target);                                                   // sites_api.cc
+  Response site_route(const Request& request, const Target& target, const Caller& caller);  // sites_api.cc
   void record(const Request& request, const std::string& user, const std::string& action, const std::string& detail);
   std::string cookie_name() const;
 
+  store::Store& store_;
   Api api_;
   UserDirectory& users_;
   AppOptions options_;

@@ -291,6 +291,8 @@
       el('p', {class: 'note'}, t('diff.between', {old: d.old.id, new: d.new.id})),
       section('new_devices', d.new_devices, x => ['+ ', who(x)]),
       section('gone', d.gone, x => ['− ', who(x)]),
+      section('replaced', d.replaced || [], x => [who(x), ': ', t('diff.replaced_line', {
+        from: text(x.before.serial || x.before.mac), to: text(x.serial || x.mac)})]),
       section('moved', d.moved, x => [who(x), ' ', t('diff.moved_from', {from: x.from})]),
       section('firmware_changed', d.firmware_changed, x => [who(x), ': ', text(x.firmware_from), ' → ', text(x.firmware_to)]),
       section('findings_changed', d.findings_changed, x => [who(x), ': ',
@@ -312,6 +314,83 @@
       rows.length ? table([t('audit.at'), t('alerts.kind_column'), t('column.severity'), t('column.address'),
                            t('column.manufacturer'), t('audit.detail'), t('alerts.webhook'), t('alerts.syslog')], rows, {id: 'alerts'})
                   : el('p', {class: 'note', id: 'alerts'}, t('alerts.none')));
+  }
+
+  // ---- schedules: the configured sites, their next runs and scan jobs (admins start scans)
+  const JOB_ACTIVE = ['queued', 'running'];
+  let refreshTimer = null;
+
+  async function schedules() {
+    const [sites, jobs] = await Promise.all([api('/api/v1/sites'), api('/api/v1/jobs?limit=50')]);
+    const configured = sites.sites.filter(s => s.config);
+    const isAdmin = session && session.role === 'admin';
+    const status = el('p', {class: 'note', role: 'status', id: 'schedule-status'});
+    const jobState = j => el('span', {class: 'job job-' + j.state}, t('job.state.' + j.state));
+    const start = site => el('button', {class: 'start-scan', 'data-site': site.site, disabled: site.config.job ? true : null,
+      onclick: async () => {
+        try {
+          const r = await api('/api/v1/sites/' + encodeURIComponent(site.site) + '/scan', {method: 'POST', body: {}});
+          status.textContent = t('schedules.started', {site: site.site, job: r.job});
+          route();
+        } catch (err) { status.textContent = err.message; }
+      }}, t('schedules.start'));
+    const siteRows = configured.map(s => el('tr', {'data-site': s.site},
+      el('td', {}, s.site), el('td', {}, t('runner.' + s.config.runner)),
+      el('td', {class: 'mono'}, s.config.targets.join(', ')),
+      el('td', {class: 'mono'}, s.config.schedule || t('schedules.manual_only')),
+      el('td', {}, text(s.config.next_run)), el('td', {}, s.latest ? '#' + s.latest.number + ' ' + s.latest.started : '—'),
+      el('td', {}, s.config.job ? jobState(s.config.job) : '—'),
+      isAdmin ? el('td', {}, start(s)) : null));
+    const jobRows = jobs.jobs.map(j => el('tr', {'data-job': String(j.id), 'data-state': j.state},
+      el('td', {class: 'n'}, String(j.id)), el('td', {}, j.site), el('td', {}, t('job.reason.' + j.reason.replace('-', '_'))),
+      el('td', {}, jobState(j)), el('td', {}, j.due), el('td', {}, text(j.finished)),
+      el('td', {}, j.scan ? link('/', {scan: String(j.scan)}, '#' + j.scan) : '—'), el('td', {}, text(j.error))));
+    // Administrators save a site (a new one, or one of the list by the same name) with PUT /api/v1/sites/NAME.
+    const siteForm = isAdmin ? el('form', {class: 'filters', id: 'site-form', onsubmit: async e => {
+      e.preventDefault();
+      const f = new FormData(e.target);
+      let settings;
+      try { settings = JSON.parse(f.get('settings') || '{}'); } catch (err) {
+        status.textContent = t('schedules.bad_settings');
+        return;
+      }
+      try {
+        await api('/api/v1/sites/' + encodeURIComponent(f.get('name')), {method: 'PUT', body: {
+          targets: String(f.get('targets')).split(/[\s,]+/).filter(Boolean), settings,
+          schedule: f.get('schedule') || null, runner: f.get('runner')}});
+        status.textContent = t('schedules.saved', {site: f.get('name')});
+        route();
+      } catch (err) { status.textContent = err.message; }
+    }},
+      el('label', {}, t('schedules.site'), el('input', {name: 'name', id: 'site-name', required: true, maxlength: 100})),
+      el('label', {}, t('schedules.targets'), el('input', {name: 'targets', id: 'site-targets', required: true, placeholder: '192.168.1.0/24'})),
+      el('label', {}, t('schedules.schedule'), el('input', {name: 'schedule', id: 'site-schedule', placeholder: '30 2 * * *'})),
+      el('label', {}, t('schedules.runner'), el('select', {name: 'runner', id: 'site-runner'},
+        el('option', {value: 'server'}, t('runner.server')), el('option', {value: 'sensor'}, t('runner.sensor')))),
+      el('label', {}, t('schedules.settings'), el('input', {name: 'settings', id: 'site-settings', value: '{}', placeholder: '{"rate": 50}'})),
+      el('button', {type: 'submit', id: 'site-save'}, t('schedules.save'))) : null;
+    show(el('h2', {}, t('schedules.title')), status, siteForm,
+      configured.length
+        ? table([t('schedules.site'), t('schedules.runner'), t('schedules.targets'), t('schedules.schedule'),
+                 t('schedules.next_run'), t('schedules.last_scan'), t('schedules.job'), isAdmin ? '' : null].filter(h => h !== null),
+                siteRows, {id: 'sites'})
+        : el('p', {class: 'note', id: 'sites'}, t('schedules.none')),
+      el('h3', {}, t('schedules.jobs')),
+      jobRows.length
+        ? table([t('jobs.id'), t('schedules.site'), t('jobs.reason'), t('jobs.state'), t('jobs.due'), t('jobs.finished'),
+                 t('jobs.scan'), t('jobs.error')], jobRows, {id: 'jobs'})
+        : el('p', {class: 'note', id: 'jobs'}, t('jobs.none')));
+    // While a scan is queued or running, the page follows it.
+    if (jobs.jobs.some(j => JOB_ACTIVE.includes(j.state))) {
+      clearTimeout(refreshTimer);
+      const follow = () => {
+        if (hashParams().path !== '/schedules') return;
+        const form = document.getElementById('site-form');
+        if (form && form.contains(document.activeElement)) refreshTimer = setTimeout(follow, 2000);  // typing: wait
+        else route();
+      };
+      refreshTimer = setTimeout(follow, 2000);
+    }
   }
 
   // ---- login and administration
@@ -375,7 +454,7 @@
     const items = [];
     if (!session || session.authenticated) {
       items.push(el('a', {href: '#/'}, t('nav.overview')), el('a', {href: '#/devices'}, t('nav.devices')), el('a', {href: '#/diff'}, t('nav.diff')),
-                 el('a', {href: '#/alerts'}, t('nav.alerts')));
+                 el('a', {href: '#/schedules'}, t('nav.schedules')), el('a', {href: '#/alerts'}, t('nav.alerts')));
       if (session && session.role === 'admin' && session.login_required) items.push(el('a', {href: '#/admin'}, t('nav.admin')));
     }
     items.push(el('a', {href: '?lang=' + other + here, id: 'lang-switch', lang: other}, other === 'ja' ? '日本語' : 'English'));
@@ -394,6 +473,7 @@
       else if (path === '/diff') await diff(params);
       else if (path === '/admin') await admin();
       else if (path === '/alerts') await alerts();
+      else if (path === '/schedules') await schedules();
       else await overview(params);
       document.body.setAttribute('data-ready', path || '/');
     } catch (e) {

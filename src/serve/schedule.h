@@ -1,0 +1,119 @@
+// Scheduled audits inside `anshin serve`: queues the scans of sites whose cron schedule is due, and runs the
+// jobs of the server's own sites (runner "server"); sensor sites' jobs wait for `anshin sensor`.
+//
+// DUE: a site's schedule is due when it fires in (max(last_due, updated), now] (cron.h, local time). Then
+// ONE job is queued (reason "schedule"), due at the newest such fire time, however many fire times the span
+// holds; sites.last_due moves to it (store/site_tables.h), so it is never queued twice. A site that still has
+// a queued or running job is skipped (the queue keeps one per site), and that fire time is not caught up.
+// CATCH-UP: the first pass after start does the same with reason "catch-up": a run missed while the server
+// was down is queued once, not once per missed fire time. A site saved (`updated`) after its last run counts
+// from the save: a new or changed schedule does not fire for times before it existed.
+// RUNNING: the server claims its sites' queued jobs, oldest due first, while fewer than max_concurrent
+// scans run; a site never has two (the queue). A scan is a child process, `anshin scan ... --site NAME
+// --db DB` (scan_settings.h): a crashing scan cannot take the server down, and the child is killed with
+// the server (PR_SET_PDEATHSIG). Exit 0 or 3 (findings at --fail-on) is done, anything else failed with the
+// end of its stderr. The job's scan is the newest scan of the site stored while the job ran.
+// RESTART: jobs this server was running when it died end as failed ("server restarted") before the first
+// pass: nothing stays running for ever and nothing is run twice; the catch-up decides what runs again.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "serve/cron.h"
+#include "store/site_tables.h"
+#include "store/store.h"
+
+namespace anshin::serve {
+
+struct ScanOutcome {
+  store::JobId job = 0;
+  bool ok = false;
+  std::string error;  // when !ok
+};
+
+// What runs a claimed job. The scheduler decides; a launcher starts scans and reports their ends.
+class ScanLauncher {
+ public:
+  virtual ~ScanLauncher() = default;
+  virtual Result<void> start(const store::ScanJob& job, const store::SiteConfig& site) = 0;
+  virtual std::vector<ScanOutcome> finished() = 0;  // jobs that ended since the last call
+  virtual size_t running() const = 0;
+  virtual void stop_all() = 0;                      // ends every scan still running (server shutdown)
+};
+
+// `BINARY scan ...` as a child process per job.
+class ProcessLauncher : public ScanLauncher {
+ public:
+  ProcessLauncher(std::string binary, std::string db, std::string default_lang);
+  ~ProcessLauncher() override;
+  Result<void> start(const store::ScanJob& job, const store::SiteConfig& site) override;
+  std::vector<ScanOutcome> finished() override;
+  size_t running() const override { return children_.size(); }
+  void stop_all() override;
+
+ private:
+  struct Child {
+    int pid = -1;
+    int stderr_fd = -1;  // an unlinked temporary file
+  };
+  std::string binary_, db_, default_lang_;
+  std::map<store::JobId, Child> children_;
+};
+
+struct SchedulerOptions {
+  size_t max_concurrent = 2;      // scans the server runs at once, all sites together
+  std::string runner = "server";  // the jobs' runner name
+};
+
+class Scheduler {
+ public:
+  Scheduler(store::Store& store, ScanLauncher& launcher, SchedulerOptions options);
+
+  // Before the first tick: this server's running jobs (left by a crash) end as failed; returns how many.
+  Result<int> recover(SysTime now);
+  struct TickReport {
+    std::vector<store::JobId> queued;
+    std::vector<std::string> skipped;  // sites due while their previous job was queued or running
+    std::vector<store::JobId> started;
+    std::vector<store::JobId> ended;
+  };
+  // One pass at `now`: reaps ended scans, queues what is due, starts what may start.
+  Result<TickReport> tick(SysTime now);
+  // Queues a scan of `site` now (reason "manual"); nullopt when it has a queued or running job.
+  Result<std::optional<store::JobId>> start_now(const std::string& site, SysTime now);
+  // When the site's schedule fires next after `now`; nullopt without a (valid) schedule.
+  static std::optional<SysTime> next_run(const store::SiteConfig& site, SysTime now);
+
+  // Makes run() tick at once (a job was queued through the API).
+  void wake();
+  // tick() every `interval` (and at once after wake or start_now) until stopped; then stops the running scans and
+  // ends their jobs as failed ("server stopped").
+  void run(std::stop_token stop, std::chrono::milliseconds interval);
+
+ private:
+  Result<void> reap(SysTime now, TickReport& report);
+  Result<void> queue_due(SysTime now, TickReport& report);
+  Result<void> start_claimed(SysTime now, TickReport& report);
+
+  store::Store& store_;
+  ScanLauncher& launcher_;
+  SchedulerOptions options_;
+  bool first_pass_ = true;
+  struct Active {
+    std::string site;
+    store::ScanNumber newest_before = 0;  // the site's newest scan when the job started
+  };
+  std::map<store::JobId, Active> active_;
+  std::mutex wake_mu_;
+  std::condition_variable_any wake_;
+  bool wake_requested_ = false;
+};
+
+}  // namespace anshin::serve
