@@ -56,7 +56,8 @@ void add_security_headers(Response& response, bool api) {
 }
 
 App::App(store::Store& store, UserDirectory& users, AppOptions options)
-    : api_(store), users_(users), options_(std::move(options)), local_csrf_(random_token()) {
+    : api_(store), users_(users), options_(std::move(options)), sensor_api_(store, options_.now_rfc3339),
+      local_csrf_(random_token()) {
   if (!options_.now_rfc3339) options_.now_rfc3339 = [] { return std::string(); };
   api_.set_firmware_order(options_.firmware_order);
 }
@@ -97,6 +98,7 @@ Response App::route(const Request& request, const Target& target, Clock::time_po
     return r;
   }
   if (target.path.rfind("/api/v1/", 0) != 0) return json_error(404, "not found");
+  if (target.path.rfind("/api/v1/sensor/", 0) == 0) return sensor_api_.handle(request, target);
   bool login_needed = false;
   auto caller = identify(request, now, login_needed);
   if (!caller) return json_error(500, caller.error().message);
