@@ -1,4 +1,5 @@
-// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included). A database file can be
+// Fuzz target: the JSON columns of the scan database (store::codec decode_*, host records included) and
+// the devices a sensor uploads (decode_device). A database file can be
 // edited or corrupted outside anshin; `anshin report` and `anshin diff` decode these columns.
 // Round trip: whatever decodes must re-encode and decode to the same size.
 #include <cstddef>
@@ -29,6 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto v = c::decode_host_record(in)) {
     auto again = c::decode_host_record(c::encode_host_record(*v));
     if (!again || again->services.size() != v->services.size()) __builtin_trap();
+  }
+  if (auto v = c::decode_device(in)) {  // what a sensor uploads: encoding is stable (chunk digests)
+    const std::string once = c::encode_device(*v);
+    auto again = c::decode_device(once);
+    if (!again || c::encode_device(*again) != once) __builtin_trap();
   }
   return 0;
 }
