@@ -161,8 +161,16 @@ Response App::api_route(const Request& request, const Target& target, const Call
     if (request.method != "POST") return json_error(405, "method not allowed");
     return logout(request, caller);
   }
-  const bool admin_path = path == "/api/v1/audit" || path == "/api/v1/users" || path.rfind("/api/v1/users/", 0) == 0;
+  const bool sensors_path = path == "/api/v1/sensors" || path.rfind("/api/v1/sensors/", 0) == 0;
+  const bool admin_path = path == "/api/v1/audit" || path == "/api/v1/users" || path.rfind("/api/v1/users/", 0) == 0 ||
+                          sensors_path;
   if (admin_path && caller.role != Role::kAdmin) return json_error(403, "administrators only");
+  if (sensors_path) {
+    std::pair<std::string, std::string> audit;
+    Response r = sensor_api_.manage(request, target, audit);
+    if (!audit.first.empty()) record(request, caller.user, audit.first, audit.second);
+    return r;
+  }
   if (path == "/api/v1/audit") return request.method == "GET" ? audit(target) : json_error(405, "method not allowed");
   if (admin_path) return users(request, target, caller);
   return api_.handle(request, target);

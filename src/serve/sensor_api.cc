@@ -152,6 +152,46 @@ Response SensorApi::handle(const Request& request, const Target& target) {
   return json_error(404, "no such endpoint");
 }
 
+Response SensorApi::manage(const Request& request, const Target& target,
+                           std::pair<std::string, std::string>& audit) {
+  const auto seg = path_segments(target.path);  // api v1 sensors [name]
+  if (seg.size() == 3 && request.method == "GET") {
+    auto all = store::SensorTables::list_sensors(store_);
+    if (!all) return json_error(500, all.error().message);
+    json list = json::array();
+    for (const auto& s : *all)
+      list.push_back({{"name", s.name}, {"site", text::sanitize_utf8(s.site)}, {"created", s.created},
+                      {"revoked", s.revoked ? json(*s.revoked) : json(nullptr)},
+                      {"last_seen", s.last_seen ? json(*s.last_seen) : json(nullptr)}});
+    return json_ok({{"sensors", list}});
+  }
+  if (seg.size() == 3 && request.method == "POST") {
+    auto body = object_body(request);
+    const std::string name = body ? short_text(*body, "name") : "";
+    const std::string site_name = body ? short_text(*body, "site") : "";
+    if (!valid_sensor_name(name) || site_name.empty()) return json_error(400, "send {\"name\", \"site\"} as JSON");
+    auto site = store::SiteTables::find_site(store_, site_name);
+    if (!site) return json_error(500, site.error().message);
+    if (!*site) return json_error(404, "no such site");
+    if (auto scope = numeric_scope((*site)->targets); !scope) return json_error(400, scope.error().message);
+    const std::string token = new_sensor_token();
+    auto put = store::SensorTables::put_sensor(store_, {name, site_name, sensor_token_hash(token), now_(), {}, {}});
+    if (!put) return json_error(500, put.error().message);
+    audit = {"sensor.put", name + " " + site_name};
+    Response r = json_ok({{"name", name}, {"site", site_name}, {"token", token}});
+    r.status = 201;
+    return r;
+  }
+  if (seg.size() == 4 && request.method == "DELETE") {
+    auto revoked = store::SensorTables::revoke_sensor(store_, seg[3], now_());
+    if (!revoked) return json_error(500, revoked.error().message);
+    if (!*revoked) return json_error(404, "no such sensor");
+    audit = {"sensor.revoke", seg[3]};
+    return json_ok({{"revoked", seg[3]}});
+  }
+  return json_error(405, "method not allowed");
+}
+
 Response SensorApi::claim(const Caller& caller) {
   (void)store::SensorTables::touch_sensor(store_, caller.sensor.name, now_());
   auto site = store::SiteTables::find_site(store_, caller.sensor.site);

@@ -56,6 +56,10 @@ class SensorApi {
   SensorApi(store::Store& store, std::function<std::string()> now_rfc3339);
   // Every path under /api/v1/sensor/.
   Response handle(const Request& request, const Target& target);
+  // The administrators' side, /api/v1/sensors[/NAME] (App checks the role and the CSRF token):
+  // GET lists, POST {"name", "site"} issues a token (answered once), DELETE revokes. `audit` gets the
+  // action and detail to record when something changed.
+  Response manage(const Request& request, const Target& target, std::pair<std::string, std::string>& audit);
 
  private:
   struct Caller {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serve/app.h"
 #include "serve/sensor_client.h"
 #include "store/codec.h"
 #include "support/store.h"
@@ -198,6 +199,36 @@ TEST(SensorApi, AFailedScanEndsTheJobFailed) {
   const auto ended = *store::SiteTables::find_job(f.db, job);
   EXPECT_EQ(ended->state, store::JobState::kFailed);
   EXPECT_EQ(ended->error, "outside --allow");
+}
+
+TEST(SensorApi, AdministratorsIssueListAndRevokeTokensThroughTheApp) {
+  Fixture f;
+  MemoryUsers users;
+  App app(f.db, users, AppOptions{});
+  auto call = [&app](const std::string& method, const std::string& target, const std::string& body,
+                     std::map<std::string, std::string> headers) {
+    Request r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    r.headers = std::move(headers);
+    r.headers["content-type"] = "application/json";
+    const Response res = app.handle(r);
+    return std::pair{res.status, json::parse(res.body, nullptr, false)};
+  };
+  const std::string csrf = call("GET", "/api/v1/session", "", {}).second["csrf"];
+  EXPECT_EQ(call("POST", "/api/v1/sensors", R"({"name":"s3","site":"shop-02"})", {}).first, 403) << "CSRF needed";
+  auto [made, issued] = call("POST", "/api/v1/sensors", R"({"name":"s3","site":"shop-02"})", {{"x-csrf-token", csrf}});
+  ASSERT_EQ(made, 201) << issued.dump();
+  const std::string token = issued["token"];
+  EXPECT_EQ(call("POST", "/api/v1/sensors", R"({"name":"s4","site":"nowhere"})", {{"x-csrf-token", csrf}}).first, 404);
+  EXPECT_EQ(call("POST", "/api/v1/sensor/claim", "{}", {{"authorization", "Bearer " + token}}).first, 200);
+  auto [listed, list] = call("GET", "/api/v1/sensors", "", {});
+  EXPECT_EQ(list["sensors"].size(), 3u);
+  EXPECT_EQ(list.dump().find(token), std::string::npos) << "a token is never listed";
+  EXPECT_EQ(call("DELETE", "/api/v1/sensors/s3", "", {{"x-csrf-token", csrf}}).first, 200);
+  EXPECT_EQ(call("POST", "/api/v1/sensor/claim", "{}", {{"authorization", "Bearer " + token}}).first, 401);
+  EXPECT_EQ(users.audit_log(10)->front().action, "sensor.revoke");
 }
 
 }  // namespace
