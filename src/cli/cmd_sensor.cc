@@ -196,25 +196,42 @@ Stop report_failure(Link& link, const SpoolJob& j, const std::string& why) {
   return stop;
 }
 
+// The server's answer to a claim as a job (nullopt: none), or an error when it is not the documented JSON.
+Result<std::optional<SpoolJob>> parse_claim(const std::string& body, json& site) {
+  const json doc = json::parse(body, nullptr, false);
+  try {
+    site = doc.at("site");
+    (void)site.at("name").get<std::string>();
+    if (doc.at("job").is_null()) return std::optional<SpoolJob>();
+    SpoolJob j;
+    j.id = doc.at("job").at("id").get<int64_t>();
+    j.site = site.at("name").get<std::string>();
+    j.targets = site.at("targets").get<std::vector<std::string>>();
+    j.settings = site.value("settings", json::object());
+    if (!j.settings.is_object()) j.settings = json::object();
+    return std::optional<SpoolJob>(std::move(j));
+  } catch (const json::exception&) {
+    return Error{Errc::kProtocol, "the server's answer to a claim is not the documented JSON"};
+  }
+}
+
 // Asks for a job of the site. nullopt in `job` when there is none.
 Stop take_job(Link& link, const SensorOptions& o, std::optional<SpoolJob>& job) {
   Stop stop;
   auto answer = call(link, "/api/v1/sensor/claim", json::object(), stop);
   if (stop) return stop;
   if (!answer || answer->status != 200) return fail(2, Error{Errc::kProtocol, "claim: " + (answer ? answer->body : answer.error().message)});
-  const json doc = json::parse(answer->body, nullptr, false);
-  if (doc.is_discarded() || !doc.contains("job") || !doc.contains("site")) return fail(2, Error{Errc::kProtocol, "claim: not JSON"});
-  const json& site = doc["site"];
+  json site;
+  auto claimed = parse_claim(answer->body, site);
+  if (!claimed) return fail(2, claimed.error());
   if (!o.site.empty() && site.value("name", "") != o.site)
     return usage_error("cli.sensor.wrong_site", {{"site", quote_value(site.value("name", ""))}, {"expected", quote_value(o.site)}});
-  if (doc["job"].is_null()) return std::nullopt;
-  SpoolJob j;
-  j.id = doc["job"].value("id", int64_t{0});
-  j.site = site.value("name", "");
-  j.targets = site.value("targets", std::vector<std::string>{});
-  j.settings = site.value("settings", json::object());
+  if (!*claimed) return std::nullopt;
+  SpoolJob j = std::move(**claimed);
   j.chunk = o.chunk;
-  if (auto why = out_of_scope(j.targets, site.value("targets", std::vector<std::string>{}), o.allow)) {
+  // The job covers its site's targets; both are checked, so a server that ever sends narrower job targets
+  // keeps the same guarantee.
+  if (auto why = out_of_scope(j.targets, site.at("targets").get<std::vector<std::string>>(), o.allow)) {
     note("cli.sensor.refused_job", {{"job", std::to_string(j.id)}, {"reason", *why}});
     if (auto s = report_failure(link, j, *why)) return s;
     return std::nullopt;
@@ -240,7 +257,12 @@ Stop scan_job(Link& link, const SensorOptions& o, const std::string& lang, Spool
           (void)link.client.post("/api/v1/sensor/jobs/" + std::to_string(id) + "/heartbeat", "{}");
       }
     });
-    const int status = run_scan(scan_options(j, o.spool, lang, resume));
+    int status = 1;
+    try {
+      status = run_scan(scan_options(j, o.spool, lang, resume));
+    } catch (const json::exception&) {  // a setting of the wrong type: the job fails, the sensor goes on
+      note("cli.sensor.refused_job", {{"job", std::to_string(j.id)}, {"reason", "unreadable scan settings"}});
+    }
     heartbeat.request_stop();
     if (status != 0 && status != 3) {
       j.phase = "failed";
@@ -305,7 +327,10 @@ Stop upload_job(Link& link, const SensorOptions& o, SpoolJob& j) {
     auto a = call(link, base + "/begin", json{{"scan", info}}, stop);
     if (stop || !a) return stop ? stop : fail(2, a.error());
     if (auto s = judge_answer(link, o, j, *a); s || j.phase != "uploading") return s;
-    j.server_scan = json::parse(a->body, nullptr, false).value("scan", int64_t{0});
+    const json begun = json::parse(a->body, nullptr, false);
+    if (!begun.is_object() || !begun.contains("scan") || !begun["scan"].is_number_integer())
+      return fail(2, Error{Errc::kProtocol, "begin: the server's answer has no scan number"});
+    j.server_scan = begun["scan"].get<int64_t>();
     if (auto saved = save(o.spool, j); !saved) return fail(2, saved.error());
   }
   auto snap = db->snapshot(scan.number);
