@@ -315,6 +315,9 @@ std::optional<Upload> decode_chunk(const json& body, const std::vector<targets::
 
 }  // namespace
 
+// One server applies a job's chunks one at a time (upload_mu_). With several servers over one PostgreSQL
+// inventory, the ledger check and the puts must also hold the job's row (SELECT ... FROM scan_jobs WHERE id = ?
+// FOR UPDATE) for the length of the chunk; SQLite has one writer per file anyway.
 Response SensorApi::chunk(const Caller& caller, const std::string& id_text, const std::string& seq_text,
                           const Request& request) {
   std::lock_guard lock(upload_mu_);
