@@ -218,8 +218,16 @@ Result<std::optional<SpoolJob>> parse_claim(const std::string& body, json& site)
 // Asks for a job of the site. nullopt in `job` when there is none.
 Stop take_job(Link& link, const SensorOptions& o, std::optional<SpoolJob>& job) {
   Stop stop;
-  auto answer = call(link, "/api/v1/sensor/claim", json::object(), stop);
+  auto answer = call(link, "/api/v1/sensor/claim", o.site.empty() ? json::object() : json{{"site", o.site}}, stop);
   if (stop) return stop;
+  if (answer && answer->status == 403) {
+    const json refusal = json::parse(answer->body, nullptr, false);
+    std::string why = answer->body;
+    if (refusal.is_object() && refusal.contains("error") && refusal["error"].is_object() &&
+        refusal["error"].value("message", json()).is_string())
+      why = refusal["error"]["message"].get<std::string>();
+    return usage_error("cli.sensor.wrong_site", {{"site", text::escape_for_terminal(why)}, {"expected", quote_value(o.site)}});
+  }
   if (!answer || answer->status != 200) return fail(2, Error{Errc::kProtocol, "claim: " + (answer ? answer->body : answer.error().message)});
   json site;
   auto claimed = parse_claim(answer->body, site);

@@ -142,7 +142,7 @@ Response SensorApi::handle(const Request& request, const Target& target) {
   if (request.method != "POST") return json_error(405, "method not allowed");
   const auto seg = path_segments(target.path);  // api v1 sensor ...
   const Caller& c = **caller;
-  if (seg.size() == 4 && seg[3] == "claim") return claim(c);
+  if (seg.size() == 4 && seg[3] == "claim") return claim(c, request);
   if (seg.size() == 6 && seg[3] == "jobs") {
     if (seg[5] == "heartbeat") return heartbeat(c, seg[4]);
     if (seg[5] == "begin") return begin(c, seg[4], request);
@@ -192,7 +192,10 @@ Response SensorApi::manage(const Request& request, const Target& target,
   return json_error(405, "method not allowed");
 }
 
-Response SensorApi::claim(const Caller& caller) {
+Response SensorApi::claim(const Caller& caller, const Request& request) {
+  // A sensor told which site to act for says so; a token of another site then takes nothing.
+  if (auto body = object_body(request); body && body->contains("site") && (*body)["site"] != caller.sensor.site)
+    return json_error(403, "this sensor's token acts for site " + text::sanitize_utf8(caller.sensor.site));
   (void)store::SensorTables::touch_sensor(store_, caller.sensor.name, now_());
   auto site = store::SiteTables::find_site(store_, caller.sensor.site);
   if (!site) return json_error(500, site.error().message);

@@ -5,7 +5,7 @@
 // token is refused from the next request on. A sensor acts for its own site only: it takes that site's
 // queued jobs (runner "sensor:<name>"), and only jobs it took can be heartbeaten, filled and finished.
 //
-//   POST /api/v1/sensor/claim                     -> {"job": {...}|null, "site": {...}}
+//   POST /api/v1/sensor/claim  {"site"?}          -> {"job": {...}|null, "site": {...}}
 //   POST /api/v1/sensor/jobs/{id}/heartbeat       -> {"state": "running"}
 //   POST /api/v1/sensor/jobs/{id}/begin           {"scan": {...}}            -> {"scan": N}
 //   POST /api/v1/sensor/jobs/{id}/chunks/{seq}    {"devices": [{"device", "host"}]} -> {"applied": n, "duplicate": b}
@@ -67,7 +67,7 @@ class SensorApi {
     std::string runner;  // "sensor:<name>"
   };
   Result<std::optional<Caller>> authenticate(const Request& request);
-  Response claim(const Caller& caller);
+  Response claim(const Caller& caller, const Request& request);
   // The job `id_text` names when `caller` runs it (else an error response in `refusal`).
   std::optional<store::ScanJob> own_job(const Caller& caller, const std::string& id_text, Response& refusal,
                                         bool ended_ok = false);

@@ -132,6 +132,7 @@ TEST(SensorApi, UnknownAndRevokedTokensAreRefusedAtOnce) {
 
 TEST(SensorApi, ASensorTakesOnlyItsSiteJobsAndTouchesOnlyItsOwn) {
   Fixture f;
+  EXPECT_EQ(f.post("/api/v1/sensor/claim", {{"site", "shop-02"}}, f.token).first, 403) << "a claim naming another site";
   const auto job = f.running_job();
   auto [status, none] = f.post("/api/v1/sensor/claim", json::object(), f.other_token);
   EXPECT_EQ(status, 200);

@@ -318,6 +318,11 @@ def scope_and_trust(token, token_file):
     status, _ = post(other_token, f"/api/v1/sensor/jobs/{job}/chunks/1", inside)
     check(status == 404, "another site's sensor cannot upload to the job")
 
+    wrong = sensor(token_file, os.path.join(work, "spool-7"), "--once", "--site", "shop-02")
+    check(wrong.returncode == 1 and "does not act for site" in wrong.stderr, "a sensor told to act for another site refuses")
+    free = queue_job("shop-02")
+    status, _ = post(other_token, "/api/v1/sensor/claim", {"site": "shop-01"})
+    check(status == 403 and job_row(free)[0] == "queued", "a claim naming another site takes nothing")
     hashed = sql("SELECT token_hash FROM sensors WHERE name = 'shop-sensor'")[0][0]
     check(hashed == hashlib.sha256(token.encode()).hexdigest() and token not in open(db, "rb").read().decode("latin-1"),
           "the server keeps the token's SHA-256, not the token")
