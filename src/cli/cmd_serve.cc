@@ -12,10 +12,14 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "serve/alert_watch.h"
+#include "core/text.h"
 #include "serve/app.h"
 #include "serve/schedule.h"
+#include "serve/sensor_api.h"
 #include "serve/server.h"
 #include "serve/store_users.h"
+#include "store/sensor_tables.h"
+#include "store/site_tables.h"
 #include "store/store.h"
 
 namespace anshin::cli {
@@ -68,6 +72,39 @@ std::string own_binary() {
   return path;
 }
 
+// --add-sensor NAME --site SITE: a new token, printed once on stdout (only its hash is kept).
+int add_sensor(const ServeOptions& o, store::Store& db) {
+  if (!serve::valid_sensor_name(o.add_sensor))
+    return usage_error("cli.serve.bad_sensor", {{"value", quote_value(o.add_sensor)}});
+  if (o.sensor_site.empty()) return usage_error("cli.serve.sensor_needs_site");
+  auto site = store::SiteTables::find_site(db, o.sensor_site);
+  if (!site) return store_failure(site.error());
+  if (!*site) return usage_error("cli.serve.no_such_site", {{"value", quote_value(o.sensor_site)}});
+  if (auto scope = serve::numeric_scope((*site)->targets); !scope) return usage_error(scope.error());
+  const std::string token = serve::new_sensor_token();
+  const std::string now = now_rfc3339();
+  auto put = store::SensorTables::put_sensor(db, {o.add_sensor, o.sensor_site, serve::sensor_token_hash(token), now, {}, {}});
+  if (!put) return store_failure(put.error());
+  serve::StoreUsers users(db);
+  (void)users.append_audit({now, "cli", "sensor.put", o.add_sensor + " " + o.sensor_site, "local"});
+  std::printf("%s\n", token.c_str());
+  std::fflush(stdout);
+  note("cli.serve.sensor_added", {{"sensor", o.add_sensor}, {"site", text::escape_for_terminal(o.sensor_site)}});
+  if ((*site)->runner != "sensor") note("cli.serve.site_not_sensor_run", {{"site", text::escape_for_terminal(o.sensor_site)}});
+  return 0;
+}
+
+int revoke_sensor(const ServeOptions& o, store::Store& db) {
+  const std::string now = now_rfc3339();
+  auto revoked = store::SensorTables::revoke_sensor(db, o.revoke_sensor, now);
+  if (!revoked) return store_failure(revoked.error());
+  if (!*revoked) return usage_error("cli.serve.no_such_sensor", {{"value", quote_value(o.revoke_sensor)}});
+  serve::StoreUsers users(db);
+  (void)users.append_audit({now, "cli", "sensor.revoke", o.revoke_sensor, "local"});
+  note("cli.serve.sensor_revoked", {{"sensor", o.revoke_sensor}});
+  return 0;
+}
+
 // Host header values a loopback server answers to (anything else may be a DNS-rebinding page).
 std::vector<std::string> loopback_hosts(const std::string& bound) {
   const std::string port = bound.substr(bound.rfind(':') + 1);
@@ -83,11 +120,14 @@ int run_serve(const ServeOptions& o) {
   if (!listen) return usage_error("cli.serve.bad_listen", {{"value", quote_value(o.listen)}});
   if (o.tls_cert.empty() != o.tls_key.empty()) return usage_error("cli.serve.tls_pair");
   const bool tls = !o.tls_cert.empty();
-  if (!listen->loopback && !tls && o.add_user.empty()) return usage_error("cli.serve.tls_required");
+  const bool admin_only = !o.add_user.empty() || !o.add_sensor.empty() || !o.revoke_sensor.empty();
+  if (!listen->loopback && !tls && !admin_only) return usage_error("cli.serve.tls_required");
 
   auto db = store::Store::open(o.db, store::OpenOptions{.create = !o.add_user.empty()});
   if (!db) return store_failure(db.error());
   if (!o.add_user.empty()) return add_user(o, *db);
+  if (!o.add_sensor.empty()) return add_sensor(o, *db);
+  if (!o.revoke_sensor.empty()) return revoke_sensor(o, *db);
 
   serve::StoreUsers users(*db);
   serve::ProcessLauncher launcher(own_binary(), o.db, *lang);

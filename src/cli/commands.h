@@ -154,9 +154,28 @@ struct ServeOptions {
   int max_scans = 1;                 // scheduled audits: scans the server runs at once (0 = none: queue only)
   int schedule_tick_ms = 20000;      // how often schedules and the job queue are looked at (tests use less)
   std::string lang;                  // messages; the dashboard's language when the browser names none
+  std::string add_sensor;            // issue a token for this sensor (printed once) and exit
+  std::string sensor_site;           // with --add-sensor: the one site it acts for
+  std::string revoke_sensor;         // revoke this sensor's token and exit
 };
 
 int run_serve(const ServeOptions&);
+
+struct SensorOptions {
+  std::string server;                // https://HOST:PORT (http:// only to a loopback address)
+  std::string token_file;            // the token `serve --add-sensor` printed, first line
+  std::string site;                  // the site it expects to act for ("" = whatever the token names)
+  std::string spool = "anshin-sensor-spool";  // one inventory and state file per job
+  std::string ca_file;               // trust these CA certificates instead of the system's
+  std::vector<std::string> allow;    // local limit: scan only inside these ranges ("" = the site's)
+  int poll_s = 30;                   // seconds between looks for a job when idle
+  int heartbeat_s = 15;              // seconds between heartbeats while a job runs
+  int chunk = 100;                   // devices per upload
+  bool once = false;                 // handle at most one job (or one empty look), then exit
+  std::string lang;
+};
+
+int run_sensor(const SensorOptions&);
 int run_reassess(const ReassessOptions&);
 int run_lookup(const LookupOptions&);
 int run_lab(const LabOptions&);

@@ -222,7 +222,26 @@ void add_serve_command(CLI::App& app, ServeOptions& serve, std::function<int()>&
   sv->add_option("--webhook-ca", serve.webhook_ca, H("help.serve.webhook_ca"))->check(CLI::ExistingFile);
   sv->add_option("--max-scans", serve.max_scans, H("help.serve.max_scans"))->check(CLI::Range(0, 16));
   sv->add_option("--schedule-tick-ms", serve.schedule_tick_ms, H("help.serve.schedule_tick_ms"))->check(CLI::Range(100, 600000));
+  sv->add_option("--add-sensor", serve.add_sensor, H("help.serve.add_sensor"));
+  sv->add_option("--site", serve.sensor_site, H("help.serve.sensor_site"));
+  sv->add_option("--revoke-sensor", serve.revoke_sensor, H("help.serve.revoke_sensor"));
   sv->callback([o = &serve, run_slot = &run] { *run_slot = [o] { return run_serve(*o); }; });
+}
+
+void add_sensor_command(CLI::App& app, SensorOptions& sensor, std::function<int()>& run, const Help& H) {
+  auto* sn = app.add_subcommand("sensor", H("help.command.sensor"));
+  sn->add_option("--server", sensor.server, H("help.sensor.server"))->required();
+  sn->add_option("--token-file", sensor.token_file, H("help.sensor.token_file"))->required();
+  sn->add_option("--site", sensor.site, H("help.sensor.site"));
+  sn->add_option("--spool", sensor.spool, H("help.sensor.spool"));
+  sn->add_option("--ca-file", sensor.ca_file, H("help.sensor.ca_file"));
+  sn->add_option("--allow", sensor.allow, H("help.sensor.allow"));
+  sn->add_option("--poll", sensor.poll_s, H("help.sensor.poll"))->check(CLI::Range(1, 86400));
+  sn->add_option("--heartbeat", sensor.heartbeat_s, H("help.sensor.heartbeat"))->check(CLI::Range(1, 3600));
+  sn->add_option("--chunk", sensor.chunk, H("help.sensor.chunk"))->check(CLI::Range(1, 1000));
+  sn->add_flag("--once", sensor.once, H("help.sensor.once"));
+  sn->add_option("--lang", sensor.lang, H("help.lang"));
+  sn->callback([o = &sensor, run_slot = &run] { *run_slot = [o] { return run_sensor(*o); }; });
 }
 
 // The hidden `_generate` command: man pages and completions from this very tree (cli/docgen.h).
@@ -254,6 +273,7 @@ struct CommandOptions {
   ReassessOptions reassess;
   TrafficOptions traffic;
   ServeOptions serve;
+  SensorOptions sensor;
   GenerateOptions generate;
 };
 
@@ -277,6 +297,7 @@ void build_app(CLI::App& app, CommandOptions& o, std::function<int()>& run, cons
   add_reassess_command(app, o.reassess, run, H);
   add_traffic_command(app, o.traffic, run, H);
   add_serve_command(app, o.serve, run, H);
+  add_sensor_command(app, o.sensor, run, H);
   add_generate_command(app, o.generate, run, H);
   localize_help_groups(app, lang);
   app.get_subcommand("_generate")->group("");  // hidden from --help, man pages and completions

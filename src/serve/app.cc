@@ -56,7 +56,8 @@ void add_security_headers(Response& response, bool api) {
 }
 
 App::App(store::Store& store, UserDirectory& users, AppOptions options)
-    : store_(store), api_(store), users_(users), options_(std::move(options)), local_csrf_(random_token()) {
+    : store_(store), api_(store), users_(users), options_(std::move(options)), sensor_api_(store, options_.now_rfc3339),
+      local_csrf_(random_token()) {
   if (!options_.now_rfc3339) options_.now_rfc3339 = [] { return std::string(); };
   api_.set_firmware_order(options_.firmware_order);
 }
@@ -97,6 +98,7 @@ Response App::route(const Request& request, const Target& target, Clock::time_po
     return r;
   }
   if (target.path.rfind("/api/v1/", 0) != 0) return json_error(404, "not found");
+  if (target.path.rfind("/api/v1/sensor/", 0) == 0) return sensor_api_.handle(request, target);
   bool login_needed = false;
   auto caller = identify(request, now, login_needed);
   if (!caller) return json_error(500, caller.error().message);
@@ -159,8 +161,16 @@ Response App::api_route(const Request& request, const Target& target, const Call
     if (request.method != "POST") return json_error(405, "method not allowed");
     return logout(request, caller);
   }
-  const bool admin_path = path == "/api/v1/audit" || path == "/api/v1/users" || path.rfind("/api/v1/users/", 0) == 0;
+  const bool sensors_path = path == "/api/v1/sensors" || path.rfind("/api/v1/sensors/", 0) == 0;
+  const bool admin_path = path == "/api/v1/audit" || path == "/api/v1/users" || path.rfind("/api/v1/users/", 0) == 0 ||
+                          sensors_path;
   if (admin_path && caller.role != Role::kAdmin) return json_error(403, "administrators only");
+  if (sensors_path) {
+    std::pair<std::string, std::string> audit;
+    Response r = sensor_api_.manage(request, target, audit);
+    if (!audit.first.empty()) record(request, caller.user, audit.first, audit.second);
+    return r;
+  }
   if (path == "/api/v1/audit") return request.method == "GET" ? audit(target) : json_error(405, "method not allowed");
   if (admin_path) return users(request, target, caller);
   if (path.rfind("/api/v1/sites/", 0) == 0) return site_route(request, target, caller);

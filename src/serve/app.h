@@ -15,6 +15,7 @@
 #include "serve/api.h"
 #include "serve/auth.h"
 #include "serve/http_types.h"
+#include "serve/sensor_api.h"
 #include "store/store.h"
 
 namespace anshin::serve {
@@ -68,6 +69,7 @@ class App {
   Api api_;
   UserDirectory& users_;
   AppOptions options_;
+  SensorApi sensor_api_;  // /api/v1/sensor/...: bearer tokens, not sessions
   Sessions sessions_;
   LoginLimiter limiter_;
   const std::string local_csrf_;  // without login: the one CSRF token of the local administrator

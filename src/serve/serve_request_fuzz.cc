@@ -8,6 +8,7 @@
 #include "serve/alert_watch.h"
 #include "serve/auth.h"
 #include "serve/query.h"
+#include "serve/sensor_client.h"
 #include "serve/server.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -19,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)anshin::serve::percent_decode(in, true);
   (void)anshin::serve::parse_count(in);
   (void)anshin::serve::parse_listen(in);
+  (void)anshin::serve::parse_server_url(in);
   (void)anshin::serve::parse_http_url(in);
   (void)anshin::serve::parse_role(in);
   return 0;

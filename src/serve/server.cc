@@ -88,10 +88,18 @@ asio::awaitable<void> serve_requests(Stream& stream, beast::tcp_stream& tcp, Sha
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
-    parser.body_limit(kBodyLimit);
+    // Sensors upload result chunks larger than any other request (sensor_api.h): the parser takes their
+    // limit (it checks a Content-Length against it with the header), every other target gets kBodyLimit.
+    parser.body_limit(kSensorBodyLimit);
     tcp.expires_after(o.read_timeout);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(use_awaitable));
     (void)n;
+    if (!ec && !parser.get().target().starts_with("/api/v1/sensor/")) {
+      if (parser.content_length() && *parser.content_length() > kBodyLimit) ec = http::error::body_limit;
+      parser.body_limit(kBodyLimit);  // a chunked body is counted as it arrives
+    }
+    if (!ec && !parser.is_done())
+      std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, asio::as_tuple(use_awaitable));
     if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
       tcp.expires_after(o.write_timeout);
       co_await http::async_write(stream, refusal(http::status::request_header_fields_too_large, "header too large"),

@@ -21,6 +21,7 @@ namespace anshin::serve {
 
 inline constexpr size_t kHeaderLimit = 8 * 1024;
 inline constexpr size_t kBodyLimit = 64 * 1024;
+inline constexpr size_t kSensorBodyLimit = 16 * 1024 * 1024;  // /api/v1/sensor/...: result chunks
 
 struct ListenAddress {
   std::string host;   // "127.0.0.1", "::1", "0.0.0.0"

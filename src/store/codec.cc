@@ -314,4 +314,69 @@ Result<HostRecord> decode_host_record(const std::string& text) {
   });
 }
 
+std::string encode_device(const Device& d) {
+  const auto& v = d.verdict;
+  return json{{"address", d.address.to_string()}, {"mac", enc_opt(d.mac)},
+              {"category", category_name(v.category)}, {"maker_proof", maker_proof_name(v.maker_proof)},
+              {"possible_manufacturer", enc_opt(v.possible_manufacturer)},
+              {"possible_manufacturer_id", enc_opt(v.possible_manufacturer_id)},
+              {"manufacturer", enc_opt(v.manufacturer)}, {"brand", enc_opt(v.brand)},
+              {"manufacturer_id", enc_opt(v.manufacturer_id)}, {"brand_id", enc_opt(v.brand_id)},
+              {"model", enc_opt(v.model)}, {"firmware", enc_opt(v.firmware)}, {"serial", enc_opt(v.serial)},
+              {"confidence", v.confidence}, {"evidence", evidence_json(v.evidence)},
+              {"conflicts", strings_json(v.conflicts)}, {"clues", evidence_json(v.clues)},
+              {"services", json::parse(encode_services(d.services))},
+              {"findings", json::parse(encode_findings(d.findings))}}
+      .dump();
+}
+
+Result<Device> decode_device(const std::string& text) {
+  auto fields = guarded<Device>(text, [](const json& j) {
+    Device d;
+    const auto& address = field(j, "address");
+    if (!address.is_string()) throw Corrupt{};
+    auto parsed = IpAddr::parse(address.get_ref<const std::string&>());
+    if (!parsed) throw Corrupt{};
+    d.address = *parsed;
+    d.mac = dec_opt(field(j, "mac"));
+    auto& v = d.verdict;
+    const auto& category = field(j, "category");
+    const auto& proof = field(j, "maker_proof");
+    if (!category.is_string() || !proof.is_string()) throw Corrupt{};
+    auto c = parse_category(category.get<std::string>());
+    auto p = parse_maker_proof(proof.get<std::string>());
+    if (!c || !p) throw Corrupt{};
+    v.category = *c;
+    v.maker_proof = *p;
+    v.possible_manufacturer = dec_opt(field(j, "possible_manufacturer"));
+    v.possible_manufacturer_id = dec_opt(field(j, "possible_manufacturer_id"));
+    v.manufacturer = dec_opt(field(j, "manufacturer"));
+    v.brand = dec_opt(field(j, "brand"));
+    v.manufacturer_id = dec_opt(field(j, "manufacturer_id"));
+    v.brand_id = dec_opt(field(j, "brand_id"));
+    v.model = dec_opt(field(j, "model"));
+    v.firmware = dec_opt(field(j, "firmware"));
+    v.serial = dec_opt(field(j, "serial"));
+    const auto& confidence = field(j, "confidence");
+    if (!confidence.is_number()) throw Corrupt{};
+    v.confidence = confidence.get<double>();
+    v.evidence = evidence_from(field(j, "evidence"));
+    v.conflicts = strings_from(field(j, "conflicts"));
+    v.clues = evidence_from(field(j, "clues"));
+    (void)field(j, "services");  // decoded below
+    (void)field(j, "findings");
+    return d;
+  });
+  if (!fields) return fields.error();
+  // Services and findings through their own decoders (the same formats as the inventory's columns).
+  const json j = json::parse(text);
+  auto services = decode_services(j.at("services").dump());
+  if (!services) return services.error();
+  auto findings = decode_findings(j.at("findings").dump());
+  if (!findings) return findings.error();
+  fields->services = std::move(*services);
+  fields->findings = std::move(*findings);
+  return fields;
+}
+
 }  // namespace anshin::store::codec

@@ -26,11 +26,16 @@ inline constexpr size_t kMaxObservationBytes = 4096;
 inline constexpr size_t kMaxRecordValueBytes = 64 * 1024;
 std::string encode_host_record(const HostRecord& host);
 
+// One device as a single JSON object, lossless (every field the inventory keeps, device bytes as above):
+// what a sensor uploads (serve/sensor_api.h).
+std::string encode_device(const Device& device);
+
 // Each returns kProtocol ("corrupt inventory row") on malformed input.
 Result<std::vector<std::string>> decode_strings(const std::string& json);
 Result<std::vector<Evidence>> decode_evidence(const std::string& json);
 Result<std::vector<ServiceSummary>> decode_services(const std::string& json);
 Result<std::vector<Finding>> decode_findings(const std::string& json);
 Result<HostRecord> decode_host_record(const std::string& json);
+Result<Device> decode_device(const std::string& json);
 
 }  // namespace anshin::store::codec

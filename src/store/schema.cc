@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/serve_tables.h"
+#include "store/sensor_tables.h"
 #include "store/site_tables.h"
 #include "store/sql.h"
 
@@ -169,6 +170,7 @@ CREATE INDEX scans_site ON scans(site, number);
 )sql"},
       {6, "users, audit log and alerts of `anshin serve` (serve_users, serve_audit; store/serve_tables.cc)", kServeTablesSql, kServeTablesPostgres},
       {7, "sites (targets, scan settings, schedule, runner) and the scan-job queue (store/site_tables.cc)", kSiteTablesSql, kSiteTablesPostgres},
+      {8, "site sensors (token hashes, one site each) and the ledger of uploaded result chunks (store/sensor_tables.cc)", kSensorTablesSql},
   };
   return kMigrations;
 }

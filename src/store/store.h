@@ -147,6 +147,7 @@ class Store {
  private:
   friend struct ServeTables;  // store/serve_tables.h: the server's queries and tables
   friend struct SiteTables;   // store/site_tables.h: sites and the scan-job queue
+  friend struct SensorTables; // store/sensor_tables.h: site sensors and their uploads
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
