@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "store/codec.h"
@@ -627,14 +628,21 @@ TEST_F(PgOpen, FromEmptyDatabaseToLatestAndNotTwice) {
 TEST_F(PgOpen, ConcurrentFirstOpensMigrateOnce) {
   std::vector<std::thread> threads;
   std::atomic<int> failed{0};
+  std::mutex mu;
+  std::string why;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
-      auto s = Store::open(uri);
-      if (!s) ++failed;
+      // Each waits for the one that migrates; a loaded test machine may take longer than the default 5 s.
+      auto s = Store::open(uri, OpenOptions{.busy_timeout_ms = 60000});
+      if (!s) {
+        ++failed;
+        std::lock_guard lock(mu);
+        why = s.error().message;
+      }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(failed.load(), 0) << why;
   auto c = raw();
   EXPECT_EQ(one(c.get(), "SELECT count(*) FROM anshin_schema"), "1");
 }
