@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/text.h"
+#include "serve/scan_settings.h"
 #include "serve/sensor_api.h"
 #include "serve/sensor_client.h"
 #include "store/codec.h"
@@ -132,8 +133,10 @@ Result<serve::HttpAnswer> call(Link& link, const std::string& path, const json& 
   }
 }
 
-// The ScanOptions of a job: the site's targets and settings (the keys of `serve` sites, gentle defaults).
-ScanOptions scan_options(const SpoolJob& j, const std::string& spool, const std::string& lang, bool resume) {
+// The ScanOptions of a job: the site's targets and settings, read by the same parser as the server's own
+// scheduled scans (serve/scan_settings.h: the keys, their bounds and the gentle defaults). Settings that do
+// not parse refuse the job (the caller reports it failed); nothing is scanned.
+Result<ScanOptions> scan_options(const SpoolJob& j, const std::string& spool, const std::string& lang, bool resume) {
   ScanOptions o;
   o.db = db_path(spool, j.id);
   o.db_given = true;
@@ -142,19 +145,22 @@ ScanOptions scan_options(const SpoolJob& j, const std::string& spool, const std:
   o.site = j.site;
   o.resume = resume;
   if (resume) return o;
+  auto s = serve::parse_scan_settings(j.settings.dump());
+  if (!s) return s.error();
   o.targets = j.targets;
-  const json& s = j.settings;
-  o.ports = s.value("ports", std::string());
-  o.rate = s.value("rate", 100.0);
-  o.concurrency = s.value("concurrency", 64);
-  o.timeout_ms = s.value("timeout_ms", o.timeout_ms);
-  o.retries = s.value("retries", o.retries);
-  o.policy = s.value("policy", std::string("all"));
-  o.sweep_only = s.value("sweep_only", false);
-  o.no_multicast = s.value("no_multicast", false);
-  if (auto ex = s.find("excludes"); ex != s.end() && ex->is_array())
-    for (const auto& e : *ex)
-      if (e.is_string()) o.excludes.push_back(e.get<std::string>());
+  o.ports = s->ports.value_or(std::string());
+  o.rate = s->rate;
+  o.concurrency = s->concurrency;
+  o.timeout_ms = s->timeout_ms.value_or(o.timeout_ms);
+  o.retries = s->retries.value_or(o.retries);
+  o.policy = s->policy;
+  if (s->lang) o.lang = *s->lang;
+  o.sweep_only = s->sweep_only;
+  o.no_multicast = s->no_multicast;
+  o.check_default_creds = s->check_default_creds;
+  o.check_cves_active = s->check_cves_active;
+  o.allow_public = s->allow_public;
+  o.excludes = s->excludes;
   o.given = {"--site"};
   return o;
 }
@@ -257,6 +263,14 @@ Stop scan_job(Link& link, const SensorOptions& o, const std::string& lang, Spool
   if (!existing) return fail(2, existing.error());
   const bool resume = *existing && !(*existing)->completed;
   if (!*existing || resume) {
+    auto options = scan_options(j, o.spool, lang, resume);
+    if (!options) {  // settings the server's own parser refuses: the job fails, the sensor goes on
+      const std::string why = options.error().message;
+      note("cli.sensor.refused_job", {{"job", std::to_string(j.id)}, {"reason", text::escape_for_terminal(why)}});
+      j.phase = "failed";
+      (void)save(o.spool, j);
+      return report_failure(link, j, why);
+    }
     std::jthread heartbeat([&link, &o, id = j.id](std::stop_token stop) {
       while (!stop.stop_requested()) {
         for (int i = 0; i < o.heartbeat_s * 10 && !stop.stop_requested(); ++i)
@@ -265,12 +279,7 @@ Stop scan_job(Link& link, const SensorOptions& o, const std::string& lang, Spool
           (void)link.client.post("/api/v1/sensor/jobs/" + std::to_string(id) + "/heartbeat", "{}");
       }
     });
-    int status = 1;
-    try {
-      status = run_scan(scan_options(j, o.spool, lang, resume));
-    } catch (const json::exception&) {  // a setting of the wrong type: the job fails, the sensor goes on
-      note("cli.sensor.refused_job", {{"job", std::to_string(j.id)}, {"reason", "unreadable scan settings"}});
-    }
+    const int status = run_scan(*options);
     heartbeat.request_stop();
     if (status != 0 && status != 3) {
       j.phase = "failed";
