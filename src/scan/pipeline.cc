@@ -377,7 +377,7 @@ class ScanRun {
   }
 
   void sweep(uint64_t seed) {
-    std::set<IpAddr> done;
+    std::set<IpAddr>& done = stored_before_resume_;
     if (request_.resume) done.insert(request_.resume->done_addresses.begin(), request_.resume->done_addresses.end());
     EngineObserver observer;
     if (!done.empty()) observer.skip_host = [&done](const IpAddr& a) { return done.count(a) > 0; };
@@ -391,10 +391,12 @@ class ScanRun {
     EngineOptions engine_options = request_.engine;
     if (request_.resume) engine_options.start_index = request_.resume->start_index;
     Engine engine(engine_options);
-    // UDP discovery beside the sweep, paced like it; a resumed scan does not repeat it.
+    // UDP discovery beside the sweep, paced like it. A resumed scan runs it again: the hosts it has still
+    // to probe need what discovery hears (SADP, DHIP, WS-Discovery name many makers and models); what it
+    // hears from hosts stored before the interruption is left out (merge_discovery), their rows stay.
     discovery::UdpDiscovery udp(plan_, seed, *dialer, {.rate = request_.engine.rate, .multicast = request_.multicast});
     std::vector<BackgroundTask*> background;
-    if (request_.udp_discovery && !request_.resume) {
+    if (request_.udp_discovery) {
       background.push_back(&udp);
       udp_ = &udp;
     }
@@ -410,6 +412,7 @@ class ScanRun {
     std::map<IpAddr, size_t> index;
     for (size_t i = 0; i < result_.hosts.size(); ++i) index[result_.hosts[i].address] = i;
     for (auto& [address, records] : heard) {
+      if (stored_before_resume_.count(address)) continue;
       auto it = index.find(address);
       if (it == index.end()) {
         HostRecord h;
@@ -517,6 +520,7 @@ class ScanRun {
   discovery::UdpDiscovery* udp_ = nullptr;  // while the sweep runs with discovery
   std::map<IpAddr, Decision> decisions_;     // hosts decided and not yet in the snapshot
   std::set<IpAddr> stale_;                   // decisions made before discovery heard everything
+  std::set<IpAddr> stored_before_resume_;    // a resumed scan's hosts stored by the interrupted run
 };
 
 }  // namespace
