@@ -169,6 +169,9 @@ Result<void> Scheduler::reap(SysTime now, TickReport& report) {
   }
   for (const auto& [job, active] : active_)
     if (auto beat = store::SiteTables::heartbeat_job(store_, job, now_text); !beat) return beat.error();
+  auto silent = store::SiteTables::fail_silent_sensor_jobs(store_, format_utc(now - options_.sensor_silence), now_text);
+  if (!silent) return silent.error();
+  report.silent = std::move(*silent);
   return {};
 }
 

@@ -70,6 +70,9 @@ class ProcessLauncher : public ScanLauncher {
 struct SchedulerOptions {
   size_t max_concurrent = 2;      // scans the server runs at once, all sites together
   std::string runner = "server";  // the jobs' runner name
+  // A sensor's running job with no heartbeat for this long ends as failed, freeing its site (sensors beat
+  // every 15 s by default; a scan never goes a minute without one).
+  std::chrono::seconds sensor_silence{15 * 60};
 };
 
 class Scheduler {
@@ -83,6 +86,7 @@ class Scheduler {
     std::vector<std::string> skipped;  // sites due while their previous job was queued or running
     std::vector<store::JobId> started;
     std::vector<store::JobId> ended;
+    std::vector<store::JobId> silent;  // sensors' jobs ended for want of a heartbeat
   };
   // One pass at `now`: reaps ended scans, queues what is due, starts what may start.
   Result<TickReport> tick(SysTime now);

@@ -117,6 +117,23 @@ TEST_F(SchedulerTest, QueuesWhenDueSkipsWhileRunningAndDoesNotCatchUpASkippedRun
   EXPECT_EQ(jobs("tokyo").size(), 2u);
 }
 
+TEST_F(SchedulerTest, ASensorSilentTooLongLosesItsJobAndTheScheduleGoesOn) {
+  put("shop", "0 * * * *", "2026-12-06T10:05:00Z", "sensor");
+  Scheduler s(*store_, launcher_, {});
+  auto r = tick(s, "2026-12-06T11:00:10Z");
+  ASSERT_EQ(r.queued.size(), 1u);
+  EXPECT_TRUE(r.started.empty()) << "a sensor's site is not scanned by the server";
+  auto claimed = SiteTables::claim_job(*store_, "sensor:shop-1", "sensor", std::string("shop"), "2026-12-06T11:00:20Z");
+  ASSERT_TRUE(claimed && *claimed);
+
+  EXPECT_TRUE(tick(s, "2026-12-06T11:14:00Z").silent.empty()) << "silent for 13 min 40 s: still its job";
+  r = tick(s, "2026-12-06T11:16:00Z");
+  EXPECT_EQ(r.silent, std::vector<store::JobId>{(*claimed)->id});
+  EXPECT_EQ(jobs("shop")[0].state, JobState::kFailed);
+  r = tick(s, "2026-12-06T12:00:05Z");
+  EXPECT_EQ(r.queued.size(), 1u) << "the site is free: the next run is queued, not skipped";
+}
+
 TEST_F(SchedulerTest, CatchesUpOnceAfterARestart) {
   put("osaka", "*/10 * * * *", "2026-12-06T09:00:00Z");
   {

@@ -357,6 +357,24 @@ Result<int> SiteTables::release_jobs(Store& store, const std::string& runner, Jo
   return sql::changes(db);
 }
 
+Result<std::vector<JobId>> SiteTables::fail_silent_sensor_jobs(Store& store, const std::string& heartbeat_before,
+                                                               const std::string& now) {
+  std::lock_guard lock(store.impl_->mu);
+  sql::Conn* db = store.impl_->db.get();
+  sql::Stmt st(db, "UPDATE scan_jobs SET state = 'failed', finished = ?2, "
+                   "error = 'no heartbeat from ' || runner || ' since ' || COALESCE(heartbeat, claimed, '?') "
+                   "WHERE state = 'running' AND runner LIKE 'sensor:%' AND COALESCE(heartbeat, claimed, '') < ?1 "
+                   "RETURNING id");
+  if (!st.ok()) return sql::error_from(db, st.prepare_rc(), "ending silent sensors' jobs");
+  st.bind_text(1, heartbeat_before);
+  st.bind_text(2, now);
+  std::vector<JobId> ended;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) ended.push_back(st.col_int(0));
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "ending silent sensors' jobs");
+  return ended;
+}
+
 Result<std::optional<ScanJob>> SiteTables::find_job(Store& store, JobId job) {
   std::lock_guard lock(store.impl_->mu);
   return read_job(store.impl_->db.get(), job);

@@ -95,6 +95,11 @@ struct SiteTables {
   // returns how many.
   static Result<int> release_jobs(Store& store, const std::string& runner, JobState state, const std::string& error,
                                   const std::string& now);
+  // Ends as failed every running job of a sensor ("sensor:<name>") whose last heartbeat is older than
+  // `heartbeat_before`: a sensor that never comes back must not hold its site's one active job forever.
+  // Returns the jobs ended.
+  static Result<std::vector<JobId>> fail_silent_sensor_jobs(Store& store, const std::string& heartbeat_before,
+                                                           const std::string& now);
   static Result<std::optional<ScanJob>> find_job(Store& store, JobId job);
   // Newest first; all sites when `site` is nullopt.
   static Result<std::vector<ScanJob>> list_jobs(Store& store, const std::optional<std::string>& site, size_t limit);

@@ -175,6 +175,31 @@ TEST_P(SiteTablesTest, ReleaseRequeuesOrFailsOnlyTheRunnersJobs) {
   EXPECT_FALSE(*SiteTables::remove_site(store(), "b"));
 }
 
+TEST_P(SiteTablesTest, ASilentSensorsJobEndsAsFailedAndFreesTheSite) {
+  ASSERT_TRUE(SiteTables::put_site(store(), site("quiet", "sensor"), "t0"));
+  ASSERT_TRUE(SiteTables::put_site(store(), site("busy", "sensor"), "t0"));
+  ASSERT_TRUE(SiteTables::put_site(store(), site("local"), "t0"));
+  for (const char* name : {"quiet", "busy", "local"})
+    ASSERT_TRUE(SiteTables::enqueue_job(store(), name, "manual", "2026-12-06T00:00:00Z", "2026-12-06T00:00:00Z"));
+  auto quiet = SiteTables::claim_job(store(), "sensor:q", "sensor", std::string("quiet"), "2026-12-06T10:00:00Z");
+  auto busy = SiteTables::claim_job(store(), "sensor:b", "sensor", std::string("busy"), "2026-12-06T10:00:00Z");
+  auto local = SiteTables::claim_job(store(), "server", "server", std::nullopt, "2026-12-06T10:00:00Z");
+  ASSERT_TRUE(quiet && *quiet && busy && *busy && local && *local);
+  ASSERT_TRUE(SiteTables::heartbeat_job(store(), (*busy)->id, "2026-12-06T10:20:00Z"));
+
+  auto ended = SiteTables::fail_silent_sensor_jobs(store(), "2026-12-06T10:15:00Z", "2026-12-06T10:30:00Z");
+  ASSERT_TRUE(ended) << ended.error().message;
+  EXPECT_EQ(*ended, std::vector<JobId>{(*quiet)->id}) << "only the sensor silent since before the limit";
+  auto job = SiteTables::find_job(store(), (*quiet)->id);
+  ASSERT_TRUE(job && *job);
+  EXPECT_EQ((*job)->state, JobState::kFailed);
+  EXPECT_EQ((*job)->error, "no heartbeat from sensor:q since 2026-12-06T10:00:00Z");
+  EXPECT_EQ((*SiteTables::find_job(store(), (*local)->id))->state, JobState::kRunning) << "the server's own job is not a sensor's";
+  auto again = SiteTables::enqueue_job(store(), "quiet", "manual", "2026-12-06T10:31:00Z", "2026-12-06T10:31:00Z");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(*again) << "the site is free for its next scan";
+}
+
 // Two connections (as a server and a sensor process would hold) racing for the same queue never
 // take the same job.
 TEST_P(SiteTablesTest, ConcurrentClaimersNeverShareAJob) {
