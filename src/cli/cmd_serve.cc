@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "core/clock.h"
 #include "cli/common.h"
 #include "serve/alert_watch.h"
 #include "core/text.h"
@@ -26,15 +27,6 @@ namespace anshin::cli {
 namespace {
 
 int store_failure(const Error& e) { return fail(store::exit_status_for(e), e); }
-
-std::string now_rfc3339() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string host_name() {
   char buf[256] = {0};
@@ -56,7 +48,7 @@ int add_user(const ServeOptions& o, store::Store& db) {
   if (!hash) return usage_error("cli.serve.bad_password");
   serve::StoreUsers users(db);
   if (auto put = users.put_user({o.add_user, *role, *hash}); !put) return store_failure(put.error());
-  (void)users.append_audit({now_rfc3339(), "cli", "user.put", o.add_user + " " + serve::role_name(*role), "local"});
+  (void)users.append_audit({now_rfc3339_utc(), "cli", "user.put", o.add_user + " " + serve::role_name(*role), "local"});
   note("cli.serve.user_added", {{"user", o.add_user}, {"role", serve::role_name(*role)}});
   return 0;
 }
@@ -82,7 +74,7 @@ int add_sensor(const ServeOptions& o, store::Store& db) {
   if (!*site) return usage_error("cli.serve.no_such_site", {{"value", quote_value(o.sensor_site)}});
   if (auto scope = serve::numeric_scope((*site)->targets); !scope) return usage_error(scope.error());
   const std::string token = serve::new_sensor_token();
-  const std::string now = now_rfc3339();
+  const std::string now = now_rfc3339_utc();
   auto put = store::SensorTables::put_sensor(db, {o.add_sensor, o.sensor_site, serve::sensor_token_hash(token), now, {}, {}});
   if (!put) return store_failure(put.error());
   serve::StoreUsers users(db);
@@ -95,7 +87,7 @@ int add_sensor(const ServeOptions& o, store::Store& db) {
 }
 
 int revoke_sensor(const ServeOptions& o, store::Store& db) {
-  const std::string now = now_rfc3339();
+  const std::string now = now_rfc3339_utc();
   auto revoked = store::SensorTables::revoke_sensor(db, o.revoke_sensor, now);
   if (!revoked) return store_failure(revoked.error());
   if (!*revoked) return usage_error("cli.serve.no_such_sensor", {{"value", quote_value(o.revoke_sensor)}});
@@ -135,7 +127,7 @@ int run_serve(const ServeOptions& o) {
   if (auto released = scheduler.recover(std::chrono::system_clock::now()); !released) return store_failure(released.error());
   else if (*released > 0) note("cli.serve.jobs_released", {{"count", std::to_string(*released)}});
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
-                                               .allowed_hosts = {}, .now_rfc3339 = now_rfc3339,
+                                               .allowed_hosts = {}, .now_rfc3339 = now_rfc3339_utc,
                                                .default_lang = *lang, .firmware_order = firmware_order_of_kb(),
                                                .wake_scheduler = [&scheduler] { scheduler.wake(); }});
   std::string secret;
@@ -149,7 +141,7 @@ int run_serve(const ServeOptions& o) {
                                                        .webhook_secret = secret,
                                                        .syslog = o.syslog,
                                                        .interval = std::chrono::seconds(o.alert_interval_s),
-                                                       .hostname = host_name(), .now_rfc3339 = now_rfc3339});
+                                                       .hostname = host_name(), .now_rfc3339 = now_rfc3339_utc});
   std::jthread alerts([&watcher](std::stop_token stop) { watcher.run(stop); });
   std::jthread schedules([&scheduler, tick = std::chrono::milliseconds(o.schedule_tick_ms)](std::stop_token stop) {
     scheduler.run(stop, tick);

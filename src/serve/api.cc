@@ -23,12 +23,6 @@ namespace {
 json str(const std::optional<std::string>& s) { return s ? json(text::sanitize_utf8(*s)) : json(nullptr); }
 json str(const std::string& s) { return text::sanitize_utf8(s); }
 
-Response json_response(const json& body) {
-  Response r;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 int status_for(const Error& e) {
   switch (e.code) {
     case Errc::kNotFound: return 404;
@@ -135,8 +129,15 @@ std::string lang_of(const Target& t) {
 
 }  // namespace
 
+Response json_ok(const json& body, int status) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
 Response json_error(int status, const std::string& message) {
-  Response r = json_response({{"error", {{"status", status}, {"message", str(message)}}}});
+  Response r = json_ok({{"error", {{"status", status}, {"message", str(message)}}}});
   r.status = status;
   return r;
 }
@@ -224,7 +225,7 @@ Response Api::alerts(const Target& target) {
                     {"created", r.created}, {"webhook", state(r.webhook_state)}, {"syslog", state(r.syslog_state)},
                     {"attempts", r.attempts}, {"alert", alert.is_discarded() ? json(nullptr) : alert}});
   }
-  return json_response({{"alerts", list}});
+  return json_ok({{"alerts", list}});
 }
 
 Response Api::sites() {
@@ -253,7 +254,7 @@ Response Api::sites() {
                     {"latest", entry.second ? scan_json(*entry.second) : json(nullptr)},
                     {"config", c == config.end() ? json(nullptr) : c->second}});
   }
-  return json_response({{"sites", list}});
+  return json_ok({{"sites", list}});
 }
 
 void Api::warm() {
@@ -266,7 +267,7 @@ Response Api::scans() {
   if (!all) return json_error(status_for(all.error()), all.error().message);
   json list = json::array();
   for (const auto& s : *all) list.push_back(scan_json(s));
-  return json_response({{"scans", list}});
+  return json_ok({{"scans", list}});
 }
 
 
@@ -380,7 +381,7 @@ Response Api::devices(const Target& target) {
   const size_t first = std::min(rows.size(), static_cast<size_t>(*offset));
   const size_t last = std::min(rows.size(), first + static_cast<size_t>(*limit));
   for (size_t i = first; i < last; ++i) page.push_back(device_summary(devices[rows[i]], (*snap)->ids[rows[i]]));
-  return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"total", rows.size()},
+  return json_ok({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"total", rows.size()},
                         {"offset", first}, {"limit", *limit}, {"devices", page}});
 }
 
@@ -455,7 +456,7 @@ Response Api::device(const std::string& id_text, const Target& target) {
   const auto it = std::find(ids.begin(), ids.end(), *id);
   if (it == ids.end()) return json_error(404, "the device was not seen in that scan");
   const auto& device = (*snap)->snapshot.devices[static_cast<size_t>(it - ids.begin())];
-  return json_response({{"scan", scan_json(*scan)}, {"device", device_full(device, *id, lang_of(target))},
+  return json_ok({{"scan", scan_json(*scan)}, {"device", device_full(device, *id, lang_of(target))},
                         {"history", history_json(*history)}, {"timeline", timeline(*history)}});
 }
 
@@ -496,7 +497,7 @@ json finding_groups(const ScanSnapshot& snap, bool policies_only, const std::str
 Response Api::findings(const Target& target) {
   auto snap = scan_for(target);
   if (!snap) return json_error(status_for(snap.error()), snap.error().message);
-  return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)},
+  return json_ok({{"scan", scan_info_json((*snap)->snapshot.scan)},
                         {"findings", finding_groups((*snap)->snapshot, false, lang_of(target))}});
 }
 
@@ -507,7 +508,7 @@ Response Api::policies(const Target& target) {
   for (const auto& d : (*snap)->snapshot.devices)
     if (std::any_of(d.findings.begin(), d.findings.end(), [](const Finding& f) { return f.id.starts_with("policy."); }))
       ++exposed;
-  return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"devices_named", exposed},
+  return json_ok({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"devices_named", exposed},
                         {"policies", finding_groups((*snap)->snapshot, true, lang_of(target))}});
 }
 
@@ -533,7 +534,7 @@ Response Api::overview(const Target& target) {
   if (makers.size() > 10) makers.resize(10);
   json maker_rows = json::array();
   for (const auto& [name, n] : makers) maker_rows.push_back({{"manufacturer", name}, {"devices", n}});
-  return json_response({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"devices", devices.size()},
+  return json_ok({{"scan", scan_info_json((*snap)->snapshot.scan)}, {"devices", devices.size()},
                         {"devices_named_by_policy", named}, {"by_category", by_category},
                         {"by_severity", severity}, {"top_manufacturers", maker_rows},
                         {"policies", finding_groups((*snap)->snapshot, true, lang_of(target))}});

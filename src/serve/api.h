@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "serve/http_types.h"
 #include "serve/query.h"
 #include "store/diff.h"
@@ -59,5 +61,7 @@ class Api {
 
 // {"error": {"status": N, "message": "..."}} with that status.
 Response json_error(int status, const std::string& message);
+// A JSON answer; invalid UTF-8 in strings (device bytes) becomes U+FFFD, never an exception.
+Response json_ok(const nlohmann::json& body, int status = 200);
 
 }  // namespace anshin::serve

@@ -17,12 +17,6 @@ constexpr const char* kPageCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-Response json_ok(const json& body) {
-  Response r;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 bool state_changing(const std::string& method) { return method != "GET" && method != "HEAD"; }
 
 // The Origin a browser sends on a cross-site request must be our own.

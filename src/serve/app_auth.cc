@@ -12,12 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-Response json_ok(const json& body) {
-  Response r;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 bool json_content(const Request& request) {
   const std::string* type = request.header("content-type");
   return type && text::to_lower(text::trim(text::split(*type, ';').front())) == "application/json";

@@ -1,5 +1,7 @@
 #include "serve/cron.h"
 
+#include "core/clock.h"
+
 #include <array>
 #include <cstdint>
 #include <ctime>
@@ -268,14 +270,7 @@ std::optional<SysTime> last_fire_between(const CronSpec& spec, SysTime after, Sy
   return std::nullopt;
 }
 
-std::string format_utc(SysTime t) {
-  const std::time_t s = seconds_of(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string format_utc(SysTime t) { return rfc3339_utc(t); }
 
 std::optional<SysTime> parse_utc(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SSZ

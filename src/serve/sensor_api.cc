@@ -1,5 +1,7 @@
 #include "serve/sensor_api.h"
 
+#include "core/clock.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -19,12 +21,6 @@ namespace anshin::serve {
 using nlohmann::json;
 
 namespace {
-
-Response json_ok(const json& body) {
-  Response r;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -60,15 +56,6 @@ json job_json(const store::ScanJob& j) {
   return {{"id", j.id}, {"site", text::sanitize_utf8(j.site)}, {"reason", j.reason}, {"due", j.due},
           {"state", std::string(store::job_state_name(j.state))},
           {"scan", j.scan ? json(*j.scan) : json(nullptr)}};
-}
-
-std::string utc_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -116,7 +103,7 @@ SensorApi::SensorApi(store::Store& store, std::function<std::string()> now_rfc33
   // Job times order as text, so an empty clock (tests of other parts of the App) falls back to the real one.
   now_ = [clock = std::move(now_rfc3339)] {
     std::string now = clock ? clock() : "";
-    return now.empty() ? utc_now() : now;
+    return now.empty() ? now_rfc3339_utc() : now;
   };
 }
 

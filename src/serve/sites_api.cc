@@ -15,13 +15,6 @@ namespace {
 
 json str(const std::optional<std::string>& s) { return s ? json(text::sanitize_utf8(*s)) : json(nullptr); }
 
-Response json_ok(const json& body, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 int status_of(const Error& e) {
   switch (e.code) {
     case Errc::kInvalidInput: return 400;

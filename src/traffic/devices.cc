@@ -1,5 +1,7 @@
 #include "traffic/devices.h"
 
+#include "core/clock.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -228,12 +230,7 @@ std::vector<PassiveDevice> build_devices(const Analyzer& analyzer, const DeviceO
 }
 
 std::string rfc3339(int64_t time_us) {
-  const std::time_t secs = static_cast<std::time_t>(time_us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return rfc3339_utc(std::chrono::system_clock::time_point(std::chrono::microseconds(time_us)));
 }
 
 std::string byte_text(uint64_t bytes) {
