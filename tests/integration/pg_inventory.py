@@ -21,6 +21,7 @@ anshin = sys.argv[1]
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(src, "tests", "integration", "lib"))
 from pg_cluster import PgCluster  # noqa: E402
+from ready import wait_for  # noqa: E402
 
 work = tempfile.mkdtemp(prefix="anshin-pg-inventory-")
 net, hostile_net = "127.126.15", "127.126.16"
@@ -31,15 +32,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what, file=sys.stderr)
-
-
-def wait_for(path, proc, what):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited: {proc.stderr.read()}"
-        assert time.time() - t0 < 30, f"{what} not ready"
-        time.sleep(0.05)
-    return open(path).read().strip()
 
 
 def run(*args, timeout=180):

@@ -20,6 +20,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ready import wait_for  # noqa: E402
+
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-alerts-")
 db = os.path.join(work, "inv.db")
@@ -67,15 +70,6 @@ def drain_syslog():
             datagrams.append(syslog.recv(65536))
         except socket.timeout:
             return
-
-
-def wait_for(path, proc, what):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited: {proc.stderr.read()}"
-        assert time.time() - t0 < 30, f"{what} not ready"
-        time.sleep(0.05)
-    return open(path).read().strip()
 
 
 def lab(fleet, net):

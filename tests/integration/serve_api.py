@@ -18,6 +18,9 @@ import tempfile
 import time
 from html.parser import HTMLParser
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ready import wait_for  # noqa: E402
+
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-serve-")
 db = os.path.join(work, "inv.db")
@@ -28,15 +31,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what, file=sys.stderr)
-
-
-def wait_for(path, proc, what):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited: {proc.stderr.read()}"
-        assert time.time() - t0 < 30, f"{what} not ready"
-        time.sleep(0.05)
-    return open(path).read().strip()
 
 
 def start_lab(fleet, net):

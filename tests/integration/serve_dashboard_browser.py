@@ -20,6 +20,9 @@ import urllib.parse
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ready import wait_for  # noqa: E402
+
 anshin = sys.argv[1]
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 build = os.path.dirname(os.path.abspath(anshin))
@@ -33,15 +36,6 @@ work = tempfile.mkdtemp(prefix="anshin-browser-")
 db = os.path.join(work, "inv.db")
 shots = os.path.join(build, "test-artefacts", "dashboard")
 os.makedirs(shots, exist_ok=True)
-
-
-def wait_for(path, proc, what):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited: {proc.stderr.read()}"
-        assert time.time() - t0 < 30, f"{what} not ready"
-        time.sleep(0.05)
-    return open(path).read().strip()
 
 
 def lab(fleet, net):

@@ -24,6 +24,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ready import wait_for  # noqa: E402
+
 anshin = sys.argv[1]
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 work = tempfile.mkdtemp(prefix="anshin-schedule-")
@@ -78,15 +81,6 @@ tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 tls.load_cert_chain(os.path.join(work, "hook.pem"), os.path.join(work, "hook.key"))
 hook.socket = tls.wrap_socket(hook.socket, server_side=True)
 threading.Thread(target=hook.serve_forever, daemon=True).start()
-
-
-def wait_for(path, proc, what):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited: {proc.stderr.read()}"
-        assert time.time() - t0 < 30, f"{what} not ready"
-        time.sleep(0.05)
-    return open(path).read().strip()
 
 
 def fleets():

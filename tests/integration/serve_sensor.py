@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ready import wait_for  # noqa: E402
+
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-sensor-")
 db = os.path.join(work, "inv.db")
@@ -38,15 +41,6 @@ def check(cond, what):
         print("FAIL:", what, file=sys.stderr)
     else:
         print("ok:", what)
-
-
-def wait_for(path, proc, what, timeout=30):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited: {proc.stderr.read() if proc.stderr else ''}"
-        assert time.time() - t0 < timeout, f"{what} not ready"
-        time.sleep(0.05)
-    return open(path).read().strip()
 
 
 def free_port():

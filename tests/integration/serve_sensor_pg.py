@@ -19,6 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from pg_cluster import PgCluster  # noqa: E402
+from ready import wait_for  # noqa: E402
 
 anshin = sys.argv[1]
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -32,14 +33,6 @@ def check(cond, what):
     (failures.append(what), print("FAIL:", what, file=sys.stderr)) if not cond else print("ok:", what)
 
 
-def wait_for(path, proc, what, timeout=60):
-    t0 = time.time()
-    while not os.path.exists(path) or not open(path).read().strip():
-        assert proc.poll() is None, f"{what} exited"
-        assert time.time() - t0 < timeout, f"{what} not ready"
-        time.sleep(0.05)
-
-
 def psql(query):
     out = subprocess.run(["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", uri, "-c", query],
                          capture_output=True, text=True, timeout=30)
@@ -51,7 +44,7 @@ def start(args, ready, what):
     p = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, text=True)
     procs.append(p)
-    wait_for(ready, p, what)
+    wait_for(ready, p, what, timeout=60)
     return p
 
 
