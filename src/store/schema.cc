@@ -184,7 +184,10 @@ Result<int> stored_version(sql::Conn* db) {
     if (rc != SQLITE_ROW) return sql::error_from(db, rc, "reading the schema version");
     return static_cast<int>(st.col_int(0));
   }
-  sql::Stmt exists(db, "SELECT to_regclass('anshin_schema') IS NOT NULL");
+  // A catalog query under the statement's snapshot, not to_regclass: to_regclass reads the backend's catalog
+  // cache, which may not yet show a table another process created and committed a moment ago.
+  sql::Stmt exists(db, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                       "AND tablename = 'anshin_schema')");
   int rc = exists.step();
   if (rc != SQLITE_ROW) return sql::error_from(db, rc, "reading the schema version");
   if (exists.col_string(0) != "t") return 0;

@@ -340,27 +340,31 @@ Result<int> prepare_sqlite(sql::Conn* db, const std::string& path) {
 }
 
 // A PostgreSQL database: an empty one becomes an inventory (when create), one holding other tables
-// and no anshin_schema is refused.
+// and no anshin_schema is refused. The check runs under the writers' lock, so a process that finds the
+// database empty cannot mistake another process's half-created inventory for a foreign database.
 Result<int> prepare_postgres(sql::Conn* db, const std::string& shown, const OpenOptions& options) {
   const std::string what = "inventory " + shown;
   auto version = schema::stored_version(db);
+  if (version && *version == 0) {
+    Tx tx(db, Tx::kWrite);
+    if (tx.begin_rc() != SQLITE_OK) return sql::error_from(db, tx.begin_rc(), what);
+    version = schema::stored_version(db);
+    if (version && *version == 0) {
+      Stmt st(db, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                  "AND tablename <> 'anshin_schema')");
+      const int rc = st.step();
+      if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
+      if (st.col_string(0) == "t") {
+        return i18n::error(Errc::kInvalidInput, "error.store.foreign_postgres", {{"path", shown}});
+      }
+      if (!options.create) return i18n::error(Errc::kNotFound, "error.store.no_inventory", {{"path", shown}});
+    }
+  }
   if (!version) {
     if (version.error().code == Errc::kInvalidInput) {
       return i18n::error(Errc::kInvalidInput, "error.store.foreign_postgres", {{"path", shown}});
     }
     return with_prefix(version.error(), what + ": ");
-  }
-  if (*version == 0) {
-    // One statement, one snapshot: another process may be creating the inventory right now.
-    Stmt st(db, "SELECT to_regclass('anshin_schema') IS NOT NULL, EXISTS (SELECT 1 FROM information_schema.tables "
-                "WHERE table_schema = current_schema() AND table_name <> 'anshin_schema')");
-    const int rc = st.step();
-    if (rc != SQLITE_ROW) return sql::error_from(db, rc, what);
-    const bool ours = st.col_string(0) == "t";
-    if (!ours && st.col_string(1) == "t") {
-      return i18n::error(Errc::kInvalidInput, "error.store.foreign_postgres", {{"path", shown}});
-    }
-    if (!ours && !options.create) return i18n::error(Errc::kNotFound, "error.store.no_inventory", {{"path", shown}});
   }
   return upgrade(db, *version, shown, what);
 }
