@@ -11,11 +11,12 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 NET = "127.77.231"
 
@@ -24,25 +25,10 @@ def main():
     anshin = os.path.abspath(sys.argv[1])
     failures = []
     with tempfile.TemporaryDirectory() as work:
-        ready = os.path.join(work, "ready")
-        lab = subprocess.Popen([anshin, "lab", "--fleet", "real", "--bind", NET + ".0/24", "--ready-file", ready],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            t0 = time.time()
-            while not os.path.exists(ready):
-                if lab.poll() is not None:
-                    print("lab exited: " + lab.stderr.read())
-                    return 1
-                if time.time() - t0 > 30:
-                    print("lab not ready")
-                    return 1
-                time.sleep(0.05)
+        with running_lab(anshin, NET + ".0/24", work, fleet="real"):
             db = os.path.join(work, "a.db")
             scan = subprocess.run([anshin, "scan", NET + ".0/24", "--db", db, "--json", os.path.join(work, "s.json")],
                                   capture_output=True, text=True, timeout=120)
-        finally:
-            lab.send_signal(signal.SIGINT)
-            lab.wait(10)
         if scan.returncode != 0:
             print("scan failed: " + scan.stderr[-1000:])
             return 1

@@ -7,13 +7,14 @@ scan of another site is not compared. Loopback only: the lab on 127.77.234.0/24.
 import json
 import re
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 anshin = sys.argv[1]
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -23,23 +24,10 @@ net = "127.77.234"
 
 
 def run_lab_and_scan(fleet_path, site="tokyo-01"):
-    ready = os.path.join(work, "ready")
-    if os.path.exists(ready):
-        os.remove(ready)
-    lab = subprocess.Popen([anshin, "lab", "--fleet", fleet_path, "--bind", f"{net}.0/24", "--ready-file", ready],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        t0 = time.time()
-        while not os.path.exists(ready):
-            assert lab.poll() is None, f"lab exited: {lab.stderr.read()}"
-            assert time.time() - t0 < 30, "lab not ready"
-            time.sleep(0.05)
+    with running_lab(anshin, f"{net}.0/24", work, fleet=fleet_path):
         out = subprocess.run([anshin, "scan", f"{net}.0/24", "--db", db, "-q", "--site", site],
                              capture_output=True, text=True, timeout=180)
         assert out.returncode == 0, out.stderr
-    finally:
-        lab.send_signal(signal.SIGINT)
-        lab.wait(10)
 
 
 with open(os.path.join(src, "lab", "fleets", "default.yaml")) as f:

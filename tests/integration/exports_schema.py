@@ -7,12 +7,13 @@ refused (the validator is really on). The JSON-lines export has one parseable li
 Loopback only (127.122.17.0/24)."""
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # RefResolver: Debian 12 has no `referencing`
 try:
@@ -66,21 +67,10 @@ for golden in ("scan.cdx.json", "hostile.cdx.json"):
         errs = errors_of(json.load(f))
     check(not errs, f"tests/golden/{golden} is valid CycloneDX 1.6: {errs[:5]}")
 
-ready = os.path.join(work, "ready")
-lab = subprocess.Popen([anshin, "lab", "--bind", f"{net}.0/24", "--ready-file", ready], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None, f"lab exited: {lab.stderr.read()}"
-        assert time.time() - t0 < 30, "lab not ready"
-        time.sleep(0.05)
+with running_lab(anshin, f"{net}.0/24", work, env=env):
     r = subprocess.run([anshin, "scan", f"{net}.0/24", "--db", db, "-q"], env=env, capture_output=True, text=True,
                        timeout=240)
     check(r.returncode == 0, f"scan: {r.stderr}")
-finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
 
 
 def report(fmt, *extra):

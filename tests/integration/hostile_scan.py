@@ -11,12 +11,14 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import start_lab, stop_lab  # noqa: E402
 
 ANSHIN = sys.argv[1]
 KEEP = "--keep" in sys.argv
@@ -119,18 +121,8 @@ def run_bounded(args, bound_s):
     return rc, b"".join(out), b"".join(err), wall, kib / 1024.0
 
 
-def start_lab(work):
-    ready = os.path.join(work, "ready")
-    lab = subprocess.Popen([ANSHIN, "lab", "--fleet", "hostile", "--bind", NET, "--ready-file", ready,
-                            "--log", os.path.join(work, "lab.jsonl")],
-                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "lab.err"), "wb"))
-    t0 = time.time()
-    while not os.path.exists(ready):
-        if lab.poll() is not None:
-            raise AssertionError("lab exited early: " + open(os.path.join(work, "lab.err")).read())
-        assert time.time() - t0 < 30, "lab not ready in 30 s"
-        time.sleep(0.05)
-    return lab
+def start_hostile_lab(work):
+    return start_lab(ANSHIN, NET, work, fleet="hostile", log=os.path.join(work, "lab.jsonl"))
 
 
 terminal_markup_noted = []
@@ -185,7 +177,7 @@ def sanitized_build():
 
 def main():
     work = tempfile.mkdtemp(prefix="anshin-hostile-")
-    lab = start_lab(work)
+    lab = start_hostile_lab(work)
     try:
         js, obs = os.path.join(work, "scan.json"), os.path.join(work, "obs.jsonl")
         rc, stdout, stderr, wall, rss = run_bounded(
@@ -249,12 +241,7 @@ def main():
             print(f"db scan {wall2:.1f} s, {rss2:.1f} MiB; html/csv/json reports escaped")
         assert lab.poll() is None, "the lab died during the scan"
     finally:
-        lab.send_signal(signal.SIGTERM)
-        try:
-            lab.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            lab.kill()
-            lab.wait()
+        stop_lab(lab)
         if not KEEP:
             subprocess.run(["rm", "-rf", work])
         else:

@@ -26,13 +26,15 @@ import ipaddress
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import start_lab, stop_lab  # noqa: E402
 
 BIND = "127.77.0.0/23"
 PLAN = "127.77.0.0/24"
@@ -42,17 +44,6 @@ GROUP = {"sadp": "239.255.255.250", "wsd": "239.255.255.250", "dhip": "239.255.2
 def source_dir():
     return os.environ.get("ANSHIN_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
-
-
-def stop(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(5)
 
 
 def ground_truth():
@@ -93,14 +84,9 @@ def inner(anshin, work):
     outside = {a: t for a, t in truth.items() if a not in in_plan}
     assert len(in_plan) == 3 and len(outside) == 1, "multicast.yaml changed: update this test"
 
-    ready, log = os.path.join(work, "ready"), os.path.join(work, "lab.jsonl")
-    lab = subprocess.Popen([anshin, "lab", "--fleet", "multicast", "--bind", BIND, "--ready-file", ready,
-                            "--log", log], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = os.path.join(work, "lab.jsonl")
+    lab = start_lab(anshin, BIND, work, fleet="multicast", log=log, timeout=20)
     try:
-        deadline = time.time() + 20
-        while not os.path.exists(ready):
-            assert lab.poll() is None and time.time() < deadline, f"lab did not start: {lab.stderr.read()[:500]}"
-            time.sleep(0.05)
 
         # 1. Multicast on (the default).
         devices, secs, said = scan(anshin, work, "multicast")
@@ -163,7 +149,7 @@ def inner(anshin, work):
         assert not [e for e in lab_log(log) if e["target"]], "multicast sent although 127.77.2.0/24 is not covered"
         assert devices == [], f"found {[d['address'] for d in devices]} without multicast"
     finally:
-        stop(lab)
+        stop_lab(lab)
     print("multicast discovery: ok")
 
 

@@ -22,6 +22,7 @@ src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__)
 sys.path.insert(0, os.path.join(src, "tests", "integration", "lib"))
 from pg_cluster import PgCluster  # noqa: E402
 from ready import wait_for  # noqa: E402
+from lab import running_lab  # noqa: E402
 
 work = tempfile.mkdtemp(prefix="anshin-pg-inventory-")
 net, hostile_net = "127.126.15", "127.126.16"
@@ -39,21 +40,12 @@ def run(*args, timeout=180):
 
 
 def scan_lab(fleet, block, site, dbs, timings):
-    ready = os.path.join(work, f"lab-ready-{block}")
-    if os.path.exists(ready):
-        os.remove(ready)
-    lab = subprocess.Popen([anshin, "lab", "--fleet", fleet, "--bind", f"{block}.0/24", "--ready-file", ready],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(ready, lab, "lab")
+    with running_lab(anshin, f"{block}.0/24", work, fleet=fleet):
         for name, db in dbs:
             t0 = time.monotonic()
             out = run("scan", f"{block}.0/24", "--db", db, "-q", "--site", site)
             timings.setdefault(name, []).append(time.monotonic() - t0)
             assert out.returncode == 0, f"scan into {name}: {out.stderr}"
-    finally:
-        lab.send_signal(signal.SIGINT)
-        lab.wait(10)
 
 
 def scans_of(db):

@@ -15,12 +15,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 anshin = os.path.abspath(sys.argv[1])
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -63,21 +64,10 @@ for d in (older, newer):
     check(r.returncode == 0, f"fixture {d} verifies: {r.stdout[-400:]}")
 
 # The scan, with the older knowledge.
-ready = os.path.join(work, "ready")
-lab = subprocess.Popen([anshin, "lab", "--bind", f"{net}.0/24", "--ready-file", ready], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None, f"lab exited: {lab.stderr.read()}"
-        assert time.time() - t0 < 30, "lab not ready"
-        time.sleep(0.05)
+with running_lab(anshin, f"{net}.0/24", work, env=env):
     r = subprocess.run([anshin, "scan", f"{net}.0/24", "--db", db, "-q", "--kb", older], env=env,
                        capture_output=True, text=True, timeout=240)
     check(r.returncode == 0, f"scan: {r.stderr}")
-finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
 
 r = subprocess.run([anshin, "report", "--db", db, "--format", "json"], env=env, capture_output=True, text=True, timeout=60)
 old = json.loads(r.stdout)

@@ -7,12 +7,13 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import unicodedata
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-lang-")
@@ -29,15 +30,7 @@ def run(*args, env=None, check=True):
     return out
 
 
-ready = os.path.join(work, "ready")
-lab = subprocess.Popen([anshin, "lab", "--bind", f"{net}.0/24", "--ready-file", ready],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None, f"lab exited: {lab.stderr.read()}"
-        assert time.time() - t0 < 30, "lab not ready"
-        time.sleep(0.05)
+with running_lab(anshin, f"{net}.0/24", work):
     english_db = os.path.join(work, "en.db")
     narrow = dict(os.environ, LANG="C", LC_ALL="C", COLUMNS="80")
     scan = run("scan", f"{net}.0/24", "--db", english_db, "--site", "Store 7", env=narrow)
@@ -47,9 +40,6 @@ try:
     assert not too_wide, f"lines wider than 80 columns: {too_wide[:3]}"
     japanese_db = os.path.join(work, "ja.db")
     run("scan", f"{net}.0/24", "--db", japanese_db, "--lang", "ja", "-q")
-finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
 
 # English scan, Japanese report.
 html = run("report", "--db", english_db, "--format", "html", "--lang", "ja").stdout

@@ -14,12 +14,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import start_lab, stop_lab  # noqa: E402
+
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-resume-disc-")
 db = os.path.join(work, "inv.db")
-ready = os.path.join(work, "ready")
-lab = subprocess.Popen([anshin, "lab", "--bind", "127.142.5.0/24", "--ready-file", ready],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 FIELDS = ("manufacturer", "brand", "model", "firmware")
 
 
@@ -28,11 +28,8 @@ def identities(doc):
             if d["address"].startswith("127.142.5.")}
 
 
+lab = start_lab(anshin, "127.142.5.0/24", work)
 try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None and time.time() - t0 < 30, "lab did not start"
-        time.sleep(0.05)
     ports = ["-p", "80,554", "-q"]
     full_json = os.path.join(work, "full.json")
     full = subprocess.run([anshin, "scan", "127.142.5.0/24", "--no-db", "--json", full_json] + ports,
@@ -74,5 +71,4 @@ try:
     print(f"stopped with {len(truth) - len(after)} lab devices stored; the resumed run stored {len(after)}, "
           f"each identified as in an uninterrupted scan")
 finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
+    stop_lab(lab)

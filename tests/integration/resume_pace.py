@@ -11,16 +11,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import start_lab, stop_lab  # noqa: E402
+
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-resume-pace-")
 db = os.path.join(work, "inv.db")
-ready = os.path.join(work, "ready")
 log = os.path.join(work, "lab.jsonl")
 BLOCK = "127.88.41.0/24"
 HOSTS, PORTS, RATE = 256, 2, 50
 env = dict(os.environ, LANG="C", LC_ALL="C")
-lab = subprocess.Popen([anshin, "lab", "--bind", BLOCK, "--ready-file", ready, "--log", log],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def hosts_done():
@@ -38,11 +38,8 @@ def lab_lines():
         return sum(1 for _ in f)
 
 
+lab = start_lab(anshin, BLOCK, work, log=log)
 try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None and time.time() - t0 < 30, "lab did not start"
-        time.sleep(0.05)
     # 256 hosts x 2 ports at 50 connections/s: about 10 s; killed after 3 s.
     first = subprocess.Popen([anshin, "scan", BLOCK, "-p", "80,554", "--rate", str(RATE), "--db", db, "--seed", "5",
                               "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -84,5 +81,4 @@ try:
           f"resume without --rate took {took:.1f} s for {rest_connections} connections "
           f"({rest_connections / took:.0f}/s, stored pace {RATE}/s)")
 finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
+    stop_lab(lab)

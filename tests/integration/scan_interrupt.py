@@ -10,17 +10,13 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import start_lab, stop_lab  # noqa: E402
+
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-int-")
-ready = os.path.join(work, "ready")
-lab = subprocess.Popen([anshin, "lab", "--bind", "127.88.1.0/24", "--ready-file", ready],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+lab = start_lab(anshin, "127.88.1.0/24", work)
 try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None, "lab exited early"
-        assert time.time() - t0 < 30, "lab not ready in 30 s"
-        time.sleep(0.05)
     out = os.path.join(work, "scan.json")
     # 127.88.1.0/24 first in the target list is not swept first (the order is permuted), so pace the
     # scan slowly enough that it is mid-way when interrupted: 4096 hosts x 2 ports at 2000 conn/s = 4 s.
@@ -41,5 +37,4 @@ try:
         assert d["address"].startswith("127.88.1."), d["address"]
     print(f"interrupted after 1.5 s, stopped in {stop_secs:.2f} s, kept {len(doc['devices'])} devices")
 finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
+    stop_lab(lab)

@@ -9,21 +9,20 @@ Loopback only: the lab on 127.88.27.0/24."""
 import glob
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import start_lab, stop_lab  # noqa: E402
+
 anshin = sys.argv[1]
 PASSWORD = "Hik12345!"  # lab/fleets/default.yaml hikvision-ipc (suffix 10)
 NET = "127.88.27"
 work = tempfile.mkdtemp(prefix="anshin-secrets-")
-ready = os.path.join(work, "ready")
 lab_log = os.path.join(work, "lab.jsonl")
-lab = subprocess.Popen([anshin, "lab", "--bind", f"{NET}.0/24", "--ready-file", ready, "--log", lab_log],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def leaks(path_or_text, what):
@@ -34,12 +33,8 @@ def leaks(path_or_text, what):
     return PASSWORD in data
 
 
+lab = start_lab(anshin, f"{NET}.0/24", work, log=lab_log)
 try:
-    t0 = time.time()
-    while not os.path.exists(ready):
-        assert lab.poll() is None, "lab exited early"
-        assert time.time() - t0 < 30, "lab not ready in 30 s"
-        time.sleep(0.05)
 
     creds = os.path.join(work, "creds.yaml")
     with open(creds, "w") as f:
@@ -106,5 +101,4 @@ try:
     print(f"credentialed login accepted; password absent from {len(places)} places "
           f"({len(seen_cmdlines)} /proc cmdlines read during the scan)")
 finally:
-    lab.send_signal(signal.SIGINT)
-    lab.wait(10)
+    stop_lab(lab)

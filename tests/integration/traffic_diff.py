@@ -20,13 +20,14 @@ usage: traffic_diff.py ANSHIN_BINARY      (exit 77 when scapy is missing)
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 try:
     from scapy.all import DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether, Raw, wrpcap
@@ -53,22 +54,9 @@ def run(*args, lang="C.UTF-8", timeout=180):
 
 
 def lab_scan(work, db, fleet_path):
-    ready = os.path.join(work, "ready")
-    if os.path.exists(ready):
-        os.remove(ready)
-    lab = subprocess.Popen([ANSHIN, "lab", "--fleet", fleet_path, "--bind", f"{NET}.0/24", "--ready-file", ready],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        t0 = time.time()
-        while not os.path.exists(ready):
-            assert lab.poll() is None, f"lab exited: {lab.stderr.read()}"
-            assert time.time() - t0 < 30, "lab not ready"
-            time.sleep(0.05)
+    with running_lab(ANSHIN, f"{NET}.0/24", work, fleet=fleet_path):
         r = run("scan", f"{NET}.0/24", "--db", db, "-q")
         assert r.returncode == 0, r.stderr
-    finally:
-        lab.send_signal(signal.SIGINT)
-        lab.wait(10)
 
 
 def capture(path, names, unnamed=()):

@@ -10,11 +10,13 @@ usage: traffic_lab_capture.py ANSHIN_BINARY   (exit 77 without scapy or without 
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from lab import running_lab  # noqa: E402
 
 try:
     from scapy.all import AsyncSniffer, wrpcap
@@ -28,16 +30,7 @@ NET = "127.121.0"
 
 def main():
     with tempfile.TemporaryDirectory(prefix="anshin-traffic-lab-") as tmp:
-        ready = os.path.join(tmp, "ready")
-        lab = subprocess.Popen([ANSHIN, "lab", "--bind", f"{NET}.0/24", "--ready-file", ready],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            t0 = time.time()
-            while not os.path.exists(ready):
-                if lab.poll() is not None or time.time() - t0 > 30:
-                    print("lab did not start:", lab.stderr.read() if lab.poll() is not None else "timeout")
-                    return 1
-                time.sleep(0.1)
+        with running_lab(ANSHIN, f"{NET}.0/24", tmp):
             try:
                 sniffer = AsyncSniffer(iface="lo", filter="net 127.121.0.0/16", store=True)
                 sniffer.start()
@@ -56,9 +49,6 @@ def main():
             except Exception as e:  # scapy raises when its capture thread never started
                 print("skipped: cannot capture on lo:", e)
                 return 77
-        finally:
-            lab.send_signal(signal.SIGINT)
-            lab.wait(10)
         if not packets:  # the capture thread could not open lo (no CAP_NET_RAW): nothing to analyse
             print("skipped: nothing captured on lo")
             return 77
