@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "model/ports.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "kbops/load.h"
@@ -227,6 +228,11 @@ Stop write_outputs(const ScanOptions& o, const scan::ScanResult& result, const s
   if (!o.quiet)  // what was sent beyond the targets' own addresses
     for (const auto& segment : result.multicast_segments)
       std::fprintf(stderr, "anshin: %s\n", i18n::tr(lang, "scan.multicast_used", {{"segment", segment}}).c_str());
+  if (result.stats.accept_any_silent > 0)  // not quiet-dependent: addresses left out of the results
+    std::fprintf(stderr, "anshin: %s\n",
+                 i18n::tr(lang, "scan.accept_any_silent", {{"count", std::to_string(result.stats.accept_any_silent)},
+                                                           {"port", std::to_string(kCanaryPort)}})
+                     .c_str());
   std::fflush(stdout);  // the summary before any later stderr line
   return std::nullopt;
 }

@@ -23,6 +23,19 @@ const char* probe_status_name(ProbeStatus s) {
   return "unknown";
 }
 
+bool service_spoke(const ServiceRecord& s) {
+  if (!s.observations.empty()) return true;
+  switch (s.status) {
+    case ProbeStatus::kSuccess:
+    case ProbeStatus::kAuthRequired:
+    case ProbeStatus::kProtocolMismatch:
+    case ProbeStatus::kAppError:
+      return true;
+    default:
+      return false;
+  }
+}
+
 static constexpr const char* kCategoryNames[] = {"camera", "nvr",      "dvr",   "encoder",
                                                  "intercom", "vms",    "other", "unknown"};
 

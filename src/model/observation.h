@@ -65,6 +65,13 @@ struct HostRecord {
   std::vector<ServiceRecord> services;   // probe results, including UDP discovery
   std::optional<std::string> mac;        // "aa:bb:cc:dd:ee:ff" when learned
   bool interrupted = false;              // probing was cut short by Ctrl-C
+  // The host accepted a connection on kCanaryPort too (model/ports.h): open_tcp_ports and services hold
+  // only what spoke; the ports that merely accepted were dropped.
+  bool accepts_any_port = false;
 };
+
+// Whether a probe's result shows that something spoke on the port (an answer, even a wrong or refusing
+// one), not merely that a connection was accepted.
+bool service_spoke(const ServiceRecord& s);
 
 }  // namespace anshin

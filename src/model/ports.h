@@ -8,11 +8,20 @@
 //   discovery as Port; 9000 Reolink "Baichuan": https://github.com/thirtythreeforty/neolink; 8899 ONVIF on
 //   Xiongmai-based cameras: https://github.com/Ullaakut/cameradar/issues/481.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
 namespace anshin {
+
+// A host that accepts a connection on kCanaryPort accepts connections on any port (a firewall's SYN proxy
+// or a tarpit answers for it), so its open ports prove nothing: only services that say something count.
+// 49151 is the last port of IANA's registered range and is itself "Reserved" in the IANA registry
+// (https://www.iana.org/assignments/service-names-port-numbers/), so no service should listen there.
+// Asked once, of hosts with at least kAcceptAnyCheckMinOpen open ports (cameras open a handful).
+inline constexpr uint16_t kCanaryPort = 49151;
+inline constexpr size_t kAcceptAnyCheckMinOpen = 8;
 
 // What the probes do on a port before anything answered.
 enum class PortRole : uint8_t {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 
+#include "model/ports.h"
 #include "probes/registry.h"
 
 namespace anshin::probes {
@@ -112,11 +113,34 @@ asio::awaitable<void> identify(ProbeContext& ctx, HostRecord& host, const std::a
   if (stop.load()) host.interrupted = true;
 }
 
+// Whether a host with many open ports also accepts a connection on kCanaryPort (model/ports.h): one
+// connection, closed at once, nothing sent. A host whose sweep already found the canary port open does
+// not need it.
+asio::awaitable<bool> accepts_any_port(net::Dialer& dialer, const HostRecord& host, std::chrono::milliseconds timeout) {
+  if (host.open_tcp_ports.size() < kAcceptAnyCheckMinOpen) co_return false;
+  if (std::binary_search(host.open_tcp_ports.begin(), host.open_tcp_ports.end(), kCanaryPort)) co_return true;
+  auto stream = co_await dialer.connect(host.address, kCanaryPort, net::Clock::now() + timeout);
+  co_return stream.has_value();
+}
+
+// On a host that accepts any port: only the services that spoke, and only their ports as open.
+void keep_what_spoke(HostRecord& host) {
+  std::erase_if(host.services, [](const ServiceRecord& s) { return !service_spoke(s); });
+  std::vector<uint16_t> spoke;
+  for (const auto& s : host.services)
+    if (s.transport == Transport::kTcp) spoke.push_back(s.port);
+  std::sort(spoke.begin(), spoke.end());
+  spoke.erase(std::unique(spoke.begin(), spoke.end()), spoke.end());
+  host.open_tcp_ports = std::move(spoke);
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> RegistryProber::probe(HostRecord& host, const std::atomic<bool>& stop) {
   ProbeContext ctx{dialer_, host, timeout_, stop};
+  host.accepts_any_port = co_await accepts_any_port(dialer_, host, timeout_);
   co_await identify(ctx, host, stop);
+  if (host.accepts_any_port) keep_what_spoke(host);
 }
 
 boost::asio::awaitable<void> RegistryProber::probe_intrusive(HostRecord& host, const IntrusivePlan& plan,

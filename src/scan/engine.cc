@@ -449,8 +449,15 @@ struct Engine::Impl {
   }
 
   // Runs the prober on a swept host, then hands the record on.
+  // A host that accepts any port and where nothing spoke is not a device (a SYN proxy or tarpit answered).
   asio::awaitable<void> identify(HostRecord record, uint64_t index, bool complete) {
     co_await prober->probe(record, stop);
+    if (record.accepts_any_port && record.services.empty() && !record.interrupted) {
+      ++stats.accept_any_silent;
+      finish_host(nullptr, index, complete);
+      --probing;
+      co_return;
+    }
     finish_host(&record, index, complete);
     out->push_back(std::move(record));
     --probing;

@@ -69,6 +69,9 @@ struct EngineStats {
   uint64_t errors = 0;            // other failures (unreachable, resource limits)
   int max_inflight = 0;           // peak connections in flight
   int max_inflight_per_host = 0;  // peak connections in flight to one host (<= kMaxConnectionsPerHost)
+  // Hosts that accepted a connection on every port tried, the unused canary port included, and where no
+  // service said anything (a firewall's SYN proxy or a tarpit): not devices, not in the results.
+  uint64_t accept_any_silent = 0;
   bool interrupted = false;       // stopped by a signal or request_stop()
   double seconds = 0;
 };
