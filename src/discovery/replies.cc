@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 
+#include "codec/common/strings.h"
 #include "codec/dhip/dhip.h"
 #include "codec/sadp/sadp.h"
 #include "codec/soap/wsd.h"
@@ -89,7 +90,9 @@ Result<ParsedReply> from_wsd(std::string_view d) {
           e.add("onvif.scope.mac", s.value);
           e.mac(s.value);
           break;
-        default: break;
+        case codec::wsd::ScopeKind::kManufacturer: e.add("onvif.scope.manufacturer", s.value); break;
+        // Scopes no key above covers (profiles, types, vendor-specific URIs): the whole decoded URI.
+        default: e.add("onvif.scope", codec::percent_decode(s.raw)); break;
       }
     }
     for (const auto& x : m.xaddrs) e.add("onvif.xaddr", x);

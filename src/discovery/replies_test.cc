@@ -52,6 +52,20 @@ TEST(DiscoveryReplies, WsdMacScopeAndPercentDecoding) {
   EXPECT_EQ(*r->mac, "44:19:b6:01:02:03");
 }
 
+// Scopes of a FLIR/DVTel Quasar camera as pasted in vicmaeg/onvif-discovery#17: the non-standard
+// manufacturer/ scopes become onvif.scope.manufacturer, the other non-keyed scopes onvif.scope (whole URI).
+TEST(DiscoveryReplies, WsdManufacturerAndOtherScopes) {
+  const std::string xml =
+      R"(<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>urn:uuid:abc</a:Address></a:EndpointReference><d:Types>dn:NetworkVideoTransmitter</d:Types><d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/hardware/CM-6204-11-I onvif://www.onvif.org/Profile/G onvif://www.onvif.org/name/FLIR%20CM-6204-11-I%20K816600858 onvif://www.onvif.org/manufacturer/FLIR%20Systems onvif://www.onvif.org/manufacturer/DVTel dvtel://www.dvtel.com/quasar/gen2/quadhd</d:Scopes></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>)";
+  auto r = parse_reply(Protocol::kWsd, xml);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(values_of(*r, "onvif.scope.manufacturer"), (std::vector<std::string>{"FLIR Systems", "DVTel"}));
+  EXPECT_EQ(value_of(*r, "onvif.scope.hardware"), "CM-6204-11-I");
+  EXPECT_EQ(values_of(*r, "onvif.scope"),
+            (std::vector<std::string>{"onvif://www.onvif.org/type/video_encoder", "onvif://www.onvif.org/Profile/G",
+                                      "dvtel://www.dvtel.com/quasar/gen2/quadhd"}));
+}
+
 TEST(DiscoveryReplies, SadpSelftestKeepsRawBooleans) {
   const std::string xml = codec::testing::read_testdata("sadp/selftest.xml");
   ASSERT_FALSE(xml.empty());

@@ -40,6 +40,7 @@ const char* scope_kind_name(ScopeKind k) {
     case ScopeKind::kMac: return "mac";
     case ScopeKind::kProfile: return "profile";
     case ScopeKind::kType: return "type";
+    case ScopeKind::kManufacturer: return "manufacturer";
     case ScopeKind::kOther: return "other";
   }
   return "other";
@@ -61,6 +62,7 @@ Scope classify_scope(std::string_view raw) {
   struct { std::string_view name; ScopeKind kind; } table[] = {
       {"name", ScopeKind::kName},       {"hardware", ScopeKind::kHardware}, {"location", ScopeKind::kLocation},
       {"mac", ScopeKind::kMac},         {"profile", ScopeKind::kProfile},   {"type", ScopeKind::kType},
+      {"manufacturer", ScopeKind::kManufacturer},
   };
   for (const auto& t : table) {
     if (text::iequals(cat, t.name)) {

@@ -22,8 +22,9 @@ namespace anshin::codec::wsd {
 inline constexpr uint16_t kPort = 3702;
 inline constexpr uint32_t kGroupV4 = 0xeffffffau;
 
-enum class ScopeKind { kName, kHardware, kLocation, kMac, kProfile, kType, kOther };
-const char* scope_kind_name(ScopeKind k);  // "name", "hardware", "location", "mac", "profile", "type", "other"
+// kManufacturer: the non-standard manufacturer/ category several makers add (Hanwha, FLIR); not in ONVIF Core.
+enum class ScopeKind { kName, kHardware, kLocation, kMac, kProfile, kType, kManufacturer, kOther };
+const char* scope_kind_name(ScopeKind k);  // "name", "hardware", "location", "mac", "profile", "type", "manufacturer", "other"
 
 struct Scope {
   std::string raw;    // as sent (still percent-encoded)

@@ -111,6 +111,9 @@ TEST(Wsd, ScopeClassification) {
   EXPECT_EQ(classify_scope("onvif://www.onvif.org/name/A%2").value, "A%2");
   EXPECT_EQ(classify_scope("onvif://www.onvif.org/hardware").value, "");
   EXPECT_STREQ(scope_kind_name(ScopeKind::kMac), "mac");
+  const Scope m = classify_scope("onvif://www.onvif.org/manufacturer/FLIR%20Systems");
+  EXPECT_EQ(m.kind, ScopeKind::kManufacturer);
+  EXPECT_EQ(m.value, "FLIR Systems");
 }
 
 }  // namespace
