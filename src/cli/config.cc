@@ -181,7 +181,7 @@ Result<std::vector<Setting>> settings_of(const std::string& file, const YAML::No
 // import, or --resume (which continues the stored scan's own targets).
 bool targets_given_otherwise(const CLI::App& command, const CLI::Option& opt) {
   if (opt.nonpositional() || opt.get_name() != "targets") return false;
-  for (const char* other : {"input-list", "import-nmap", "resume"})
+  for (const char* other : {"input-list", "import-nmap", "resume", "resume-scan"})
     if (const CLI::Option* o = option_named(command, other); o && o->count() > 0) return true;
   return false;
 }

@@ -146,7 +146,7 @@ Result<size_t> AlertWatcher::collect() {
   if (!all) return all.error();
   std::vector<store::StoredScan> finished;
   for (auto& s : *all)
-    if (!s.info.finished.empty() && !s.reassessed_from) finished.push_back(std::move(s));
+    if (s.completed && !s.reassessed_from) finished.push_back(std::move(s));  // not a partial, interrupted scan
   const bool baseline = seen->empty();  // alerts start now: what is stored already raises none
   size_t added = 0;
   for (size_t i = 0; i < finished.size(); ++i) {

@@ -17,6 +17,8 @@ namespace anshin::serve {
 
 namespace {
 
+constexpr const char* kStoppedNote = "the server stopped during the scan; it resumes when the server starts again";
+
 // The last bytes a failed scan wrote on stderr, one line, escaped.
 std::string tail_of(int fd) {
   constexpr off_t kTail = 400;
@@ -52,7 +54,8 @@ ProcessLauncher::~ProcessLauncher() { stop_all(); }
 Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::SiteConfig& site) {
   auto settings = parse_scan_settings(site.settings_json);
   if (!settings) return settings.error();
-  std::vector<std::string> args = scan_arguments(site, *settings, db_, default_lang_);
+  std::vector<std::string> args = job.scan ? resume_arguments(*job.scan, db_)
+                                           : scan_arguments(site, *settings, db_, default_lang_);
   args.insert(args.begin(), binary_);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -151,15 +154,24 @@ Result<Scheduler::TickReport> Scheduler::tick(SysTime now) {
   return report;
 }
 
+Result<std::optional<store::ScanNumber>> Scheduler::scan_of(store::JobId job, const std::string& site) const {
+  const auto active = active_.find(job);
+  if (active == active_.end()) return std::optional<store::ScanNumber>();
+  auto newest = newest_scan_of(store_, site);
+  if (!newest) return newest.error();
+  if (*newest > active->second.newest_before) return std::optional<store::ScanNumber>(*newest);
+  return std::optional<store::ScanNumber>();
+}
+
 Result<void> Scheduler::reap(SysTime now, TickReport& report) {
   const std::string now_text = format_utc(now);
   for (const auto& ended : launcher_.finished()) {
     const auto active = active_.find(ended.job);
     if (active != active_.end()) {
-      auto newest = newest_scan_of(store_, active->second.site);
-      if (!newest) return newest.error();
-      if (*newest > active->second.newest_before)
-        if (auto set = store::SiteTables::set_job_scan(store_, ended.job, *newest); !set) return set.error();
+      auto made = scan_of(ended.job, active->second.site);
+      if (!made) return made.error();
+      if (*made)
+        if (auto set = store::SiteTables::set_job_scan(store_, ended.job, **made); !set) return set.error();
       active_.erase(active);
     }
     auto done = store::SiteTables::finish_job(store_, ended.job, ended.ok ? store::JobState::kDone : store::JobState::kFailed,
@@ -208,6 +220,17 @@ Result<void> Scheduler::start_claimed(SysTime now, TickReport& report) {
     if (!site) return site.error();
     auto newest = newest_scan_of(store_, job.site);
     if (!newest) return newest.error();
+    if (job.scan) {  // requeued when a server stopped: that scan resumes, unless it completed anyway
+      auto unfinished = store_.unfinished_scan(*job.scan);
+      if (!unfinished) return unfinished.error();
+      if (!*unfinished) {
+        if (auto done = store::SiteTables::finish_job(store_, job.id, store::JobState::kDone, std::nullopt, now_text); !done)
+          return done.error();
+        report.ended.push_back(job.id);
+        continue;
+      }
+      *newest = *job.scan - 1;  // the job's scan is the resumed one, not a newer scan of the site
+    }
     Result<void> started = *site ? launcher_.start(job, **site)
                                  : Result<void>(Error{Errc::kNotFound, "the site no longer exists"});
     if (!started) {
@@ -234,6 +257,21 @@ void Scheduler::wake() {
   wake_.notify_all();
 }
 
+Result<int> Scheduler::stop_and_requeue() {
+  launcher_.stop_all();
+  int requeued = 0;
+  std::optional<Error> first_error;
+  for (const auto& [job, active] : active_) {
+    auto made = scan_of(job, active.site);
+    auto back = made ? store::SiteTables::requeue_job(store_, job, *made, kStoppedNote) : Result<bool>(made.error());
+    if (!back && !first_error) first_error = back.error();
+    if (back && *back) ++requeued;
+  }
+  active_.clear();
+  if (first_error) return *first_error;
+  return requeued;
+}
+
 void Scheduler::run(std::stop_token stop, std::chrono::milliseconds interval) {
   while (!stop.stop_requested()) {
     (void)tick(std::chrono::system_clock::now());
@@ -241,11 +279,7 @@ void Scheduler::run(std::stop_token stop, std::chrono::milliseconds interval) {
     wake_.wait_for(lock, stop, interval, [this] { return wake_requested_; });
     wake_requested_ = false;
   }
-  launcher_.stop_all();
-  const std::string now_text = format_utc(std::chrono::system_clock::now());
-  for (const auto& [job, active] : active_)
-    (void)store::SiteTables::finish_job(store_, job, store::JobState::kFailed, "server stopped during the scan", now_text);
-  active_.clear();
+  (void)stop_and_requeue();
 }
 
 }  // namespace anshin::serve
