@@ -49,8 +49,8 @@
       init.headers['X-CSRF-Token'] = session && session.csrf ? session.csrf : '';
       init.body = JSON.stringify(init.body);
     }
-    // Finding texts in the page's language (the inventory keeps them in every language).
-    const res = await fetch(path + (init.body === undefined ? (path.includes('?') ? '&' : '?') + 'lang=' + lang : ''), init);
+    // Finding texts and error messages in the page's language (the inventory keeps texts in every language).
+    const res = await fetch(path + (path.includes('?') ? '&' : '?') + 'lang=' + lang, init);
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (res.status === 401 && path !== '/api/v1/login') {
