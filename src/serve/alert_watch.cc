@@ -161,7 +161,7 @@ Result<size_t> AlertWatcher::collect() {
       if (!older) return older.error();
       auto newer = store_.identified_snapshot(number);
       if (!newer) return newer.error();
-      for (const auto& a : alerts_for(store::diff_scans(*older, *newer))) {
+      for (const auto& a : alerts_for(store::diff_scans(*older, *newer, options_.firmware_order))) {
         store::ServeAlertRow row{a.key, number, a.kind, severity_name(a.severity), webhook_body(a),
                                  syslog_line(a, options_.now_rfc3339(), options_.hostname), options_.now_rfc3339(),
                                  options_.webhook_url.empty() ? 3 : 0, options_.syslog.empty() ? 3 : 0};

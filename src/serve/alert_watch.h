@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/diff.h"
 #include "store/store.h"
 
 namespace anshin::serve {
@@ -26,6 +27,7 @@ struct AlertOptions {
   std::chrono::seconds interval{30};
   std::string hostname = "-";
   std::function<std::string()> now_rfc3339;
+  store::FirmwareOrder firmware_order;     // the knowledge base's version order; none: no downgrade claimed
 };
 
 inline constexpr int kMaxWebhookAttempts = 8;
