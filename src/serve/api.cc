@@ -169,6 +169,15 @@ Response error_response(int status, const Error& error, const std::string& messa
 
 }  // namespace
 
+std::string request_lang(const Request& request, const Target& target) {
+  if (auto it = target.params.find("lang"); it != target.params.end()) return i18n::normalize_lang(it->second);
+  if (const std::string* al = request.header("accept-language")) {
+    const std::string first = text::to_lower(text::trim(text::split(*al, ',').front()));
+    if (first.rfind("ja", 0) == 0) return "ja";
+  }
+  return "en";
+}
+
 Response json_error(int status, const std::string& message) {
   return error_response(status, Error{Errc::kInvalidInput, message}, message);
 }
@@ -201,7 +210,7 @@ Response Api::handle(const Request& request, const Target& target) {
     if (what == "overview") return overview(target);
     if (what == "diff") return diff(target);
     if (what == "alerts") return alerts(target);
-    if (what == "sites") return sites();
+    if (what == "sites") return sites(request_lang(request, target));
   }
   if (seg.size() == 4 && what == "devices") return device(seg[3], target);
   return api_error(404, "no_such_endpoint");
@@ -272,7 +281,7 @@ Response Api::alerts(const Target& target) {
   return json_ok({{"alerts", list}});
 }
 
-Response Api::sites() {
+Response Api::sites(const std::string& lang) {
   auto all = store_.list_scans();
   if (!all) return json_error(status_for(all.error()), all.error());
   auto configured = store::SiteTables::list_sites(store_);
@@ -287,7 +296,7 @@ Response Api::sites() {
   const auto now = std::chrono::system_clock::now();
   for (const auto& site : *configured) {
     by_site.try_emplace(site.name, 0, nullptr);
-    auto c = site_config_json(store_, site, now);
+    auto c = site_config_json(store_, site, now, lang);
     if (!c) return json_error(status_for(c.error()), c.error());
     config[site.name] = std::move(*c);
   }

@@ -45,7 +45,7 @@ class Api {
   Response overview(const Target& target);
   Response diff(const Target& target);
   Response alerts(const Target& target);
-  Response sites();
+  Response sites(const std::string& lang);
 
   // The scan a request names with ?scan= (number or id), else the newest finished scan.
   Result<std::shared_ptr<const store::IdentifiedSnapshot>> scan_for(const Target& target);
@@ -67,6 +67,8 @@ Response json_error(int status, const std::string& message);
 Response json_error(int status, const Error& error);  // keeps the error's catalog key for localize_error
 // An error whose message is the catalog text serve.api_error.ID (data/i18n).
 Response api_error(int status, const std::string& id, const std::vector<i18n::Arg>& args = {});
+// The language a request asks for: ?lang=, else a first Accept-Language of ja..., else "en".
+std::string request_lang(const Request& request, const Target& target);
 // The body of an error answer written again with its message in `lang` (no change without a key or in English).
 void localize_error(Response& response, const std::string& lang);
 // A JSON answer; invalid UTF-8 in strings (device bytes) becomes U+FFFD, never an exception.

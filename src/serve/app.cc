@@ -27,15 +27,6 @@ bool origin_allowed(const Request& request, bool tls) {
   return host && *origin == std::string(tls ? "https://" : "http://") + *host;
 }
 
-std::string page_lang(const Request& request, const Target& target) {
-  if (auto it = target.params.find("lang"); it != target.params.end()) return i18n::normalize_lang(it->second);
-  if (const std::string* al = request.header("accept-language")) {
-    const std::string first = text::to_lower(text::trim(text::split(*al, ',').front()));
-    if (first.rfind("ja", 0) == 0) return "ja";
-  }
-  return "en";
-}
-
 }  // namespace
 
 void add_security_headers(Response& response, bool api) {
@@ -73,7 +64,7 @@ Response App::handle(const Request& request, Clock::time_point now) {
   } else {
     r = route(request, *target, now);
   }
-  if (r.error) localize_error(r, target ? page_lang(request, *target) : page_lang(request, Target{}));
+  if (r.error) localize_error(r, target ? request_lang(request, *target) : request_lang(request, Target{}));
   const bool api = !target || target->path.rfind("/api/", 0) == 0;
   add_security_headers(r, api);
   if (options_.tls) r.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
@@ -133,7 +124,7 @@ Response App::api_route(const Request& request, const Target& target, const Call
     return api_error(403, "cross_origin");
   if (path == "/api/v1/i18n") {
     json entries = json::object();
-    const std::string lang = page_lang(request, target);
+    const std::string lang = request_lang(request, target);
     for (const auto& [key, value] : i18n::catalog(lang).entries())
       if (key.rfind("serve.ui.", 0) == 0) entries[key.substr(9)] = value;
     return json_ok({{"lang", lang}, {"messages", entries}});
@@ -169,7 +160,7 @@ Response App::api_route(const Request& request, const Target& target, const Call
   if (path == "/api/v1/audit") return request.method == "GET" ? audit(target) : api_error(405, "method_not_allowed");
   if (admin_path) return users(request, target, caller);
   if (path.rfind("/api/v1/sites/", 0) == 0) return site_route(request, target, caller);
-  if (path == "/api/v1/jobs") return request.method == "GET" ? jobs(target) : api_error(405, "method_not_allowed");
+  if (path == "/api/v1/jobs") return request.method == "GET" ? jobs(request, target) : api_error(405, "method_not_allowed");
   return api_.handle(request, target);
 }
 

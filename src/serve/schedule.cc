@@ -11,13 +11,12 @@
 #include <thread>
 
 #include "core/text.h"
+#include "serve/job_texts.h"
 #include "serve/scan_settings.h"
 
 namespace anshin::serve {
 
 namespace {
-
-constexpr const char* kStoppedNote = "the server stopped during the scan; it resumes when the server starts again";
 
 // The last bytes a failed scan wrote on stderr, one line, escaped.
 std::string tail_of(int fd) {
@@ -63,7 +62,7 @@ Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::Site
 
   char path[] = "/tmp/anshin-scan-stderr-XXXXXX";
   const int err_fd = mkstemp(path);
-  if (err_fd < 0) return Error{Errc::kIo, "cannot create a temporary file for the scan's messages"};
+  if (err_fd < 0) return Error{Errc::kIo, job_text("no_temp_file")};
   unlink(path);
   const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   const pid_t parent = getpid();
@@ -83,7 +82,7 @@ Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::Site
   if (null_fd >= 0) close(null_fd);
   if (pid < 0) {
     close(err_fd);
-    return Error{Errc::kIo, "cannot start a scan process"};
+    return Error{Errc::kIo, job_text("cannot_start")};
   }
   children_[job.id] = Child{pid, err_fd};
   return {};
@@ -102,9 +101,12 @@ std::vector<ScanOutcome> ProcessLauncher::finished() {
       o.ok = true;
     } else {
       const std::string tail = tail_of(it->second.stderr_fd);
-      o.error = WIFEXITED(status) ? "scan exited with status " + std::to_string(WEXITSTATUS(status))
-                                  : "scan ended by signal " + std::to_string(WTERMSIG(status));
-      if (!tail.empty()) o.error += ": " + tail;
+      const bool exited = WIFEXITED(status);
+      const std::string number = std::to_string(exited ? WEXITSTATUS(status) : WTERMSIG(status));
+      if (exited) o.error = tail.empty() ? job_text("scan_exited", {{"status", number}})
+                                         : job_text("scan_exited_tail", {{"status", number}, {"tail", tail}});
+      else o.error = tail.empty() ? job_text("scan_signal", {{"signal", number}})
+                                  : job_text("scan_signal_tail", {{"signal", number}, {"tail", tail}});
     }
     close(it->second.stderr_fd);
     out.push_back(std::move(o));
@@ -135,7 +137,7 @@ Scheduler::Scheduler(store::Store& store, ScanLauncher& launcher, SchedulerOptio
 
 Result<int> Scheduler::recover(SysTime now) {
   return store::SiteTables::release_jobs(store_, options_.runner, store::JobState::kFailed,
-                                         "server restarted while the scan ran", format_utc(now));
+                                         job_text("server_restarted"), format_utc(now));
 }
 
 std::optional<SysTime> Scheduler::next_run(const store::SiteConfig& site, SysTime now) {
@@ -232,7 +234,7 @@ Result<void> Scheduler::start_claimed(SysTime now, TickReport& report) {
       *newest = *job.scan - 1;  // the job's scan is the resumed one, not a newer scan of the site
     }
     Result<void> started = *site ? launcher_.start(job, **site)
-                                 : Result<void>(Error{Errc::kNotFound, "the site no longer exists"});
+                                 : Result<void>(Error{Errc::kNotFound, job_text("site_gone")});
     if (!started) {
       auto failed = store::SiteTables::finish_job(store_, job.id, store::JobState::kFailed, started.error().message, now_text);
       if (!failed) return failed.error();
@@ -263,7 +265,7 @@ Result<int> Scheduler::stop_and_requeue() {
   std::optional<Error> first_error;
   for (const auto& [job, active] : active_) {
     auto made = scan_of(job, active.site);
-    auto back = made ? store::SiteTables::requeue_job(store_, job, *made, kStoppedNote) : Result<bool>(made.error());
+    auto back = made ? store::SiteTables::requeue_job(store_, job, *made, job_text("server_stopped")) : Result<bool>(made.error());
     if (!back && !first_error) first_error = back.error();
     if (back && *back) ++requeued;
   }

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "serve/job_texts.h"
 #include "serve/scan_settings.h"
 #include "support/store.h"
 
@@ -374,6 +375,21 @@ TEST(ProcessLauncher, RunsTheScanCommandAndReportsItsEnd) {
   }
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0].error, "scan exited with status 127: cannot run the anshin binary for the scan");
+}
+
+TEST(JobTexts, TheServersOwnTextsReadInTheRequestsLanguageOthersAsStored) {
+  EXPECT_EQ(job_text("server_restarted"), "server restarted while the scan ran");
+  EXPECT_EQ(localize_job_text(job_text("server_restarted"), "ja"), "スキャンの実行中にサーバーが再起動されました");
+  const std::string failed = job_text("scan_exited_tail", {{"status", "2"}, {"tail", "anshin: it broke: x"}});
+  EXPECT_EQ(failed, "scan exited with status 2: anshin: it broke: x");
+  EXPECT_EQ(localize_job_text(failed, "ja"), "スキャンが終了コード 2 で終了しました：anshin: it broke: x")
+      << "the first value stops at the first separator; the scan's own line is kept whole";
+  EXPECT_EQ(localize_job_text(job_text("scan_signal", {{"signal", "9"}}), "ja"), "スキャンがシグナル 9 で終了しました");
+  // Written by the inventory's SQL (store/site_tables.cc): the same English words.
+  EXPECT_EQ(localize_job_text("no heartbeat from sensor:q since 2026-12-06T10:00:00Z", "ja"),
+            "sensor:q から 2026-12-06T10:00:00Z 以降ハートビートがありません");
+  EXPECT_EQ(localize_job_text(failed, "en"), failed);
+  EXPECT_EQ(localize_job_text("a sensor's own reason", "ja"), "a sensor's own reason");
 }
 
 TEST(ScanSettings, KeysBoundsAndDefaults) {

@@ -3,6 +3,7 @@
 #include "core/text.h"
 #include "serve/api.h"
 #include "serve/app.h"
+#include "serve/job_texts.h"
 #include "serve/query.h"
 #include "serve/scan_settings.h"
 #include "serve/schedule.h"
@@ -68,19 +69,20 @@ SysTime now_of(const std::function<std::string()>& now_rfc3339) {
 
 }  // namespace
 
-json job_json(const store::ScanJob& j) {
+json job_json(const store::ScanJob& j, const std::string& lang) {
+  const std::optional<std::string> error = j.error ? std::optional(localize_job_text(*j.error, lang)) : std::nullopt;
   return {{"id", j.id}, {"site", str(j.site)}, {"reason", j.reason}, {"due", j.due}, {"created", j.created},
           {"state", std::string(store::job_state_name(j.state))}, {"runner", str(j.runner)}, {"claimed", str(j.claimed)},
           {"heartbeat", str(j.heartbeat)}, {"scan", j.scan ? json(*j.scan) : json(nullptr)},
-          {"finished", str(j.finished)}, {"error", str(j.error)}};
+          {"finished", str(j.finished)}, {"error", str(error)}};
 }
 
-Result<json> site_config_json(store::Store& store, const store::SiteConfig& site, SysTime now) {
+Result<json> site_config_json(store::Store& store, const store::SiteConfig& site, SysTime now, const std::string& lang) {
   auto jobs = store::SiteTables::list_jobs(store, site.name, 1);
   if (!jobs) return jobs.error();
   json current = nullptr;
   if (!jobs->empty() && (jobs->front().state == store::JobState::kQueued || jobs->front().state == store::JobState::kRunning))
-    current = job_json(jobs->front());
+    current = job_json(jobs->front(), lang);
   json settings = json::parse(site.settings_json, nullptr, false);
   if (settings.is_discarded()) settings = json::object();
   json targets = json::array();
@@ -91,7 +93,7 @@ Result<json> site_config_json(store::Store& store, const store::SiteConfig& site
               {"updated", site.updated}, {"next_run", next ? json(format_utc(*next)) : json(nullptr)}, {"job", current}};
 }
 
-Response App::jobs(const Target& target) {
+Response App::jobs(const Request& request, const Target& target) {
   size_t limit = 50;
   if (auto it = target.params.find("limit"); it != target.params.end()) {
     auto n = parse_count(it->second);
@@ -103,7 +105,8 @@ Response App::jobs(const Target& target) {
   auto list = store::SiteTables::list_jobs(store_, site, limit);
   if (!list) return json_error(500, list.error());
   json out = json::array();
-  for (const auto& j : *list) out.push_back(job_json(j));
+  const std::string lang = request_lang(request, target);
+  for (const auto& j : *list) out.push_back(job_json(j, lang));
   return json_ok({{"jobs", out}});
 }
 
@@ -128,7 +131,7 @@ Response App::site_route(const Request& request, const Target& target, const Cal
     auto site = store::SiteTables::find_site(store_, name);
     if (!site) return json_error(500, site.error());
     if (!*site) return api_error(404, "no_such_site");
-    auto body = site_config_json(store_, **site, now);
+    auto body = site_config_json(store_, **site, now, request_lang(request, target));
     return body ? json_ok(*body) : json_error(500, body.error());
   }
   if (request.method == "PUT") {
@@ -139,7 +142,7 @@ Response App::site_route(const Request& request, const Target& target, const Cal
     record(request, caller.user, "site.put", name);
     auto saved = store::SiteTables::find_site(store_, name);
     if (!saved || !*saved) return api_error(500, "site_not_saved");
-    auto body = site_config_json(store_, **saved, now);
+    auto body = site_config_json(store_, **saved, now, request_lang(request, target));
     return body ? json_ok(*body) : json_error(500, body.error());
   }
   if (request.method == "DELETE") {

@@ -331,6 +331,8 @@ try:
     server = Server()
     job = next(j for j in server.jobs() if j["id"] == started["job"])
     check(job["state"] == "failed" and "restarted" in (job["error"] or ""), f"the orphaned job failed ({job})")
+    in_japanese = next(j for j in server.call("GET", "/api/v1/jobs?limit=100&lang=ja")[1]["jobs"] if j["id"] == job["id"])
+    check(in_japanese["error"] == "スキャンの実行中にサーバーが再起動されました", f"the job's error in Japanese ({in_japanese})")
     time.sleep(1)
     check(not [j for j in server.jobs() if j["state"] in ("queued", "running")], "nothing stuck, nothing re-run")
     audit = [e["action"] for e in server.call("GET", "/api/v1/audit")[1]["entries"]]
