@@ -182,7 +182,17 @@ Stop keep_stored_plan(const targets::PlanOptions& stored, uint64_t stored_seed, 
 // --resume: the stored scan's plan, seed, settings and progress replace the command line's; `o` gets the
 // stored settings (rows stored before settings were kept leave the command line's in place).
 Stop resume_request(ScanOptions& o, store::Store& inventory, scan::ScanRequest& req) {
-  auto unfinished = inventory.unfinished_scan();
+  Result<std::optional<store::UnfinishedScan>> unfinished = std::optional<store::UnfinishedScan>();
+  if (o.resume_scan.empty()) {
+    unfinished = inventory.unfinished_scan();
+  } else {
+    auto chosen = inventory.find_scan(o.resume_scan);
+    if (!chosen) return usage_error(chosen.error());
+    unfinished = inventory.unfinished_scan(chosen->number);
+    if (unfinished && !*unfinished)
+      return usage_error("cli.scan.resume_scan_completed",
+                         {{"scan", text::escape_for_terminal(chosen->info.id)}, {"path", inventory.path()}});
+  }
   if (!unfinished) return usage_error(unfinished.error());
   if (!*unfinished) return usage_error("cli.scan.nothing_to_resume", {{"path", inventory.path()}});
   const auto& u = **unfinished;

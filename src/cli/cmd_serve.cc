@@ -126,9 +126,10 @@ int run_serve(const ServeOptions& o) {
   serve::Scheduler scheduler(*db, launcher, serve::SchedulerOptions{.max_concurrent = static_cast<size_t>(o.max_scans)});
   if (auto released = scheduler.recover(std::chrono::system_clock::now()); !released) return store_failure(released.error());
   else if (*released > 0) note("cli.serve.jobs_released", {{"count", std::to_string(*released)}});
+  const store::FirmwareOrder firmware_order = firmware_order_of_kb();  // one order for the API's diff and the alerts
   serve::App app(*db, users, serve::AppOptions{.login_required = !listen->loopback, .tls = tls,
                                                .allowed_hosts = {}, .now_rfc3339 = now_rfc3339_utc,
-                                               .default_lang = *lang, .firmware_order = firmware_order_of_kb(),
+                                               .default_lang = *lang, .firmware_order = firmware_order,
                                                .wake_scheduler = [&scheduler] { scheduler.wake(); }});
   std::string secret;
   if (!o.webhook.empty()) {
@@ -141,7 +142,8 @@ int run_serve(const ServeOptions& o) {
                                                        .webhook_secret = secret,
                                                        .syslog = o.syslog,
                                                        .interval = std::chrono::seconds(o.alert_interval_s),
-                                                       .hostname = host_name(), .now_rfc3339 = now_rfc3339_utc});
+                                                       .hostname = host_name(), .now_rfc3339 = now_rfc3339_utc,
+                                                       .firmware_order = firmware_order});
   std::jthread alerts([&watcher](std::stop_token stop) { watcher.run(stop); });
   std::jthread schedules([&scheduler, tick = std::chrono::milliseconds(o.schedule_tick_ms)](std::stop_token stop) {
     scheduler.run(stop, tick);

@@ -43,6 +43,7 @@ struct ScanOptions {
   bool check_default_creds = false;
   bool check_cves_active = false;
   bool resume = false;
+  std::string resume_scan;      // --resume-scan: that stored scan (number or id) instead of the newest
   std::string credentials;
   std::string site;             // --site: the store, building or customer the scan belongs to
   bool quiet = false;

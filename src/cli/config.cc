@@ -181,7 +181,7 @@ Result<std::vector<Setting>> settings_of(const std::string& file, const YAML::No
 // import, or --resume (which continues the stored scan's own targets).
 bool targets_given_otherwise(const CLI::App& command, const CLI::Option& opt) {
   if (opt.nonpositional() || opt.get_name() != "targets") return false;
-  for (const char* other : {"input-list", "import-nmap", "resume"})
+  for (const char* other : {"input-list", "import-nmap", "resume", "resume-scan"})
     if (const CLI::Option* o = option_named(command, other); o && o->count() > 0) return true;
   return false;
 }
@@ -256,9 +256,12 @@ Result<ConfiguredArgs> apply_config(const std::vector<std::string>& argv, const 
       chosen_name[opt] = opt->nonpositional() ? "--" + s.name : s.name;
     }
   }
-  std::vector<std::string> inserted;
+  // Configured positional words (targets) go right after the command words, configured options at the end (before
+  // a "--"): an option taking several values (--exclude=A) never sits before a positional word it would swallow.
+  std::vector<std::string> positional, options;
   for (const auto& [opt, words] : chosen) {
-    inserted.insert(inserted.end(), words.begin(), words.end());
+    auto& into = opt->nonpositional() ? options : positional;
+    into.insert(into.end(), words.begin(), words.end());
     out.injected.insert(chosen_name[opt]);
   }
   // After argv[0] and the command words, which the command line starts with (options of the bare program, like
@@ -268,7 +271,8 @@ Result<ConfiguredArgs> apply_config(const std::vector<std::string>& argv, const 
     at = std::find(at, out.args.end(), word);
     if (at != out.args.end()) ++at;
   }
-  out.args.insert(at, inserted.begin(), inserted.end());
+  at = out.args.insert(at, positional.begin(), positional.end()) + static_cast<std::ptrdiff_t>(positional.size());
+  out.args.insert(std::find(at, out.args.end(), std::string("--")), options.begin(), options.end());
   return out;
 }
 

@@ -66,12 +66,14 @@ void add_scan_command(CLI::App& app, ScanOptions& scan, std::function<int()>& ru
   s->add_flag("--check-default-creds", scan.check_default_creds, H("help.scan.check_default_creds"));
   s->add_flag("--check-cves-active", scan.check_cves_active, H("help.scan.check_cves_active"));
   s->add_flag("--resume", scan.resume, H("help.scan.resume"));
+  s->add_option("--resume-scan", scan.resume_scan, H("help.scan.resume_scan"));
   s->add_option("--credentials", scan.credentials, H("help.scan.credentials"));
   s->add_option("--site", scan.site, H("help.scan.site"));
   s->add_flag("-q,--quiet", scan.quiet, H("help.scan.quiet"));
   s->add_option("--seed", scan.seed, H("help.scan.seed"));
   s->callback([o = &scan, run_slot = &run, db_opt, s] {
     o->db_given = db_opt->count() > 0;
+    if (!o->resume_scan.empty()) o->resume = true;
     for (const CLI::Option* opt : s->get_options())
       if (opt->count() > 0) o->given.insert(opt->get_name());
     // The nmap spellings are @FILE targets and excludes (--resume compares them as --exclude).

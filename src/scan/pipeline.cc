@@ -481,10 +481,15 @@ class ScanRun {
     return out;
   }
 
+  // An interrupted scan stores only hosts its sweep finished: a host only discovery has heard from may lie
+  // beyond where the sweep stopped, and stored now with its discovery alone it would be skipped by --resume
+  // (its ports never probed); left out, the resumed run's discovery hears it again.
   void collect_devices() {
     for (auto& h : result_.hosts) {
+      const bool swept = decisions_.count(h.address) > 0;
       Decision& decision = decision_for(h);
-      if (!decision.stored && !h.interrupted) decision.stored = store(decision.device, h, false);
+      const bool keep = !h.interrupted && (swept || !result_.stats.interrupted);
+      if (!decision.stored && keep) decision.stored = store(decision.device, h, false);
       release_stored_texts(decision.device);
       result_.snapshot.devices.push_back(std::move(decision.device));
       decisions_.erase(h.address);

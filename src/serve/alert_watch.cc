@@ -146,7 +146,7 @@ Result<size_t> AlertWatcher::collect() {
   if (!all) return all.error();
   std::vector<store::StoredScan> finished;
   for (auto& s : *all)
-    if (!s.info.finished.empty() && !s.reassessed_from) finished.push_back(std::move(s));
+    if (s.completed && !s.reassessed_from) finished.push_back(std::move(s));  // not a partial, interrupted scan
   const bool baseline = seen->empty();  // alerts start now: what is stored already raises none
   size_t added = 0;
   for (size_t i = 0; i < finished.size(); ++i) {
@@ -161,7 +161,7 @@ Result<size_t> AlertWatcher::collect() {
       if (!older) return older.error();
       auto newer = store_.identified_snapshot(number);
       if (!newer) return newer.error();
-      for (const auto& a : alerts_for(store::diff_scans(*older, *newer))) {
+      for (const auto& a : alerts_for(store::diff_scans(*older, *newer, options_.firmware_order))) {
         store::ServeAlertRow row{a.key, number, a.kind, severity_name(a.severity), webhook_body(a),
                                  syslog_line(a, options_.now_rfc3339(), options_.hostname), options_.now_rfc3339(),
                                  options_.webhook_url.empty() ? 3 : 0, options_.syslog.empty() ? 3 : 0};

@@ -1,5 +1,6 @@
-// Delivery of alerts (alerts.h): the server looks for newly finished scans every interval, turns each one's
-// changes against the finished scan of the same site (`scan --site`) before it into alerts kept in the inventory (serve_alerts: one row per key,
+// Delivery of alerts (alerts.h): the server looks for newly completed scans every interval (an interrupted scan
+// raises nothing until it is resumed to completion: its missing hosts are not gone), turns each one's
+// changes against the completed scan of the same site (`scan --site`) before it into alerts kept in the inventory (serve_alerts: one row per key,
 // so each alert exists and is sent once, across restarts), then sends what is pending: a JSON POST to the webhook
 // (signed, X-Anshin-Signature; retried with exponential backoff, 2 s to 5 min, given up after 8 attempts) and one
 // RFC 5424 datagram to syslog. Scans already in the inventory when alerts are first used raise none.
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/diff.h"
 #include "store/store.h"
 
 namespace anshin::serve {
@@ -25,6 +27,7 @@ struct AlertOptions {
   std::chrono::seconds interval{30};
   std::string hostname = "-";
   std::function<std::string()> now_rfc3339;
+  store::FirmwareOrder firmware_order;     // the knowledge base's version order; none: no downgrade claimed
 };
 
 inline constexpr int kMaxWebhookAttempts = 8;

@@ -28,24 +28,6 @@ Alert base(const std::string& kind, const Device& d, const std::string& scan_id,
 
 bool security_finding(const Finding& f) { return !f.id.starts_with("policy.") && !f.id.starts_with("identity."); }
 
-std::vector<long long> numbers(std::string_view s) {
-  std::vector<long long> out;
-  for (size_t i = 0; i < s.size();) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
-      ++i;
-      continue;
-    }
-    long long v = 0;
-    size_t digits = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      if (digits++ < 15) v = v * 10 + (s[i] - '0');
-      ++i;
-    }
-    out.push_back(v);
-  }
-  return out;
-}
-
 std::string sd_escape(std::string_view s) {
   std::string out;
   for (char c : text::escape_for_terminal(s)) {
@@ -66,13 +48,6 @@ int syslog_severity(Severity s) {
 }
 
 }  // namespace
-
-std::optional<int> compare_firmware(std::string_view a, std::string_view b) {
-  const auto x = numbers(a), y = numbers(b);
-  if (x.empty() || y.empty()) return std::nullopt;
-  if (x == y) return 0;
-  return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end()) ? -1 : 1;
-}
 
 std::vector<Alert> alerts_for(const store::ScanDiff& diff) {
   std::vector<Alert> out;
@@ -115,8 +90,7 @@ std::vector<Alert> alerts_for(const store::ScanDiff& diff) {
     }
   }
   for (const auto& c : diff.firmware_changed) {
-    const auto order = c.from && c.to ? compare_firmware(*c.from, *c.to) : std::nullopt;
-    const bool down = c.downgrade || (order && *order > 0);  // the diff's own order (the KB's schemes) first
+    const bool down = c.downgrade;  // the diff's firmware order: the knowledge base's version schemes
     Alert a = base(down ? "firmware.downgraded" : "firmware.changed", c.device, scan, "");
     a.severity = down ? Severity::kHigh : Severity::kLow;
     a.detail = c.from.value_or("?") + " -> " + c.to.value_or("?");

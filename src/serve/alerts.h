@@ -27,12 +27,9 @@ struct Alert {
   std::string detail;                     // finding id, "FROM -> TO" firmware, or the policy ids
 };
 
+// A firmware change is "firmware.downgraded" exactly when the diff flagged it (store::diff_scans with the
+// knowledge base's FirmwareOrder, the same order /api/v1/diff and `anshin diff` use); otherwise "firmware.changed".
 std::vector<Alert> alerts_for(const store::ScanDiff& diff);
-
-// -1, 0, 1 comparing the numbers in two firmware strings in order ("V5.4.0 build 170123" < "V5.5.0 build
-// 170725"); nullopt when either has no number. Vendor-neutral: the assess module's per-vendor comparators are
-// more exact.
-std::optional<int> compare_firmware(std::string_view a, std::string_view b);
 
 // {"schema": "anshin.alert/1", "kind": ..., "key": ..., "severity": ..., "scan": ..., "device": {...}, "detail": ...}
 std::string webhook_body(const Alert& alert);

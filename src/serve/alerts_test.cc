@@ -39,6 +39,7 @@ store::ScanDiff sample() {
   diff.findings_changed = {fc};
   diff.firmware_changed = {{0, "V5.5.0 build 170725", "V5.4.5 build 170123", device("192.0.2.50", "00:00:00:00:00:50", "")},
                            {0, "V5.4.5 build 170123", "V5.5.0 build 170725", device("192.0.2.51", "00:00:00:00:00:51", "")}};
+  diff.firmware_changed[0].downgrade = true;  // as the knowledge base's firmware order says
   return diff;
 }
 
@@ -71,12 +72,33 @@ TEST(ServeAlerts, AReplacedUnitIsOneGoneAndOneNew) {
   EXPECT_NE(alerts[0].key, alerts[1].key);
 }
 
-TEST(ServeAlerts, FirmwareNumbersCompareInOrder) {
-  EXPECT_EQ(compare_firmware("V5.4.5 build 170123", "V5.5.0 build 170725"), -1);
-  EXPECT_EQ(compare_firmware("V5.5.0 build 170725", "V5.5.0 build 170725"), 0);
-  EXPECT_EQ(compare_firmware("10.12.153", "9.80.1"), 1);
-  EXPECT_EQ(compare_firmware("2.800.0000000.16.R", "2.800.0000000.8.R"), 1);
-  EXPECT_FALSE(compare_firmware("unknown", "1.0"));
+// The alerts and the diff cannot disagree: a downgrade alert is the diff's firmware order's downgrade, whatever
+// the digits look like ("build 190101" after "10.12.153" is not a downgrade the order can tell).
+TEST(ServeAlerts, ADowngradeIsWhatTheDiffsFirmwareOrderSays) {
+  const Device cam = device("192.0.2.70", "00:00:00:00:00:70", "");
+  store::IdentifiedSnapshot older, newer;
+  older.snapshot.scan.id = "scan-1";
+  newer.snapshot.scan.id = "scan-2";
+  older.snapshot.devices = {cam, device("192.0.2.71", "00:00:00:00:00:71", "")};
+  newer.snapshot.devices = older.snapshot.devices;
+  older.snapshot.devices[0].verdict.firmware = "10.12.153";
+  newer.snapshot.devices[0].verdict.firmware = "9.80.1";
+  older.snapshot.devices[1].verdict.firmware = "2.0";
+  newer.snapshot.devices[1].verdict.firmware = "build 190101";
+  const auto kinds = [&](const store::FirmwareOrder& order) {
+    std::vector<std::string> out;
+    for (const auto& a : alerts_for(store::diff_scans(older, newer, order))) out.push_back(a.kind + " " + a.address);
+    return out;
+  };
+  EXPECT_EQ(kinds({}), (std::vector<std::string>{"firmware.changed 192.0.2.70", "firmware.changed 192.0.2.71"}))
+      << "no order: no downgrade claimed, as /api/v1/diff";
+  std::vector<std::string> asked;
+  const store::FirmwareOrder order = [&](const Device& d, const std::string& from, const std::string& to) {
+    asked.push_back(d.address.to_string() + " " + from + " " + to);
+    return d.address.to_string() == "192.0.2.71" ? std::optional<int>(1) : std::optional<int>();
+  };
+  EXPECT_EQ(kinds(order), (std::vector<std::string>{"firmware.changed 192.0.2.70", "firmware.downgraded 192.0.2.71"}));
+  EXPECT_EQ(asked, (std::vector<std::string>{"192.0.2.70 10.12.153 9.80.1", "192.0.2.71 2.0 build 190101"}));
 }
 
 TEST(ServeAlerts, WebhookBodyIsSignedWithHmacSha256) {

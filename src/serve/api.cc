@@ -136,18 +136,71 @@ Response json_ok(const json& body, int status) {
   return r;
 }
 
-Response json_error(int status, const std::string& message) {
-  Response r = json_ok({{"error", {{"status", status}, {"message", str(message)}}}});
+namespace {
+
+std::string status_code_name(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "too_large";
+    case 421: return "misdirected";
+    case 429: return "too_many_requests";
+    case 431: return "header_too_large";
+    default: return status >= 500 ? "internal" : "error";
+  }
+}
+
+std::string error_code(int status, const Error& error) {
+  for (std::string_view prefix : {"serve.api_error.", "error."})
+    if (error.key.rfind(prefix, 0) == 0) return error.key.substr(prefix.size());
+  return error.key.empty() ? status_code_name(status) : error.key;
+}
+
+Response error_response(int status, const Error& error, const std::string& message) {
+  Response r = json_ok({{"error", {{"status", status}, {"code", error_code(status, error)}, {"message", str(message)}}}});
   r.status = status;
+  r.error = error;
   return r;
+}
+
+}  // namespace
+
+std::string request_lang(const Request& request, const Target& target) {
+  if (auto it = target.params.find("lang"); it != target.params.end()) return i18n::normalize_lang(it->second);
+  if (const std::string* al = request.header("accept-language")) {
+    const std::string first = text::to_lower(text::trim(text::split(*al, ',').front()));
+    if (first.rfind("ja", 0) == 0) return "ja";
+  }
+  return "en";
+}
+
+Response json_error(int status, const std::string& message) {
+  return error_response(status, Error{Errc::kInvalidInput, message}, message);
+}
+
+Response json_error(int status, const Error& error) { return error_response(status, error, error.message); }
+
+Response api_error(int status, const std::string& id, const std::vector<i18n::Arg>& args) {
+  return json_error(status, i18n::error(Errc::kInvalidInput, "serve.api_error." + id, args));
+}
+
+void localize_error(Response& response, const std::string& lang) {
+  if (!response.error || response.error->key.empty() || lang == i18n::kDefaultLang) return;
+  auto headers = std::move(response.headers);
+  response = error_response(response.status, *response.error, i18n::message(lang, *response.error));
+  response.headers = std::move(headers);
 }
 
 Api::Api(store::Store& store, size_t cached_scans) : store_(store), cached_scans_(std::max<size_t>(1, cached_scans)) {}
 
 Response Api::handle(const Request& request, const Target& target) {
   const auto seg = path_segments(target.path);  // "api", "v1", ...
-  if (seg.size() < 3) return json_error(404, "no such endpoint");
-  if (request.method != "GET" && request.method != "HEAD") return json_error(405, "method not allowed");
+  if (seg.size() < 3) return api_error(404, "no_such_endpoint");
+  if (request.method != "GET" && request.method != "HEAD") return api_error(405, "method_not_allowed");
   const std::string& what = seg[2];
   if (seg.size() == 3) {
     if (what == "scans") return scans();
@@ -157,10 +210,10 @@ Response Api::handle(const Request& request, const Target& target) {
     if (what == "overview") return overview(target);
     if (what == "diff") return diff(target);
     if (what == "alerts") return alerts(target);
-    if (what == "sites") return sites();
+    if (what == "sites") return sites(request_lang(request, target));
   }
   if (seg.size() == 4 && what == "devices") return device(seg[3], target);
-  return json_error(404, "no such endpoint");
+  return api_error(404, "no_such_endpoint");
 }
 
 Result<std::shared_ptr<const store::IdentifiedSnapshot>> Api::load(const store::StoredScan& scan) {
@@ -211,11 +264,11 @@ Response Api::alerts(const Target& target) {
   size_t limit = 200;
   if (auto l = param(target, "limit"); !l.empty()) {
     auto n = parse_count(l);
-    if (!n || *n == 0 || *n > static_cast<int64_t>(kMaxPageSize)) return json_error(400, "limit must be 1..1000");
+    if (!n || *n == 0 || *n > static_cast<int64_t>(kMaxPageSize)) return api_error(400, "limit_range", {{"max", "1000"}});
     limit = static_cast<size_t>(*n);
   }
   auto rows = store::ServeTables::alerts(store_, false, 0, limit);
-  if (!rows) return json_error(status_for(rows.error()), rows.error().message);
+  if (!rows) return json_error(status_for(rows.error()), rows.error());
   static const char* kStates[] = {"pending", "delivered", "given_up", "not_configured"};
   const auto state = [](int s) { return s >= 0 && s <= 3 ? kStates[s] : "unknown"; };
   json list = json::array();
@@ -228,11 +281,11 @@ Response Api::alerts(const Target& target) {
   return json_ok({{"alerts", list}});
 }
 
-Response Api::sites() {
+Response Api::sites(const std::string& lang) {
   auto all = store_.list_scans();
-  if (!all) return json_error(status_for(all.error()), all.error().message);
+  if (!all) return json_error(status_for(all.error()), all.error());
   auto configured = store::SiteTables::list_sites(store_);
-  if (!configured) return json_error(status_for(configured.error()), configured.error().message);
+  if (!configured) return json_error(status_for(configured.error()), configured.error());
   std::map<std::string, std::pair<size_t, const store::StoredScan*>> by_site;  // scans, newest finished
   for (const auto& s : *all) {
     auto& entry = by_site[s.info.site];
@@ -243,8 +296,8 @@ Response Api::sites() {
   const auto now = std::chrono::system_clock::now();
   for (const auto& site : *configured) {
     by_site.try_emplace(site.name, 0, nullptr);
-    auto c = site_config_json(store_, site, now);
-    if (!c) return json_error(status_for(c.error()), c.error().message);
+    auto c = site_config_json(store_, site, now, lang);
+    if (!c) return json_error(status_for(c.error()), c.error());
     config[site.name] = std::move(*c);
   }
   json list = json::array();
@@ -264,7 +317,7 @@ void Api::warm() {
 
 Response Api::scans() {
   auto all = store_.list_scans();
-  if (!all) return json_error(status_for(all.error()), all.error().message);
+  if (!all) return json_error(status_for(all.error()), all.error());
   json list = json::array();
   for (const auto& s : *all) list.push_back(scan_json(s));
   return json_ok({{"scans", list}});
@@ -357,18 +410,18 @@ std::optional<std::function<bool(const Device&, const Device&)>> device_order(co
 
 Response Api::devices(const Target& target) {
   auto filter = device_filter(target);
-  if (!filter) return json_error(400, filter.error().message);
+  if (!filter) return json_error(400, filter.error());
   auto order = device_order(param(target, "sort"));
-  if (!order) return json_error(400, "unknown sort key");
+  if (!order) return api_error(400, "unknown_sort");
   const std::string dir = param(target, "order");
-  if (!dir.empty() && dir != "asc" && dir != "desc") return json_error(400, "order must be asc or desc");
+  if (!dir.empty() && dir != "asc" && dir != "desc") return api_error(400, "bad_order");
   const auto offset = param(target, "offset").empty() ? std::optional<int64_t>(0) : parse_count(param(target, "offset"));
   const auto limit = param(target, "limit").empty() ? std::optional<int64_t>(kDefaultPageSize)
                                                      : parse_count(param(target, "limit"));
   if (!offset || !limit || *limit == 0 || *limit > static_cast<int64_t>(kMaxPageSize))
-    return json_error(400, "offset and limit must be numbers, limit 1.." + std::to_string(kMaxPageSize));
+    return api_error(400, "bad_paging", {{"max", std::to_string(kMaxPageSize)}});
   auto snap = scan_for(target);
-  if (!snap) return json_error(status_for(snap.error()), snap.error().message);
+  if (!snap) return json_error(status_for(snap.error()), snap.error());
 
   const auto& devices = (*snap)->snapshot.devices;
   std::vector<size_t> rows;
@@ -441,20 +494,20 @@ json history_json(const std::vector<store::Sighting>& history) {
 
 Response Api::device(const std::string& id_text, const Target& target) {
   const auto id = parse_count(id_text);
-  if (!id) return json_error(404, "no such device");
+  if (!id) return api_error(404, "no_such_device");
   auto history = store::ServeTables::device_history(store_, *id);
-  if (!history) return json_error(status_for(history.error()), history.error().message);
-  if (history->empty()) return json_error(404, "no such device");
+  if (!history) return json_error(status_for(history.error()), history.error());
+  if (history->empty()) return api_error(404, "no_such_device");
   // The device as the requested scan saw it, else as its newest sighting did.
   std::string scan_key = param(target, "scan");
   if (scan_key.empty()) scan_key = std::to_string(history->back().scan);
   auto scan = store_.find_scan(scan_key);
-  if (!scan) return json_error(status_for(scan.error()), scan.error().message);
+  if (!scan) return json_error(status_for(scan.error()), scan.error());
   auto snap = load(*scan);
-  if (!snap) return json_error(status_for(snap.error()), snap.error().message);
+  if (!snap) return json_error(status_for(snap.error()), snap.error());
   const auto& ids = (*snap)->ids;
   const auto it = std::find(ids.begin(), ids.end(), *id);
-  if (it == ids.end()) return json_error(404, "the device was not seen in that scan");
+  if (it == ids.end()) return api_error(404, "device_not_in_scan");
   const auto& device = (*snap)->snapshot.devices[static_cast<size_t>(it - ids.begin())];
   return json_ok({{"scan", scan_json(*scan)}, {"device", device_full(device, *id, lang_of(target))},
                         {"history", history_json(*history)}, {"timeline", timeline(*history)}});
@@ -496,14 +549,14 @@ json finding_groups(const ScanSnapshot& snap, bool policies_only, const std::str
 
 Response Api::findings(const Target& target) {
   auto snap = scan_for(target);
-  if (!snap) return json_error(status_for(snap.error()), snap.error().message);
+  if (!snap) return json_error(status_for(snap.error()), snap.error());
   return json_ok({{"scan", scan_info_json((*snap)->snapshot.scan)},
                         {"findings", finding_groups((*snap)->snapshot, false, lang_of(target))}});
 }
 
 Response Api::policies(const Target& target) {
   auto snap = scan_for(target);
-  if (!snap) return json_error(status_for(snap.error()), snap.error().message);
+  if (!snap) return json_error(status_for(snap.error()), snap.error());
   size_t exposed = 0;
   for (const auto& d : (*snap)->snapshot.devices)
     if (std::any_of(d.findings.begin(), d.findings.end(), [](const Finding& f) { return f.id.starts_with("policy."); }))
@@ -514,7 +567,7 @@ Response Api::policies(const Target& target) {
 
 Response Api::overview(const Target& target) {
   auto snap = scan_for(target);
-  if (!snap) return json_error(status_for(snap.error()), snap.error().message);
+  if (!snap) return json_error(status_for(snap.error()), snap.error());
   const auto& devices = (*snap)->snapshot.devices;
   std::map<std::string, size_t> by_category, by_maker;
   size_t by_severity[5] = {0, 0, 0, 0, 0};
@@ -542,10 +595,10 @@ Response Api::overview(const Target& target) {
 
 Response Api::diff(const Target& target) {
   std::string older = param(target, "old"), newer = param(target, "new");
-  if (older.empty() != newer.empty()) return json_error(400, "give both old and new, or neither");
+  if (older.empty() != newer.empty()) return api_error(400, "old_and_new");
   if (older.empty()) {
     auto all = store_.list_scans();
-    if (!all) return json_error(status_for(all.error()), all.error().message);
+    if (!all) return json_error(status_for(all.error()), all.error());
     std::string site = param(target, "site");
     if (!target.params.contains("site"))
       for (auto it = all->rbegin(); it != all->rend(); ++it)
@@ -554,17 +607,16 @@ Response Api::diff(const Target& target) {
           break;
         }
     auto pair = store::newest_comparable_pair(*all, site);
-    if (!pair) return json_error(404, "fewer than two finished scans of one kind of that site");
+    if (!pair) return api_error(404, "no_two_scans");
     older = std::to_string(pair->older);
     newer = std::to_string(pair->newer);
   }
   auto a = store_.find_scan(older);
-  if (!a) return json_error(status_for(a.error()), a.error().message);
+  if (!a) return json_error(status_for(a.error()), a.error());
   auto b = store_.find_scan(newer);
-  if (!b) return json_error(status_for(b.error()), b.error().message);
+  if (!b) return json_error(status_for(b.error()), b.error());
   if (scan_kind(a->info) != scan_kind(b->info))
-    return json_error(400, "old and new are of different kinds (an active scan and a traffic capture): a capture "
-                           "lists only the devices that talked, so they are not compared");
+    return api_error(400, "different_kinds");
   const auto key = std::make_pair(a->number, b->number);
   const bool immutable = !a->info.finished.empty() && !b->info.finished.empty();
   Response r;
@@ -577,9 +629,9 @@ Response Api::diff(const Target& target) {
       }
   }
   auto sa = load(*a);
-  if (!sa) return json_error(status_for(sa.error()), sa.error().message);
+  if (!sa) return json_error(status_for(sa.error()), sa.error());
   auto sb = load(*b);
-  if (!sb) return json_error(status_for(sb.error()), sb.error().message);
+  if (!sb) return json_error(status_for(sb.error()), sb.error());
   r.body = store::diff_to_json(store::diff_scans(**sa, **sb, firmware_order_), -1);
   if (immutable) {
     std::lock_guard lock(cache_mu_);

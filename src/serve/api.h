@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "i18n/catalog.h"
 #include "serve/http_types.h"
 #include "serve/query.h"
 #include "store/diff.h"
@@ -44,7 +45,7 @@ class Api {
   Response overview(const Target& target);
   Response diff(const Target& target);
   Response alerts(const Target& target);
-  Response sites();
+  Response sites(const std::string& lang);
 
   // The scan a request names with ?scan= (number or id), else the newest finished scan.
   Result<std::shared_ptr<const store::IdentifiedSnapshot>> scan_for(const Target& target);
@@ -59,8 +60,17 @@ class Api {
   std::vector<std::pair<std::pair<store::ScanNumber, store::ScanNumber>, std::string>> diffs_;
 };
 
-// {"error": {"status": N, "message": "..."}} with that status.
+// {"error": {"status": N, "code": "...", "message": "..."}} with that status. `code` is stable (the message's
+// catalog key without "serve.api_error." or "error.", or the status's name for a message without a key);
+// `message` is English here, and the request's language once App::handle has localised it.
 Response json_error(int status, const std::string& message);
+Response json_error(int status, const Error& error);  // keeps the error's catalog key for localize_error
+// An error whose message is the catalog text serve.api_error.ID (data/i18n).
+Response api_error(int status, const std::string& id, const std::vector<i18n::Arg>& args = {});
+// The language a request asks for: ?lang=, else a first Accept-Language of ja..., else "en".
+std::string request_lang(const Request& request, const Target& target);
+// The body of an error answer written again with its message in `lang` (no change without a key or in English).
+void localize_error(Response& response, const std::string& lang);
 // A JSON answer; invalid UTF-8 in strings (device bytes) becomes U+FFFD, never an exception.
 Response json_ok(const nlohmann::json& body, int status = 200);
 

@@ -27,15 +27,6 @@ bool origin_allowed(const Request& request, bool tls) {
   return host && *origin == std::string(tls ? "https://" : "http://") + *host;
 }
 
-std::string page_lang(const Request& request, const Target& target) {
-  if (auto it = target.params.find("lang"); it != target.params.end()) return i18n::normalize_lang(it->second);
-  if (const std::string* al = request.header("accept-language")) {
-    const std::string first = text::to_lower(text::trim(text::split(*al, ',').front()));
-    if (first.rfind("ja", 0) == 0) return "ja";
-  }
-  return "en";
-}
-
 }  // namespace
 
 void add_security_headers(Response& response, bool api) {
@@ -65,14 +56,15 @@ Response App::handle(const Request& request, Clock::time_point now) {
   const auto target = parse_target(request.target);
   const std::string* host = request.header("host");
   if (!target) {
-    r = json_error(400, "bad request target");
+    r = api_error(400, "bad_target");
   } else if (!options_.allowed_hosts.empty() &&
              (!host || std::find(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), *host) ==
                            options_.allowed_hosts.end())) {
-    r = json_error(421, "this server does not answer for that host name");
+    r = api_error(421, "unknown_host");
   } else {
     r = route(request, *target, now);
   }
+  if (r.error) localize_error(r, target ? request_lang(request, *target) : request_lang(request, Target{}));
   const bool api = !target || target->path.rfind("/api/", 0) == 0;
   add_security_headers(r, api);
   if (options_.tls) r.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
@@ -83,19 +75,19 @@ Response App::handle(const Request& request, Clock::time_point now) {
 Response App::route(const Request& request, const Target& target, Clock::time_point now) {
   if (target.path == "/" || target.path == "/index.html") return page(request, target);
   if (target.path.rfind("/static/", 0) == 0) {
-    if (request.method != "GET" && request.method != "HEAD") return json_error(405, "method not allowed");
+    if (request.method != "GET" && request.method != "HEAD") return api_error(405, "method_not_allowed");
     auto asset = assets::find(target.path);
-    if (!asset) return json_error(404, "not found");
+    if (!asset) return api_error(404, "not_found");
     Response r;
     r.content_type = std::string(asset->content_type);
     r.body = std::string(asset->body);
     return r;
   }
-  if (target.path.rfind("/api/v1/", 0) != 0) return json_error(404, "not found");
+  if (target.path.rfind("/api/v1/", 0) != 0) return api_error(404, "not_found");
   if (target.path.rfind("/api/v1/sensor/", 0) == 0) return sensor_api_.handle(request, target);
   bool login_needed = false;
   auto caller = identify(request, now, login_needed);
-  if (!caller) return json_error(500, caller.error().message);
+  if (!caller) return json_error(500, caller.error());
   return api_route(request, target, *caller, login_needed, now);
 }
 
@@ -129,46 +121,46 @@ Response App::api_route(const Request& request, const Target& target, const Call
                         Clock::time_point now) {
   const std::string& path = target.path;
   if (state_changing(request.method) && !origin_allowed(request, options_.tls))
-    return json_error(403, "cross-origin request refused");
+    return api_error(403, "cross_origin");
   if (path == "/api/v1/i18n") {
     json entries = json::object();
-    const std::string lang = page_lang(request, target);
+    const std::string lang = request_lang(request, target);
     for (const auto& [key, value] : i18n::catalog(lang).entries())
       if (key.rfind("serve.ui.", 0) == 0) entries[key.substr(9)] = value;
     return json_ok({{"lang", lang}, {"messages", entries}});
   }
   if (path == "/api/v1/session") {
-    if (request.method != "GET") return json_error(405, "method not allowed");
+    if (request.method != "GET") return api_error(405, "method_not_allowed");
     return session_info(caller, login_needed);
   }
   if (path == "/api/v1/login") {
-    if (request.method != "POST") return json_error(405, "method not allowed");
-    if (!login_needed) return json_error(400, "this server does not ask for login");
+    if (request.method != "POST") return api_error(405, "method_not_allowed");
+    if (!login_needed) return api_error(400, "no_login_here");
     return login(request, now);
   }
-  if (login_needed && !caller.session) return json_error(401, "log in first");
+  if (login_needed && !caller.session) return api_error(401, "log_in_first");
   if (state_changing(request.method)) {
     const std::string* token = request.header("x-csrf-token");
-    if (!token || !tokens_equal(*token, caller.csrf)) return json_error(403, "missing or wrong CSRF token");
+    if (!token || !tokens_equal(*token, caller.csrf)) return api_error(403, "bad_csrf");
   }
   if (path == "/api/v1/logout") {
-    if (request.method != "POST") return json_error(405, "method not allowed");
+    if (request.method != "POST") return api_error(405, "method_not_allowed");
     return logout(request, caller);
   }
   const bool sensors_path = path == "/api/v1/sensors" || path.rfind("/api/v1/sensors/", 0) == 0;
   const bool admin_path = path == "/api/v1/audit" || path == "/api/v1/users" || path.rfind("/api/v1/users/", 0) == 0 ||
                           sensors_path;
-  if (admin_path && caller.role != Role::kAdmin) return json_error(403, "administrators only");
+  if (admin_path && caller.role != Role::kAdmin) return api_error(403, "admins_only");
   if (sensors_path) {
     std::pair<std::string, std::string> audit;
     Response r = sensor_api_.manage(request, target, audit);
     if (!audit.first.empty()) record(request, caller.user, audit.first, audit.second);
     return r;
   }
-  if (path == "/api/v1/audit") return request.method == "GET" ? audit(target) : json_error(405, "method not allowed");
+  if (path == "/api/v1/audit") return request.method == "GET" ? audit(target) : api_error(405, "method_not_allowed");
   if (admin_path) return users(request, target, caller);
   if (path.rfind("/api/v1/sites/", 0) == 0) return site_route(request, target, caller);
-  if (path == "/api/v1/jobs") return request.method == "GET" ? jobs(target) : json_error(405, "method not allowed");
+  if (path == "/api/v1/jobs") return request.method == "GET" ? jobs(request, target) : api_error(405, "method_not_allowed");
   return api_.handle(request, target);
 }
 

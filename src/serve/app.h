@@ -60,7 +60,7 @@ class App {
   Response users(const Request& request, const Target& target, const Caller& caller);
   Response audit(const Target& target);
   Response page(const Request& request, const Target& target);
-  Response jobs(const Target& target);                                                   // sites_api.cc
+  Response jobs(const Request& request, const Target& target);                                                  // sites_api.cc
   Response site_route(const Request& request, const Target& target, const Caller& caller);  // sites_api.cc
   void record(const Request& request, const std::string& user, const std::string& action, const std::string& detail);
   std::string cookie_name() const;

@@ -45,24 +45,24 @@ void App::record(const Request& request, const std::string& user, const std::str
 
 Response App::login(const Request& request, Clock::time_point now) {
   auto body = object_body(request);
-  if (!body) return json_error(400, "send {\"user\": ..., \"password\": ...} as application/json");
+  if (!body) return api_error(400, "send_login");
   const std::string name = string_field(*body, "user");
   const std::string password = string_field(*body, "password");
   if (!valid_user_name(name) || password.empty() || password.size() > kMaxPasswordBytes)
-    return json_error(400, "a user name and a password are required");
+    return api_error(400, "user_password_required");
   if (auto wait = limiter_.refused(request.peer, name, now)) {
-    Response r = json_error(429, "too many failed logins; try again later");
+    Response r = api_error(429, "too_many_logins");
     r.headers.emplace_back("Retry-After", std::to_string(*wait));
     return r;
   }
   auto user = users_.find_user(name);
-  if (!user) return json_error(500, user.error().message);
+  if (!user) return json_error(500, user.error());
   const bool ok = *user ? verify_password((*user)->password_hash, password)
                         : (verify_password(timing_dummy_hash(), password), false);
   if (!ok) {
     limiter_.failed(request.peer, name, now);
     record(request, name, "login.failed", "");
-    return json_error(401, "wrong user name or password");
+    return api_error(401, "wrong_login");
   }
   // A new token every time; whatever session cookie the client brought is ended (no fixation).
   if (const std::string* cookie = request.header("cookie")) sessions_.remove(cookie_value(*cookie, cookie_name()));
@@ -89,20 +89,20 @@ Response App::users(const Request& request, const Target& target, const Caller& 
   const auto seg = path_segments(target.path);  // api v1 users [name]
   if (seg.size() == 3 && request.method == "GET") {
     auto all = users_.list_users();
-    if (!all) return json_error(500, all.error().message);
+    if (!all) return json_error(500, all.error());
     json list = json::array();
     for (const auto& u : *all) list.push_back({{"name", u.name}, {"role", role_name(u.role)}});
     return json_ok({{"users", list}});
   }
   if (seg.size() == 3 && request.method == "POST") {
     auto body = object_body(request);
-    if (!body) return json_error(400, "send {\"name\", \"role\", \"password\"} as application/json");
+    if (!body) return api_error(400, "send_user");
     const std::string name = string_field(*body, "name");
     const auto role = parse_role(string_field(*body, "role"));
-    if (!valid_user_name(name) || !role) return json_error(400, "a valid name and a role (viewer, admin) are required");
+    if (!valid_user_name(name) || !role) return api_error(400, "user_role_required");
     auto hash = hash_password(string_field(*body, "password"));
-    if (!hash) return json_error(hash.error().code == Errc::kInvalidInput ? 400 : 500, hash.error().message);
-    if (auto put = users_.put_user(User{name, *role, *hash}); !put) return json_error(500, put.error().message);
+    if (!hash) return json_error(hash.error().code == Errc::kInvalidInput ? 400 : 500, hash.error());
+    if (auto put = users_.put_user(User{name, *role, *hash}); !put) return json_error(500, put.error());
     sessions_.remove_user(name);  // a changed password or role ends that user's sessions
     record(request, caller.user, "user.put", name + " " + role_name(*role));
     Response r = json_ok({{"name", name}, {"role", role_name(*role)}});
@@ -110,26 +110,26 @@ Response App::users(const Request& request, const Target& target, const Caller& 
     return r;
   }
   if (seg.size() == 4 && request.method == "DELETE") {
-    if (seg[3] == caller.user) return json_error(400, "you cannot delete yourself");
+    if (seg[3] == caller.user) return api_error(400, "not_yourself");
     auto removed = users_.remove_user(seg[3]);
-    if (!removed) return json_error(500, removed.error().message);
-    if (!*removed) return json_error(404, "no such user");
+    if (!removed) return json_error(500, removed.error());
+    if (!*removed) return api_error(404, "no_such_user");
     sessions_.remove_user(seg[3]);
     record(request, caller.user, "user.delete", seg[3]);
     return json_ok({{"deleted", seg[3]}});
   }
-  return json_error(405, "method not allowed");
+  return api_error(405, "method_not_allowed");
 }
 
 Response App::audit(const Target& target) {
   size_t newest = 200;
   if (auto it = target.params.find("limit"); it != target.params.end()) {
     auto n = parse_count(it->second);
-    if (!n || *n == 0 || *n > 10000) return json_error(400, "limit must be 1..10000");
+    if (!n || *n == 0 || *n > 10000) return api_error(400, "limit_range", {{"max", "10000"}});
     newest = static_cast<size_t>(*n);
   }
   auto log = users_.audit_log(newest);
-  if (!log) return json_error(500, log.error().message);
+  if (!log) return json_error(500, log.error());
   json list = json::array();
   for (const auto& e : *log)
     list.push_back({{"at", e.at}, {"user", e.user}, {"action", e.action}, {"detail", e.detail}, {"peer", e.peer}});
@@ -137,7 +137,7 @@ Response App::audit(const Target& target) {
 }
 
 Response App::page(const Request& request, const Target& target) {
-  if (request.method != "GET" && request.method != "HEAD") return json_error(405, "method not allowed");
+  if (request.method != "GET" && request.method != "HEAD") return api_error(405, "method_not_allowed");
   std::string lang = options_.default_lang == "ja" ? "ja" : "en";
   if (auto it = target.params.find("lang"); it != target.params.end()) {
     lang = it->second == "ja" ? "ja" : "en";

@@ -229,6 +229,61 @@ TEST(ServeApp, DashboardTextsExistInBothLanguages) {
   }
 }
 
+TEST(ServeApp, ErrorsFollowTheRequestsLanguageWithAStableCode) {
+  Env env(true);
+  env.add("ann", Role::kViewer, "a long password");
+  const auto error_of = [](const Response& r) { return json::parse(r.body)["error"]; };
+  auto en = env.call("GET", "/api/v1/devices?lang=en");
+  auto ja = env.call("GET", "/api/v1/devices?lang=ja");
+  ASSERT_EQ(en.status, 401);
+  ASSERT_EQ(ja.status, 401);
+  EXPECT_EQ(error_of(en)["message"], "log in first");
+  EXPECT_EQ(error_of(ja)["message"], "先にログインしてください");
+  EXPECT_EQ(error_of(en)["code"], "log_in_first");
+  EXPECT_EQ(error_of(ja)["code"], "log_in_first") << "the code does not change with the language";
+  EXPECT_EQ(error_of(ja)["status"], 401);
+
+  Request by_header;  // no ?lang=: the browser's Accept-Language
+  by_header.method = "POST";
+  by_header.target = "/api/v1/login";
+  by_header.peer = "127.0.0.1";
+  by_header.headers = {{"host", "127.0.0.1:8741"}, {"accept-language", "ja-JP,ja;q=0.9,en;q=0.5"},
+                       {"content-type", "application/json"}};
+  by_header.body = json{{"user", "ann"}, {"password", "wrong password!"}}.dump();
+  auto refused = env.app->handle(by_header, env.now);
+  ASSERT_EQ(refused.status, 401);
+  EXPECT_EQ(error_of(refused)["message"], "ユーザー名またはパスワードが違います");
+  EXPECT_EQ(error_of(refused)["code"], "wrong_login");
+  EXPECT_EQ(header(refused, "Content-Security-Policy").empty(), false) << "headers survive the localisation";
+
+  // An error from the inventory with its own catalog key (an unknown scan), and one with arguments.
+  auto [cookie, csrf] = env.login("ann", "a long password");
+  ASSERT_FALSE(cookie.empty());
+  auto no_scan_en = env.call("GET", "/api/v1/devices?scan=999&lang=en", cookie);
+  auto no_scan_ja = env.call("GET", "/api/v1/devices?scan=999&lang=ja", cookie);
+  ASSERT_EQ(no_scan_ja.status, 404);
+  EXPECT_EQ(error_of(no_scan_en)["code"], error_of(no_scan_ja)["code"]);
+  EXPECT_EQ(error_of(no_scan_ja)["code"].get<std::string>().rfind("store.no_scan", 0), 0u) << error_of(no_scan_ja);
+  EXPECT_NE(error_of(no_scan_en)["message"], error_of(no_scan_ja)["message"]);
+  EXPECT_NE(error_of(no_scan_ja)["message"].get<std::string>().find("999"), std::string::npos);
+  auto paging = env.call("GET", "/api/v1/devices?limit=0&lang=ja", cookie);
+  ASSERT_EQ(paging.status, 400);
+  EXPECT_EQ(error_of(paging)["message"], "offset と limit は数値で、limit は 1〜1000 で指定してください");
+  EXPECT_EQ(error_of(paging)["code"], "bad_paging");
+}
+
+TEST(ServeApp, ApiErrorTextsExistInBothLanguagesWithTheSamePlaceholders) {
+  size_t count = 0;
+  for (const auto& [key, en] : i18n::catalog("en").entries()) {
+    if (key.rfind("serve.api_error.", 0) != 0) continue;
+    ++count;
+    const std::string* ja = i18n::catalog("ja").find(key);
+    ASSERT_NE(ja, nullptr) << key;
+    EXPECT_EQ(i18n::placeholders(en), i18n::placeholders(*ja)) << key;
+  }
+  EXPECT_GT(count, 25u);
+}
+
 }  // namespace
 }  // namespace anshin::serve
 

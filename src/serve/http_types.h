@@ -2,9 +2,12 @@
 // application (app.h) and gets back. No Asio here, so handlers and their tests compile fast.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/result.h"
 
 namespace anshin::serve {
 
@@ -27,6 +30,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and Content-Length
+  // An error answer's message with its catalog key, when it has one: App writes the body again in the
+  // request's language (api.h, localize_error).
+  std::optional<Error> error;
 };
 
 }  // namespace anshin::serve

@@ -148,6 +148,10 @@ Result<void> validate_site(const store::SiteConfig& site) {
   return {};
 }
 
+std::vector<std::string> resume_arguments(store::ScanNumber scan, const std::string& db) {
+  return {"scan", "--db=" + db, "--resume-scan=" + std::to_string(scan), "-q"};
+}
+
 std::vector<std::string> scan_arguments(const store::SiteConfig& site, const ScanSettings& s, const std::string& db,
                                         const std::string& default_lang) {
   std::vector<std::string> args = {"scan", "--db=" + db, "--site=" + site.name, "-q",

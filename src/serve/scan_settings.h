@@ -53,6 +53,9 @@ bool valid_site_name(std::string_view name);
 // The whole site: name, runner ("server" or "sensor"), schedule (a cron expression), settings, targets.
 Result<void> validate_site(const store::SiteConfig& site);
 
+// The arguments after the binary that continue stored scan `scan` (interrupted or killed) with its own settings.
+std::vector<std::string> resume_arguments(store::ScanNumber scan, const std::string& db);
+
 // The arguments after the binary: scan TARGETS of the site into `db` with --site, its settings, -q.
 std::vector<std::string> scan_arguments(const store::SiteConfig& site, const ScanSettings& settings,
                                         const std::string& db, const std::string& default_lang);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/text.h"
+#include "serve/job_texts.h"
 #include "serve/scan_settings.h"
 
 namespace anshin::serve {
@@ -52,7 +53,8 @@ ProcessLauncher::~ProcessLauncher() { stop_all(); }
 Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::SiteConfig& site) {
   auto settings = parse_scan_settings(site.settings_json);
   if (!settings) return settings.error();
-  std::vector<std::string> args = scan_arguments(site, *settings, db_, default_lang_);
+  std::vector<std::string> args = job.scan ? resume_arguments(*job.scan, db_)
+                                           : scan_arguments(site, *settings, db_, default_lang_);
   args.insert(args.begin(), binary_);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -60,7 +62,7 @@ Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::Site
 
   char path[] = "/tmp/anshin-scan-stderr-XXXXXX";
   const int err_fd = mkstemp(path);
-  if (err_fd < 0) return Error{Errc::kIo, "cannot create a temporary file for the scan's messages"};
+  if (err_fd < 0) return Error{Errc::kIo, job_text("no_temp_file")};
   unlink(path);
   const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   const pid_t parent = getpid();
@@ -80,7 +82,7 @@ Result<void> ProcessLauncher::start(const store::ScanJob& job, const store::Site
   if (null_fd >= 0) close(null_fd);
   if (pid < 0) {
     close(err_fd);
-    return Error{Errc::kIo, "cannot start a scan process"};
+    return Error{Errc::kIo, job_text("cannot_start")};
   }
   children_[job.id] = Child{pid, err_fd};
   return {};
@@ -99,9 +101,12 @@ std::vector<ScanOutcome> ProcessLauncher::finished() {
       o.ok = true;
     } else {
       const std::string tail = tail_of(it->second.stderr_fd);
-      o.error = WIFEXITED(status) ? "scan exited with status " + std::to_string(WEXITSTATUS(status))
-                                  : "scan ended by signal " + std::to_string(WTERMSIG(status));
-      if (!tail.empty()) o.error += ": " + tail;
+      const bool exited = WIFEXITED(status);
+      const std::string number = std::to_string(exited ? WEXITSTATUS(status) : WTERMSIG(status));
+      if (exited) o.error = tail.empty() ? job_text("scan_exited", {{"status", number}})
+                                         : job_text("scan_exited_tail", {{"status", number}, {"tail", tail}});
+      else o.error = tail.empty() ? job_text("scan_signal", {{"signal", number}})
+                                  : job_text("scan_signal_tail", {{"signal", number}, {"tail", tail}});
     }
     close(it->second.stderr_fd);
     out.push_back(std::move(o));
@@ -132,7 +137,7 @@ Scheduler::Scheduler(store::Store& store, ScanLauncher& launcher, SchedulerOptio
 
 Result<int> Scheduler::recover(SysTime now) {
   return store::SiteTables::release_jobs(store_, options_.runner, store::JobState::kFailed,
-                                         "server restarted while the scan ran", format_utc(now));
+                                         job_text("server_restarted"), format_utc(now));
 }
 
 std::optional<SysTime> Scheduler::next_run(const store::SiteConfig& site, SysTime now) {
@@ -151,15 +156,24 @@ Result<Scheduler::TickReport> Scheduler::tick(SysTime now) {
   return report;
 }
 
+Result<std::optional<store::ScanNumber>> Scheduler::scan_of(store::JobId job, const std::string& site) const {
+  const auto active = active_.find(job);
+  if (active == active_.end()) return std::optional<store::ScanNumber>();
+  auto newest = newest_scan_of(store_, site);
+  if (!newest) return newest.error();
+  if (*newest > active->second.newest_before) return std::optional<store::ScanNumber>(*newest);
+  return std::optional<store::ScanNumber>();
+}
+
 Result<void> Scheduler::reap(SysTime now, TickReport& report) {
   const std::string now_text = format_utc(now);
   for (const auto& ended : launcher_.finished()) {
     const auto active = active_.find(ended.job);
     if (active != active_.end()) {
-      auto newest = newest_scan_of(store_, active->second.site);
-      if (!newest) return newest.error();
-      if (*newest > active->second.newest_before)
-        if (auto set = store::SiteTables::set_job_scan(store_, ended.job, *newest); !set) return set.error();
+      auto made = scan_of(ended.job, active->second.site);
+      if (!made) return made.error();
+      if (*made)
+        if (auto set = store::SiteTables::set_job_scan(store_, ended.job, **made); !set) return set.error();
       active_.erase(active);
     }
     auto done = store::SiteTables::finish_job(store_, ended.job, ended.ok ? store::JobState::kDone : store::JobState::kFailed,
@@ -208,8 +222,19 @@ Result<void> Scheduler::start_claimed(SysTime now, TickReport& report) {
     if (!site) return site.error();
     auto newest = newest_scan_of(store_, job.site);
     if (!newest) return newest.error();
+    if (job.scan) {  // requeued when a server stopped: that scan resumes, unless it completed anyway
+      auto unfinished = store_.unfinished_scan(*job.scan);
+      if (!unfinished) return unfinished.error();
+      if (!*unfinished) {
+        if (auto done = store::SiteTables::finish_job(store_, job.id, store::JobState::kDone, std::nullopt, now_text); !done)
+          return done.error();
+        report.ended.push_back(job.id);
+        continue;
+      }
+      *newest = *job.scan - 1;  // the job's scan is the resumed one, not a newer scan of the site
+    }
     Result<void> started = *site ? launcher_.start(job, **site)
-                                 : Result<void>(Error{Errc::kNotFound, "the site no longer exists"});
+                                 : Result<void>(Error{Errc::kNotFound, job_text("site_gone")});
     if (!started) {
       auto failed = store::SiteTables::finish_job(store_, job.id, store::JobState::kFailed, started.error().message, now_text);
       if (!failed) return failed.error();
@@ -234,6 +259,21 @@ void Scheduler::wake() {
   wake_.notify_all();
 }
 
+Result<int> Scheduler::stop_and_requeue() {
+  launcher_.stop_all();
+  int requeued = 0;
+  std::optional<Error> first_error;
+  for (const auto& [job, active] : active_) {
+    auto made = scan_of(job, active.site);
+    auto back = made ? store::SiteTables::requeue_job(store_, job, *made, job_text("server_stopped")) : Result<bool>(made.error());
+    if (!back && !first_error) first_error = back.error();
+    if (back && *back) ++requeued;
+  }
+  active_.clear();
+  if (first_error) return *first_error;
+  return requeued;
+}
+
 void Scheduler::run(std::stop_token stop, std::chrono::milliseconds interval) {
   while (!stop.stop_requested()) {
     (void)tick(std::chrono::system_clock::now());
@@ -241,11 +281,7 @@ void Scheduler::run(std::stop_token stop, std::chrono::milliseconds interval) {
     wake_.wait_for(lock, stop, interval, [this] { return wake_requested_; });
     wake_requested_ = false;
   }
-  launcher_.stop_all();
-  const std::string now_text = format_utc(std::chrono::system_clock::now());
-  for (const auto& [job, active] : active_)
-    (void)store::SiteTables::finish_job(store_, job, store::JobState::kFailed, "server stopped during the scan", now_text);
-  active_.clear();
+  (void)stop_and_requeue();
 }
 
 }  // namespace anshin::serve

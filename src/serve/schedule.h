@@ -13,8 +13,15 @@
 // --db DB` (scan_settings.h): a crashing scan cannot take the server down, and the child is killed with
 // the server (PR_SET_PDEATHSIG). Exit 0 or 3 (findings at --fail-on) is done, anything else failed with the
 // end of its stderr. The job's scan is the newest scan of the site stored while the job ran.
-// RESTART: jobs this server was running when it died end as failed ("server restarted") before the first
-// pass: nothing stays running for ever and nothing is run twice; the catch-up decides what runs again.
+// STOP: when the server stops (SIGTERM, SIGINT), its scans are stopped (SIGTERM: a scan stores what it has,
+// marked interrupted) and their jobs go back to the queue with the scan each had begun (SiteTables::
+// requeue_job), keeping the site's one active slot: the next server to claim such a job runs
+// `anshin scan --resume-scan N` (the same scan continues, its devices stored once), or a fresh scan when
+// none had begun; a job whose scan completed anyway ends as done. The restart's catch-up adds nothing for
+// the site while its requeued job waits.
+// RESTART: jobs this server was running when it died without stopping (SIGKILL, power cut) end as failed
+// ("server restarted") before the first pass, as their scan child may still be storing its last hosts: nothing
+// stays running for ever and nothing is run twice; the catch-up decides what runs again.
 #pragma once
 #include <chrono>
 #include <condition_variable>
@@ -42,6 +49,7 @@ struct ScanOutcome {
 class ScanLauncher {
  public:
   virtual ~ScanLauncher() = default;
+  // A job with a scan (requeued when the server stopped) resumes that scan; otherwise a new scan of the site.
   virtual Result<void> start(const store::ScanJob& job, const store::SiteConfig& site) = 0;
   virtual std::vector<ScanOutcome> finished() = 0;  // jobs that ended since the last call
   virtual size_t running() const = 0;
@@ -97,14 +105,17 @@ class Scheduler {
 
   // Makes run() tick at once (a job was queued through the API).
   void wake();
-  // tick() every `interval` (and at once after wake or start_now) until stopped; then stops the running scans and
-  // ends their jobs as failed ("server stopped").
+  // Stops the running scans and puts their jobs back in the queue to resume (STOP above); returns how many.
+  Result<int> stop_and_requeue();
+  // tick() every `interval` (and at once after wake or start_now) until stopped; then stop_and_requeue().
   void run(std::stop_token stop, std::chrono::milliseconds interval);
 
  private:
   Result<void> reap(SysTime now, TickReport& report);
   Result<void> queue_due(SysTime now, TickReport& report);
   Result<void> start_claimed(SysTime now, TickReport& report);
+  // The scan `active` made so far: the site's newest scan begun since the job started, if any.
+  Result<std::optional<store::ScanNumber>> scan_of(store::JobId job, const std::string& site) const;
 
   store::Store& store_;
   ScanLauncher& launcher_;

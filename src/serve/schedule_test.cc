@@ -4,10 +4,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <thread>
 
+#include "serve/job_texts.h"
 #include "serve/scan_settings.h"
 #include "support/store.h"
 
@@ -27,6 +29,7 @@ class FakeLauncher : public ScanLauncher {
     if (fail_start) return Error{Errc::kIo, "cannot start"};
     running_.insert(job.id);
     started.push_back({job.id, site.name});
+    resumed.push_back(job.scan);
     return {};
   }
   std::vector<ScanOutcome> finished() override {
@@ -42,6 +45,7 @@ class FakeLauncher : public ScanLauncher {
   }
   bool fail_start = false;
   std::vector<std::pair<store::JobId, std::string>> started;
+  std::vector<std::optional<store::ScanNumber>> resumed;  // per start: the scan it continues
 
  private:
   std::set<store::JobId> running_;
@@ -191,6 +195,72 @@ TEST_F(SchedulerTest, ARunningJobLeftByACrashEndsAsFailedAndIsNotRunTwice) {
   EXPECT_TRUE(after.started.empty());
 }
 
+TEST_F(SchedulerTest, AScanStoppedWithTheServerResumesOnceAfterTheRestart) {
+  put("osaka", "0 3 * * *", "2026-12-01T00:00:00Z");
+  put("kobe", std::nullopt, "2026-12-01T00:00:00Z");
+  store::JobId job = 0, early = 0;
+  store::ScanNumber scan = 0;
+  {
+    Scheduler before_stop(*store_, launcher_, {});
+    auto manual = before_stop.start_now("kobe", at("2026-12-06T03:00:00Z"));
+    ASSERT_TRUE(manual && *manual);
+    early = **manual;
+    auto r = tick(before_stop, "2026-12-06T03:00:30Z");
+    ASSERT_EQ(r.started.size(), 2u);
+    job = r.started[0] == early ? r.started[1] : r.started[0];
+    auto info = store::testutil::scan_info("osaka-scan");  // what the osaka child stored before the stop
+    info.site = "osaka";
+    auto begun = store_->begin_scan(info);
+    ASSERT_TRUE(begun && store_->put_device(*begun, store::testutil::device("127.0.0.3")));
+    ASSERT_TRUE(store_->finish_scan(*begun, "2026-12-06T03:01:00Z", true));
+    scan = *begun;
+    auto stopped = before_stop.stop_and_requeue();
+    ASSERT_TRUE(stopped) << stopped.error().message;
+    EXPECT_EQ(*stopped, 2);
+    EXPECT_EQ(launcher_.running(), 0u);
+  }
+  auto requeued = SiteTables::find_job(*store_, job);
+  ASSERT_TRUE(requeued && *requeued);
+  EXPECT_EQ((*requeued)->state, JobState::kQueued) << "not failed";
+  EXPECT_EQ((*requeued)->scan, scan);
+  EXPECT_NE((*requeued)->error.value_or("").find("resumes"), std::string::npos);
+  EXPECT_FALSE((*SiteTables::find_job(*store_, early))->scan) << "kobe's scan had not begun";
+
+  FakeLauncher after;
+  Scheduler restarted(*store_, after, {});
+  EXPECT_EQ(*restarted.recover(at("2026-12-06T04:00:00Z")), 0) << "nothing was left running";
+  auto r = tick(restarted, "2026-12-06T04:00:00Z");
+  EXPECT_TRUE(r.queued.empty()) << "no catch-up beside the requeued job";
+  ASSERT_EQ(after.started.size(), 2u);
+  for (size_t i = 0; i < after.started.size(); ++i) {
+    if (after.started[i].first == job) EXPECT_EQ(after.resumed[i], scan) << "the same scan continues";
+    else EXPECT_FALSE(after.resumed[i]) << "a fresh scan where none had begun";
+  }
+  ASSERT_TRUE(store_->finish_scan(scan, "2026-12-06T04:02:00Z", false));  // the resumed child completes it
+  after.end(job, true);
+  r = tick(restarted, "2026-12-06T04:03:00Z");
+  EXPECT_EQ(r.ended, std::vector<store::JobId>{job});
+  auto done = SiteTables::find_job(*store_, job);
+  EXPECT_EQ((*done)->state, JobState::kDone);
+  EXPECT_EQ((*done)->scan, scan);
+  EXPECT_FALSE((*done)->error);
+  EXPECT_EQ(jobs("osaka").size(), 1u) << "one job, run once";
+
+  // A requeued job whose scan had completed before the stop ends as done without running again.
+  auto again = restarted.start_now("osaka", at("2026-12-06T05:00:00Z"));
+  ASSERT_TRUE(again && *again);
+  tick(restarted, "2026-12-06T05:00:00Z");
+  ASSERT_TRUE(restarted.stop_and_requeue());
+  ASSERT_TRUE(SiteTables::find_job(*store_, **again).value()->state == JobState::kQueued);
+  ASSERT_TRUE(SiteTables::set_job_scan(*store_, **again, scan));  // a completed scan
+  FakeLauncher third;
+  Scheduler once_more(*store_, third, {});
+  r = tick(once_more, "2026-12-06T05:10:00Z");
+  EXPECT_TRUE(std::find(r.ended.begin(), r.ended.end(), **again) != r.ended.end());
+  EXPECT_EQ((*SiteTables::find_job(*store_, **again))->state, JobState::kDone);
+  for (const auto& [started_job, site] : third.started) EXPECT_NE(started_job, **again);
+}
+
 TEST_F(SchedulerTest, GlobalCapAndOneJobPerSite) {
   for (const char* name : {"a", "b", "c"}) put(name, "0 * * * *", "2026-12-06T09:00:00Z");
   Scheduler s(*store_, launcher_, {.max_concurrent = 2});
@@ -305,6 +375,21 @@ TEST(ProcessLauncher, RunsTheScanCommandAndReportsItsEnd) {
   }
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0].error, "scan exited with status 127: cannot run the anshin binary for the scan");
+}
+
+TEST(JobTexts, TheServersOwnTextsReadInTheRequestsLanguageOthersAsStored) {
+  EXPECT_EQ(job_text("server_restarted"), "server restarted while the scan ran");
+  EXPECT_EQ(localize_job_text(job_text("server_restarted"), "ja"), "スキャンの実行中にサーバーが再起動されました");
+  const std::string failed = job_text("scan_exited_tail", {{"status", "2"}, {"tail", "anshin: it broke: x"}});
+  EXPECT_EQ(failed, "scan exited with status 2: anshin: it broke: x");
+  EXPECT_EQ(localize_job_text(failed, "ja"), "スキャンが終了コード 2 で終了しました：anshin: it broke: x")
+      << "the first value stops at the first separator; the scan's own line is kept whole";
+  EXPECT_EQ(localize_job_text(job_text("scan_signal", {{"signal", "9"}}), "ja"), "スキャンがシグナル 9 で終了しました");
+  // Written by the inventory's SQL (store/site_tables.cc): the same English words.
+  EXPECT_EQ(localize_job_text("no heartbeat from sensor:q since 2026-12-06T10:00:00Z", "ja"),
+            "sensor:q から 2026-12-06T10:00:00Z 以降ハートビートがありません");
+  EXPECT_EQ(localize_job_text(failed, "en"), failed);
+  EXPECT_EQ(localize_job_text("a sensor's own reason", "ja"), "a sensor's own reason");
 }
 
 TEST(ScanSettings, KeysBoundsAndDefaults) {

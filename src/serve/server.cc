@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/ip.h"
+#include "serve/api.h"
 
 namespace anshin::serve {
 
@@ -74,10 +75,7 @@ http::response<http::string_body> to_beast(const Response& in, unsigned version,
 
 // An answer to a request that could not be read whole (too large), then the connection closes.
 http::response<http::string_body> refusal(http::status status, const char* message) {
-  Response r;
-  r.status = static_cast<int>(status);
-  r.body = std::string("{\"error\":{\"status\":") + std::to_string(r.status) + ",\"message\":\"" + message + "\"}}";
-  return to_beast(r, 11, false);
+  return to_beast(json_error(static_cast<int>(status), message), 11, false);
 }
 
 template <class Stream>

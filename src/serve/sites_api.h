@@ -11,10 +11,12 @@
 
 namespace anshin::serve {
 
-// {"id", "site", "reason", "due", "created", "state", "runner", "claimed", "heartbeat", "scan", "finished", "error"}
-nlohmann::json job_json(const store::ScanJob& job);
+// {"id", "site", "reason", "due", "created", "state", "runner", "claimed", "heartbeat", "scan", "finished", "error"};
+// the server's own error texts in `lang` (job_texts.h).
+nlohmann::json job_json(const store::ScanJob& job, const std::string& lang = "en");
 // {"name", "targets", "settings", "schedule", "runner", "last_due", "updated", "next_run", "job"}: job is the
 // site's queued or running job, or null.
-Result<nlohmann::json> site_config_json(store::Store& store, const store::SiteConfig& site, SysTime now);
+Result<nlohmann::json> site_config_json(store::Store& store, const store::SiteConfig& site, SysTime now,
+                                       const std::string& lang = "en");
 
 }  // namespace anshin::serve

@@ -336,6 +336,20 @@ Result<void> SiteTables::finish_job(Store& store, JobId job, JobState state, con
   return {};
 }
 
+Result<bool> SiteTables::requeue_job(Store& store, JobId job, std::optional<ScanNumber> scan, const std::string& note) {
+  std::lock_guard lock(store.impl_->mu);
+  sql::Conn* db = store.impl_->db.get();
+  sql::Stmt st(db, "UPDATE scan_jobs SET state = 'queued', runner = NULL, claimed = NULL, heartbeat = NULL, "
+                   "scan = COALESCE(CAST(?2 AS BIGINT), scan), error = ?3 WHERE id = ?1 AND state = 'running'");
+  st.bind_int(1, job);
+  if (scan) st.bind_int(2, *scan);
+  else st.bind_null(2);
+  st.bind_bytes(3, note);
+  const int rc = st.step();
+  if (rc != SQLITE_DONE) return sql::error_from(db, rc, "requeueing a scan job");
+  return sql::changes(db) > 0;
+}
+
 Result<int> SiteTables::release_jobs(Store& store, const std::string& runner, JobState state, const std::string& error,
                                      const std::string& now) {
   if (state == JobState::kRunning) return Error{Errc::kInvalidInput, "released jobs cannot stay running"};

@@ -5,6 +5,7 @@
 // cron schedule and who runs its scans ("server" or "sensor"). A JOB is one requested scan of a site:
 //
 //   queued ──claim_job──▶ running ──finish_job──▶ done | failed
+//      │  ◀──requeue_job──┘   (the server stopped during the scan: the job's scan resumes at the next claim)
 //      └─────────cancel (finish_job kCancelled)──────▶ cancelled
 //
 // ONE AT A TIME: a site has at most one job that is queued or running (a partial unique index
@@ -91,6 +92,10 @@ struct SiteTables {
   // runner may repeat it after a crash.
   static Result<void> finish_job(Store& store, JobId job, JobState state, const std::optional<std::string>& error,
                                  const std::string& now);
+  // Puts a running job back in the queue, keeping its due time and its site's one active slot, with the
+  // scan it had begun (nullopt: none yet) and `note` as its error text until it ends. false when the job
+  // was not running (nothing changed).
+  static Result<bool> requeue_job(Store& store, JobId job, std::optional<ScanNumber> scan, const std::string& note);
   // Ends every running job claimed by `runner` (e.g. the server's own after a restart) with `state`;
   // returns how many.
   static Result<int> release_jobs(Store& store, const std::string& runner, JobState state, const std::string& error,

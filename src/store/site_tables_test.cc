@@ -175,6 +175,47 @@ TEST_P(SiteTablesTest, ReleaseRequeuesOrFailsOnlyTheRunnersJobs) {
   EXPECT_FALSE(*SiteTables::remove_site(store(), "b"));
 }
 
+TEST_P(SiteTablesTest, ARequeuedJobKeepsItsScanDueAndSlotAndIsClaimedAgain) {
+  ASSERT_TRUE(SiteTables::put_site(store(), site("a"), "t0"));
+  auto id = SiteTables::enqueue_job(store(), "a", "schedule", "2026-12-06T09:00:00Z", "2026-12-06T09:00:00Z");
+  ASSERT_TRUE(id && *id);
+  auto got = SiteTables::claim_job(store(), "server", "server", std::nullopt, "2026-12-06T10:00:00Z");
+  ASSERT_TRUE(got && *got);
+  auto scan = store().begin_scan(testutil::scan_info("stopped-scan"));
+  ASSERT_TRUE(scan);
+
+  auto requeued = SiteTables::requeue_job(store(), **id, *scan, "server stopped");
+  ASSERT_TRUE(requeued) << requeued.error().message;
+  EXPECT_TRUE(*requeued);
+  auto job = SiteTables::find_job(store(), **id);
+  ASSERT_TRUE(job && *job);
+  EXPECT_EQ((*job)->state, JobState::kQueued);
+  EXPECT_EQ((*job)->scan, *scan);
+  EXPECT_EQ((*job)->due, "2026-12-06T09:00:00Z");
+  EXPECT_EQ((*job)->reason, "schedule");
+  EXPECT_FALSE((*job)->runner);
+  EXPECT_FALSE((*job)->claimed);
+  EXPECT_EQ((*job)->error, "server stopped");
+  auto second = SiteTables::enqueue_job(store(), "a", "manual", "2026-12-06T10:01:00Z", "2026-12-06T10:01:00Z");
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(*second) << "the requeued job still holds its site's one active slot";
+  EXPECT_FALSE(*SiteTables::requeue_job(store(), **id, std::nullopt, "again")) << "only a running job is requeued";
+
+  auto again = SiteTables::claim_job(store(), "server", "server", std::nullopt, "2026-12-06T10:02:00Z");
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ((*again)->id, **id);
+  EXPECT_EQ((*again)->scan, *scan) << "the next claimer sees the scan to resume";
+  // Requeued without a scan (none had begun), the one recorded earlier stays.
+  ASSERT_TRUE(*SiteTables::requeue_job(store(), **id, std::nullopt, "server stopped"));
+  EXPECT_EQ((*SiteTables::find_job(store(), **id))->scan, *scan);
+  again = SiteTables::claim_job(store(), "server", "server", std::nullopt, "2026-12-06T10:03:00Z");
+  ASSERT_TRUE(again && *again);
+  ASSERT_TRUE(SiteTables::finish_job(store(), **id, JobState::kDone, std::nullopt, "2026-12-06T10:09:00Z"));
+  job = SiteTables::find_job(store(), **id);
+  EXPECT_EQ((*job)->state, JobState::kDone);
+  EXPECT_FALSE((*job)->error) << "the note goes when the job ends well";
+}
+
 TEST_P(SiteTablesTest, ASilentSensorsJobEndsAsFailedAndFreesTheSite) {
   ASSERT_TRUE(SiteTables::put_site(store(), site("quiet", "sensor"), "t0"));
   ASSERT_TRUE(SiteTables::put_site(store(), site("busy", "sensor"), "t0"));

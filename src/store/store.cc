@@ -658,15 +658,13 @@ Result<std::vector<StoredScan>> Store::list_scans() {
   return query_scans(impl_->db.get(), "ORDER BY s.number");
 }
 
-Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
-  std::lock_guard lock(impl_->mu);
-  sql::Conn* db = impl_->db.get();
-  // A reassessed copy of an interrupted scan is not resumed: the original is.
-  auto newest = first_scan(db, "WHERE s.reassessed_from IS NULL ORDER BY s.number DESC LIMIT 1");
-  if (!newest) return newest.error();
-  if (!*newest || (*newest)->completed) return std::optional<UnfinishedScan>();
+namespace {
+
+// `found` with the addresses already stored in it, when it exists and is not completed.
+Result<std::optional<UnfinishedScan>> with_done_addresses(sql::Conn* db, std::optional<StoredScan> found) {
+  if (!found || found->completed) return std::optional<UnfinishedScan>();
   UnfinishedScan u;
-  u.scan = std::move(**newest);
+  u.scan = std::move(*found);
   Stmt st(db, "SELECT address FROM observations WHERE scan = ?");
   st.bind_int(1, u.scan.number);
   int rc;
@@ -678,6 +676,27 @@ Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
   if (rc != SQLITE_DONE) return sql::error_from(db, rc, "reading the scan");
   std::sort(u.done_addresses.begin(), u.done_addresses.end());
   return std::optional<UnfinishedScan>(std::move(u));
+}
+
+}  // namespace
+
+Result<std::optional<UnfinishedScan>> Store::unfinished_scan() {
+  std::lock_guard lock(impl_->mu);
+  sql::Conn* db = impl_->db.get();
+  // A reassessed copy of an interrupted scan is not resumed: the original is.
+  auto newest = first_scan(db, "WHERE s.reassessed_from IS NULL ORDER BY s.number DESC LIMIT 1");
+  if (!newest) return newest.error();
+  return with_done_addresses(db, std::move(*newest));
+}
+
+Result<std::optional<UnfinishedScan>> Store::unfinished_scan(ScanNumber scan) {
+  std::lock_guard lock(impl_->mu);
+  sql::Conn* db = impl_->db.get();
+  auto found = first_scan(db, "WHERE s.number = ?", scan);
+  if (!found) return found.error();
+  if (!*found) return no_such_scan(scan);
+  if ((*found)->reassessed_from) return std::optional<UnfinishedScan>();
+  return with_done_addresses(db, std::move(*found));
 }
 
 Result<StoredScan> Store::find_scan(std::string_view number_or_id) {

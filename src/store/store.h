@@ -134,6 +134,9 @@ class Store {
   // The newest scan that is not completed (interrupted by the user, or the process died), if any;
   // scans made by `reassess` are passed over.
   Result<std::optional<UnfinishedScan>> unfinished_scan();
+  // The same for one scan (`scan --resume-scan`, the server resuming a job's scan): nullopt when it is
+  // completed or was made by `reassess`; kNotFound for an unknown number.
+  Result<std::optional<UnfinishedScan>> unfinished_scan(ScanNumber scan);
   // A scan by its number ("12") or its id text; kNotFound with the known choices otherwise.
   Result<StoredScan> find_scan(std::string_view number_or_id);
 

@@ -284,6 +284,33 @@ TEST_P(StoreSuite, ScanListingLatestUnfinishedFind) {
   EXPECT_FALSE(store->snapshot(999));
 }
 
+TEST_P(StoreSuite, UnfinishedScanByNumberWhileANewerOneExists) {
+  auto store = Store::open(db("a.db"));
+  ASSERT_TRUE(store);
+  auto done = store->begin_scan(scan_info("done"));
+  ASSERT_TRUE(done && store->finish_scan(*done, "2026-11-27T10:00:09Z", false));
+  auto stopped = store->begin_scan(scan_info("stopped"), ResumeState{"{}", 9, 4});
+  ASSERT_TRUE(stopped && store->put_device(*stopped, device("10.0.0.7")));
+  ASSERT_TRUE(store->finish_scan(*stopped, "2026-11-27T10:01:00Z", true));
+  auto newer = store->begin_scan(scan_info("newer"));  // another site's scan, still running
+  ASSERT_TRUE(newer);
+
+  auto open = store->unfinished_scan(*stopped);
+  ASSERT_TRUE(open && *open);
+  EXPECT_EQ((*open)->scan.number, *stopped);
+  EXPECT_EQ((*open)->scan.resume.seed, 9u);
+  EXPECT_EQ((*open)->done_addresses, std::vector<IpAddr>{ip("10.0.0.7")});
+  auto newest = store->unfinished_scan();
+  ASSERT_TRUE(newest && *newest);
+  EXPECT_EQ((*newest)->scan.number, *newer) << "plain --resume still takes the newest";
+  auto completed = store->unfinished_scan(*done);
+  ASSERT_TRUE(completed);
+  EXPECT_FALSE(*completed);
+  auto unknown = store->unfinished_scan(*newer + 100);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::kNotFound);
+}
+
 TEST_P(StoreSuite, ConcurrentPutsFromThreads) {
   auto store = Store::open(db("threads.db"));
   ASSERT_TRUE(store);

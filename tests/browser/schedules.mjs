@@ -2,7 +2,8 @@
 // administrator logs in, opens the Schedules page, starts a scan of SITE with its button, follows the job
 // until it is done, then sees the diff against the site's previous scan (the lab's fleet was changed before:
 // a replaced unit at REPLACED) and the alerts it raised; the site form refuses a public target. A dialog, a page error or a console error fails the
-// test. Screenshots go to OUTDIR as LANG-schedules*.png, LANG-scan-diff.png, LANG-scan-alerts.png.
+// test. Times are shown in the browser's time zone: Asia/Tokyo for ja, Asia/Kolkata (+05:30) for en.
+// Screenshots go to OUTDIR as LANG-schedules*.png, LANG-scan-diff.png, LANG-scan-alerts.png.
 //   node schedules.mjs URL USER PASSWORD OUTDIR LANG SITE REPLACED
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,7 +19,22 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
                                         args: ['--no-sandbox'] });
 const timings = {};
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: lang });
+  const zone = lang === 'ja' ? { id: 'Asia/Tokyo', minutes: 9 * 60, name: 'JST', sep: '/' }
+                             : { id: 'Asia/Kolkata', minutes: 5 * 60 + 30, name: 'GMT+5:30', sep: '-' };
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: lang, timezoneId: zone.id });
+  // The text a UTC time should have in the page: shifted by the zone's fixed offset here, not by Intl.
+  const pad = n => String(n).padStart(2, '0');
+  const localText = utc => {
+    const d = new Date(Date.parse(utc) + zone.minutes * 60000);
+    return [d.getUTCFullYear(), pad(d.getUTCMonth() + 1), pad(d.getUTCDate())].join(zone.sep) + ' ' +
+           [pad(d.getUTCHours()), pad(d.getUTCMinutes()), pad(d.getUTCSeconds())].join(':') + ' ' + zone.name;
+  };
+  const checkTimes = async (selector, what) => {
+    const times = await page.$$eval(selector, ts => ts.map(t => [t.getAttribute('datetime'), t.textContent]));
+    check(times.length > 0, `${lang}: ${what}: times shown`);
+    for (const [utc, shown] of times)
+      check(/Z$/.test(utc) && shown === localText(utc), `${lang}: ${what}: ${utc} shown in ${zone.id} ("${shown}")`);
+  };
   page.on('dialog', d => { failures.push(`${lang}: a dialog opened: ${d.message()}`); d.dismiss(); });
   page.on('pageerror', e => failures.push(`${lang}: page error: ${e.message}`));
   // The refused site (below) answers 400; nothing else may be logged.
@@ -45,7 +61,13 @@ try {
     return row ? row.textContent : null;
   }, site);
   check(rowText !== null && rowText.includes(site), `${lang}: the site is listed, its name as text`);
-  check(/\d{4}-\d\d-\d\dT\d\d:\d\d:00Z/.test(rowText || ''), `${lang}: the next run is shown ("${rowText}")`);
+  const nextRun = await page.evaluate(name => {
+    const row = [...document.querySelectorAll('#sites tbody tr')].find(r => r.getAttribute('data-site') === name);
+    const time = row && row.querySelector('time');
+    return time ? time.getAttribute('datetime') : null;
+  }, site);
+  check(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/.test(nextRun || ''), `${lang}: the next run is shown ("${rowText}")`);
+  check(nextRun && rowText.includes(localText(nextRun)), `${lang}: the next run in ${zone.id} ("${rowText}")`);
 
   await page.goto(`${url}/?lang=${lang}#/alerts`);
   await ready('/alerts');
@@ -73,6 +95,7 @@ try {
   const newestText = await newest.textContent();
   check(newestText.includes(lang === 'ja' ? '完了' : 'Done'), `${lang}: the job's state in the page's language ("${newestText}")`);
   check(newestText.includes(lang === 'ja' ? '手動で開始' : 'Started by hand'), `${lang}: the job's reason ("${newestText}")`);
+  await checkTimes('#jobs tbody time', 'jobs due and finished');
   await shot('schedules-done');
 
   await page.click('#nav a[href="#/diff"]');
@@ -97,6 +120,7 @@ try {
   check(await page.locator('#alerts tbody tr').count() > alertsBefore && alertText.includes(replaced),
         `${lang}: the scan's alerts are listed (${replaced})`);
   check(lang === 'ja' ? alertText.includes('機器') : /device/i.test(alertText), `${lang}: alert kinds in the page's language`);
+  await checkTimes('#alerts tbody time', 'alerts');
   await shot('scan-alerts');
   await page.close();
 } finally {

@@ -75,6 +75,7 @@ CASES = [
     ("bad policy", "lookup", ["Annke C800", "--policy", "mars"], "mars", "unknown policy jurisdiction", True),
     ("lookup without text", "lookup", [], "TEXT", "is required", True),
     ("resume, nothing to resume", "scan", ["--resume", "--db", empty_db], empty_db, "no interrupted scan", True),
+    ("resume an unknown scan", "scan", ["--resume-scan", "7", "--db", empty_db], "7", "no scan 7", True),
     ("report on an empty inventory", "report", ["--db", empty_db, "--format", "json"], empty_db,
      "no finished scan", True),
     ("report without inventory", "report", ["--db", os.path.join(work, "none.db"), "--format", "csv"], "none.db",

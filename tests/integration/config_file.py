@@ -73,7 +73,7 @@ r = run("scan", *dry, extra={"ANSHIN_CONFIG": site})
 check(r.returncode == 0 and "6 addresses" in r.stdout and seed_of(r.stdout) == "0x15",
       f"ANSHIN_CONFIG last; a scan: section gives targets and excludes: {r.stdout[:200]} {r.stderr}")
 r = run("scan", "127.122.19.7", *dry, extra={"ANSHIN_CONFIG": site})
-check("1 addresses" in r.stdout, f"targets on the command line replace the configured ones: {r.stdout[:120]}")
+check("1 addresses" in r.stdout, f"targets on the command line replace the configured ones: {r.stdout[:120]} {r.stderr}")
 
 with open(os.path.join(work, "list.txt"), "w") as f:
     f.write("127.122.19.5\n")

@@ -3,7 +3,7 @@
 uninterrupted scan of the same lab identifies it (maker, brand, model, firmware), including the devices only
 SADP/DHIP/WS-Discovery name with ports 80 and 554. A scan is stopped with SIGINT mid-way, the addresses it
 stored are read from the inventory, then `scan --resume` finishes it and the devices stored after the stop are
-compared with a scan that was never stopped. Loopback only: the lab on 127.142.5.0/24, the scan over
+compared with a scan that was never stopped; no device is stored with its discovery records alone. Loopback only: the lab on 127.142.5.0/24, the scan over
 127.142.0.0/20, paced so the stop lands mid-scan."""
 import json
 import os
@@ -68,6 +68,13 @@ try:
     wrong = [(a, truth[a], resumed[a]) for a in after if resumed[a] != truth[a]]
     assert not wrong, "devices stored by the resumed run are identified differently: " + "; ".join(
         f"{a}: expected {t}, got {r}" for a, t, r in wrong)
+    # A device only discovery had heard from when the scan stopped is not stored then with its discovery alone:
+    # the resumed run would skip it, its ports never probed. Every lab device has port 80 or 554 open.
+    con = sqlite3.connect(db)
+    without_tcp = [a for a, services in con.execute("SELECT address, services FROM observations")
+                   if a in truth and not any(s["transport"] == "tcp" for s in json.loads(services))]
+    con.close()
+    assert not without_tcp, f"devices stored without their TCP ports: {without_tcp}"
     print(f"stopped with {len(truth) - len(after)} lab devices stored; the resumed run stored {len(after)}, "
           f"each identified as in an uninterrupted scan")
 finally:

@@ -114,6 +114,14 @@ def api_checks(addr):
     check(json.loads(get(addr, "/api/v1/policies")[2])["devices_named"] > 0, "policy exposure")
     check(json.loads(get(addr, "/api/v1/findings")[2])["findings"], "findings")
     check(json.loads(get(addr, "/api/v1/overview")[2])["devices"] == devices["total"], "overview")
+    # Errors in the request's language (?lang=, else Accept-Language), with a code that does not change.
+    answers = [get(addr, "/api/v1/devices/999999?lang=en"), get(addr, "/api/v1/devices/999999?lang=ja"),
+               get(addr, "/api/v1/devices/999999", {"Accept-Language": "ja,en;q=0.8"})]
+    errors = [json.loads(body)["error"] for _, _, body in answers]
+    check([status for status, _, _ in answers] == [404] * 3, "an unknown device is 404 in every language")
+    check([e["code"] for e in errors] == ["no_such_device"] * 3, f"one code in every language ({errors})")
+    check([e["message"] for e in errors] == ["no such device", "その機器はありません", "その機器はありません"],
+          f"the message in the request's language ({errors})")
 
 
 def limit_checks(addr):

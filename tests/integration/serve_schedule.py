@@ -5,7 +5,9 @@ a site saved over the API is scanned when an administrator starts it (the server
 the fleet changes (a device gone, one replaced by another unit, firmware up and down, a new one) and the second
 scan's diff shows the replaced unit; its alerts reach the receiver over verified TLS, signed; a run missed while
 the server was down is caught up exactly once after a restart (and not again after the next restart); a scan
-running when the server is killed ends as failed after the restart, and its child process is gone."""
+running when the server is killed ends as failed after the restart, and its child process is gone; a scan
+running when the server is stopped (SIGTERM) resumes after the restart: the same job ends done once, the same
+scan completes with each device stored once, and its interrupted half raises no alert."""
 import hashlib
 import hmac
 import http.client
@@ -159,6 +161,72 @@ class Server:
         raise AssertionError(f"job {job_id} did not end")
 
 
+def scan_rows(number):
+    """(finished, interrupted, completed) of a scan and its observations' addresses, read from the inventory."""
+    with sqlite3.connect(db) as c:
+        row = c.execute("SELECT finished, interrupted, completed FROM scans WHERE number = ?", (number,)).fetchone()
+        addresses = [a for (a,) in c.execute("SELECT address FROM observations WHERE scan = ?", (number,))]
+    return row, addresses
+
+
+def resume_after_sigterm(old, reference_scan):
+    """Stops server `old` with SIGTERM while its scan of the site runs, starts another; returns it and the
+    seconds from its start to the resumed job's end."""
+    with sqlite3.connect(db) as c:
+        last = c.execute("SELECT MAX(number) FROM scans").fetchone()[0]
+    alerts_before = len(old.call("GET", "/api/v1/alerts")[1]["alerts"])
+    old.call("PUT", SITE_PATH, {"targets": [f"{NET}.0/24"], "settings": dict(settings, rate=150),
+                                          "schedule": None, "runner": "server"})
+    status, started = old.call("POST", SITE_PATH + "/scan")
+    check(status == 202, f"the scan to stop started ({status} {started})")
+    partial = None
+    t0 = time.time()
+    while time.time() - t0 < 60 and partial is None:
+        with sqlite3.connect(db) as c:
+            partial = c.execute("SELECT s.number FROM scans s JOIN observations o ON o.scan = s.number "
+                                "WHERE s.number > ? AND s.finished IS NULL GROUP BY s.number "
+                                "HAVING COUNT(*) >= 2", (last,)).fetchone()
+        time.sleep(0.05)
+    check(partial is not None, "the scan stored some devices before the stop")
+    number = partial[0] if partial else -1
+    children = subprocess.run(["pgrep", "-P", str(old.proc.pid)], capture_output=True, text=True).stdout.split()
+    stop(old.proc, signal.SIGTERM)
+    check(old.proc.returncode == 0, f"the server stopped cleanly ({old.proc.returncode})")
+    check(not any(os.path.exists(f"/proc/{p}") for p in children), "the scan process stopped with the server")
+    (finished, interrupted, completed), stored = scan_rows(number)
+    check(finished and interrupted == 1 and completed == 0 and stored,
+          f"the stopped scan is stored interrupted ({finished} {interrupted} {completed}, {len(stored)} devices)")
+    with sqlite3.connect(db) as c:
+        state, job_scan = c.execute("SELECT state, scan FROM scan_jobs WHERE id = ?", (started["job"],)).fetchone()
+    check(state == "queued" and job_scan == number, f"the job went back to the queue with its scan ({state} {job_scan})")
+
+    t0 = time.time()
+    server = Server()
+    try:
+        job = server.wait_job(started["job"])
+        seconds = time.time() - t0
+        check(job["state"] == "done" and job["scan"] == number and job["error"] is None, f"the job ended once, done ({job})")
+        mine = [j for j in server.jobs() if j["site"] == SITE and j["id"] >= started["job"]]
+        check(len(mine) == 1, f"no other job for the site ({mine})")
+        scans = server.call("GET", "/api/v1/scans")[1]["scans"]
+        check(max(s["number"] for s in scans) == number, "the stopped scan continued; no new scan began")
+        resumed = next(s for s in scans if s["number"] == number)
+        reference = next(s for s in scans if s["number"] == reference_scan)
+        check(resumed["completed"] and not resumed["interrupted"], f"the resumed scan is complete ({resumed})")
+        (_, _, _), stored = scan_rows(number)
+        check(len(stored) == len(set(stored)), "each device stored once")
+        check(len(stored) == reference["devices"] == resumed["devices"],
+              f"every device of the fleet is in the resumed scan ({len(stored)}, {resumed['devices']}, "
+              f"{reference['devices']} in the earlier full scan of the same fleet)")
+        time.sleep(2.5)  # two alert intervals: the completed scan has been compared
+        alerts = server.call("GET", "/api/v1/alerts")[1]["alerts"]
+        check(len(alerts) == alerts_before, f"the interrupted half raised no alert ({alerts[:3]})")
+    except BaseException:
+        stop(server.proc)
+        raise
+    return server, seconds
+
+
 SITE_PATH = "/api/v1/sites/" + "lab%20site%20%E6%9D%B1%E4%BA%AC"
 settings = {"rate": 3000, "concurrency": 256, "timeout_ms": 500, "retries": 1, "no_multicast": True}
 before, after = fleets()
@@ -196,6 +264,7 @@ try:
     status, started = server.call("POST", SITE_PATH + "/scan")
     job = server.wait_job(started["job"])
     check(job["state"] == "done", f"second job {job}")
+    second_scan = job["scan"]
     diff = server.call("GET", f"/api/v1/diff?site={SITE_PATH.rsplit('/', 1)[1]}")[1]
     replaced = [r["address"] for r in diff.get("replaced", [])]
     check(replaced == [f"{NET}.10"], f"the diff shows the replaced unit ({replaced})")
@@ -262,10 +331,15 @@ try:
     server = Server()
     job = next(j for j in server.jobs() if j["id"] == started["job"])
     check(job["state"] == "failed" and "restarted" in (job["error"] or ""), f"the orphaned job failed ({job})")
+    in_japanese = next(j for j in server.call("GET", "/api/v1/jobs?limit=100&lang=ja")[1]["jobs"] if j["id"] == job["id"])
+    check(in_japanese["error"] == "スキャンの実行中にサーバーが再起動されました", f"the job's error in Japanese ({in_japanese})")
     time.sleep(1)
     check(not [j for j in server.jobs() if j["state"] in ("queued", "running")], "nothing stuck, nothing re-run")
     audit = [e["action"] for e in server.call("GET", "/api/v1/audit")[1]["entries"]]
     check(audit.count("site.scan") >= 3 and "site.put" in audit, f"starts and saves audit-logged ({audit})")
+
+    # 5. A scan running when the server is stopped (SIGTERM) resumes once after the restart.
+    server, timings["resumed scan"] = resume_after_sigterm(server, second_scan)
     stop(server.proc)
 finally:
     if server.proc.poll() is None:
@@ -275,4 +349,5 @@ finally:
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)
     sys.exit(1)
-print(f"serve_schedule: ok; first scan of the lab /24 through the server took {timings['first scan']:.1f} s")
+print(f"serve_schedule: ok; first scan of the lab /24 through the server took {timings['first scan']:.1f} s; "
+      f"the scan stopped with the server ended {timings['resumed scan']:.1f} s after the restart")

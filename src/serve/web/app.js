@@ -49,8 +49,8 @@
       init.headers['X-CSRF-Token'] = session && session.csrf ? session.csrf : '';
       init.body = JSON.stringify(init.body);
     }
-    // Finding texts in the page's language (the inventory keeps them in every language).
-    const res = await fetch(path + (init.body === undefined ? (path.includes('?') ? '&' : '?') + 'lang=' + lang : ''), init);
+    // Finding texts and error messages in the page's language (the inventory keeps texts in every language).
+    const res = await fetch(path + (path.includes('?') ? '&' : '?') + 'lang=' + lang, init);
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (res.status === 401 && path !== '/api/v1/login') {
@@ -74,6 +74,24 @@
   }
 
   function text(v) { return v === null || v === undefined || v === '' ? '—' : String(v); }
+
+  // Times: the API's RFC 3339 UTC texts, shown in the browser's time zone with its name
+  // ("2026/12/07 00:30:00 JST", "2026-12-06 21:00:00 GMT+5:30"); the UTC text stays in datetime and title.
+  const TIME_PARTS = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-US', {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    hourCycle: 'h23', timeZoneName: 'short'});
+  function localTime(v) {
+    const d = new Date(v);
+    if (v === null || v === undefined || v === '' || isNaN(d.getTime())) return text(v);
+    const p = {};
+    for (const part of TIME_PARTS.formatToParts(d)) p[part.type] = part.value;
+    const sep = lang === 'ja' ? '/' : '-';
+    return p.year + sep + p.month + sep + p.day + ' ' + p.hour + ':' + p.minute + ':' + p.second + ' ' + p.timeZoneName;
+  }
+  function when(v) {
+    if (v === null || v === undefined || v === '') return text(v);
+    return el('time', {datetime: v, title: v + ' (UTC)'}, localTime(v));
+  }
 
   function sevBadge(sev) {
     if (!sev) return el('span', {class: 'sev sev-none'}, t('severity.none'));
@@ -112,7 +130,7 @@
     const select = el('select', {id: 'scan-picker', 'aria-label': t('scan.pick'), onchange: e => onchange(e.target.value)},
       el('option', {value: ''}, t('scan.latest')),
       data.scans.slice().reverse().map(s => el('option', {value: String(s.number), selected: String(s.number) === current},
-        '#' + s.number + ' ' + s.started + (s.site ? ' — ' + s.site : '') + ' (' + t('scan.devices', {count: s.devices}) + ')')));
+        '#' + s.number + ' ' + localTime(s.started) + (s.site ? ' — ' + s.site : '') + ' (' + t('scan.devices', {count: s.devices}) + ')')));
     return el('label', {class: 'picker'}, t('scan.pick'), ' ', select);
   }
 
@@ -140,7 +158,7 @@
       el('td', {}, sevBadge(p.severity)), el('td', {class: 'n'}, String(p.devices))));
     const makers = o.top_manufacturers.map(m => [m.manufacturer, m.devices]);
     show(el('h2', {}, t('overview.title')),
-      el('p', {class: 'note'}, t('overview.scan', {id: o.scan.id, started: o.scan.started}),
+      el('p', {class: 'note'}, t('overview.scan', {id: o.scan.id, started: localTime(o.scan.started)}),
         o.scan.site ? ' — ' + t('overview.site', {site: o.scan.site}) : ''),
       await scanPicker(scan, v => { location.hash = '#/' + (v ? '?scan=' + encodeURIComponent(v) : ''); }),
       cards,
@@ -229,7 +247,7 @@
       }
     };
     return el('ol', {class: 'timeline', id: 'timeline'}, events.map(e => el('li', {class: 'ev-' + e.event},
-      el('span', {class: 'when'}, '#' + e.scan + ' ' + e.started), ' ', label(e),
+      el('span', {class: 'when'}, '#' + e.scan + ' ', when(e.started)), ' ', label(e),
       e.severity ? [' ', sevBadge(e.severity)] : null)));
   }
 
@@ -242,7 +260,7 @@
       [t('column.manufacturer'), maker(d)], [t('column.model'), text(d.model)], [t('column.firmware'), text(d.firmware)],
       [t('column.serial'), text(d.serial)], [t('column.confidence'), Math.round(d.confidence * 100) + '%']];
     const history = data.history.map(h => el('tr', {},
-      el('td', {}, link('/device/' + d.id, {scan: String(h.scan)}, '#' + h.scan)), el('td', {}, h.started),
+      el('td', {}, link('/device/' + d.id, {scan: String(h.scan)}, '#' + h.scan)), el('td', {}, when(h.started)),
       el('td', {class: 'mono'}, h.address), el('td', {class: 'mono'}, text(h.firmware)), el('td', {class: 'n'}, String(h.findings.length))));
     show(el('p', {}, link('/devices', scan ? {scan} : null, '← ' + t('devices.title'))),
       el('h2', {id: 'device-title'}, d.address, ' — ', maker(d), d.model ? ' ' + d.model : ''),
@@ -268,7 +286,7 @@
     const older = params.get('old') || fallback(2), newer = params.get('new') || fallback(1);
     const pick = (name, current) => el('select', {name, id: 'diff-' + name},
       scans.slice().reverse().map(s => el('option', {value: String(s.number), selected: String(s.number) === current},
-        '#' + s.number + ' ' + s.started + (s.site ? ' — ' + s.site : ''))));
+        '#' + s.number + ' ' + localTime(s.started) + (s.site ? ' — ' + s.site : ''))));
     const form = el('form', {class: 'filters', onsubmit: e => {
       e.preventDefault();
       const f = new FormData(e.target);
@@ -304,7 +322,7 @@
     const data = await api('/api/v1/alerts?limit=500');
     const rows = data.alerts.map(a => {
       const dev = a.alert ? a.alert.device : {};
-      return el('tr', {}, el('td', {}, a.created), el('td', {}, t('alerts.kind.' + a.kind.replace('.', '_'))),
+      return el('tr', {}, el('td', {}, when(a.created)), el('td', {}, t('alerts.kind.' + a.kind.replace('.', '_'))),
         el('td', {}, sevBadge(a.severity)),
         el('td', {class: 'mono'}, dev.address || ''), el('td', {}, [dev.manufacturer, dev.model].filter(Boolean).join(' ') || '—'),
         el('td', {class: 'mono'}, a.alert ? a.alert.detail : ''),
@@ -338,12 +356,12 @@
       el('td', {}, s.site), el('td', {}, t('runner.' + s.config.runner)),
       el('td', {class: 'mono'}, s.config.targets.join(', ')),
       el('td', {class: 'mono'}, s.config.schedule || t('schedules.manual_only')),
-      el('td', {}, text(s.config.next_run)), el('td', {}, s.latest ? '#' + s.latest.number + ' ' + s.latest.started : '—'),
+      el('td', {}, when(s.config.next_run)), el('td', {}, s.latest ? ['#' + s.latest.number + ' ', when(s.latest.started)] : '—'),
       el('td', {}, s.config.job ? jobState(s.config.job) : '—'),
       isAdmin ? el('td', {}, start(s)) : null));
     const jobRows = jobs.jobs.map(j => el('tr', {'data-job': String(j.id), 'data-state': j.state},
       el('td', {class: 'n'}, String(j.id)), el('td', {}, j.site), el('td', {}, t('job.reason.' + j.reason.replace('-', '_'))),
-      el('td', {}, jobState(j)), el('td', {}, j.due), el('td', {}, text(j.finished)),
+      el('td', {}, jobState(j)), el('td', {}, when(j.due)), el('td', {}, when(j.finished)),
       el('td', {}, j.scan ? link('/', {scan: String(j.scan)}, '#' + j.scan) : '—'), el('td', {}, text(j.error))));
     // Administrators save a site (a new one, or one of the list by the same name) with PUT /api/v1/sites/NAME.
     const siteForm = isAdmin ? el('form', {class: 'filters', id: 'site-form', onsubmit: async e => {
@@ -437,7 +455,7 @@
       form,
       el('h3', {}, t('admin.audit')),
       table([t('audit.at'), t('login.user'), t('audit.action'), t('audit.detail'), t('audit.peer')],
-        audit.entries.map(a => el('tr', {}, el('td', {}, a.at), el('td', {}, a.user), el('td', {}, a.action), el('td', {}, a.detail), el('td', {}, a.peer))), {id: 'audit'}));
+        audit.entries.map(a => el('tr', {}, el('td', {}, when(a.at)), el('td', {}, a.user), el('td', {}, a.action), el('td', {}, a.detail), el('td', {}, a.peer))), {id: 'audit'}));
   }
 
   async function logout() {
