@@ -12,7 +12,25 @@
 namespace anshin::assess {
 namespace {
 
-using Args = std::vector<i18n::Arg>;  // placeholder name -> value, rendered by i18n::format
+// A value in every language a Renderer renders (Renderer::langs, same order); a single value stands for
+// every language (numbers, ports, device strings).
+class Multi {
+ public:
+  Multi() : values_(1) {}
+  Multi(std::string value) : values_{std::move(value)} {}  // NOLINT(google-explicit-constructor)
+  Multi(const char* value) : values_{std::string(value)} {}  // NOLINT(google-explicit-constructor)
+  explicit Multi(std::vector<std::string> per_language) : values_(std::move(per_language)) {}
+  const std::string& in(size_t lang) const { return values_.size() == 1 ? values_[0] : values_[lang]; }
+
+ private:
+  std::vector<std::string> values_;
+};
+
+struct MultiArg {
+  std::string_view name;
+  Multi value;
+};
+using Args = std::vector<MultiArg>;  // placeholder name -> value, rendered by i18n::format per language
 
 int link_rank(LinkKind k) { return static_cast<int>(k); }
 
@@ -281,36 +299,82 @@ Result<Assessor> Assessor::load(const kb::KnowledgeBase& kb, const std::vector<k
 
 namespace {
 
+// Renders finding texts in every language of data/i18n at once (and in the asked language when it is
+// not one of them), so a device is assessed once whatever the number of languages: which findings a
+// device has never depends on the language, only their texts do.
 struct Renderer {
   const AssessData& data;
-  std::string lang;
+  std::vector<std::string> langs;  // every language rendered
+  size_t own = 0;                  // langs[own]: the language of Finding::title, detail and remediation
 
-  std::string frag(std::string_view key, const Args& args = {}) const {
-    const Text* t = data.fragment(key);
-    return t ? i18n::format(t->get(lang), args) : std::string();
+  Renderer(const AssessData& d, const std::string& lang) : data(d), langs(i18n::languages()) {
+    auto it = std::find(langs.begin(), langs.end(), lang);
+    if (it == langs.end()) it = langs.insert(langs.end(), lang);
+    own = static_cast<size_t>(it - langs.begin());
   }
 
+  template <class PerLanguage>  // std::string(size_t language index)
+  Multi each(PerLanguage per_language) const {
+    std::vector<std::string> out;
+    out.reserve(langs.size());
+    for (size_t i = 0; i < langs.size(); ++i) out.push_back(per_language(i));
+    return Multi(std::move(out));
+  }
+  static std::vector<i18n::Arg> in(const Args& args, size_t lang) {
+    std::vector<i18n::Arg> out;
+    out.reserve(args.size());
+    for (const auto& a : args) out.push_back({a.name, a.value.in(lang)});
+    return out;
+  }
+  Multi text(const Text& t) const {
+    return each([&](size_t i) { return t.get(langs[i]); });
+  }
+  Multi format(const Text& t, const Args& args) const {
+    return each([&](size_t i) { return i18n::format(t.get(langs[i]), in(args, i)); });
+  }
+  Multi frag(std::string_view key, const Args& args = {}) const {
+    const Text* t = data.fragment(key);
+    return t ? format(*t, args) : Multi();
+  }
+  Multi join(const std::vector<Multi>& parts, const Multi& sep) const {
+    return each([&](size_t i) {
+      std::string out;
+      for (size_t p = 0; p < parts.size(); ++p) out += (p ? sep.in(i) : std::string()) + parts[p].in(i);
+      return out;
+    });
+  }
+
+  // The finding with its texts in every language (Finding::texts) and in langs[own].
   Finding make(const std::string& id, std::string_view text_id, std::string_view variant, const Args& args,
                std::optional<Severity> severity = std::nullopt) const {
     Finding f;
     f.id = id;
     const FindingText* ft = data.finding(text_id);
-    if (!ft) {
-      f.title = id;
-      return f;
-    }
-    f.severity = ft->severity;
     const Variant* v = nullptr;
-    if (!variant.empty()) {
+    if (ft && !variant.empty()) {
       auto it = ft->variants.find(std::string(variant));
       if (it != ft->variants.end()) v = &it->second;
     }
-    auto pick = [&](const Text& base, const Text* over) -> const std::string& {
-      return over && !over->en.empty() ? over->get(lang) : base.get(lang);
-    };
-    f.title = i18n::format(pick(ft->title, v ? &v->title : nullptr), args);
-    f.detail = i18n::format(pick(ft->detail, v ? &v->detail : nullptr), args);
-    f.remediation = i18n::format(pick(ft->remediation, v ? &v->remediation : nullptr), args);
+    for (size_t i = 0; i < langs.size(); ++i) {
+      auto pick = [&](const Text& base, const Text* over) -> const std::string& {
+        return over && !over->en.empty() ? over->get(langs[i]) : base.get(langs[i]);
+      };
+      ::anshin::FindingText& text = f.texts[langs[i]];
+      if (!ft) {
+        text.title = id;
+        continue;
+      }
+      const auto rendered = in(args, i);
+      text.title = i18n::format(pick(ft->title, v ? &v->title : nullptr), rendered);
+      text.detail = i18n::format(pick(ft->detail, v ? &v->detail : nullptr), rendered);
+      text.remediation = i18n::format(pick(ft->remediation, v ? &v->remediation : nullptr), rendered);
+    }
+    const ::anshin::FindingText& mine = f.texts[langs[own]];
+    f.title = mine.title;
+    f.detail = mine.detail;
+    f.remediation = mine.remediation;
+    if (!ft) return f;
+    f.severity = ft->severity;
     if (v && v->severity) f.severity = *v->severity;
     if (severity) f.severity = *severity;
     f.references = ft->references;
@@ -331,13 +395,13 @@ std::vector<Evidence> verdict_evidence(const DeviceVerdict& v, std::initializer_
 }  // namespace
 
 // The chain sentence: "sold as Annke, made by Hikvision (OEM relation, evidence M: ...)".
-static std::string chain_text(const Renderer& r, const kb::Vocabulary& vocab, const DeviceVerdict& v,
+static Multi chain_text(const Renderer& r, const kb::Vocabulary& vocab, const DeviceVerdict& v,
                               const Lineage& lin) {
   std::string target = display_name(vocab, lin.target);
   std::string from = display_name(vocab, lin.from);
   if (v.brand && lin.from == v.brand_id.value_or("")) from = *v.brand;
   // The relation's sources are not prose: they go to the finding's references (relation_sources).
-  std::string dates;
+  Multi dates;
   if (lin.edge && (!lin.edge->since.empty() || !lin.edge->until.empty()))
     dates = r.frag("chain.dates", {{"since", lin.edge->since}, {"until", lin.edge->until}});
   Args args = {{"manufacturer", target}, {"brand", from}, {"strength", kb::strength_name(lin.strength)},
@@ -380,26 +444,26 @@ std::optional<PolicyMatch> match_policy(const kb::Vocabulary& vocab, const Polic
 }
 
 Finding policy_finding(const Renderer& r, const kb::Vocabulary& vocab, const Policy& pol, const PolicyMatch& m,
-                       const DeviceVerdict& verdict, const std::string& lang) {
+                       const DeviceVerdict& verdict) {
   const PolicyEntry& entry = *m.entry;
   bool weak = m.lineage.kind == LinkKind::kWeak;
   std::string target = display_name(vocab, m.lineage.target);
   Args sargs = {{"target", target}, {"since", entry.since}, {"entity", entry.entity}};
-  std::string statement = i18n::format(pol.statement.get(lang), sargs);
-  std::string scope = r.frag("scope." + entry.scope, {{"quote", entry.quote}, {"target", target}});
-  std::vector<std::string> ms;
-  for (const auto& x : pol.milestones) ms.push_back(x.date + " " + x.what.get(lang));
-  std::string milestones = ms.empty() ? "" : r.frag("policy.milestones", {{"list", join(ms, r.frag("policy.milestone_separator"))}});
+  Multi statement = r.format(pol.statement, sargs);
+  Multi scope = r.frag("scope." + entry.scope, {{"quote", entry.quote}, {"target", target}});
+  std::vector<Multi> ms;
+  for (const auto& x : pol.milestones) ms.push_back(r.each([&](size_t i) { return x.date + " " + x.what.get(r.langs[i]); }));
+  Multi milestones = ms.empty() ? Multi("") : r.frag("policy.milestones", {{"list", r.join(ms, r.frag("policy.milestone_separator"))}});
   Args args = {{"chain", chain_text(r, vocab, verdict, m.lineage)},
-               {"policy_title", pol.title.get(lang)},
-               {"rule", pol.rule.get(lang)},
+               {"policy_title", r.text(pol.title)},
+               {"rule", r.text(pol.rule)},
                {"statement", statement},
                {"scope", scope},
                {"milestones", milestones},
                {"manufacturer", target},
                {"since", entry.since},
-               {"policy_remediation", pol.remediation.get(lang)},
-               {"note", pol.note.get(lang)}};
+               {"policy_remediation", r.text(pol.remediation)},
+               {"note", r.text(pol.note)}};
   Finding f = r.make(pol.finding_id, "policy.*", weak ? "weak" : "", args, weak ? pol.weak_severity : pol.severity);
   f.references = pol.sources;
   if (!entry.source.empty() && entry.source.rfind("http", 0) == 0 &&
@@ -419,7 +483,7 @@ std::vector<Finding> Assessor::assess_policies(const DeviceVerdict& verdict, con
     if (pol.context || !policy_selected(pol.jurisdiction, opts)) continue;
     auto match = match_policy(kb_->vocab(), pol, verdict);
     if (!match) continue;
-    out.push_back(policy_finding(r, kb_->vocab(), pol, *match, verdict, opts.lang));
+    out.push_back(policy_finding(r, kb_->vocab(), pol, *match, verdict));
   }
   return out;
 }
@@ -467,18 +531,19 @@ std::vector<Finding> Assessor::assess_cves(const DeviceVerdict& verdict, const A
     std::string fw = firmware.value_or("");
     Args args = {
         {"chain", chain_text(r, vocab, verdict, *lin)},
-        {"relabel", relabel ? r.frag("cve.relabel_note", {{"manufacturer", display_name(vocab, cve.vendor)}}) : ""},
+        {"relabel", relabel ? r.frag("cve.relabel_note", {{"manufacturer", display_name(vocab, cve.vendor)}}) : Multi("")},
         {"cve", cve.id},
-        {"cve_title", cve.title.get(opts.lang)},
+        {"cve_title", r.text(cve.title)},
         {"cvss", fmt_cvss(cve.cvss)},
-        {"kev", cve.kev_added.empty() ? "" : r.frag("cve.kev", {{"date", cve.kev_added}})},
+        {"kev", cve.kev_added.empty() ? Multi("") : r.frag("cve.kev", {{"date", cve.kev_added}})},
         {"model", *verdict.model},
-        {"firmware", fw.empty() ? r.frag("cve.firmware_not_learned") : fw},
-        {"range", range ? range_text(*range) : r.frag("cve.no_range")},
-        {"range_note", range && !range->note.empty()
-                           ? (opts.lang == "ja" && !range->note_ja.empty() ? range->note_ja : range->note)
-                           : r.frag("cve.no_range_note")},
-        {"fixed", af && !af->fixed.en.empty() ? af->fixed.get(opts.lang) : r.frag("cve.fixed_unknown")},
+        {"firmware", fw.empty() ? r.frag("cve.firmware_not_learned") : Multi(fw)},
+        {"range", range ? Multi(range_text(*range)) : r.frag("cve.no_range")},
+        {"range_note", range && !range->note.empty() ? r.each([&](size_t i) {
+                         return r.langs[i] == "ja" && !range->note_ja.empty() ? range->note_ja : range->note;
+                       })
+                                                     : r.frag("cve.no_range_note")},
+        {"fixed", af && !af->fixed.en.empty() ? r.text(af->fixed) : r.frag("cve.fixed_unknown")},
         {"advisory", cve.advisory.empty() ? cve.references.front() : cve.advisory},
         {"manufacturer", display_name(vocab, cve.vendor)}};
     Finding f = r.make("cve." + cve.id, "cve.*", variant, args, sev);
@@ -655,19 +720,19 @@ std::optional<Finding> check_upnp(const HygieneContext& c, const char* id) {
 // exposure.p2p-cloud: every fragment "p2p.<observation key>" names a vendor P2P switch seen as a boolean.
 std::optional<Finding> check_p2p_cloud(const HygieneContext& c, const char* id) {
   std::vector<Evidence> ev;
-  std::vector<std::string> services;
+  std::vector<Multi> services;
   for (const auto& [key, t] : c.data.fragments) {
     if (key.rfind("p2p.", 0) != 0) continue;
     for (const auto& o : c.find_all(key.substr(4))) {
       auto b = lenient_bool(o.o->value);
       if (!b || !*b) continue;
       ev.push_back(evidence_of(*o.o, o.svc->port));
-      services.push_back(t.get(c.opts.lang));
+      services.push_back(c.r.text(t));
       break;
     }
   }
   if (ev.empty()) return std::nullopt;
-  auto f = c.r.make(id, id, "", {{"service", join(services, ", ")}});
+  auto f = c.r.make(id, id, "", {{"service", c.r.join(services, ", ")}});
   f.evidence = std::move(ev);
   return f;
 }
@@ -675,7 +740,7 @@ std::optional<Finding> check_p2p_cloud(const HygieneContext& c, const char* id) 
 // The reasons tls.weak gives, with their evidence and ports; `serious` when one is more than a shared
 // factory certificate.
 struct TlsReasons {
-  std::vector<std::string> reasons;
+  std::vector<Multi> reasons;
   std::vector<Evidence> ev;
   std::set<uint16_t> ports;
   bool serious = false;
@@ -738,7 +803,7 @@ std::optional<Finding> check_tls_weak(const HygieneContext& c, const char* id) {
   factory_certificates(c, t);
   if (t.reasons.empty()) return std::nullopt;
   auto f = c.r.make(id, id, t.serious ? "" : "default_cert_only",
-                    {{"port", port_list(t.ports)}, {"reasons", join(t.reasons, c.r.frag("list.separator"))}});
+                    {{"port", port_list(t.ports)}, {"reasons", c.r.join(t.reasons, c.r.frag("list.separator"))}});
   f.evidence = std::move(t.ev);
   return f;
 }
@@ -800,27 +865,15 @@ Finding Assessor::default_credentials_finding_in(std::string_view service, uint1
 
 Finding Assessor::default_credentials_finding(std::string_view service, uint16_t port, std::string_view pair_source,
                                               const AssessOptions& opts) const {
-  std::vector<Finding> one{default_credentials_finding_in(service, port, pair_source, opts)};
-  add_texts_in_every_language(one, opts.lang, [&](const std::string& lang) {
-    AssessOptions other = opts;
-    other.lang = lang;
-    return std::vector<Finding>{default_credentials_finding_in(service, port, pair_source, other)};
-  });
-  return one.front();
+  return default_credentials_finding_in(service, port, pair_source, opts);
 }
 
 Finding Assessor::render_finding(std::string_view id, const std::vector<std::pair<std::string, std::string>>& args,
                                 const AssessOptions& opts) const {
   Renderer r{*data_, opts.lang};
-  std::vector<std::string> names;  // i18n::Arg holds a view of its name
-  names.reserve(args.size());
-  Args rendered;
-  for (const auto& [name, value] : args) rendered.push_back({names.emplace_back(name), value});
-  std::vector<Finding> one{r.make(std::string(id), id, "", rendered)};
-  add_texts_in_every_language(one, opts.lang, [&](const std::string& lang) {
-    return std::vector<Finding>{Renderer{*data_, lang}.make(std::string(id), id, "", rendered)};
-  });
-  return one.front();
+  Args rendered;  // views of the names in `args`
+  for (const auto& [name, value] : args) rendered.push_back({name, value});
+  return r.make(std::string(id), id, "", rendered);
 }
 
 std::optional<Finding> Assessor::assess_weak_identity(const DeviceVerdict& verdict, const AssessOptions& opts) const {
@@ -831,12 +884,13 @@ std::optional<Finding> Assessor::assess_weak_identity(const DeviceVerdict& verdi
     as_if.manufacturer_id = verdict.possible_manufacturer_id;
     as_if.manufacturer = verdict.possible_manufacturer;
   }
-  std::vector<std::string> titles;
-  for (const auto& f : assess_policies(as_if, opts)) titles.push_back(f.title);
-  if (!possible && titles.empty()) return std::nullopt;  // one medium tell and no policy concerned: nothing to say
   Renderer r{*data_, opts.lang};
+  std::vector<Multi> titles;  // in every language: assess_policies renders them all
+  for (const auto& f : assess_policies(as_if, opts))
+    titles.push_back(r.each([&](size_t i) { return f.texts.at(r.langs[i]).title.str(); }));
+  if (!possible && titles.empty()) return std::nullopt;  // one medium tell and no policy concerned: nothing to say
   Args args = {{"manufacturer", as_if.manufacturer.value_or("")},
-               {"policies", titles.empty() ? r.frag("identity.no_policy") : join(titles, "; ")}};
+               {"policies", titles.empty() ? r.frag("identity.no_policy") : r.join(titles, "; ")}};
   Finding f = r.make("identity.weak-evidence", "identity.weak-evidence", possible ? "" : "single", args,
                      titles.empty() ? Severity::kInfo : Severity::kMedium);
   f.evidence = verdict_evidence(verdict, {"manufacturer", "brand"}, 6);
@@ -844,36 +898,6 @@ std::optional<Finding> Assessor::assess_weak_identity(const DeviceVerdict& verdi
 }
 
 std::vector<Finding> Assessor::assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const {
-  std::vector<Finding> out = assess_in_language(device, host, opts);
-  add_texts_in_every_language(out, opts.lang,
-                              [&](const std::string& lang) {
-                                AssessOptions other = opts;
-                                other.lang = lang;
-                                return assess_in_language(device, host, other);
-                              });
-  return out;
-}
-
-void add_texts_in_every_language(std::vector<Finding>& findings, const std::string& lang,
-                                 const std::function<std::vector<Finding>(const std::string&)>& in_language) {
-  for (auto& f : findings) f.texts[lang] = ::anshin::FindingText{f.title, f.detail, f.remediation};
-  for (const auto& other : i18n::languages()) {
-    if (other == lang) continue;
-    std::vector<Finding> translated = in_language(other);
-    std::vector<bool> used(translated.size(), false);
-    for (auto& f : findings) {  // the same arguments give the same findings in the same order; matched by id
-      for (size_t i = 0; i < translated.size(); ++i) {
-        if (used[i] || translated[i].id != f.id) continue;
-        used[i] = true;
-        f.texts[other] = ::anshin::FindingText{translated[i].title, translated[i].detail, translated[i].remediation};
-        break;
-      }
-    }
-  }
-}
-
-std::vector<Finding> Assessor::assess_in_language(const Device& device, const HostRecord& host,
-                                                  const AssessOptions& opts) const {
   std::vector<Finding> out;
   if (device.verdict.maker_proof == MakerProof::kProven) out = assess_policies(device.verdict, opts);
   else if (auto weak = assess_weak_identity(device.verdict, opts)) out.push_back(std::move(*weak));

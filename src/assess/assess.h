@@ -94,9 +94,9 @@ class Assessor {
   static Result<Assessor> load(const kb::KnowledgeBase& kb, const std::vector<kb::SourceFile>& files,
                                kb::Diagnostics& diags);
 
-  // Every finding for one device, most severe first (then by id).
-  // Each finding carries its texts in every language of data/i18n (Finding::texts); title, detail and
-  // remediation are in opts.lang.
+  // Every finding for one device, most severe first (then by id), assessed once: each finding carries its
+  // texts in every language of data/i18n (Finding::texts), rendered from the same arguments; title, detail
+  // and remediation are in opts.lang. So does every other method making findings.
   std::vector<Finding> assess(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
 
   // One finding per selected policy (context records never) whose entries the device's lineage reaches.
@@ -115,7 +115,7 @@ class Assessor {
   Finding default_credentials_finding(std::string_view service, uint16_t port, std::string_view pair_source,
                                       const AssessOptions& opts) const;
 
-  // The same finding's texts rendered in one language (default_credentials_finding renders every one).
+  // The same (kept for callers of the one-language form: every finding renders every language).
   Finding default_credentials_finding_in(std::string_view service, uint16_t port, std::string_view pair_source,
                                          const AssessOptions& opts) const;
   // The finding `id` with its data/findings texts in opts.lang and `args` filled in, for findings whose
@@ -127,7 +127,6 @@ class Assessor {
   const kb::KnowledgeBase& kb() const { return *kb_; }
 
  private:
-  std::vector<Finding> assess_in_language(const Device& device, const HostRecord& host, const AssessOptions& opts) const;
   Assessor(const kb::KnowledgeBase* kb, std::shared_ptr<const AssessData> data) : kb_(kb), data_(std::move(data)) {}
   const kb::KnowledgeBase* kb_;
   std::shared_ptr<const AssessData> data_;
@@ -137,11 +136,6 @@ class Assessor {
 // else digit groups); nullopt when they cannot be compared. `anshin diff` flags downgrades with it.
 std::optional<int> firmware_order(const AssessData& data, const DeviceVerdict& verdict, std::string_view from,
                                   std::string_view to);
-
-// Fills Finding::texts of `findings` (made in `lang`) for every language of data/i18n: `in_language(L)`
-// makes the same findings in L, matched by id.
-void add_texts_in_every_language(std::vector<Finding>& findings, const std::string& lang,
-                                 const std::function<std::vector<Finding>(const std::string&)>& in_language);
 
 // ------------------------------------------------------------------------------- verification
 struct AssessStats {

@@ -652,6 +652,24 @@ TEST(AssessDevice, TextsInEveryLanguageMatchAScanInThatLanguage) {
   EXPECT_EQ(creds.texts.at("ja").title, A().default_credentials_finding("http", 80, "row 12", Opts("ja")).title);
 }
 
+// One assessment renders every language: a language anshin does not ship reads in English and the
+// finding still carries every shipped language's texts, equal to those of an English scan.
+TEST(AssessDevice, AnUnshippedLanguageReadsInEnglishAndKeepsEveryShippedOne) {
+  Device d;
+  d.verdict = V("hikvision", "annke", "DS-2CD2043G0-I", "V5.5.0 build 170725");
+  const auto en = A().assess(d, DirtyHost(), Opts("en"));
+  const auto fr = A().assess(d, DirtyHost(), Opts("fr"));
+  ASSERT_EQ(en.size(), fr.size());
+  for (size_t i = 0; i < en.size(); ++i) {
+    ASSERT_EQ(en[i].id, fr[i].id);
+    EXPECT_EQ(fr[i].title, en[i].title) << en[i].id;
+    EXPECT_EQ(fr[i].detail, en[i].detail) << en[i].id;
+    EXPECT_EQ(fr[i].texts.size(), 3u) << en[i].id;  // fr, en, ja
+    EXPECT_EQ(fr[i].texts.at("fr"), en[i].texts.at("en")) << en[i].id;
+    EXPECT_EQ(fr[i].texts.at("ja"), en[i].texts.at("ja")) << en[i].id;
+  }
+}
+
 TEST(AssessDevice, NonCameraHostKeepsExposureButNotWebAdmin) {
   Device d;
   d.verdict.category = Category::kOther;

@@ -11,6 +11,7 @@
 
 #include "core/ip.h"
 #include "model/observation.h"
+#include "model/shared_text.h"
 
 namespace anshin {
 
@@ -59,20 +60,21 @@ enum class Severity : uint8_t { kInfo, kLow, kMedium, kHigh, kCritical };
 const char* severity_name(Severity s);
 std::optional<Severity> parse_severity(std::string_view name);
 
-// A finding's texts in one language.
+// A finding's texts in one language. Shared, immutable texts: a scan interns them (share_texts), so the
+// same text rendered for thousands of devices is one string in memory.
 struct FindingText {
-  std::string title;
-  std::string detail;
-  std::string remediation;
+  SharedText title;
+  SharedText detail;
+  SharedText remediation;
   bool operator==(const FindingText&) const = default;
 };
 
 struct Finding {
   std::string id;                   // stable id from contract.md, e.g. "exposure.telnet"
   Severity severity = Severity::kInfo;
-  std::string title;                // title, detail and remediation in the language the finding was made in
-  std::string detail;
-  std::string remediation;
+  SharedText title;                 // title, detail and remediation in the language the finding was made in
+  SharedText detail;
+  SharedText remediation;
   std::vector<std::string> references;
   std::vector<Evidence> evidence;
   // The same texts rendered from the same arguments in every language anshin ships ("en", "ja"), so a
@@ -83,6 +85,10 @@ struct Finding {
 
 // `finding` with title, detail and remediation in `lang` when it holds that language.
 Finding localized(const Finding& finding, std::string_view lang);
+
+// Every text of `findings` (title, detail, remediation, in every language) replaced by the pool's
+// object for an equal text: equal texts of many findings and devices become one string. Output unchanged.
+void share_texts(std::vector<Finding>& findings, TextPool& pool);
 
 
 // A procurement rule as the reports list it, in one language (from data/policies: assess::policy_infos).

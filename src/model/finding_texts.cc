@@ -15,6 +15,19 @@ Finding localized(const Finding& finding, std::string_view lang) {
   return out;
 }
 
+void share_texts(std::vector<Finding>& findings, TextPool& pool) {
+  for (auto& f : findings) {
+    f.title = pool.intern_shared(f.title);
+    f.detail = pool.intern_shared(f.detail);
+    f.remediation = pool.intern_shared(f.remediation);
+    for (auto& [lang, text] : f.texts) {
+      text.title = pool.intern_shared(text.title);
+      text.detail = pool.intern_shared(text.detail);
+      text.remediation = pool.intern_shared(text.remediation);
+    }
+  }
+}
+
 void localize(ScanSnapshot& snapshot, std::string_view lang) {
   const std::string key(lang);
   for (auto& device : snapshot.devices) {

@@ -96,7 +96,7 @@ std::string render_csv(const ScanSnapshot& snap, const CsvOptions& opt) {
     for (const auto& f : d->findings) {
       if (!ids.empty()) ids += ' ', titles += "; ";
       ids += f.id;
-      titles += f.title.empty() ? f.id : f.title;
+      titles += f.title.empty() ? f.id : f.title.str();
     }
     // Highest severity over security findings only; procurement exposure has its own two columns.
     const DeviceRisk risk = summarize(d->findings);

@@ -75,9 +75,9 @@ ordered_json vulnerability(const std::string& cve, const CveEntry& e) {
     v["source"] = {{"name", "NVD"}, {"url", "https://nvd.nist.gov/vuln/detail/" + str(cve)}};
   }
   v["ratings"] = ordered_json::array({{{"severity", severity_name(e.worst)}, {"method", "other"}}});
-  v["description"] = str(e.first->title);
-  v["detail"] = str(e.first->detail);
-  v["recommendation"] = str(e.first->remediation);
+  v["description"] = str(e.first->title.str());
+  v["detail"] = str(e.first->detail.str());
+  v["recommendation"] = str(e.first->remediation.str());
   ordered_json advisories = ordered_json::array();
   for (const auto& r : e.first->references) advisories.push_back({{"url", str(r)}});
   if (!advisories.empty()) v["advisories"] = advisories;

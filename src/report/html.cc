@@ -301,11 +301,11 @@ std::string findings_html(Lang L, const Device& d) {
     const int fs = static_cast<int>(f->severity);
     s += fmt::format("<article class=\"finding {}\" data-finding=\"{}\"><header>{} <span class=\"title\">{}</span> "
                      "<code>{}</code></header>",
-                     sev_class(fs), html_attr(f->id), sev_badge(L, fs), html_text(f->title), html_text(f->id));
-    if (!f->detail.empty()) s += "<p>" + html_text(f->detail) + "</p>";
+                     sev_class(fs), html_attr(f->id), sev_badge(L, fs), html_text(f->title.str()), html_text(f->id));
+    if (!f->detail.empty()) s += "<p>" + html_text(f->detail.str()) + "</p>";
     s += "<dl>";
     if (!f->remediation.empty())
-      s += fmt::format("<dt>{}</dt><dd>{}</dd>", html_text(L.get("finding.remediation")), html_text(f->remediation));
+      s += fmt::format("<dt>{}</dt><dd>{}</dd>", html_text(L.get("finding.remediation")), html_text(f->remediation.str()));
     if (!f->references.empty()) {
       s += fmt::format("<dt>{}</dt><dd><ul class=\"refs\">", html_text(L.get("finding.references")));
       for (const auto& r : f->references) {

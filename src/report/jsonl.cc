@@ -36,7 +36,7 @@ void write_jsonl(const ScanSnapshot& snap, const JsonSink& sink) {
       line["firmware"] = opt(v.firmware);
       line["finding_id"] = text::sanitize_utf8(f.id);
       line["severity"] = severity_name(f.severity);
-      line["title"] = text::sanitize_utf8(f.title);
+      line["title"] = text::sanitize_utf8(f.title.str());
       sink(line.dump() + "\n");
     }
   }

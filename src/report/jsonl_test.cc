@@ -60,7 +60,7 @@ TEST(Jsonl, HostileStringsStayInsideTheirField) {
   const auto lines = parse_lines(text);
   ASSERT_EQ(lines.size(), d.findings.size());
   EXPECT_EQ(lines[0]["model"], *d.verdict.model);
-  EXPECT_EQ(lines[0]["title"], d.findings[0].title);
+  EXPECT_EQ(lines[0]["title"], d.findings[0].title.str());
   EXPECT_EQ(lines[0]["severity"], "medium");
   EXPECT_EQ(lines[0]["manufacturer"], "bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd(utf8");  // U+FFFD for each bad byte
 }

@@ -85,8 +85,8 @@ json finding_json(const Finding& localized_finding) {
   const Finding& f = localized_finding;
   json refs = json::array();
   for (const auto& r : f.references) refs.push_back(str(r));
-  return {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(f.title)},
-          {"detail", str(f.detail)}, {"remediation", str(f.remediation)}, {"references", refs},
+  return {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(f.title.str())},
+          {"detail", str(f.detail.str())}, {"remediation", str(f.remediation.str())}, {"references", refs},
           {"evidence", evidence_json(f.evidence)}};
 }
 
@@ -526,8 +526,8 @@ json finding_groups(const ScanSnapshot& snap, bool policies_only, const std::str
       auto [it, fresh] = groups.try_emplace(f.id);
       if (fresh) {
         const Finding text = lang.empty() ? f : localized(f, lang);
-        it->second.first = {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(text.title)},
-                            {"remediation", str(text.remediation)}};
+        it->second.first = {{"id", str(f.id)}, {"severity", severity_name(f.severity)}, {"title", str(text.title.str())},
+                            {"remediation", str(text.remediation.str())}};
       }
       ++it->second.second;
     }

@@ -238,7 +238,7 @@ std::string titles(const std::vector<std::string>& ids, const Device& device, st
     const Finding f = localized(*it, lang);
     const std::string severity(i18n::catalog(lang).get(std::string("severity.") + severity_name(f.severity)));
     out += i18n::tr(lang, "cli.diff.finding",
-                    {{"title", text::escape_for_terminal(f.title.empty() ? f.id : f.title)}, {"severity", severity}});
+                    {{"title", text::escape_for_terminal(f.title.empty() ? f.id : f.title.str())}, {"severity", severity}});
   }
   return out;
 }
