@@ -19,13 +19,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from lab import running_lab  # noqa: E402
+from netns import run_inner_half  # noqa: E402
 
 SILENT = "127.141.2.0/28"
 LAB = "127.141.3"
@@ -119,13 +119,7 @@ def main():
     if probe.returncode != 0:
         print(f"SKIP: no private network namespace with nftables here: {probe.stderr.strip()[:200]}")
         return 77
-    work = tempfile.mkdtemp(prefix="anshin-accept-any-")
-    try:
-        r = subprocess.run(["unshare", "--net", sys.executable, os.path.abspath(__file__), anshin, "--inner", work],
-                           timeout=300)
-        assert r.returncode == 0, f"inner half failed (exit {r.returncode})"
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    run_inner_half(["unshare", "--net"], __file__, [anshin, "--inner"], "anshin-accept-any-")
     return 0
 
 

@@ -28,13 +28,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from lab import start_lab, stop_lab  # noqa: E402
+from netns import run_inner_half  # noqa: E402
 
 BIND = "127.77.0.0/23"
 PLAN = "127.77.0.0/24"
@@ -167,13 +167,7 @@ def main():
     if probe.returncode != 0:
         print(f"SKIP: network namespaces unavailable here (unshare --net: {probe.stderr.strip()[:200]})")
         return 77
-    work = tempfile.mkdtemp(prefix="anshin-multicast-")
-    try:
-        r = subprocess.run(["sh", netns_run, sys.executable, os.path.abspath(__file__), anshin, "--netns-inner", work],
-                           timeout=240)
-        assert r.returncode == 0, f"inner half failed (exit {r.returncode})"
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    run_inner_half(["sh", netns_run], __file__, [anshin, "--netns-inner"], "anshin-multicast-", timeout=240)
     return 0
 
 
