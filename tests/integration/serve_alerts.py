@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ready import wait_for  # noqa: E402
+from lab import start_lab  # noqa: E402
 
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-alerts-")
@@ -73,11 +74,7 @@ def drain_syslog():
 
 
 def lab(fleet, net):
-    ready = os.path.join(work, f"lab-{fleet}")
-    p = subprocess.Popen([anshin, "lab", "--fleet", fleet, "--bind", f"{net}.0/24", "--ready-file", ready],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wait_for(ready, p, "lab")
-    return p
+    return start_lab(anshin, f"{net}.0/24", work, fleet=fleet)
 
 
 def scan(*targets):

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ready import wait_for  # noqa: E402
+from lab import start_lab  # noqa: E402
 
 anshin = sys.argv[1]
 work = tempfile.mkdtemp(prefix="anshin-serve-")
@@ -33,12 +34,8 @@ def check(cond, what):
         print("FAIL:", what, file=sys.stderr)
 
 
-def start_lab(fleet, net):
-    ready = os.path.join(work, f"lab-{fleet}")
-    lab = subprocess.Popen([anshin, "lab", "--fleet", fleet, "--bind", f"{net}.0/24", "--ready-file", ready],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wait_for(ready, lab, "lab")
-    return lab
+def lab(fleet, net):
+    return start_lab(anshin, f"{net}.0/24", work, fleet=fleet)
 
 
 def scan(*targets):
@@ -244,10 +241,10 @@ def https_checks():
         stop(proc)
 
 
-labs = [start_lab("default", "127.120.10")]
+labs = [lab("default", "127.120.10")]
 try:
     scan("127.120.10.0/24")
-    labs.append(start_lab("hostile", "127.120.11"))
+    labs.append(lab("hostile", "127.120.11"))
     scan("127.120.10.0/24", "127.120.11.0/24")
 finally:
     for lab in labs:

@@ -28,6 +28,7 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from ready import wait_for  # noqa: E402
+from lab import start_lab  # noqa: E402
 
 anshin = sys.argv[1]
 src = os.environ.get("ANSHIN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -105,14 +106,8 @@ def fleets():
     return before, after
 
 
-def start_lab(fleet_path):
-    ready = os.path.join(work, "lab-ready")
-    if os.path.exists(ready):
-        os.remove(ready)
-    p = subprocess.Popen([anshin, "lab", "--fleet", fleet_path, "--bind", f"{NET}.0/24", "--ready-file", ready],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wait_for(ready, p, "lab")
-    return p
+def lab_with(fleet_path):
+    return start_lab(anshin, f"{NET}.0/24", work, fleet=fleet_path)
 
 
 def stop(p, sig=signal.SIGINT):
@@ -230,7 +225,7 @@ def resume_after_sigterm(old, reference_scan):
 SITE_PATH = "/api/v1/sites/" + "lab%20site%20%E6%9D%B1%E4%BA%AC"
 settings = {"rate": 3000, "concurrency": 256, "timeout_ms": 500, "retries": 1, "no_multicast": True}
 before, after = fleets()
-lab = start_lab(before)
+lab = lab_with(before)
 subprocess.run([anshin, "scan", "127.127.0.250", "--db", db, "-q", "--no-multicast"], check=True,
                capture_output=True, timeout=60)  # makes the inventory (nothing there)
 server = Server()
@@ -260,7 +255,7 @@ try:
 
     # 2. The fleet changes; the next scan's diff shows the replaced unit and its alerts arrive over HTTPS.
     stop(lab)
-    lab = start_lab(after)
+    lab = lab_with(after)
     status, started = server.call("POST", SITE_PATH + "/scan")
     job = server.wait_job(started["job"])
     check(job["state"] == "done", f"second job {job}")

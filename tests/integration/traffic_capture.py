@@ -30,6 +30,8 @@ try:
 except ImportError:
     print("skipped: python3-scapy is not installed")
     sys.exit(77)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from traffic_fixtures import device, dhcp_request, finding, stamp  # noqa: E402
 
 ANSHIN = sys.argv[1]
 CAM, CAM_MAC = "192.168.1.64", "04:03:12:0a:0b:0c"      # 04:03:12 = Hangzhou Hikvision (IEEE MA-L)
@@ -49,11 +51,6 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def stamp(packets, start=1764979200.0):
-    for i, p in enumerate(packets):
-        p.time = start + i * 0.5
-    return packets
-
 
 def tcp_session(client, cmac, server, smac, sport, dport, request, reply=b""):
     """A whole TCP connection: handshake, one request, one reply, close."""
@@ -66,13 +63,6 @@ def tcp_session(client, cmac, server, smac, sport, dport, request, reply=b""):
     out += [c(flags="FA", seq=1001 + len(request), ack=5001 + len(reply)), s(flags="FA", seq=5001 + len(reply))]
     return out
 
-
-def dhcp_request(mac, hostname, vendor_class, address):
-    return (Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255") /
-            UDP(sport=68, dport=67) /
-            BOOTP(op=1, chaddr=bytes.fromhex(mac.replace(":", "")) + b"\0" * 10, xid=0x1234) /
-            DHCP(options=[("message-type", "request"), ("requested_addr", address), ("hostname", hostname),
-                          ("param_req_list", [1, 3, 6, 15, 28, 42]), ("vendor_class_id", vendor_class), "end"]))
 
 
 def dns_exchange(client, cmac, name, answer, sport):
@@ -97,7 +87,7 @@ def site_packets():
     basic = (b"GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: " + CAM.encode() +
              b"\r\nUser-Agent: Mozilla/5.0\r\nAuthorization: Basic " + BASIC.encode() + b"\r\n\r\n")
     reply = b"HTTP/1.1 200 OK\r\nServer: App-webs/\r\nContent-Type: application/xml\r\nContent-Length: 0\r\n\r\n"
-    pkts = [dhcp_request(CAM_MAC, "IPC", "udhcp 1.20.2", CAM)]
+    pkts = [dhcp_request(CAM_MAC, "IPC", "udhcp 1.20.2", CAM, 0x1234, [1, 3, 6, 15, 28, 42])]
     pkts += dns_exchange(CAM, CAM_MAC, "litedev.hik-connect.com", HIK_RELAY, 40001)
     pkts += tcp_session(CAM, CAM_MAC, HIK_RELAY, GW_MAC, 40002, 443, bytes(hello), b"\x16\x03\x03\x00\x02\x02\x00")
     pkts += tcp_session(CAM, CAM_MAC, OTHER, GW_MAC, 40003, 8080, b"\x00\x01binary-heartbeat", b"\x00\x02ok")
@@ -105,7 +95,7 @@ def site_packets():
     pkts += [dhip_announcement()]
     pkts += dns_exchange(DAHUA, DAHUA_MAC, "www.easy4ipcloud.com", "203.0.113.50", 40010)
     pkts += tcp_session(PC, PC_MAC, WEB, GW_MAC, 50002, 443, b"\x16\x03\x01\x00\x05hello", b"\x16\x03\x03\x00\x02ok")
-    return stamp(pkts)
+    return stamp(pkts, step=0.5)
 
 
 def run(args, env_lang="C.UTF-8"):
@@ -113,12 +103,6 @@ def run(args, env_lang="C.UTF-8"):
     return subprocess.run([ANSHIN, "traffic", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def device(doc, address):
-    return next((d for d in doc["devices"] if d["address"] == address), None)
-
-
-def finding(dev, fid):
-    return next((f for f in (dev or {}).get("findings", []) if f["id"] == fid), None)
 
 
 def assert_site(doc, text, label, passive_identity=True):
@@ -214,7 +198,7 @@ def hostile_files(tmp):
         else:
             pkts.append(Ether(src=CAM_MAC) / IP(src=CAM, dst="203.0.113.9") / TCP(sport=1234, dport=443, flags="PA") /
                         Raw(b"\x16\x03\x01\xff\xff\x01" + body))
-    wrpcap(garbage, stamp(pkts))
+    wrpcap(garbage, stamp(pkts, step=0.5))
     return [("cut", cut), ("huge record", huge), ("garbage", garbage)]
 
 

@@ -29,6 +29,8 @@ try:
 except ImportError:
     print("skipped: python3-scapy is not installed")
     sys.exit(77)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from traffic_fixtures import device, dhcp_request, finding, stamp  # noqa: E402
 
 ANSHIN = sys.argv[1]
 AXIS_CAM, AXIS_MAC = "192.168.2.20", "02:00:00:00:02:20"
@@ -49,18 +51,6 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def stamp(packets, start=1764979200.0):
-    for i, p in enumerate(packets):
-        p.time = start + i * 0.1
-    return packets
-
-
-def dhcp_request(mac, hostname, vendor_class, address):
-    return (Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255") /
-            UDP(sport=68, dport=67) /
-            BOOTP(op=1, chaddr=bytes.fromhex(mac.replace(":", "")) + b"\0" * 10, xid=0x2222) /
-            DHCP(options=[("message-type", "request"), ("requested_addr", address), ("hostname", hostname),
-                          ("vendor_class_id", vendor_class), "end"]))
 
 
 def mdns_announcement():
@@ -141,9 +131,9 @@ def relay_contact():
 
 
 def site():
-    pkts = [dhcp_request(PC_MAC, "OFFICE-PC", "MSFT 5.0", PC),
-            dhcp_request(REOLINK_MAC, "Reolink", "udhcp 1.24.2", REOLINK),
-            dhcp_request(AXIS_DHCP_MAC, "axis-accc8e0a1b2c", "udhcp 1.24.2", AXIS_DHCP),
+    pkts = [dhcp_request(PC_MAC, "OFFICE-PC", "MSFT 5.0", PC, 0x2222),
+            dhcp_request(REOLINK_MAC, "Reolink", "udhcp 1.24.2", REOLINK, 0x2222),
+            dhcp_request(AXIS_DHCP_MAC, "axis-accc8e0a1b2c", "udhcp 1.24.2", AXIS_DHCP, 0x2222),
             mdns_announcement()]
     pkts += dns_over_tcp() + relay_contact()
     pkts += telnet_session(51000, True, PASSWORD)
@@ -158,12 +148,6 @@ def run(*args, lang="C.UTF-8"):
     return subprocess.run([ANSHIN, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def device(doc, address):
-    return next((d for d in doc["devices"] if d["address"] == address), None)
-
-
-def finding(dev, fid):
-    return next((f for f in (dev or {}).get("findings", []) if f["id"] == fid), None)
 
 
 def secret_free(blob, where):
