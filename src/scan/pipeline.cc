@@ -369,7 +369,7 @@ class ScanRun {
         decision.device = decide(with_discovery);
         decision.stored = store(decision.device, with_discovery, true);
       }
-      if (!request_.store || (decision.stored && !request_.intrusive.any())) release_stored_texts(decision.device);
+      if (decision.stored && !request_.intrusive.any()) release_stored_texts(decision.device);
       decisions_[record->address] = std::move(decision);
       if (store_failed_) return;
     }
